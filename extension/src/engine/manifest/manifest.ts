@@ -1,0 +1,176 @@
+// Turns manifest text into typed Kubernetes objects that remember where each field came from.
+import type { Endpoints, Pod, PodTemplateSpec, Service } from 'kubernetes-types/core/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
+import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1';
+import type { CronJob, Job } from 'kubernetes-types/batch/v1';
+import { DEFAULT_YAML_LIMITS, parseYamlDocuments, type YamlDocument, type YamlParseLimits } from './yamlAdapter';
+import { LineIndex, type FieldPath, type SourceRange } from './source';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface ManifestProblem {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly range: SourceRange;
+}
+
+interface KindTypes {
+  Service: Service;
+  EndpointSlice: EndpointSlice;
+  Endpoints: Endpoints;
+  Pod: Pod;
+  Deployment: Deployment;
+  StatefulSet: StatefulSet;
+  DaemonSet: DaemonSet;
+  ReplicaSet: ReplicaSet;
+  Job: Job;
+  CronJob: CronJob;
+}
+
+export type KnownKind = keyof KindTypes;
+
+/** apiVersion each kind must carry to be read (the versions kube-proxy and the API server serve today). */
+const KNOWN_API_VERSIONS: Record<KnownKind, string> = {
+  Service: 'v1',
+  EndpointSlice: 'discovery.k8s.io/v1',
+  Endpoints: 'v1',
+  Pod: 'v1',
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+};
+
+export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+/** A recognised object of one kind, with the way back to its source text. */
+export interface ManifestObject<K extends KnownKind = KnownKind> {
+  readonly kind: K;
+  readonly name: string;
+  readonly namespace: string;
+  readonly object: KindTypes[K];
+  readonly fileName: string;
+  /** Index of the YAML document in the file. */
+  readonly documentIndex: number;
+  /** Path of the object inside its document: [] or ['items', i] for `kind: List`. */
+  readonly basePath: FieldPath;
+  /** Range of the whole object. */
+  readonly range: SourceRange;
+  rangeOf(path: FieldPath, part?: 'key' | 'value'): SourceRange | undefined;
+}
+
+export type AnyManifestObject = { [K in KnownKind]: ManifestObject<K> }[KnownKind];
+
+export interface ManifestFile {
+  readonly fileName: string;
+  readonly text: string;
+  readonly lines: LineIndex;
+  readonly documents: YamlDocument[];
+  readonly objects: AnyManifestObject[];
+  readonly problems: ManifestProblem[];
+}
+
+export interface ParseOptions {
+  /** Larger inputs are refused with one clear problem instead of being parsed. */
+  readonly maxBytes?: number;
+  readonly yamlLimits?: YamlParseLimits;
+}
+
+export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+const HELM_TEMPLATE = /\{\{-?\s|\{\{[^}]*\}\}/;
+
+export function parseManifest(text: string, fileName: string, options: ParseOptions = {}): ManifestFile {
+  const lines = new LineIndex(text);
+  const problems: ManifestProblem[] = [];
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (text.length > maxBytes) {
+    problems.push({
+      code: 'input-too-large', severity: 'error', range: lines.range(0, 0),
+      message: `File is ${(text.length / 1048576).toFixed(1)} MiB; NAT Lens analyses files up to ${(maxBytes / 1048576).toFixed(0)} MiB`,
+    });
+    return { fileName, text, lines, documents: [], objects: [], problems };
+  }
+  const documents = parseYamlDocuments(text, lines, options.yamlLimits ?? DEFAULT_YAML_LIMITS);
+  const objects: AnyManifestObject[] = [];
+  for (const doc of documents) {
+    const helm = HELM_TEMPLATE.exec(doc.text);
+    if (helm) {
+      const at = doc.range.start.offset + helm.index;
+      problems.push({
+        code: 'helm-template', severity: 'warning', range: lines.range(at, at + helm[0].length),
+        message: 'Helm template syntax ({{ }}): render the chart first (helm template) to analyse this document; skipped',
+      });
+      continue;
+    }
+    for (const p of doc.problems) problems.push({ code: 'yaml-syntax', severity: p.severity, message: `YAML: ${p.message}`, range: p.range });
+    if (doc.value === undefined || doc.value === null) continue;
+    collectObjects(doc, doc.value, [], fileName, objects, problems);
+  }
+  return { fileName, text, lines, documents, objects, problems };
+}
+
+function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, fileName: string, out: AnyManifestObject[], problems: ManifestProblem[]): void {
+  const range = doc.rangeOf(basePath) ?? doc.range;
+  if (!isRecord(value)) {
+    problems.push({ code: 'not-an-object', severity: 'warning', range, message: 'Not a Kubernetes object (expected a mapping with apiVersion and kind); ignored' });
+    return;
+  }
+  const kind = value['kind'];
+  if (typeof kind !== 'string') {
+    problems.push({ code: 'no-kind', severity: 'warning', range, message: 'Not a Kubernetes object: `kind` is missing; ignored' });
+    return;
+  }
+  if (kind === 'List' || kind.endsWith('List')) {
+    const items = value['items'];
+    if (Array.isArray(items)) items.forEach((item, i) => collectObjects(doc, item, [...basePath, 'items', i], fileName, out, problems));
+    return;
+  }
+  if (!(kind in KNOWN_API_VERSIONS)) {
+    problems.push({ code: 'unknown-kind', severity: 'info', range: doc.rangeOf([...basePath, 'kind']) ?? range, message: `Kind ${kind} does not affect Service NAT; ignored` });
+    return;
+  }
+  const known = kind as KnownKind;
+  const apiVersion = value['apiVersion'];
+  if (apiVersion !== KNOWN_API_VERSIONS[known]) {
+    problems.push({
+      code: 'unknown-api-version', severity: 'warning', range: doc.rangeOf([...basePath, 'apiVersion']) ?? range,
+      message: `${kind} with apiVersion ${JSON.stringify(apiVersion ?? null)} is not read; expected ${KNOWN_API_VERSIONS[known]}`,
+    });
+    return;
+  }
+  const metadata = isRecord(value['metadata']) ? value['metadata'] : {};
+  const name = typeof metadata['name'] === 'string' ? metadata['name'] : '';
+  const namespace = typeof metadata['namespace'] === 'string' && metadata['namespace'] ? metadata['namespace'] : 'default';
+  if (!name) problems.push({ code: 'no-name', severity: 'warning', range, message: `${kind} has no metadata.name` });
+  out.push({
+    kind: known, name, namespace, object: value as never, fileName,
+    documentIndex: doc.index, basePath, range,
+    rangeOf: (path, part) => doc.rangeOf([...basePath, ...path], part),
+  } as AnyManifestObject);
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function ofKind<K extends KnownKind>(objects: readonly AnyManifestObject[], kind: K): ManifestObject<K>[] {
+  return objects.filter((o): o is ManifestObject<K> & AnyManifestObject => o.kind === kind) as ManifestObject<K>[];
+}
+
+/** The pod template (or the pod itself) a workload object runs. */
+export function podTemplateOf(o: ManifestObject<WorkloadKind>): PodTemplateSpec | undefined {
+  const obj = o.object as unknown as Record<string, unknown>;
+  const spec = isRecord(obj['spec']) ? obj['spec'] : undefined;
+  if (o.kind === 'Pod') return { metadata: (obj['metadata'] ?? {}) as PodTemplateSpec['metadata'], spec: spec as PodTemplateSpec['spec'] };
+  if (o.kind === 'CronJob') {
+    const jobTemplate = spec && isRecord(spec['jobTemplate']) ? spec['jobTemplate'] : undefined;
+    const jobSpec = jobTemplate && isRecord(jobTemplate['spec']) ? jobTemplate['spec'] : undefined;
+    return jobSpec && isRecord(jobSpec['template']) ? (jobSpec['template'] as PodTemplateSpec) : undefined;
+  }
+  return spec && isRecord(spec['template']) ? (spec['template'] as PodTemplateSpec) : undefined;
+}

@@ -1,0 +1,282 @@
+// The cluster model: Services as kube-proxy receives them (after defaulting and, optionally, the
+// allocations the API server would make), their endpoints (EndpointSlices, legacy Endpoints, or
+// derived from the workloads in the input) and the nodes from the profile.
+import type { Service } from 'kubernetes-types/core/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
+import { ofKind, podTemplateOf, WORKLOAD_KINDS, type AnyManifestObject, type ManifestObject, type WorkloadKind } from '../manifest/manifest';
+import { sha256 } from '../util/sha256';
+import { cidrContains, formatIP, ipFromNumberV4, ipToNumberV4, joinHostPort, parseCIDR, parseIP } from '../util/ip';
+import type { ClusterProfile, NodeProfile } from './profile';
+import { defaultService, proxiedByKubeProxy, servicePortInfos, type ServicePortInfo } from './service';
+import { endpointsFromLegacy, endpointsFromSlices, sortEndpoints, type EndpointInfo, type EndpointOrigin } from './endpoints';
+
+export interface Assumption {
+  /** "ns/name" of the Service (or workload) it concerns. */
+  readonly subject: string;
+  readonly field: string;
+  readonly value: string;
+  readonly reason: string;
+}
+
+export interface PortEntry {
+  readonly info: ServicePortInfo;
+  /** Sorted like kube-proxy's endpoint cache; may hold one ip:port on several nodes before dedup. */
+  readonly endpoints: readonly EndpointInfo[];
+  readonly endpointOrigin: EndpointOrigin | 'none';
+}
+
+export interface ServiceEntry {
+  readonly obj: ManifestObject<'Service'>;
+  /** The object with allocations filled in; equal to obj.object when nothing was allocated. */
+  readonly service: Service;
+  readonly ports: readonly PortEntry[];
+  /** Workloads whose pod template matches the selector (same namespace). */
+  readonly selectedWorkloads: readonly Workload[];
+}
+
+export interface ContainerPortInfo {
+  readonly name: string | undefined;
+  readonly containerPort: number;
+  readonly protocol: string;
+  readonly container: string;
+}
+
+export interface DerivedPod {
+  readonly name: string;
+  readonly ip: string;
+  readonly nodeName: string;
+}
+
+export interface Workload {
+  readonly obj: ManifestObject<WorkloadKind>;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly replicas: number;
+  readonly ports: readonly ContainerPortInfo[];
+  readonly pods: readonly DerivedPod[];
+}
+
+export interface ClusterModel {
+  readonly profile: ClusterProfile;
+  readonly services: readonly ServiceEntry[];
+  readonly workloads: readonly Workload[];
+  readonly assumptions: readonly Assumption[];
+}
+
+export function buildClusterModel(objects: readonly AnyManifestObject[], profile: ClusterProfile): ClusterModel {
+  const assumptions: Assumption[] = [];
+  const workloads = deriveWorkloads(objects, profile);
+  const slicesByService = new Map<string, EndpointSlice[]>();
+  for (const s of ofKind(objects, 'EndpointSlice')) {
+    const owner = s.object.metadata?.labels?.['kubernetes.io/service-name'];
+    if (!owner) continue;
+    const key = `${s.namespace}/${owner}`;
+    (slicesByService.get(key) ?? slicesByService.set(key, []).get(key)!).push(s.object);
+  }
+  const legacy = new Map(ofKind(objects, 'Endpoints').map(e => [`${e.namespace}/${e.name}`, e.object]));
+  const serviceObjs = ofKind(objects, 'Service');
+  const allocated = profile.allocate ? allocate(serviceObjs, profile, assumptions) : new Map<ManifestObject<'Service'>, Service>();
+
+  const services = serviceObjs.map((obj): ServiceEntry => {
+    const service = allocated.get(obj) ?? obj.object;
+    const effective = { ...obj, object: service };
+    const key = `${obj.namespace}/${obj.name}`;
+    const selector = defaultService(service).selector;
+    const selectedWorkloads = selector && Object.keys(selector).length > 0
+      ? workloads.filter(w => w.obj.namespace === obj.namespace && matchesSelector(w.labels, selector))
+      : [];
+    const slices = slicesByService.get(key);
+    const legacyEndpoints = legacy.get(key);
+    const ports = servicePortInfos(effective, profile.ipFamily).map((info): PortEntry => {
+      if (slices) return { info, endpoints: sortEndpoints(endpointsFromSlices(info, slices, profile.ipFamily)), endpointOrigin: 'EndpointSlice' };
+      if (legacyEndpoints) return { info, endpoints: sortEndpoints(endpointsFromLegacy(info, legacyEndpoints, profile.ipFamily)), endpointOrigin: 'Endpoints' };
+      if (selectedWorkloads.length > 0) {
+        const eps = sortEndpoints(deriveEndpoints(info, selectedWorkloads));
+        for (const ep of eps) assumptions.push({ subject: key, field: `endpoint ${info.nameString}`, value: `${ep.key} on ${ep.nodeName}`, reason: `derived from ${ep.from} (no EndpointSlice in the input)` });
+        return { info, endpoints: eps, endpointOrigin: 'derived' };
+      }
+      return { info, endpoints: [], endpointOrigin: 'none' };
+    });
+    return { obj, service, ports, selectedWorkloads };
+  });
+  return { profile, services, workloads, assumptions };
+}
+
+export function matchesSelector(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === String(v));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workloads and the pods they would run
+
+function replicasOf(o: ManifestObject<WorkloadKind>, nodeCount: number): number {
+  const spec = (o.object as { spec?: Record<string, unknown> }).spec ?? {};
+  switch (o.kind) {
+    case 'Pod': return 1;
+    case 'DaemonSet': return nodeCount;
+    case 'Job': return typeof spec['parallelism'] === 'number' ? spec['parallelism'] : 1;
+    case 'CronJob': {
+      const jobSpec = ((spec['jobTemplate'] as { spec?: Record<string, unknown> } | undefined)?.spec) ?? {};
+      return typeof jobSpec['parallelism'] === 'number' ? jobSpec['parallelism'] : 1;
+    }
+    default: return typeof spec['replicas'] === 'number' ? spec['replicas'] : 1;
+  }
+}
+
+/**
+ * Pods are placed deterministically: pod k of a workload goes to node (k mod N) in profile order
+ * (a DaemonSet puts one on each node; a Pod with spec.nodeName stays there), and gets the next free
+ * address of that node's pod CIDR, starting at .10, in the order workloads appear in the input.
+ */
+function deriveWorkloads(objects: readonly AnyManifestObject[], profile: ClusterProfile): Workload[] {
+  const nodes = profile.nodes;
+  const nextHost = new Map<string, number>();
+  const podIP = (node: NodeProfile): string => {
+    const c = node.podCIDR ? parseCIDR(node.podCIDR) : null;
+    const n = nextHost.get(node.name) ?? 10;
+    nextHost.set(node.name, n + 1);
+    if (!c) return '';
+    const bytes = c.ip.bytes.slice();
+    let carry = n;
+    for (let i = bytes.length - 1; i >= 0 && carry > 0; i--) {
+      const sum = bytes[i]! + (carry & 0xff);
+      bytes[i] = sum & 0xff;
+      carry = (carry >> 8) + (sum >> 8);
+    }
+    return formatIP({ family: c.ip.family, bytes });
+  };
+  const out: Workload[] = [];
+  for (const obj of objects) {
+    if (!(WORKLOAD_KINDS as readonly string[]).includes(obj.kind)) continue;
+    const o = obj as ManifestObject<WorkloadKind>;
+    const template = podTemplateOf(o);
+    const labels = Object.fromEntries(Object.entries(template?.metadata?.labels ?? {}).map(([k, v]) => [k, String(v)]));
+    const ports: ContainerPortInfo[] = [];
+    for (const c of [...(template?.spec?.initContainers ?? []), ...(template?.spec?.containers ?? [])]) {
+      for (const p of c?.ports ?? []) {
+        if (typeof p?.containerPort === 'number') ports.push({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', container: c.name });
+      }
+    }
+    const replicas = Math.max(0, Math.min(replicasOf(o, nodes.length), 10_000));
+    const pod = o.kind === 'Pod' ? (o as ManifestObject<'Pod'>).object : undefined;
+    const fixedNode = pod ? nodes.find(n => n.name === (pod.spec?.nodeName ?? '')) : undefined;
+    const pods: DerivedPod[] = [];
+    for (let k = 0; k < replicas; k++) {
+      const node = fixedNode ?? nodes[k % nodes.length]!;
+      const ownIP = pod?.status?.podIP;
+      pods.push({ name: o.kind === 'Pod' ? o.name : `${o.name}-${k}`, ip: ownIP && parseIP(ownIP) ? ownIP : podIP(node), nodeName: node.name });
+    }
+    out.push({ obj: o, labels, replicas, ports, pods });
+  }
+  return out;
+}
+
+/** What the EndpointSlice controller would write for this port: a named targetPort resolves per pod. */
+function deriveEndpoints(info: ServicePortInfo, workloads: readonly Workload[]): EndpointInfo[] {
+  const out: EndpointInfo[] = [];
+  for (const w of workloads) {
+    const port = typeof info.targetPort === 'number'
+      ? info.targetPort
+      : w.ports.find(p => p.name === info.targetPort && p.protocol === info.protocol)?.containerPort;
+    if (!port) continue;
+    for (const pod of w.pods) {
+      if (!pod.ip) continue;
+      out.push({
+        ip: pod.ip, port, key: joinHostPort(pod.ip, port), nodeName: pod.nodeName, ready: true, serving: true, terminating: false,
+        zoneHints: [], nodeHints: [], origin: 'derived', from: `${w.obj.kind}/${w.obj.name} pod ${pod.name}`,
+      });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the API server would allocate
+
+function hash32(text: string): number {
+  const h = sha256(text);
+  return ((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0;
+}
+
+function allocate(services: readonly ManifestObject<'Service'>[], profile: ClusterProfile, assumptions: Assumption[]): Map<ManifestObject<'Service'>, Service> {
+  const out = new Map<ManifestObject<'Service'>, Service>();
+  const usedIPs = new Set<string>(services.flatMap(s => [s.object.spec?.clusterIP ?? '', ...(s.object.spec?.clusterIPs ?? [])]));
+  const usedNodePorts = new Set<number>(services.flatMap(s => (s.object.spec?.ports ?? []).map(p => p?.nodePort ?? 0)));
+  const cidr = profile.serviceCIDRs.map(parseCIDR).find(c => c !== null && c.ip.family === profile.ipFamily) ?? null;
+  const { min, max } = profile.nodePortRange;
+  const nextNodePort = (seed: string): number => {
+    const size = max - min + 1;
+    for (let i = 0, start = hash32(seed) % size; i < size; i++) {
+      const candidate = min + ((start + i) % size);
+      if (!usedNodePorts.has(candidate)) { usedNodePorts.add(candidate); return candidate; }
+    }
+    return 0;
+  };
+  for (const obj of services) {
+    const svc = obj.object;
+    const spec = svc.spec ?? {};
+    const key = `${obj.namespace}/${obj.name}`;
+    const d = defaultService(svc);
+    const next: Service = { ...svc, spec: { ...spec } };
+    const nextSpec = next.spec!;
+    let changed = false;
+    if (!spec.clusterIP && d.type !== 'ExternalName' && cidr) {
+      const ip = allocateIP(cidr, key, usedIPs);
+      if (ip) {
+        nextSpec.clusterIP = ip;
+        nextSpec.clusterIPs = [ip];
+        assumptions.push({ subject: key, field: 'spec.clusterIP', value: ip, reason: `not set; the API server allocates one from ${profile.serviceCIDRs.join(', ')}` });
+        changed = true;
+      }
+    }
+    const wantsNodePorts = d.type === 'NodePort' || (d.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
+    if (wantsNodePorts && proxiedByKubeProxyOrAllocated(nextSpec.clusterIP)) {
+      nextSpec.ports = (spec.ports ?? []).map(p => {
+        if (!p || p.nodePort) return p;
+        const nodePort = nextNodePort(`${key}:${p.name ?? ''}/${p.protocol ?? 'TCP'}`);
+        assumptions.push({ subject: key, field: `spec.ports[${p.name ?? p.port}].nodePort`, value: String(nodePort), reason: `not set; the API server allocates one from ${min}-${max}` });
+        changed = true;
+        return { ...p, nodePort };
+      });
+    }
+    if (d.type === 'LoadBalancer' && d.externalTrafficPolicy === 'Local' && !spec.healthCheckNodePort) {
+      const hc = nextNodePort(`${key}/healthCheckNodePort`);
+      nextSpec.healthCheckNodePort = hc;
+      assumptions.push({ subject: key, field: 'spec.healthCheckNodePort', value: String(hc), reason: `not set; the API server allocates one from ${min}-${max}` });
+      changed = true;
+    }
+    if (changed) out.set(obj, next);
+  }
+  return out;
+}
+
+function proxiedByKubeProxyOrAllocated(clusterIP: string | undefined): boolean {
+  return proxiedByKubeProxy({ spec: { clusterIP } } as Service);
+}
+
+function allocateIP(cidr: NonNullable<ReturnType<typeof parseCIDR>>, seed: string, used: Set<string>): string | null {
+  if (cidr.ip.family === 'IPv4') {
+    const size = 2 ** (32 - cidr.prefix);
+    if (size < 4) return null;
+    const base = ipToNumberV4(cidr.ip);
+    // skip the network address and .1 (the `kubernetes` Service), like the allocator's reserved range
+    for (let i = 0, start = hash32(seed) % (size - 3); i < size - 3; i++) {
+      const ip = formatIP(ipFromNumberV4(base + 2 + ((start + i) % (size - 3))));
+      if (!used.has(ip)) { used.add(ip); return ip; }
+    }
+    return null;
+  }
+  const bytes = cidr.ip.bytes.slice();
+  for (let i = 0; i < 1000; i++) {
+    const h = hash32(`${seed}#${i}`);
+    const candidate = bytes.slice();
+    candidate[12] = cidr.prefix <= 96 ? (h >>> 24) & 255 : candidate[12]!;
+    candidate[13] = cidr.prefix <= 104 ? (h >>> 16) & 255 : candidate[13]!;
+    candidate[14] = (h >>> 8) & 255;
+    candidate[15] = (h & 255) | 2;
+    const ip = { family: 'IPv6' as const, bytes: candidate };
+    if (!cidrContains(cidr, ip)) continue;
+    const text = formatIP(ip);
+    if (!used.has(text)) { used.add(text); return text; }
+  }
+  return null;
+}

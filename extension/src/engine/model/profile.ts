@@ -1,0 +1,208 @@
+// The cluster profile: the node whose rules are generated and kube-proxy's settings. Every field is
+// optional; defaults are kube-proxy's (pkg/proxy/apis/config defaults), except where kube-proxy has
+// none: the node's name and addresses, and clusterCIDR (kube-proxy's default is empty, which turns
+// the local-traffic detector off; we assume kubeadm/flannel's conventional 10.244.0.0/16 instead,
+// because that is what most clusters run with).
+import { LineIndex } from '../manifest/source';
+import { parseYamlDocuments } from '../manifest/yamlAdapter';
+import { isRecord, type ManifestProblem } from '../manifest/manifest';
+import { formatIP, parseCIDR, parseIP, type IPFamily } from '../util/ip';
+
+export type ProxyMode = 'iptables' | 'nftables' | 'ipvs';
+export type DetectLocalMode = 'ClusterCIDR' | 'None';
+
+export interface NodeProfile {
+  readonly name: string;
+  /** Node addresses, primary first. */
+  readonly ips: readonly string[];
+  /** The node's pod CIDR (spec.podCIDR); null when unknown. */
+  readonly podCIDR: string | null;
+  /**
+   * Address the CNI gives the host side of each pod link: a bridge/ptp CNI (flannel, kindnet, the
+   * bridge plugin) gives one, e.g. 10.244.1.1; a Calico-like CNI gives none ("none"), and then
+   * MASQUERADE towards a local pod picks the node address. Default: the first host address of podCIDR.
+   */
+  readonly podGateway: string | 'none' | null;
+}
+
+export interface ClusterProfile {
+  readonly proxyMode: ProxyMode;
+  readonly ipFamily: IPFamily;
+  readonly nodeName: string;
+  readonly nodeIPs: readonly string[];
+  readonly clusterCIDR: string | null;
+  readonly detectLocalMode: DetectLocalMode;
+  readonly masqueradeAll: boolean;
+  readonly masqueradeBit: number;
+  readonly localhostNodePorts: boolean;
+  readonly nodePortAddresses: readonly string[];
+  readonly iptablesRandomFully: boolean;
+  readonly nfacctCounters: readonly string[];
+  readonly conntrackTCPLiberal: boolean;
+  readonly serviceCIDRs: readonly string[];
+  readonly nodePortRange: { readonly min: number; readonly max: number };
+  readonly allocate: boolean;
+  /** Every node of the cluster, this profile's own node first. */
+  readonly nodes: readonly NodeProfile[];
+}
+
+export const DEFAULT_PROFILE: ClusterProfile = {
+  proxyMode: 'iptables',
+  ipFamily: 'IPv4',
+  nodeName: 'node-a',
+  nodeIPs: ['192.168.0.2'],
+  clusterCIDR: '10.244.0.0/16',
+  detectLocalMode: 'ClusterCIDR',
+  masqueradeAll: false,
+  masqueradeBit: 14,
+  localhostNodePorts: true,
+  nodePortAddresses: [],
+  iptablesRandomFully: true,
+  nfacctCounters: [],
+  conntrackTCPLiberal: false,
+  serviceCIDRs: ['10.96.0.0/12'],
+  nodePortRange: { min: 30000, max: 32767 },
+  allocate: true,
+  nodes: [{ name: 'node-a', ips: ['192.168.0.2'], podCIDR: '10.244.0.0/24', podGateway: '10.244.0.1' }],
+};
+
+/** The nfacct counters kube-proxy's iptables mode uses (pkg/proxy/metrics). */
+export const NFACCT_COUNTERS = ['ct_state_invalid_dropped_pkts', 'localhost_nps_accepted_pkts'] as const;
+
+export interface ProfileResult {
+  readonly profile: ClusterProfile;
+  readonly problems: ManifestProblem[];
+}
+
+type Raw = Record<string, unknown>;
+
+export function parseProfile(text: string, fileName = 'profile'): ProfileResult {
+  const lines = new LineIndex(text);
+  const docs = parseYamlDocuments(text, lines);
+  const problems: ManifestProblem[] = [];
+  for (const d of docs) for (const p of d.problems) problems.push({ code: 'yaml-syntax', severity: p.severity, message: `YAML: ${p.message}`, range: p.range });
+  const doc = docs.find(d => d.value !== undefined && d.value !== null);
+  if (problems.some(p => p.severity === 'error') || !doc) return { profile: DEFAULT_PROFILE, problems };
+  if (!isRecord(doc.value)) {
+    problems.push({ code: 'profile-shape', severity: 'error', range: doc.range, message: `${fileName}: a cluster profile is a mapping of settings` });
+    return { profile: DEFAULT_PROFILE, problems };
+  }
+  return resolveProfile(doc.value, (path, message) => problems.push({
+    code: 'profile-invalid', severity: 'error', message, range: doc.rangeOf(path, 'value') ?? doc.range,
+  }), problems);
+}
+
+type Report = (path: (string | number)[], message: string) => void;
+
+const FIELDS = [
+  'proxyMode', 'ipFamily', 'nodeName', 'nodeIPs', 'clusterCIDR', 'detectLocalMode', 'masqueradeAll', 'masqueradeBit',
+  'localhostNodePorts', 'nodePortAddresses', 'iptablesRandomFully', 'nfacctCounters', 'conntrackTCPLiberal',
+  'serviceCIDRs', 'nodePortRange', 'allocate', 'nodes',
+] as const;
+
+/** Applies defaults to already-decoded settings (a profile file, or inline values from VS Code settings). */
+export function resolveProfile(raw: Raw, report: Report, problems: ManifestProblem[] = []): ProfileResult {
+  for (const key of Object.keys(raw)) {
+    if (!(FIELDS as readonly string[]).includes(key)) report([key], `Unknown profile field "${key}"; known fields: ${FIELDS.join(', ')}`);
+  }
+  const d = DEFAULT_PROFILE;
+  const pick = <T>(key: (typeof FIELDS)[number], check: (v: unknown) => T | undefined, expected: string, fallback: T): T => {
+    if (!(key in raw) || raw[key] === undefined) return fallback;
+    const v = check(raw[key]);
+    if (v === undefined) { report([key], `${key}: expected ${expected}, got ${JSON.stringify(raw[key])}`); return fallback; }
+    return v;
+  };
+  const oneOf = <T extends string>(values: readonly T[]) => (v: unknown) => (values as readonly unknown[]).includes(v) ? (v as T) : undefined;
+  const bool = (v: unknown) => (typeof v === 'boolean' ? v : undefined);
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const list = <T>(item: (v: unknown) => T | undefined) => (v: unknown) => {
+    if (!Array.isArray(v)) return undefined;
+    const out = v.map(item);
+    return out.every(x => x !== undefined) ? (out as T[]) : undefined;
+  };
+  const ip = (v: unknown) => (typeof v === 'string' && parseIP(v) ? v : undefined);
+  const cidr = (v: unknown) => (typeof v === 'string' && parseCIDR(v) ? v : undefined);
+
+  const proxyMode = pick('proxyMode', oneOf(['iptables', 'nftables', 'ipvs'] as const), 'iptables, nftables or ipvs', d.proxyMode);
+  const ipFamily = pick('ipFamily', oneOf(['IPv4', 'IPv6'] as const), 'IPv4 or IPv6', d.ipFamily);
+  const nodeName = pick('nodeName', str, 'a node name', d.nodeName);
+  const nodeIPs = pick('nodeIPs', list(ip), 'a list of IP addresses', ipFamily === 'IPv6' && !('nodeIPs' in raw) ? ['fd00::2'] : d.nodeIPs);
+  const clusterCIDR = 'clusterCIDR' in raw && raw['clusterCIDR'] === null ? null
+    : pick('clusterCIDR', cidr, 'a CIDR or null', ipFamily === 'IPv6' ? 'fd00:10:244::/56' : d.clusterCIDR);
+  const detectLocalMode = pick('detectLocalMode', oneOf(['ClusterCIDR', 'None'] as const), 'ClusterCIDR or None', d.detectLocalMode);
+  const masqueradeAll = pick('masqueradeAll', bool, 'true or false', d.masqueradeAll);
+  const masqueradeBit = pick('masqueradeBit', v => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 31 ? (v as number) : undefined), 'an integer 0..31', d.masqueradeBit);
+  const localhostNodePorts = pick('localhostNodePorts', bool, 'true or false', d.localhostNodePorts);
+  const nodePortAddresses = pick('nodePortAddresses', list(v => (v === 'primary' ? v : cidr(v))), 'a list of CIDRs, or ["primary"]', d.nodePortAddresses);
+  const iptablesRandomFully = pick('iptablesRandomFully', bool, 'true or false', d.iptablesRandomFully);
+  const nfacctCounters = pick('nfacctCounters', list(oneOf(NFACCT_COUNTERS)), `a list of ${NFACCT_COUNTERS.join(', ')}`, d.nfacctCounters);
+  const conntrackTCPLiberal = pick('conntrackTCPLiberal', bool, 'true or false', d.conntrackTCPLiberal);
+  const serviceCIDRs = pick('serviceCIDRs', list(cidr), 'a list of CIDRs', ipFamily === 'IPv6' && !('serviceCIDRs' in raw) ? ['fd00:10:96::/112'] : d.serviceCIDRs);
+  const nodePortRange = pick('nodePortRange', parsePortRange, 'a range like 30000-32767', d.nodePortRange);
+  const allocate = pick('allocate', bool, 'true or false', d.allocate);
+  const nodes = resolveNodes(raw['nodes'], nodeName, nodeIPs, clusterCIDR, report);
+  return {
+    profile: {
+      proxyMode, ipFamily, nodeName, nodeIPs, clusterCIDR, detectLocalMode, masqueradeAll, masqueradeBit, localhostNodePorts,
+      nodePortAddresses, iptablesRandomFully, nfacctCounters, conntrackTCPLiberal, serviceCIDRs, nodePortRange, allocate, nodes,
+    },
+    problems,
+  };
+}
+
+function parsePortRange(v: unknown): { min: number; max: number } | undefined {
+  const m = typeof v === 'string' ? /^(\d+)-(\d+)$/.exec(v.trim()) : null;
+  if (!m) return undefined;
+  const min = Number(m[1]), max = Number(m[2]);
+  return min >= 1 && max <= 65535 && min <= max ? { min, max } : undefined;
+}
+
+function resolveNodes(raw: unknown, nodeName: string, nodeIPs: readonly string[], clusterCIDR: string | null, report: Report): NodeProfile[] {
+  const given: Raw[] = [];
+  if (raw !== undefined && raw !== null) {
+    if (!Array.isArray(raw)) report(['nodes'], 'nodes: expected a list of { name, ips, podCIDR, podGateway }');
+    else raw.forEach((n, i) => {
+      if (!isRecord(n) || typeof n['name'] !== 'string') report(['nodes', i], 'nodes: each entry needs a name');
+      else given.push(n);
+    });
+  }
+  const self = given.find(n => n['name'] === nodeName);
+  const ordered = [self ?? { name: nodeName, ips: nodeIPs }, ...given.filter(n => n !== self)];
+  return ordered.map((n, i) => {
+    const name = String(n['name']);
+    for (const key of Object.keys(n)) if (!['name', 'ips', 'podCIDR', 'podGateway'].includes(key)) report(['nodes', i, key], `Unknown node field "${key}"; known: name, ips, podCIDR, podGateway`);
+    const ipsRaw = n === self || name === nodeName ? (Array.isArray(n['ips']) ? n['ips'] : nodeIPs) : n['ips'];
+    const ips = Array.isArray(ipsRaw) ? ipsRaw.filter((x): x is string => typeof x === 'string' && parseIP(x) !== null) : [];
+    if (ips.length === 0) report(['nodes', i, 'ips'], `node ${name}: needs at least one IP address`);
+    const podCIDR = typeof n['podCIDR'] === 'string' && parseCIDR(n['podCIDR']) ? n['podCIDR'] : defaultPodCIDR(clusterCIDR, i);
+    const gw = n['podGateway'];
+    const podGateway = gw === 'none' ? 'none' : typeof gw === 'string' && parseIP(gw) ? gw : podCIDR ? firstHost(podCIDR) : null;
+    return { name, ips, podCIDR, podGateway };
+  });
+}
+
+/** Node i gets the i-th /24 (IPv4) or /64 (IPv6) of the cluster CIDR, as the node IPAM controller hands them out. */
+export function defaultPodCIDR(clusterCIDR: string | null, index: number): string | null {
+  const c = clusterCIDR ? parseCIDR(clusterCIDR) : null;
+  if (!c) return null;
+  const bytes = c.ip.bytes.slice();
+  if (c.ip.family === 'IPv4') {
+    if (c.prefix > 24) return clusterCIDR;
+    const base = ((bytes[0]! << 16) | (bytes[1]! << 8) | bytes[2]!) + index;
+    return `${(base >> 16) & 255}.${(base >> 8) & 255}.${base & 255}.0/24`;
+  }
+  if (c.prefix > 64) return clusterCIDR;
+  const view = new DataView(bytes.buffer);
+  view.setUint16(6, view.getUint16(6) + index);
+  const words: string[] = [];
+  for (let i = 0; i < 4; i++) words.push(view.getUint16(i * 2).toString(16));
+  return `${words.join(':')}::/64`;
+}
+
+function firstHost(cidr: string): string | null {
+  const c = parseCIDR(cidr);
+  if (!c) return null;
+  const bytes = c.ip.bytes.slice();
+  bytes[bytes.length - 1] = bytes[bytes.length - 1]! + 1;
+  return formatIP({ family: c.ip.family, bytes });
+}

@@ -1,0 +1,83 @@
+// Runs every test phase (type check, unit + golden, kernel, real VS Code, webview) and ends with one
+// plain "N passed, N failed" line totalling all phases, so a run that executed no test is visible.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const only = process.argv.slice(2);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const phaseLines = [];
+
+function findTests(dir) {
+  if (!existsSync(join(root, dir))) return [];
+  const out = [];
+  for (const name of readdirSync(join(root, dir))) {
+    const rel = join(dir, name);
+    if (statSync(join(root, rel)).isDirectory()) out.push(...findTests(rel));
+    else if (name.endsWith('.test.ts')) out.push(rel);
+  }
+  return out.sort();
+}
+
+function run(cmd, args, env = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 512 * 1024 * 1024 });
+  process.stdout.write(r.stdout ?? '');
+  process.stderr.write(r.stderr ?? '');
+  return { code: r.status ?? 1, out: (r.stdout ?? '') + (r.stderr ?? '') };
+}
+
+/** A phase that counts as one test: it passes when the command exits 0. */
+function checkPhase(name, cmd, args) {
+  console.log(`\n=== ${name} ===`);
+  const { code } = run(cmd, args);
+  record(name, code === 0 ? 1 : 0, code === 0 ? 0 : 1, 0);
+}
+
+/** node:test phase: counts come from the TAP summary ("# pass N", "# fail N", "# skipped N"). */
+function nodeTestPhase(name, dirs, env = {}) {
+  const files = dirs.flatMap(findTests);
+  console.log(`\n=== ${name}: ${files.length} files ===`);
+  if (files.length === 0) { record(name, 0, 0, 0); return; }
+  const { code } = run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=' + join(root, 'test-results', name + '.tap'), ...files], env);
+  const tap = readTap(name);
+  const passed = tap.pass, failed = tap.fail + tap.cancelled, skipped = tap.skipped;
+  if (code !== 0 && failed === 0) { record(name, passed, 1, skipped); return; }
+  record(name, passed, failed, skipped);
+}
+
+function readTap(name) {
+  const path = join(root, 'test-results', name + '.tap');
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const num = key => Number((text.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
+  return { pass: num('pass'), fail: num('fail'), cancelled: num('cancelled'), skipped: num('skipped') + num('todo') };
+}
+
+/** A phase whose runner prints its own "N passed, N failed" line (the real-VS Code and browser suites). */
+function summaryLinePhase(name, cmd, args, env = {}) {
+  console.log(`\n=== ${name} ===`);
+  const { code, out } = run(cmd, args, env);
+  const m = [...out.matchAll(/^(?:\w+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/gm)].pop();
+  if (!m) { record(name, 0, 1, 0); return; }
+  const failed = Number(m[2]) + (code !== 0 && Number(m[2]) === 0 ? 1 : 0);
+  record(name, Number(m[1]), failed, Number(m[3] ?? 0));
+}
+
+function record(name, passed, failed, skipped) {
+  totals.passed += passed; totals.failed += failed; totals.skipped += skipped;
+  phaseLines.push(`${name}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+}
+
+mkdirSync(join(root, 'test-results'), { recursive: true });
+const want = p => only.length === 0 || only.includes(p);
+if (want('typecheck')) checkPhase('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+if (want('build')) checkPhase('build', process.execPath, ['scripts/build.mjs']);
+if (want('unit')) nodeTestPhase('unit', ['test/unit', 'test/golden']);
+if (want('kernel')) nodeTestPhase('kernel', ['test/kernel']);
+if (want('vscode') && existsSync(join(root, 'test/vscode/run.sh'))) summaryLinePhase('vscode', 'bash', ['test/vscode/run.sh']);
+if (want('webview') && existsSync(join(root, 'test/webview/run.mjs'))) summaryLinePhase('webview', process.execPath, ['test/webview/run.mjs']);
+
+console.log('\n=== summary ===');
+for (const l of phaseLines) console.log(l);
+console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(totals.failed > 0 ? 1 : 0);
