@@ -119,3 +119,9 @@ function locate(doc: Document, root: YamlNode | null, path: FieldPath): { key?: 
   }
   return { key, value: current };
 }
+
+/** The bare `yaml` parse, without our conversion: the baseline `npm run bench` compares against. */
+export function bareParseAllDocuments(text: string): number {
+  const docs = parseAllDocuments(text);
+  return Array.isArray(docs) ? docs.length : 0;
+}

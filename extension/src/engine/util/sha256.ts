@@ -15,44 +15,66 @@ const K = new Uint32Array([
 ]);
 
 const encoder = new TextEncoder();
+const W = new Uint32Array(64);
+const H = new Uint32Array(8);
+let scratch = new Uint8Array(256);
+
+function toBytes(input: string | Uint8Array): Uint8Array {
+  if (typeof input !== 'string') return input;
+  // ASCII fast path: chain-name inputs are plain ASCII
+  let ascii = true;
+  for (let i = 0; i < input.length; i++) if (input.charCodeAt(i) > 0x7f) { ascii = false; break; }
+  if (!ascii) return encoder.encode(input);
+  const out = new Uint8Array(input.length);
+  for (let i = 0; i < input.length; i++) out[i] = input.charCodeAt(i);
+  return out;
+}
 
 export function sha256(input: string | Uint8Array): Uint8Array {
-  const data = typeof input === 'string' ? encoder.encode(input) : input;
-  const bitLength = data.length * 8;
-  const paddedLength = (((data.length + 9) >> 6) + 1) << 6;
-  const block = new Uint8Array(paddedLength);
+  const data = toBytes(input);
+  const length = data.length;
+  const paddedLength = (((length + 9) >> 6) + 1) << 6;
+  if (scratch.length < paddedLength) scratch = new Uint8Array(paddedLength * 2);
+  const block = scratch;
   block.set(data);
-  block[data.length] = 0x80;
-  const view = new DataView(block.buffer);
-  view.setUint32(paddedLength - 8, Math.floor(bitLength / 0x100000000));
-  view.setUint32(paddedLength - 4, bitLength >>> 0);
+  block.fill(0, length, paddedLength);
+  block[length] = 0x80;
+  const bitLength = length * 8;
+  const hi = Math.floor(bitLength / 0x100000000), lo = bitLength >>> 0;
+  block[paddedLength - 8] = hi >>> 24; block[paddedLength - 7] = hi >>> 16; block[paddedLength - 6] = hi >>> 8; block[paddedLength - 5] = hi;
+  block[paddedLength - 4] = lo >>> 24; block[paddedLength - 3] = lo >>> 16; block[paddedLength - 2] = lo >>> 8; block[paddedLength - 1] = lo;
 
-  const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-  const w = new Uint32Array(64);
+  H[0] = 0x6a09e667; H[1] = 0xbb67ae85; H[2] = 0x3c6ef372; H[3] = 0xa54ff53a;
+  H[4] = 0x510e527f; H[5] = 0x9b05688c; H[6] = 0x1f83d9ab; H[7] = 0x5be0cd19;
   for (let offset = 0; offset < paddedLength; offset += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(offset + i * 4);
+    for (let i = 0; i < 16; i++) {
+      const j = offset + i * 4;
+      W[i] = (block[j]! << 24) | (block[j + 1]! << 16) | (block[j + 2]! << 8) | block[j + 3]!;
+    }
     for (let i = 16; i < 64; i++) {
-      const a = w[i - 15]!, b = w[i - 2]!;
+      const a = W[i - 15]!, b = W[i - 2]!;
       const s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
       const s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10);
-      w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) >>> 0;
+      W[i] = (W[i - 16]! + s0 + W[i - 7]! + s1) | 0;
     }
-    let [a, b, c, d, e, f, g, hh] = h as unknown as number[];
+    let a = H[0]!, b = H[1]!, c = H[2]!, d = H[3]!, e = H[4]!, f = H[5]!, g = H[6]!, h = H[7]!;
     for (let i = 0; i < 64; i++) {
-      const S1 = ((e! >>> 6) | (e! << 26)) ^ ((e! >>> 11) | (e! << 21)) ^ ((e! >>> 25) | (e! << 7));
-      const ch = (e! & f!) ^ (~e! & g!);
-      const t1 = (hh! + S1 + ch + K[i]! + w[i]!) >>> 0;
-      const S0 = ((a! >>> 2) | (a! << 30)) ^ ((a! >>> 13) | (a! << 19)) ^ ((a! >>> 22) | (a! << 10));
-      const maj = (a! & b!) ^ (a! & c!) ^ (b! & c!);
-      const t2 = (S0 + maj) >>> 0;
-      hh = g; g = f; f = e; e = (d! + t1) >>> 0; d = c; c = b; b = a; a = (t1 + t2) >>> 0;
+      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+      const ch = (e & f) ^ (~e & g);
+      const t1 = (h + S1 + ch + K[i]! + W[i]!) | 0;
+      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      const maj = (a & b) ^ (a & c) ^ (b & c);
+      const t2 = (S0 + maj) | 0;
+      h = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
     }
-    h[0] = h[0]! + a!; h[1] = h[1]! + b!; h[2] = h[2]! + c!; h[3] = h[3]! + d!;
-    h[4] = h[4]! + e!; h[5] = h[5]! + f!; h[6] = h[6]! + g!; h[7] = h[7]! + hh!;
+    H[0] = H[0]! + a; H[1] = H[1]! + b; H[2] = H[2]! + c; H[3] = H[3]! + d;
+    H[4] = H[4]! + e; H[5] = H[5]! + f; H[6] = H[6]! + g; H[7] = H[7]! + h;
   }
   const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, h[i]!);
+  for (let i = 0; i < 8; i++) {
+    const v = H[i]!;
+    out[i * 4] = v >>> 24; out[i * 4 + 1] = v >>> 16; out[i * 4 + 2] = v >>> 8; out[i * 4 + 3] = v;
+  }
   return out;
 }
 

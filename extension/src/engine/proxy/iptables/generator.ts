@@ -18,9 +18,9 @@ export interface PayloadLine {
   readonly table: Table | null;
   readonly chain: string | null;
   /** kube-proxy's service port name ("ns/name:port") for per-service lines. */
-  readonly service?: string;
+  readonly service?: string | undefined;
   /** "ip:port" for lines that belong to one endpoint. */
-  readonly endpoint?: string;
+  readonly endpoint?: string | undefined;
 }
 
 /** A jump kube-proxy keeps in a built-in chain (iptablesJumpChains), prepended in this order. */
@@ -49,9 +49,15 @@ export interface GenerateOptions {
    * upstream's unit tests inject "0x4000" instead, which the golden tests pass here.
    */
   readonly masqueradeMarkText?: string;
+  /**
+   * nat chains already in the kernel (e.g. from the previous sync). Service chains among them that
+   * are no longer used get deleted the way kube-proxy does it: declared (which flushes) then -X.
+   */
+  readonly existingNatChains?: readonly string[];
 }
 
 const LARGE_CLUSTER_ENDPOINTS_THRESHOLD = 1000;
+const SERVICE_CHAIN_PREFIXES = ['KUBE-SVC-', 'KUBE-SVL-', 'KUBE-EXT-', 'KUBE-FW-', 'KUBE-SEP-'];
 
 /** Go fmt "%#08x": the width pads the digits, then "0x" is prefixed. */
 export function formatMark(bit: number): string {
@@ -85,16 +91,16 @@ class LineBuffer {
   readonly lines: PayloadLine[] = [];
   constructor(private readonly table: Table) {}
   chain(name: string, service?: string, endpoint?: string): void {
-    this.lines.push({ text: `:${name} - [0:0]`, table: this.table, chain: name, ...(service ? { service } : {}), ...(endpoint ? { endpoint } : {}) });
+    this.lines.push({ text: `:${name} - [0:0]`, table: this.table, chain: name, service, endpoint });
   }
-  rule(chain: string, args: readonly string[], service?: string, endpoint?: string): void {
-    this.lines.push({ text: `-A ${chain} ${args.join(' ')}`, table: this.table, chain, ...(service ? { service } : {}), ...(endpoint ? { endpoint } : {}) });
+  rule(chain: string, args: string, service?: string, endpoint?: string): void {
+    this.lines.push({ text: `-A ${chain} ${args}`, table: this.table, chain, service, endpoint });
   }
 }
 
 interface LocalDetector {
-  readonly ifLocal: readonly string[];
-  readonly ifNotLocal: readonly string[];
+  readonly ifLocal: string;
+  readonly ifNotLocal: string;
 }
 
 function localDetector(profile: ClusterProfile): LocalDetector | null {
@@ -102,7 +108,7 @@ function localDetector(profile: ClusterProfile): LocalDetector | null {
   const c = parseCIDR(profile.clusterCIDR.trim());
   if (!c || c.ip.family !== profile.ipFamily) return null;
   const cidr = profile.clusterCIDR.trim();
-  return { ifLocal: ['-s', cidr], ifNotLocal: ['!', '-s', cidr] };
+  return { ifLocal: `-s ${cidr}`, ifNotLocal: `! -s ${cidr}` };
 }
 
 /** pkg/proxy/util NodePortAddresses for this family: match-all, or the CIDRs (and "primary"). */
@@ -145,20 +151,20 @@ export function generateIptables(model: ClusterModel, options: GenerateOptions =
 
   for (const c of ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-NODEPORTS', 'KUBE-PROXY-FIREWALL']) filterChains.chain(c);
   for (const c of ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ']) natChains.chain(c);
-  natRules.rule('KUBE-POSTROUTING', ['-m', 'mark', '!', '--mark', `${mark}/${mark}`, '-j', 'RETURN']);
-  natRules.rule('KUBE-POSTROUTING', ['-j', 'MARK', '--xor-mark', mark]);
-  natRules.rule('KUBE-POSTROUTING', ['-m', 'comment', '--comment', '"kubernetes service traffic requiring SNAT"', '-j', 'MASQUERADE', ...(profile.iptablesRandomFully ? ['--random-fully'] : [])]);
-  natRules.rule('KUBE-MARK-MASQ', ['-j', 'MARK', '--or-mark', mark]);
+  natRules.rule('KUBE-POSTROUTING', `-m mark ! --mark ${mark}/${mark} -j RETURN`);
+  // clear the mark so a packet that traverses the stack again is not masqueraded twice
+  natRules.rule('KUBE-POSTROUTING', `-j MARK --xor-mark ${mark}`);
+  natRules.rule('KUBE-POSTROUTING', `-m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE${profile.iptablesRandomFully ? ' --random-fully' : ''}`);
+  natRules.rule('KUBE-MARK-MASQ', `-j MARK --or-mark ${mark}`);
   if (!isIPv6 && localhostNodePorts) {
     filterChains.chain('KUBE-FIREWALL');
-    filterRules.rule('KUBE-FIREWALL', ['-m', 'comment', '--comment', '"block incoming localnet connections"', '-d', '127.0.0.0/8', '!', '-s', '127.0.0.0/8', '-m', 'conntrack', '!', '--ctstate', 'RELATED,ESTABLISHED,DNAT', '-j', 'DROP']);
+    filterRules.rule('KUBE-FIREWALL', '-m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP');
   }
 
   const ports = model.services.flatMap(s => s.ports).sort(comparePorts);
   const endpointsOf = new Map<PortEntry, EndpointInfo[]>(ports.map(p => [p, dedupEndpoints(p.endpoints, nodeName)]));
   const totalEndpoints = [...endpointsOf.values()].reduce((n, eps) => n + eps.length, 0);
   const largeClusterMode = totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
-  const comment = (text: string): string[] => (largeClusterMode ? [] : ['-m', 'comment', '--comment', text]);
 
   for (const entry of ports) {
     const sp = entry.info;
@@ -178,126 +184,141 @@ export function generateIptables(model: ClusterModel, options: GenerateOptions =
     const usesFWChain = hasEndpoints && sp.loadBalancerVIPs.length > 0 && sp.loadBalancerSourceRanges.length > 0;
     const loadBalancerTrafficChain = usesFWChain ? chains.fw : chains.ext;
 
-    const noEndpoints = `"${svcName} has no endpoints"`;
-    const noLocalEndpoints = `"${svcName} has no local endpoints"`;
-    const internalFilter = !hasEndpoints ? { comment: noEndpoints, target: 'REJECT' } : { comment: noLocalEndpoints, target: 'DROP' };
-    const externalFilter = internalFilter;
-    const dst = (ip: string, port: number) => ['-m', proto, '-p', proto, '-d', ip, '--dport', String(port)];
-    const nat = (chain: string, args: readonly string[], endpoint?: string) => natRules.rule(chain, args, svcName, endpoint);
-    const filter = (chain: string, args: readonly string[]) => filterRules.rule(chain, args, svcName);
+    // "no endpoints at all" REJECTs; "no local endpoints" (a Local policy) DROPs.
+    const filterComment = hasEndpoints ? `"${svcName} has no local endpoints"` : `"${svcName} has no endpoints"`;
+    const filterTarget = hasEndpoints ? 'DROP' : 'REJECT';
+    const match = `-m ${proto} -p ${proto}`;
+    const dst = (ip: string, port: number) => `${match} -d ${ip} --dport ${port}`;
+    const nat = (chain: string, args: string, endpoint?: string) => natRules.rule(chain, args, svcName, endpoint);
+    const filter = (chain: string, args: string) => filterRules.rule(chain, args, svcName);
+    const commented = (text: string) => `-m comment --comment "${text}"`;
 
     // Capture the cluster IP.
-    if (hasInternalEndpoints) nat('KUBE-SERVICES', [...['-m', 'comment', '--comment', `"${svcName} cluster IP"`], ...dst(sp.clusterIP, sp.port), '-j', internalTrafficChain]);
-    else filter('KUBE-SERVICES', ['-m', 'comment', '--comment', internalFilter.comment, ...dst(sp.clusterIP, sp.port), '-j', internalFilter.target]);
+    if (hasInternalEndpoints) nat('KUBE-SERVICES', `${commented(`${svcName} cluster IP`)} ${dst(sp.clusterIP, sp.port)} -j ${internalTrafficChain}`);
+    else filter('KUBE-SERVICES', `-m comment --comment ${filterComment} ${dst(sp.clusterIP, sp.port)} -j ${filterTarget}`);
 
     // Capture externalIPs.
     for (const ip of sp.externalIPs) {
-      if (hasEndpoints) nat('KUBE-SERVICES', ['-m', 'comment', '--comment', `"${svcName} external IP"`, ...dst(ip, sp.port), '-j', chains.ext]);
-      if (!hasExternalEndpoints) filter('KUBE-EXTERNAL-SERVICES', ['-m', 'comment', '--comment', externalFilter.comment, ...dst(ip, sp.port), '-j', externalFilter.target]);
+      if (hasEndpoints) nat('KUBE-SERVICES', `${commented(`${svcName} external IP`)} ${dst(ip, sp.port)} -j ${chains.ext}`);
+      if (!hasExternalEndpoints) filter('KUBE-EXTERNAL-SERVICES', `-m comment --comment ${filterComment} ${dst(ip, sp.port)} -j ${filterTarget}`);
     }
 
     // Capture load-balancer ingress.
     for (const ip of sp.loadBalancerVIPs) {
-      if (hasEndpoints) nat('KUBE-SERVICES', ['-m', 'comment', '--comment', `"${svcName} loadbalancer IP"`, ...dst(ip, sp.port), '-j', loadBalancerTrafficChain]);
-      if (usesFWChain) filter('KUBE-PROXY-FIREWALL', ['-m', 'comment', '--comment', `"${svcName} traffic not accepted by ${chains.fw}"`, ...dst(ip, sp.port), '-j', 'DROP']);
+      if (hasEndpoints) nat('KUBE-SERVICES', `${commented(`${svcName} loadbalancer IP`)} ${dst(ip, sp.port)} -j ${loadBalancerTrafficChain}`);
+      if (usesFWChain) filter('KUBE-PROXY-FIREWALL', `${commented(`${svcName} traffic not accepted by ${chains.fw}`)} ${dst(ip, sp.port)} -j DROP`);
     }
     if (!hasExternalEndpoints) {
-      for (const ip of sp.loadBalancerVIPs) filter('KUBE-EXTERNAL-SERVICES', ['-m', 'comment', '--comment', externalFilter.comment, ...dst(ip, sp.port), '-j', externalFilter.target]);
+      for (const ip of sp.loadBalancerVIPs) filter('KUBE-EXTERNAL-SERVICES', `-m comment --comment ${filterComment} ${dst(ip, sp.port)} -j ${filterTarget}`);
     }
 
     // Capture node ports (never subject to loadBalancerSourceRanges).
     if (sp.nodePort !== 0) {
       if (hasEndpoints) {
         if (localhostNodePorts && !isIPv6 && nfacct.has('localhost_nps_accepted_pkts')) {
-          nat('KUBE-NODEPORTS', ['-m', 'comment', '--comment', svcName, '-m', proto, '-p', proto, '-d', '127.0.0.0/8', '--dport', String(sp.nodePort), '-m', 'nfacct', '--nfacct-name', 'localhost_nps_accepted_pkts', '-j', chains.ext]);
+          nat('KUBE-NODEPORTS', `-m comment --comment ${svcName} ${match} -d 127.0.0.0/8 --dport ${sp.nodePort} -m nfacct --nfacct-name localhost_nps_accepted_pkts -j ${chains.ext}`);
         }
-        nat('KUBE-NODEPORTS', ['-m', 'comment', '--comment', svcName, '-m', proto, '-p', proto, '--dport', String(sp.nodePort), '-j', chains.ext]);
+        nat('KUBE-NODEPORTS', `-m comment --comment ${svcName} ${match} --dport ${sp.nodePort} -j ${chains.ext}`);
       }
       if (!hasExternalEndpoints) {
-        filter('KUBE-EXTERNAL-SERVICES', ['-m', 'comment', '--comment', externalFilter.comment, '-m', 'addrtype', '--dst-type', 'LOCAL', '-m', proto, '-p', proto, '--dport', String(sp.nodePort), '-j', externalFilter.target]);
+        filter('KUBE-EXTERNAL-SERVICES', `-m comment --comment ${filterComment} -m addrtype --dst-type LOCAL ${match} --dport ${sp.nodePort} -j ${filterTarget}`);
       }
     }
 
     // Health check node port: accepted whether or not this node has local endpoints.
     if (sp.healthCheckNodePort !== 0) {
-      filter('KUBE-NODEPORTS', ['-m', 'comment', '--comment', `"${svcName} health check node port"`, '-m', 'tcp', '-p', 'tcp', '--dport', String(sp.healthCheckNodePort), '-j', 'ACCEPT']);
+      filter('KUBE-NODEPORTS', `${commented(`${svcName} health check node port`)} -m tcp -p tcp --dport ${sp.healthCheckNodePort} -j ACCEPT`);
     }
 
     // Internal traffic: masquerade what does not come from a pod.
     if (hasInternalEndpoints) {
-      const args = ['-m', 'comment', '--comment', `"${svcName} cluster IP"`, ...dst(sp.clusterIP, sp.port)];
-      if (profile.masqueradeAll) nat(internalTrafficChain, [...args, '-j', 'KUBE-MARK-MASQ']);
-      else if (detector) nat(internalTrafficChain, [...args, ...detector.ifNotLocal, '-j', 'KUBE-MARK-MASQ']);
+      const args = `${commented(`${svcName} cluster IP`)} ${dst(sp.clusterIP, sp.port)}`;
+      if (profile.masqueradeAll) nat(internalTrafficChain, `${args} -j KUBE-MARK-MASQ`);
+      else if (detector) nat(internalTrafficChain, `${args} ${detector.ifNotLocal} -j KUBE-MARK-MASQ`);
     }
 
     // External traffic chain.
     if (usesExternalTrafficChain) {
       natChains.chain(chains.ext, svcName);
       if (!sp.externalPolicyLocal) {
-        nat(chains.ext, ['-m', 'comment', '--comment', `"masquerade traffic for ${svcName} external destinations"`, '-j', 'KUBE-MARK-MASQ']);
+        nat(chains.ext, `${commented(`masquerade traffic for ${svcName} external destinations`)} -j KUBE-MARK-MASQ`);
       } else {
-        if (detector) nat(chains.ext, ['-m', 'comment', '--comment', `"pod traffic for ${svcName} external destinations"`, ...detector.ifLocal, '-j', chains.svc]);
-        nat(chains.ext, ['-m', 'comment', '--comment', `"masquerade LOCAL traffic for ${svcName} external destinations"`, '-m', 'addrtype', '--src-type', 'LOCAL', '-j', 'KUBE-MARK-MASQ']);
-        nat(chains.ext, ['-m', 'comment', '--comment', `"route LOCAL traffic for ${svcName} external destinations"`, '-m', 'addrtype', '--src-type', 'LOCAL', '-j', chains.svc]);
+        if (detector) nat(chains.ext, `${commented(`pod traffic for ${svcName} external destinations`)} ${detector.ifLocal} -j ${chains.svc}`);
+        nat(chains.ext, `${commented(`masquerade LOCAL traffic for ${svcName} external destinations`)} -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ`);
+        nat(chains.ext, `${commented(`route LOCAL traffic for ${svcName} external destinations`)} -m addrtype --src-type LOCAL -j ${chains.svc}`);
       }
-      if (hasExternalEndpoints) nat(chains.ext, ['-j', externalPolicyChain]);
+      if (hasExternalEndpoints) nat(chains.ext, `-j ${externalPolicyChain}`);
     }
 
     // Firewall chain for loadBalancerSourceRanges.
     if (usesFWChain) {
       natChains.chain(chains.fw, svcName);
-      const head = ['-m', 'comment', '--comment', `"${svcName} loadbalancer IP"`];
+      const head = commented(`${svcName} loadbalancer IP`);
       let allowFromNode = false;
       for (const cidr of sp.loadBalancerSourceRanges) {
-        nat(chains.fw, [...head, '-s', cidr, '-j', chains.ext]);
+        nat(chains.fw, `${head} -s ${cidr} -j ${chains.ext}`);
         const c = parseCIDR(cidr);
         if (c && nodeIP && cidrContains(c, nodeIP)) allowFromNode = true;
       }
-      if (allowFromNode) for (const ip of sp.loadBalancerVIPs) nat(chains.fw, [...head, '-s', ip, '-j', chains.ext]);
-      nat(chains.fw, ['-m', 'comment', '--comment', `"other traffic to ${svcName} will be dropped by KUBE-PROXY-FIREWALL"`]);
+      if (allowFromNode) for (const ip of sp.loadBalancerVIPs) nat(chains.fw, `${head} -s ${ip} -j ${chains.ext}`);
+      nat(chains.fw, commented(`other traffic to ${svcName} will be dropped by KUBE-PROXY-FIREWALL`));
     }
 
+    // In large-cluster mode kube-proxy drops these comments (appendServiceCommentLocked).
+    const endpointComment = (text: string) => (largeClusterMode ? '' : `-m comment --comment ${text} `);
+    const sepNames = new Map<string, string>();
+    const sepOf = (ep: EndpointInfo): string => sepNames.get(ep.key) ?? sepNames.set(ep.key, endpointChain(sp, ep.key)).get(ep.key)!;
     const dispatch = (chain: string, eps: readonly EndpointInfo[]) => {
       natChains.chain(chain, svcName);
       if (sp.sessionAffinityClientIP) {
         for (const ep of eps) {
-          const sep = endpointChain(sp, ep.key);
-          nat(chain, [...comment(`"${svcName} -> ${ep.key}"`), '-m', 'recent', '--name', sep, '--rcheck', '--seconds', String(sp.stickyMaxAgeSeconds), '--reap', '-j', sep], ep.key);
+          const sep = sepOf(ep);
+          nat(chain, `${endpointComment(`"${svcName} -> ${ep.key}"`)}-m recent --name ${sep} --rcheck --seconds ${sp.stickyMaxAgeSeconds} --reap -j ${sep}`, ep.key);
         }
       }
       eps.forEach((ep, i) => {
-        const statistic = i < eps.length - 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(eps.length - i)] : [];
-        nat(chain, [...comment(`"${svcName} -> ${ep.key}"`), ...statistic, '-j', endpointChain(sp, ep.key)], ep.key);
+        const statistic = i < eps.length - 1 ? `-m statistic --mode random --probability ${probability(eps.length - i)} ` : '';
+        nat(chain, `${endpointComment(`"${svcName} -> ${ep.key}"`)}${statistic}-j ${sepOf(ep)}`, ep.key);
       });
     };
     if (usesClusterPolicyChain) dispatch(chains.svc, cat.clusterEndpoints);
     if (usesLocalPolicyChain) dispatch(chains.svl, cat.localEndpoints);
 
     for (const ep of cat.allReachable) {
-      const sep = endpointChain(sp, ep.key);
+      const sep = sepOf(ep);
       natChains.chain(sep, svcName, ep.key);
-      nat(sep, [...comment(svcName), '-s', ep.ip, '-j', 'KUBE-MARK-MASQ'], ep.key);
-      nat(sep, [...comment(svcName), ...(sp.sessionAffinityClientIP ? ['-m', 'recent', '--name', sep, '--set'] : []), '-m', proto, '-p', proto, '-j', 'DNAT', '--to-destination', ep.key], ep.key);
+      nat(sep, `${endpointComment(svcName)}-s ${ep.ip} -j KUBE-MARK-MASQ`, ep.key);
+      const affinity = sp.sessionAffinityClientIP ? `-m recent --name ${sep} --set ` : '';
+      nat(sep, `${endpointComment(svcName)}${affinity}${match} -j DNAT --to-destination ${ep.key}`, ep.key);
     }
   }
 
+  const activeNatChains = new Set(natChains.lines.map(l => l.chain));
+  for (const chain of options.existingNatChains ?? []) {
+    if (activeNatChains.has(chain) || !SERVICE_CHAIN_PREFIXES.some(p => chain.startsWith(p))) continue;
+    natChains.chain(chain);
+    natRules.lines.push({ text: `-X ${chain}`, table: 'nat', chain });
+  }
+
   // Tail call to the node ports chain: must be the last rule of KUBE-SERVICES.
-  const nodePortsComment = ['-m', 'comment', '--comment', '"kubernetes service nodeports; NOTE: this must be the last rule in this chain"'];
+  const nodePortsComment = '-m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain"';
   if (npa.matchAll) {
-    const destinations = ['-m', 'addrtype', '--dst-type', 'LOCAL', ...(isIPv6 ? ['!', '-d', '::1/128'] : !localhostNodePorts ? ['!', '-d', '127.0.0.0/8'] : [])];
-    natRules.rule('KUBE-SERVICES', [...nodePortsComment, ...destinations, '-j', 'KUBE-NODEPORTS']);
+    // localhost node ports never work on IPv6, and on IPv4 only with route_localnet (localhostNodePorts)
+    const notLoopback = isIPv6 ? ' ! -d ::1/128' : !localhostNodePorts ? ' ! -d 127.0.0.0/8' : '';
+    natRules.rule('KUBE-SERVICES', `${nodePortsComment} -m addrtype --dst-type LOCAL${notLoopback} -j KUBE-NODEPORTS`);
   } else {
     for (const ip of npa.nodeIPs()) {
       if (isLoopback(parseIP(ip)!) && (isIPv6 || !localhostNodePorts)) continue;
-      natRules.rule('KUBE-SERVICES', [...nodePortsComment, '-d', ip, '-j', 'KUBE-NODEPORTS']);
+      natRules.rule('KUBE-SERVICES', `${nodePortsComment} -d ${ip} -j KUBE-NODEPORTS`);
     }
   }
 
   if (!profile.conntrackTCPLiberal) {
-    filterRules.rule('KUBE-FORWARD', ['-m', 'conntrack', '--ctstate', 'INVALID', ...(nfacct.has('ct_state_invalid_dropped_pkts') ? ['-m', 'nfacct', '--nfacct-name', 'ct_state_invalid_dropped_pkts'] : []), '-j', 'DROP']);
+    const counter = nfacct.has('ct_state_invalid_dropped_pkts') ? ' -m nfacct --nfacct-name ct_state_invalid_dropped_pkts' : '';
+    filterRules.rule('KUBE-FORWARD', `-m conntrack --ctstate INVALID${counter} -j DROP`);
   }
-  filterRules.rule('KUBE-FORWARD', ['-m', 'comment', '--comment', '"kubernetes forwarding rules"', '-m', 'mark', '--mark', `${mark}/${mark}`, '-j', 'ACCEPT']);
-  filterRules.rule('KUBE-FORWARD', ['-m', 'comment', '--comment', '"kubernetes forwarding conntrack rule"', '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT']);
+  filterRules.rule('KUBE-FORWARD', `-m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`);
+  filterRules.rule('KUBE-FORWARD', '-m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT');
 
   const marker = (text: string, table: Table | null): PayloadLine => ({ text, table, chain: null });
   const lines: PayloadLine[] = [

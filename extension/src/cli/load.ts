@@ -1,0 +1,42 @@
+// Reads the CLI's inputs from disk and hands them to the engine; the engine never touches files.
+import { readFileSync, statSync } from 'node:fs';
+import { parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
+import { DEFAULT_PROFILE, parseProfile, type ClusterProfile } from '../engine/model/profile';
+
+export interface LoadedInput {
+  readonly files: ManifestFile[];
+  readonly profile: ClusterProfile;
+  /** Problems with their file, ready to print. */
+  readonly problems: { file: string; problem: ManifestProblem }[];
+}
+
+export class InputError extends Error {}
+
+function readText(path: string): string {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new InputError(`${path}: no such file`);
+  }
+  if (size > 64 * 1024 * 1024) throw new InputError(`${path}: ${(size / 1048576).toFixed(0)} MiB is too large to analyse`);
+  return readFileSync(path, 'utf8');
+}
+
+export function loadInput(paths: readonly string[], profilePath: string | undefined): LoadedInput {
+  const problems: LoadedInput['problems'] = [];
+  let profile = DEFAULT_PROFILE;
+  if (profilePath) {
+    const result = parseProfile(readText(profilePath), profilePath);
+    profile = result.profile;
+    for (const p of result.problems) problems.push({ file: profilePath, problem: p });
+  }
+  const files = paths.map(path => parseManifest(readText(path), path));
+  for (const f of files) for (const p of f.problems) problems.push({ file: f.fileName, problem: p });
+  return { files, profile, problems };
+}
+
+/** "file:line:column: severity: message", 1-based like compilers print. */
+export function formatProblem(file: string, p: ManifestProblem): string {
+  return `${file}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.severity}: ${p.message}`;
+}

@@ -1,0 +1,58 @@
+// npm run bench: prints figures for the speed and memory targets; it asserts nothing, so a noisy
+// machine cannot make the test suite flaky.
+import { performance } from 'node:perf_hooks';
+import { parseManifest } from '../../extension/src/engine/manifest/manifest';
+import { bareParseAllDocuments } from '../../extension/src/engine/manifest/yamlAdapter';
+import { buildClusterModel } from '../../extension/src/engine/model/cluster';
+import { parseProfile } from '../../extension/src/engine/model/profile';
+import { generateIptables } from '../../extension/src/engine/proxy/iptables/generator';
+import { syntheticManifest } from './synthetic';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function time<T>(runs: number, fn: () => T): { ms: number; result: T } {
+  let result!: T;
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    result = fn();
+    samples.push(performance.now() - t0);
+  }
+  return { ms: median(samples), result };
+}
+
+const profile = parseProfile('nodeName: node-a\nnodeIPs: [192.168.0.2]\nallocate: false\nnodes: [{name: node-b, ips: [192.168.0.3]}]\n').profile;
+
+// 1. Rules for 10,000 Services x 10 endpoints (generation only: the model is built beforehand).
+{
+  const text = syntheticManifest(10_000, 10);
+  const model = buildClusterModel(parseManifest(text, 'bench.yaml').objects, profile);
+  const { ms } = time(5, () => generateIptables(model).lines.length);
+  // Memory of one generation: heap growth while it runs (sampled) and what its result retains.
+  global.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  let peak = before;
+  const sample = () => { peak = Math.max(peak, process.memoryUsage().heapUsed); };
+  const sampler = setInterval(sample, 1);
+  const result = generateIptables(model);
+  sample();
+  clearInterval(sampler);
+  global.gc?.();
+  const retained = process.memoryUsage().heapUsed - before;
+  console.log(`iptables rules, 10,000 Services x 10 endpoints: ${ms.toFixed(0)} ms (median of 5; target < 1000 ms), ` +
+    `${result.lines.length} lines, ${(result.payload.length / 1048576).toFixed(1)} MiB payload; ` +
+    `heap growth during one run ${((peak - before) / 1048576).toFixed(0)} MB, retained by the result ${(retained / 1048576).toFixed(0)} MB (target < 300 MB)` +
+    (global.gc ? '' : ' [run with --expose-gc for exact memory figures]'));
+}
+
+// 2. Parse + model of a 2,000-document manifest next to a bare yaml.parseAllDocuments.
+{
+  const text = syntheticManifest(1000, 3);
+  const bare = time(7, () => bareParseAllDocuments(text));
+  const ours = time(7, () => buildClusterModel(parseManifest(text, 'bench.yaml').objects, profile));
+  console.log(`parse + model, 2,000 documents (${(text.length / 1024).toFixed(0)} KiB): ${ours.ms.toFixed(1)} ms; ` +
+    `bare yaml.parseAllDocuments ${bare.ms.toFixed(1)} ms; ratio ${(ours.ms / bare.ms).toFixed(2)}x (target <= 1.3x)`);
+}

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_PROFILE, parseProfile } from '../../extension/src/engine/model/profile';
+
+test('an empty profile is all defaults', () => {
+  const { profile, problems } = parseProfile('');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(profile, DEFAULT_PROFILE);
+  assert.equal(profile.masqueradeBit, 14);
+  assert.deepEqual(profile.nodePortRange, { min: 30000, max: 32767 });
+});
+
+test('every documented field is accepted, in YAML and JSON', () => {
+  const yaml = `proxyMode: iptables
+ipFamily: IPv4
+nodeName: node-a
+nodeIPs: [192.168.0.2]
+clusterCIDR: 10.244.0.0/16
+detectLocalMode: ClusterCIDR
+masqueradeAll: false
+masqueradeBit: 14
+localhostNodePorts: true
+nodePortAddresses: []
+iptablesRandomFully: true
+nfacctCounters: []
+conntrackTCPLiberal: false
+serviceCIDRs: [10.96.0.0/12]
+nodePortRange: 30000-32767
+allocate: true
+nodes:
+  - { name: node-b, ips: [192.168.0.3], podCIDR: 10.244.1.0/24 }
+`;
+  const { profile, problems } = parseProfile(yaml);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(profile.nodes.map(n => [n.name, n.ips.join(), n.podCIDR, n.podGateway]), [
+    ['node-a', '192.168.0.2', '10.244.0.0/24', '10.244.0.1'],
+    ['node-b', '192.168.0.3', '10.244.1.0/24', '10.244.1.1'],
+  ]);
+  const json = parseProfile(JSON.stringify({ nodeName: 'n1', clusterCIDR: null, masqueradeAll: true }));
+  assert.deepEqual(json.problems, []);
+  assert.equal(json.profile.clusterCIDR, null);
+  assert.equal(json.profile.masqueradeAll, true);
+});
+
+test('unknown fields and wrong values are located errors', () => {
+  const { problems } = parseProfile('nodeName: a\nmasqueradeBitt: 3\nmasqueradeBit: 99\nnodeIPs: [not-an-ip]\n');
+  const byLine = [...problems].sort((a, b) => a.range.start.line - b.range.start.line);
+  assert.deepEqual(byLine.map(p => [p.range.start.line, p.message.split(/[:;]/)[0]]), [
+    [1, 'Unknown profile field "masqueradeBitt"'],
+    [2, 'masqueradeBit'],
+    [3, 'nodeIPs'],
+  ]);
+});
