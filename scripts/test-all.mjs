@@ -69,6 +69,8 @@ function record(name, passed, failed, skipped) {
 }
 
 mkdirSync(join(root, 'test-results'), { recursive: true });
+// the kernel and browser phases need Debian packages; install what is missing (as root)
+run('bash', ['scripts/system-deps.sh']);
 const want = p => only.length === 0 || only.includes(p);
 if (want('typecheck')) checkPhase('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 if (want('build')) checkPhase('build', process.execPath, ['scripts/build.mjs']);
