@@ -13,7 +13,15 @@ export interface GoldenCase {
   readonly model: ClusterModel;
   readonly expected?: string;
   readonly flows?: GoldenFlow[];
+  readonly expectedChains?: { table: string; chain: string; rules: string[] }[];
+  readonly assertions?: GoldenAssertion[];
+  readonly preexistingNatChains?: string[];
 }
+
+export type GoldenAssertion =
+  | { kind: 'sepDnatLines'; match: string; matchedLine: string | null; numEndpoints: number | null; numComments: number | null }
+  | { kind: 'natChainHasRuleWithDestination'; table: string; chain: string; destination: string; expected: boolean }
+  | { kind: 'localReadyEndpointsServiceCount'; expected: number };
 
 export interface GoldenFlow {
   readonly name: string;
@@ -27,7 +35,7 @@ export interface GoldenFlow {
 
 export function loadGoldenCases(root = GOLDEN_ROOT): GoldenCase[] {
   if (!existsSync(root)) return [];
-  return readdirSync(root, { withFileTypes: true }).filter(d => d.isDirectory()).map(d => d.name).filter(n => !process.env.GOLDEN_ONLY || n.startsWith(process.env.GOLDEN_ONLY)).sort().map(name => {
+  return readdirSync(root, { withFileTypes: true }).filter(d => d.isDirectory()).map(d => d.name).sort().map(name => {
     const dir = join(root, name);
     const manifest = parseManifest(readFileSync(join(dir, 'manifests.yaml'), 'utf8'), join(dir, 'manifests.yaml'));
     const profileText = existsSync(join(dir, 'profile.yaml')) ? readFileSync(join(dir, 'profile.yaml'), 'utf8') : '';
@@ -35,12 +43,16 @@ export function loadGoldenCases(root = GOLDEN_ROOT): GoldenCase[] {
     const errors = [...manifest.problems, ...problems].filter(p => p.severity === 'error');
     if (errors.length) throw new Error(`${name}: ${errors.map(e => e.message).join('; ')}`);
     const expectedPath = join(dir, 'expected.rules');
-    const flowsPath = join(dir, 'flows.json');
+    const json = (file: string) => (existsSync(join(dir, file)) ? JSON.parse(readFileSync(join(dir, file), 'utf8')) : undefined);
+    const chainsPath = join(dir, 'preexisting-nat-chains.txt');
     return {
       name, dir,
       model: buildClusterModel(manifest.objects, profile),
       ...(existsSync(expectedPath) ? { expected: readFileSync(expectedPath, 'utf8') } : {}),
-      ...(existsSync(flowsPath) ? { flows: JSON.parse(readFileSync(flowsPath, 'utf8')) as GoldenFlow[] } : {}),
+      flows: json('flows.json'),
+      expectedChains: json('expected-chains.json'),
+      assertions: json('expected-assertions.json'),
+      preexistingNatChains: existsSync(chainsPath) ? readFileSync(chainsPath, 'utf8').split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('#')) : undefined,
     };
   });
 }

@@ -280,3 +280,17 @@ function allocateIP(cidr: NonNullable<ReturnType<typeof parseCIDR>>, seed: strin
   }
   return null;
 }
+
+/**
+ * Services with at least one ready endpoint on `nodeName` (pkg/proxy EndpointsMap.LocalReadyEndpoints):
+ * the health check node port answers 200 for these and 503 for the others.
+ */
+export function localReadyEndpointCounts(model: ClusterModel, nodeName: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of model.services) {
+    const key = `${s.obj.namespace}/${s.obj.name}`;
+    const local = new Set(s.ports.flatMap(p => p.endpoints.filter(ep => ep.nodeName === nodeName && ep.ready).map(ep => ep.ip)));
+    if (local.size > 0) counts.set(key, local.size);
+  }
+  return counts;
+}

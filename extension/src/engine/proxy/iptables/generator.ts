@@ -294,7 +294,8 @@ export function generateIptables(model: ClusterModel, options: GenerateOptions =
   }
 
   const activeNatChains = new Set(natChains.lines.map(l => l.chain));
-  for (const chain of options.existingNatChains ?? []) {
+  // upstream walks a set difference (random order); we delete in name order
+  for (const chain of [...(options.existingNatChains ?? [])].sort()) {
     if (activeNatChains.has(chain) || !SERVICE_CHAIN_PREFIXES.some(p => chain.startsWith(p))) continue;
     natChains.chain(chain);
     natRules.lines.push({ text: `-X ${chain}`, table: 'nat', chain });

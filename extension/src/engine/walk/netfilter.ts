@@ -1,0 +1,282 @@
+// A model of one node's netfilter that executes the generated iptables text: the built-in chains
+// with kube-proxy's jumps, then the payload's chains. Every branch of a `statistic` match is
+// followed with its probability, so the caller sees all endpoints a connection can reach.
+import { cidrContains, parseCIDR, parseIP, type CIDR, type IP } from '../util/ip';
+import type { IptablesRuleset, Table } from '../proxy/iptables/generator';
+import { parseRestore, parseRule, type ParsedRule, type RuleMatch } from '../proxy/iptables/ruleParser';
+
+export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
+
+export interface Packet {
+  readonly proto: 'tcp' | 'udp' | 'sctp';
+  readonly src: string;
+  readonly sport: number;
+  readonly dst: string;
+  readonly dport: number;
+}
+
+export function formatPacket(p: Packet): string {
+  const host = (ip: string) => (ip.includes(':') ? `[${ip}]` : ip);
+  return `${p.proto} ${host(p.src)}:${p.sport} -> ${host(p.dst)}:${p.dport}`;
+}
+
+/** One rule that matched and acted on the packet. */
+export interface RuleHop {
+  readonly node: string;
+  readonly hook: Hook;
+  readonly table: Table;
+  readonly chain: string;
+  /** 0-based line of the rule in the node's generated payload; null for the built-in jumps. */
+  readonly line: number | null;
+  readonly rule: string;
+  readonly action: string;
+  readonly before: Packet;
+  readonly after: Packet;
+  readonly mark: number;
+}
+
+export interface ConnState {
+  readonly packet: Packet;
+  readonly mark: number;
+  /** conntrack has DNAT for this connection (the ctstate "DNAT" match). */
+  readonly dnat: boolean;
+  readonly masqueradedTo: string | null;
+  readonly probability: number;
+  readonly hops: readonly RuleHop[];
+}
+
+export type TableVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
+
+export interface TableOutcome {
+  readonly state: ConnState;
+  readonly verdict: TableVerdict;
+}
+
+export interface NodeNetwork {
+  readonly name: string;
+  /** addrtype LOCAL: the node's own addresses (and loopback). */
+  isLocal(ip: string): boolean;
+  /** The address MASQUERADE picks: the primary address of the interface towards `dst`. */
+  masqueradeSource(dst: string): string;
+}
+
+export class WalkError extends Error {}
+
+interface CompiledRule {
+  readonly parsed: ParsedRule;
+  readonly src?: { negated: boolean; cidr: CIDR };
+  readonly dst?: { negated: boolean; cidr: CIDR };
+}
+
+const BUILTIN_CHAINS: Record<Table, readonly string[]> = {
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+};
+
+function compileAddress(a: { negated: boolean; value: string } | undefined): { negated: boolean; cidr: CIDR } | undefined {
+  if (!a) return undefined;
+  const ip = parseIP(a.value);
+  const cidr = ip ? { ip, prefix: ip.family === 'IPv4' ? 32 : 128 } : parseCIDR(a.value);
+  if (!cidr) throw new WalkError(`cannot read address "${a.value}"`);
+  return { negated: a.negated, cidr };
+}
+
+/** The rules of one node, parsed once and ready to run many packets through. */
+export class NodeRules {
+  private readonly chains = new Map<string, CompiledRule[]>();
+  private readonly ipCache = new Map<string, IP | null>();
+
+  constructor(readonly node: NodeNetwork, readonly ruleset: IptablesRuleset) {
+    for (const table of parseRestore(ruleset.payload)) {
+      for (const c of table.chains) this.chainRules(table.name as Table, c.name);
+      for (const r of table.rules) this.chainRules(table.name as Table, r.chain).push(this.compile(r));
+    }
+    // kube-proxy prepends each jump, so the built-in chains hold them in reverse order
+    for (const j of [...ruleset.jumps].reverse()) {
+      const text = `-A ${j.chain} ${j.args.map(a => (a.includes(' ') ? `"${a}"` : a)).join(' ')}`;
+      this.chainRules(j.table, j.chain).push(this.compile({ ...parseRule(j.table, text, -1), line: -1 }));
+    }
+    for (const table of ['filter', 'nat'] as const) for (const c of BUILTIN_CHAINS[table]) this.chainRules(table, c);
+  }
+
+  private chainRules(table: Table, chain: string): CompiledRule[] {
+    const key = `${table}/${chain}`;
+    let rules = this.chains.get(key);
+    if (!rules) this.chains.set(key, (rules = []));
+    return rules;
+  }
+
+  private compile(parsed: ParsedRule): CompiledRule {
+    return { parsed, src: compileAddress(parsed.source), dst: compileAddress(parsed.destination) };
+  }
+
+  private ip(text: string): IP | null {
+    let ip = this.ipCache.get(text);
+    if (ip === undefined) this.ipCache.set(text, (ip = parseIP(text)));
+    return ip;
+  }
+
+  /** Runs one table of one hook: the built-in chain and everything it jumps to. */
+  runHook(hook: Hook, table: Table, state: ConnState): TableOutcome[] {
+    if (!BUILTIN_CHAINS[table].includes(hook)) return [{ state, verdict: 'ACCEPT' }];
+    return this.runChain(hook, table, hook, state, 0).map(o => ({
+      state: o.state,
+      verdict: o.kind === 'return' ? 'ACCEPT' : o.kind,
+    }));
+  }
+
+  private runChain(hook: Hook, table: Table, chain: string, state: ConnState, depth: number): { state: ConnState; kind: 'return' | TableVerdict }[] {
+    if (depth > 32) throw new WalkError(`chain nesting deeper than 32 at ${chain}`);
+    const rules = this.chains.get(`${table}/${chain}`);
+    if (!rules) throw new WalkError(`rule jumps to ${table} chain ${chain}, which does not exist`);
+    const done: { state: ConnState; kind: 'return' | TableVerdict }[] = [];
+    // pending: states still walking this chain, with the index of the next rule
+    let pending: { state: ConnState; index: number }[] = [{ state, index: 0 }];
+    while (pending.length > 0) {
+      const next: typeof pending = [];
+      for (const { state: s, index } of pending) {
+        let cur = s;
+        let i = index;
+        let finished = false;
+        for (; i < rules.length; i++) {
+          const rule = rules[i]!;
+          const p = this.matchProbability(rule, cur);
+          if (p === 0) continue;
+          if (p < 1) {
+            // the branch where this rule does not match carries on with the next rule
+            next.push({ state: { ...cur, probability: cur.probability * (1 - p) }, index: i + 1 });
+            cur = { ...cur, probability: cur.probability * p };
+          }
+          const results = this.applyTarget(hook, table, rule, cur, depth);
+          if (results === 'continue') continue;
+          for (const r of results) {
+            if (r.kind === 'return-to-caller') done.push({ state: r.state, kind: 'return' });
+            else if (r.kind === 'continue') next.push({ state: r.state, index: i + 1 });
+            else done.push({ state: r.state, kind: r.kind });
+          }
+          finished = true;
+          break;
+        }
+        if (!finished && i >= rules.length) done.push({ state: cur, kind: 'return' });
+      }
+      pending = next;
+    }
+    return done;
+  }
+
+  private hop(hook: Hook, table: Table, rule: CompiledRule, before: ConnState, after: ConnState, action: string): ConnState {
+    const hop: RuleHop = {
+      node: this.node.name, hook, table, chain: rule.parsed.chain, line: rule.parsed.line >= 0 ? rule.parsed.line : null,
+      rule: rule.parsed.text, action, before: before.packet, after: after.packet, mark: after.mark,
+    };
+    return { ...after, hops: [...before.hops, hop] };
+  }
+
+  private applyTarget(hook: Hook, table: Table, rule: CompiledRule, state: ConnState, depth: number):
+    'continue' | { state: ConnState; kind: 'continue' | 'return-to-caller' | TableVerdict }[] {
+    const target = rule.parsed.target;
+    const opt = (name: string) => rule.parsed.targetOptions.find(o => o.name === name)?.values[0];
+    switch (target) {
+      case undefined:
+        return [{ state: this.hop(hook, table, rule, state, state, 'matched (no target)'), kind: 'continue' }];
+      case 'RETURN':
+        return [{ state: this.hop(hook, table, rule, state, state, 'RETURN'), kind: 'return-to-caller' }];
+      case 'ACCEPT': case 'DROP': case 'REJECT':
+        return [{ state: this.hop(hook, table, rule, state, state, target), kind: target }];
+      case 'MARK': {
+        const value = (name: string) => Number(opt(name)) >>> 0;
+        let mark = state.mark;
+        if (opt('or-mark') !== undefined) mark = (mark | value('or-mark')) >>> 0;
+        else if (opt('xor-mark') !== undefined) mark = (mark ^ value('xor-mark')) >>> 0;
+        else if (opt('set-mark') !== undefined) mark = value('set-mark');
+        else if (opt('and-mark') !== undefined) mark = (mark & value('and-mark')) >>> 0;
+        else throw new WalkError(`MARK option not understood: ${rule.parsed.text}`);
+        const after = { ...state, mark };
+        return [{ state: this.hop(hook, table, rule, state, after, `MARK 0x${mark.toString(16)}`), kind: 'continue' }];
+      }
+      case 'DNAT': {
+        const to = opt('to-destination') ?? '';
+        const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(to);
+        if (!m) throw new WalkError(`DNAT target not understood: ${to}`);
+        const after = { ...state, packet: { ...state.packet, dst: m[1]!, dport: Number(m[2]) }, dnat: true };
+        return [{ state: this.hop(hook, table, rule, state, after, `DNAT to ${to}`), kind: 'ACCEPT' }];
+      }
+      case 'MASQUERADE': {
+        const src = this.node.masqueradeSource(state.packet.dst);
+        const after = { ...state, packet: { ...state.packet, src }, masqueradedTo: src };
+        return [{ state: this.hop(hook, table, rule, state, after, `MASQUERADE to ${src}`), kind: 'ACCEPT' }];
+      }
+      default: {
+        if (!this.chains.has(`${table}/${target}`)) throw new WalkError(`target ${target} is not modelled (${rule.parsed.text})`);
+        const entered = this.hop(hook, table, rule, state, state, `jump ${target}`);
+        return this.runChain(hook, table, target, entered, depth + 1).map(r => ({
+          state: r.state,
+          kind: r.kind === 'return' ? 'continue' as const : r.kind,
+        }));
+      }
+    }
+  }
+
+  /** Probability that the rule matches the packet: 0, 1, or a statistic's probability. */
+  private matchProbability(rule: CompiledRule, state: ConnState): number {
+    const p = state.packet;
+    const r = rule.parsed;
+    if (rule.src && !this.addressMatches(rule.src, p.src)) return 0;
+    if (rule.dst && !this.addressMatches(rule.dst, p.dst)) return 0;
+    if (r.inInterface || r.outInterface) throw new WalkError(`interface matches are not modelled: ${r.text}`);
+    if (r.protocol && (r.protocol.value === p.proto) === r.protocol.negated) return 0;
+    let probability = 1;
+    for (const m of r.matches) {
+      const result = this.moduleMatches(m, state);
+      if (result === 0) return 0;
+      probability *= result;
+    }
+    return probability;
+  }
+
+  private addressMatches(a: { negated: boolean; cidr: CIDR }, text: string): boolean {
+    const ip = this.ip(text);
+    return (ip !== null && cidrContains(a.cidr, ip)) !== a.negated;
+  }
+
+  private moduleMatches(m: RuleMatch, state: ConnState): number {
+    const p = state.packet;
+    let probability = 1;
+    for (const o of m.options) {
+      const v = o.values[0] ?? '';
+      let ok: boolean;
+      switch (`${m.module}/${o.name}`) {
+        case 'comment/comment': case 'nfacct/nfacct-name': continue;
+        case 'tcp/dport': case 'udp/dport': case 'sctp/dport': ok = m.module === p.proto && portMatches(v, p.dport); break;
+        case 'tcp/sport': case 'udp/sport': case 'sctp/sport': ok = m.module === p.proto && portMatches(v, p.sport); break;
+        case 'addrtype/dst-type': ok = v === 'LOCAL' ? this.node.isLocal(p.dst) : false; break;
+        case 'addrtype/src-type': ok = v === 'LOCAL' ? this.node.isLocal(p.src) : false; break;
+        case 'mark/mark': {
+          const [value, mask] = v.split('/');
+          const maskValue = mask === undefined ? 0xffffffff : Number(mask) >>> 0;
+          ok = ((state.mark & maskValue) >>> 0) === (Number(value) >>> 0);
+          break;
+        }
+        case 'conntrack/ctstate': {
+          // the first packet of a connection: NEW, plus DNAT once a DNAT rule has rewritten it
+          const states = new Set(['NEW', ...(state.dnat ? ['DNAT'] : [])]);
+          ok = v.split(',').some(s => states.has(s));
+          break;
+        }
+        case 'statistic/mode': if (v !== 'random') throw new WalkError(`statistic mode ${v} is not modelled`); continue;
+        case 'statistic/probability': probability = Number(v); ok = true; break;
+        // session affinity: the first packet of a client has no entry yet (as upstream's tracer assumes)
+        case 'recent/rcheck': case 'recent/update': ok = false; break;
+        case 'recent/set': case 'recent/name': case 'recent/seconds': case 'recent/reap': case 'recent/mask': case 'recent/rsource': continue;
+        default: throw new WalkError(`match -m ${m.module} --${o.name} is not modelled`);
+      }
+      if (ok === o.negated) return 0;
+    }
+    return probability;
+  }
+}
+
+function portMatches(spec: string, port: number): boolean {
+  const [lo, hi] = spec.split(':');
+  return hi === undefined ? Number(lo) === port : port >= Number(lo || 0) && port <= Number(hi || 65535);
+}

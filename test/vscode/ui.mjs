@@ -1,0 +1,137 @@
+// UI checks: drives the real VS Code workbench served by code-server with playwright-core + Debian chromium.
+// The extension under test is loaded from the repo as extensionDevelopmentPath (no .vsix needed).
+//
+// usage (run.sh does this): node test/vscode/ui.mjs <base-url> <extensionDevelopmentPath> <workspace> <shots-dir>
+// env: UI_CHECKS=<regexp>   only the checks whose name matches
+//      UI_SELFTEST=1        also run the harness self-checks (squiggle, hover, quick fix and webview helpers,
+//                           exercised on VS Code's built-in TypeScript and Markdown support)
+//      UI_CHECK_TIMEOUT_MS  per check (default 60000)   DEBUG_PAGE_CONSOLE=1   VSCODE_RESULT_FILE (see run.sh)
+//
+// Adding a check: one `check(name, async wb => { ... })` call below; `wb` is a Workbench (workbench.mjs) with
+// openFile, waitForEditorText, editorText, languageMode, hover, unhover, waitForSquiggle, problems, quickFix,
+// clickWord, paletteItems, runCommand, waitForNotification, webview, webviewText, shot, escape; wb.page is the
+// playwright Page. A check passes when it returns, fails when it throws (a fail-<name>.png is saved).
+import fs from 'node:fs';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { launchBrowser, workbenchUrl, extensionHostText } from './browser.mjs';
+import { Workbench } from './workbench.mjs';
+
+const checks = [];
+/** Registers a UI check; checks run in order, in one workbench, each starting with no widget open. */
+function check(name, fn, { selftest = false } = {}) { checks.push({ name, fn, selftest }); }
+
+// ---- checks ---------------------------------------------------------------------------------------------------
+
+check('the example Service opens as YAML', async wb => {
+  await wb.openFile('service.yaml');
+  const text = await wb.waitForEditorText('kind: Service');
+  assert.match(text, /apiVersion: v1/);
+  assert.match(text, /nodePort: 30080/);
+  assert.equal(await wb.languageMode(), 'YAML');
+  await wb.shot('service-yaml');
+});
+
+check('the F1 palette lists commands', async wb => {
+  const labels = await wb.paletteItems('Developer: Reload', { expect: 'Developer: Reload Window' });
+  assert.ok(labels.includes('Developer: Reload Window'), `palette shows ${JSON.stringify(labels)}`);
+  await wb.shot('palette');
+  await wb.escape();
+});
+
+check('a palette command shows the extension running once YAML is open', async wb => {
+  await wb.openFile('service.yaml'); // activationEvents: onLanguage:yaml
+  await wb.runCommand('Developer: Show Running Extensions'); // lists activated extensions only
+  const row = wb.page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: /natlens/i });
+  await row.waitFor({ timeout: 20000 });
+  await wb.shot('running-extensions');
+  await wb.runCommand('View: Close All Editors');
+});
+
+// ---- harness self-checks (UI_SELFTEST=1): prove the helpers on built-in language features --------------------
+
+check('selftest: squiggle, hover and quick fix (TypeScript)', async wb => {
+  fs.writeFileSync(path.join(wb.workspace, 'selftest.ts'),
+    'import { readFileSync } from "fs";\nexport const answer: number = 42;\nconst wrong: number = "forty-two";\nexport { wrong };\n');
+  await wb.openFile('selftest.ts');
+  await wb.waitForSquiggle('error', { timeout: 60000 });
+  const hover = await wb.hover('answer', { contains: 'const answer: number' , timeout: 30000 });
+  assert.match(hover, /const answer: number/);
+  await wb.shot('selftest-hover');
+  await wb.unhover();
+  const titles = await wb.quickFix({ word: 'readFileSync', title: /Remove unused|Remove import/, shot: 'selftest-quickfix' });
+  wb.log(`   offered: ${JSON.stringify(titles)}`);
+  await wb.page.waitForFunction(() => !document.querySelector('.editor-group-container.active .view-lines')?.textContent.includes('readFileSync'), null, { timeout: 15000 });
+  await wb.runCommand('View: Revert and Close Editor');
+}, { selftest: true });
+
+check('selftest: webview content (Markdown preview)', async wb => {
+  fs.writeFileSync(path.join(wb.workspace, 'selftest.md'), '# Selftest heading\n\nHello from markdown.\n');
+  await wb.openFile('selftest.md');
+  await wb.runCommand('Markdown: Open Preview');
+  const text = await wb.webviewText('h1', { contains: 'Selftest heading' });
+  assert.equal(text, 'Selftest heading');
+  await wb.shot('selftest-webview');
+  await wb.runCommand('View: Close All Editors');
+}, { selftest: true });
+
+// ---- runner -----------------------------------------------------------------------------------------------------
+
+const [base, extDir, workspace, shots] = process.argv.slice(2);
+if (!base || !extDir || !workspace || !shots) {
+  console.error('usage: ui.mjs <base-url> <extensionDevelopmentPath> <workspace> <shots-dir>');
+  process.exit(2);
+}
+fs.mkdirSync(shots, { recursive: true });
+for (const f of fs.readdirSync(shots)) if (f.endsWith('.png')) fs.rmSync(path.join(shots, f)); // no stale shots
+const t0 = Date.now();
+const stamp = () => `[ui ${((Date.now() - t0) / 1000).toFixed(1)}s]`;
+const only = process.env.UI_CHECKS ? new RegExp(process.env.UI_CHECKS) : null;
+const selected = checks.filter(c => (process.env.UI_SELFTEST === '1' || !c.selftest) && (!only || only.test(c.name)));
+const perCheckMs = Number(process.env.UI_CHECK_TIMEOUT_MS || 60000);
+const debug = process.env.DEBUG_PAGE_CONSOLE === '1';
+
+let passed = 0, failed = 0;
+const { page, close } = await launchBrowser();
+page.on('pageerror', e => console.error('pageerror:', e.message));
+page.on('console', msg => {
+  const ext = extensionHostText(msg); // the extension host's console (the extension's own logs)
+  if (ext !== undefined && (debug || msg.type() === 'error')) console.error(`[extension host ${msg.type()}] ${ext}`);
+  else if (ext === undefined && debug) console.error(`[page ${msg.type()}] ${msg.text()}`);
+});
+const wb = new Workbench(page, { workspace, shots, log: m => console.log(m) });
+try {
+  await page.goto(workbenchUrl(base, { folder: workspace, extensionDevelopmentPath: extDir }));
+  await wb.ready();
+  console.log(`${stamp()} workbench loaded`);
+  for (const c of selected) {
+    const t = Date.now();
+    let timer;
+    try {
+      await Promise.race([
+        c.fn(wb),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`check timed out after ${perCheckMs} ms`)), perCheckMs); }),
+      ]);
+      passed++;
+      console.log(`${stamp()} ok   ${c.name} (${Date.now() - t} ms)`);
+    } catch (e) {
+      failed++;
+      console.log(`${stamp()} FAIL ${c.name}: ${String(e?.message ?? e).split('\n')[0]}`);
+      await wb.shot(`fail-${c.name}`).catch(() => {});
+      await wb.escape(3).catch(() => {});
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+} catch (e) {
+  failed++;
+  console.log(`${stamp()} FATAL ${e?.stack ?? e}`);
+  await wb.shot('fatal').catch(() => {});
+} finally {
+  await close();
+}
+if (selected.length === 0) { console.log(`no UI check matches ${only}`); failed++; }
+console.log(`${stamp()} screenshots in ${shots}`);
+if (process.env.VSCODE_RESULT_FILE) fs.writeFileSync(process.env.VSCODE_RESULT_FILE, `${passed} ${failed} ${failed ? 1 : 0}\n`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
