@@ -24,7 +24,8 @@ export function toIptablesSave(ruleset: IptablesRuleset, family: 'IPv4' | 'IPv6'
     const jumps = builtinRules(ruleset.jumps, tableName);
     out.push(`*${tableName}`);
     for (const c of BUILTIN_CHAINS[tableName]) out.push(`:${c} ACCEPT [0:0]`);
-    const userChains = [...new Set(table.chains.map(c => c.name))].sort(byteOrder);
+    // chains the jumps create exist even when the payload leaves them empty (KUBE-FIREWALL without localhost node ports)
+    const userChains = [...new Set([...table.chains.map(c => c.name), ...jumps.map(j => j.target)])].sort(byteOrder);
     for (const c of userChains) out.push(`:${c} - [0:0]`);
     for (const c of BUILTIN_CHAINS[tableName]) out.push(...jumps.filter(j => j.chain === c).map(j => formatRule(parseJump(j), family)));
     for (const c of userChains) out.push(...table.rules.filter(r => r.chain === c).map(r => formatRule(r, family)));
