@@ -97,6 +97,8 @@ export class NodeRules {
       this.chainRules(j.table, j.chain).push(this.compile({ ...parseRule(j.table, text, -1), line: -1 }));
     }
     for (const table of ['filter', 'nat'] as const) for (const c of BUILTIN_CHAINS[table]) this.chainRules(table, c);
+    // kube-proxy creates every jump target (EnsureChain), even one its payload leaves empty
+    for (const j of ruleset.jumps) this.chainRules(j.table, j.target);
   }
 
   private chainRules(table: Table, chain: string): CompiledRule[] {

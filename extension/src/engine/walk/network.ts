@@ -1,0 +1,84 @@
+// Where addresses live and how a node routes: enough of Linux routing to tell which node a packet
+// goes to next and which interface it leaves by (MASQUERADE takes that interface's address).
+import type { ClusterModel } from '../model/cluster';
+import type { NodeProfile } from '../model/profile';
+import { cidrContains, isLoopback, parseCIDR, parseIP } from '../util/ip';
+
+export type Route =
+  | { readonly kind: 'local' }
+  /** A pod on this node: leaves by the pod's link. */
+  | { readonly kind: 'pod'; readonly node: string }
+  /** Another node (or a pod on it): leaves by eth0 towards it; `node` is null when the profile does not know it. */
+  | { readonly kind: 'remote'; readonly node: string | null; readonly known: boolean }
+  /** Anything else: out by the default route, off the cluster. */
+  | { readonly kind: 'external' };
+
+export class ClusterNetwork {
+  private readonly podNodes = new Map<string, string>();
+
+  constructor(readonly model: ClusterModel) {
+    for (const s of model.services) for (const p of s.ports) for (const ep of p.endpoints) if (ep.nodeName) this.podNodes.set(ep.ip, ep.nodeName);
+    for (const w of model.workloads) for (const pod of w.pods) if (pod.ip) this.podNodes.set(pod.ip, pod.nodeName);
+  }
+
+  get nodes(): readonly NodeProfile[] {
+    return this.model.profile.nodes;
+  }
+
+  node(name: string): NodeProfile | undefined {
+    return this.model.profile.nodes.find(n => n.name === name);
+  }
+
+  primaryIP(node: NodeProfile): string {
+    return node.ips.find(ip => parseIP(ip)?.family === this.model.profile.ipFamily) ?? node.ips[0] ?? '';
+  }
+
+  /** The node that owns an address as its own (node IP or pod gateway). */
+  nodeOwning(ip: string): NodeProfile | undefined {
+    return this.nodes.find(n => n.ips.includes(ip) || n.podGateway === ip);
+  }
+
+  /** The node a pod address lives on: from the endpoints and workloads, else by pod CIDR. */
+  podNode(ip: string): string | null {
+    const known = this.podNodes.get(ip);
+    if (known) return known;
+    const addr = parseIP(ip);
+    if (!addr) return null;
+    const byCIDR = this.nodes.find(n => { const c = n.podCIDR ? parseCIDR(n.podCIDR) : null; return c !== null && cidrContains(c, addr); });
+    return byCIDR?.name ?? null;
+  }
+
+  isPodAddress(ip: string): boolean {
+    if (this.podNodes.has(ip)) return true;
+    const addr = parseIP(ip);
+    const cluster = this.model.profile.clusterCIDR ? parseCIDR(this.model.profile.clusterCIDR) : null;
+    return addr !== null && ((cluster !== null && cidrContains(cluster, addr)) || this.podNode(ip) !== null);
+  }
+
+  /** addrtype LOCAL on a node: its addresses, its pod gateway address and loopback. */
+  isLocal(node: NodeProfile, ip: string): boolean {
+    const addr = parseIP(ip);
+    return addr !== null && (isLoopback(addr) || node.ips.includes(ip) || node.podGateway === ip);
+  }
+
+  route(node: NodeProfile, dst: string): Route {
+    if (this.isLocal(node, dst)) return { kind: 'local' };
+    const owner = this.nodeOwning(dst);
+    if (owner) return { kind: 'remote', node: owner.name, known: true };
+    const podNode = this.isPodAddress(dst) ? this.podNode(dst) : null;
+    if (podNode === node.name) return { kind: 'pod', node: node.name };
+    if (podNode !== null) return { kind: 'remote', node: podNode, known: this.node(podNode) !== undefined };
+    return { kind: 'external' };
+  }
+
+  /**
+   * The source MASQUERADE picks: the primary address of the egress interface. Towards a pod on this
+   * node that is the pod link's address where the CNI gives one (bridge/ptp: the pod gateway);
+   * a Calico-like link has none, and the kernel falls back to the node's address.
+   */
+  masqueradeSource(node: NodeProfile, dst: string): string {
+    const route = this.route(node, dst);
+    if (route.kind === 'pod' && node.podGateway && node.podGateway !== 'none') return node.podGateway;
+    return this.primaryIP(node);
+  }
+}

@@ -1,0 +1,287 @@
+// The packet walk: runs one connection's first packet through the rules generated for each node it
+// crosses (nat and filter tables at each hook), follows every load-balancing branch, and derives the
+// reply path from what conntrack recorded. Nothing here restates kube-proxy's logic: every rewrite
+// comes from executing the generated rule text (see netfilter.ts).
+import type { ClusterModel } from '../model/cluster';
+import type { NodeProfile } from '../model/profile';
+import { generateIptables, type IptablesRuleset } from '../proxy/iptables/generator';
+import { ClusterNetwork } from './network';
+import { formatPacket, NodeRules, WalkError, type ConnState, type Hook, type Packet, type RuleHop } from './netfilter';
+
+export type TraceSource =
+  | { readonly kind: 'external'; readonly ip: string }
+  | { readonly kind: 'pod'; readonly ip: string; readonly node: string }
+  /** The node itself (host network); `ip` picks one of its addresses, else the kernel's choice. */
+  | { readonly kind: 'node'; readonly node: string; readonly ip?: string };
+
+export interface TraceRequest {
+  readonly source: TraceSource;
+  readonly dst: string;
+  readonly dport: number;
+  readonly proto: 'tcp' | 'udp' | 'sctp';
+  /** External sources: the node the packet reaches first (the NodePort's node, or where the LB or a route sends it). */
+  readonly entryNode?: string;
+  readonly sport?: number;
+}
+
+export type Verdict = 'DNAT' | 'DROP' | 'REJECT' | 'ACCEPT' | 'NONE';
+
+export interface ReplyStep {
+  readonly node: string | null;
+  readonly description: string;
+  readonly packet: Packet;
+}
+
+/** One way the connection can go (one load-balancing branch). */
+export interface WalkOutcome {
+  readonly probability: number;
+  readonly verdict: Verdict;
+  /** "ip:port" the connection was DNATed to. */
+  readonly endpoint: string | null;
+  readonly endpointNode: string | null;
+  /** The node whose rules did the DNAT (and SNAT, if any): its conntrack holds the connection. */
+  readonly natNode: string | null;
+  readonly masqueraded: boolean;
+  readonly snatAddress: string | null;
+  /** Source ip:port the destination sees. */
+  readonly sourceSeen: string | null;
+  readonly hops: readonly RuleHop[];
+  readonly delivered: string;
+  readonly reply: readonly ReplyStep[];
+  /** The reply cannot return through the node that translated the connection: the client drops it. */
+  readonly replyBroken: boolean;
+}
+
+export interface WalkResult {
+  readonly request: TraceRequest;
+  readonly packet: Packet;
+  readonly firstNode: string;
+  readonly verdict: Verdict;
+  readonly endpoints: readonly { endpoint: string; probability: number; node: string | null }[];
+  /** The masquerade mark was set on the first node (in any branch). */
+  readonly masquerade: boolean;
+  readonly snatAddress: string | null;
+  /** Source address the pod sees: one "ip" when every branch agrees, else per endpoint. */
+  readonly sourceSeenByPod: string | Readonly<Record<string, string>> | null;
+  readonly outcomes: readonly WalkOutcome[];
+  readonly hops: readonly RuleHop[];
+  readonly summary: string;
+}
+
+/** Rules per node, generated once and parsed once, for any number of walks. */
+export class Walker {
+  readonly network: ClusterNetwork;
+  private readonly rules = new Map<string, NodeRules>();
+
+  constructor(readonly model: ClusterModel, private readonly rulesets: Map<string, IptablesRuleset> = new Map()) {
+    this.network = new ClusterNetwork(model);
+  }
+
+  rulesFor(node: NodeProfile): NodeRules {
+    let r = this.rules.get(node.name);
+    if (!r) {
+      const ruleset = this.rulesets.get(node.name) ?? generateIptables(this.model, { nodeName: node.name });
+      r = new NodeRules({
+        name: node.name,
+        isLocal: ip => this.network.isLocal(node, ip),
+        masqueradeSource: dst => this.network.masqueradeSource(node, dst),
+      }, ruleset);
+      this.rules.set(node.name, r);
+    }
+    return r;
+  }
+
+  trace(request: TraceRequest): WalkResult {
+    const profile = this.model.profile;
+    const net = this.network;
+    const startNodeName = request.source.kind === 'external' ? request.entryNode ?? net.nodeOwning(request.dst)?.name ?? profile.nodeName : request.source.node;
+    const startNode = net.node(startNodeName);
+    if (!startNode) throw new WalkError(`node ${startNodeName} is not in the profile (nodes: ${net.nodes.map(n => n.name).join(', ')})`);
+    const src = request.source.kind === 'node' ? request.source.ip ?? sourceAddressFor(net, startNode, request.dst) : request.source.ip;
+    const packet: Packet = { proto: request.proto, src, sport: request.sport ?? 40000, dst: request.dst, dport: request.dport };
+    const initial: ConnState = { packet, mark: 0, dnat: false, masqueradedTo: null, probability: 1, hops: [] };
+    const outcomes = this.walkNode(startNode, initial, request.source.kind === 'node' ? 'OUTPUT' : 'PREROUTING', 0)
+      .map(o => this.finish(request, packet, startNode.name, o));
+    return summarize(request, packet, startNode.name, outcomes);
+  }
+
+  private walkNode(node: NodeProfile, state: ConnState, entry: 'PREROUTING' | 'OUTPUT', depth: number): Leaf[] {
+    if (depth > 8) throw new WalkError('the packet crossed more than 8 nodes: a routing loop');
+    const rules = this.rulesFor(node);
+    const leaves: Leaf[] = [];
+    const run = (hook: Hook, table: 'nat' | 'filter', states: ConnState[], next: (s: ConnState) => void) => {
+      for (const s of states) for (const o of rules.runHook(hook, table, s)) {
+        if (o.verdict === 'ACCEPT') next(o.state);
+        else leaves.push({ state: o.state, end: o.verdict, node: node.name });
+      }
+    };
+    const afterRouting = (s: ConnState, fromHost: boolean) => {
+      const route = this.network.route(node, s.packet.dst);
+      if (route.kind === 'local') {
+        run('INPUT', 'filter', [s], t => leaves.push({ state: t, end: 'local', node: node.name }));
+        return;
+      }
+      const out = (t: ConnState) => run('POSTROUTING', 'nat', [t], u => leaves.push(...this.leaveNode(node, u, route, depth)));
+      if (fromHost) out(s);
+      else run('FORWARD', 'filter', [s], out);
+    };
+    if (entry === 'OUTPUT') {
+      run('OUTPUT', 'nat', [state], s => run('OUTPUT', 'filter', [s], t => afterRouting(t, true)));
+    } else {
+      run('PREROUTING', 'nat', [state], s => afterRouting(s, false));
+    }
+    return leaves;
+  }
+
+  private leaveNode(node: NodeProfile, state: ConnState, route: ReturnType<ClusterNetwork['route']>, depth: number): Leaf[] {
+    if (route.kind === 'pod') return [{ state, end: 'pod', node: node.name }];
+    if (route.kind === 'external' || route.kind === 'local') return [{ state, end: 'external', node: node.name }];
+    const next = route.node ? this.network.node(route.node) : undefined;
+    if (!next) return [{ state, end: 'unknown-node', node: route.node ?? '?' }];
+    // the packet mark is local to a node's stack; it does not cross the wire
+    return this.walkNode(next, { ...state, mark: 0 }, 'PREROUTING', depth + 1);
+  }
+
+  private finish(request: TraceRequest, original: Packet, firstNode: string, leaf: Leaf): WalkOutcome {
+    const s = leaf.state;
+    const dnatHop = s.hops.find(h => h.action.startsWith('DNAT'));
+    const masqHop = s.hops.find(h => h.action.startsWith('MASQUERADE'));
+    const masqueraded = s.hops.some(h => h.node === firstNode && h.chain === 'KUBE-MARK-MASQ');
+    const natNode = dnatHop?.node ?? masqHop?.node ?? null;
+    const endpoint = dnatHop ? `${bracket(s.packet.dst)}:${s.packet.dport}` : null;
+    const sourceSeen = `${bracket(s.packet.src)}:${s.packet.sport}`;
+    const explicitAccept = s.hops.some(h => h.action === 'ACCEPT' && h.chain.startsWith('KUBE-'));
+    let verdict: Verdict;
+    let delivered: string;
+    switch (leaf.end) {
+      case 'DROP': case 'REJECT':
+        verdict = leaf.end;
+        delivered = `${leaf.end === 'DROP' ? 'dropped' : 'rejected'} on ${leaf.node}`;
+        break;
+      case 'pod':
+        verdict = dnatHop ? 'DNAT' : explicitAccept ? 'ACCEPT' : 'NONE';
+        delivered = `pod ${s.packet.dst} on ${leaf.node}`;
+        break;
+      case 'local':
+        verdict = dnatHop ? 'DNAT' : explicitAccept ? 'ACCEPT' : 'NONE';
+        delivered = `a socket on ${leaf.node} itself`;
+        break;
+      case 'unknown-node':
+        verdict = dnatHop ? 'DNAT' : 'NONE';
+        delivered = `${s.packet.dst} on node ${leaf.node} (not in the profile; its rules were not walked)`;
+        break;
+      default:
+        verdict = dnatHop ? 'DNAT' : 'NONE';
+        delivered = `${s.packet.dst}, outside the cluster`;
+    }
+    const reached = verdict !== 'DROP' && verdict !== 'REJECT';
+    const endpointNode = endpoint ? this.network.podNode(s.packet.dst) ?? this.network.nodeOwning(s.packet.dst)?.name ?? null : null;
+    const { reply, broken } = reached && (dnatHop || masqHop) ? this.replyPath(request, original, s, natNode, endpointNode) : { reply: [], broken: false };
+    return {
+      probability: s.probability, verdict, endpoint, endpointNode, natNode, masqueraded,
+      snatAddress: s.masqueradedTo, sourceSeen: reached ? sourceSeen : null, hops: s.hops, delivered, reply, replyBroken: broken,
+    };
+  }
+
+  /** The reply, as conntrack on the translating node undoes the NAT; and whether it gets there at all. */
+  private replyPath(request: TraceRequest, original: Packet, s: ConnState, natNode: string | null, endpointNode: string | null): { reply: ReplyStep[]; broken: boolean } {
+    const replyPacket: Packet = { proto: s.packet.proto, src: s.packet.dst, sport: s.packet.dport, dst: s.packet.src, dport: s.packet.sport };
+    const steps: ReplyStep[] = [{ node: endpointNode, description: `${s.packet.dst} replies to the source it saw`, packet: replyPacket }];
+    // Where does the reply go? To whoever owns its destination address.
+    const net = this.network;
+    const replyGoesTo = net.nodeOwning(replyPacket.dst)?.name ?? (net.isPodAddress(replyPacket.dst) ? net.podNode(replyPacket.dst) : null);
+    const passesNatNode = natNode !== null && (replyGoesTo === natNode || endpointNode === natNode ||
+      (request.source.kind !== 'pod' && replyGoesTo === null && endpointNode === natNode));
+    const restored: Packet = { ...original, src: original.dst, sport: original.dport, dst: original.src, dport: original.sport };
+    if (!passesNatNode) {
+      steps.push({
+        node: replyGoesTo, packet: replyPacket,
+        description: `the reply goes straight to ${replyPacket.dst}, not back through ${natNode}: the client gets it from ${replyPacket.src}, not from ${original.dst}, and drops it`,
+      });
+      return { reply: steps, broken: true };
+    }
+    const undo = [s.hops.some(h => h.action.startsWith('MASQUERADE')) ? `un-SNAT ${replyPacket.dst} back to ${original.src}` : '',
+      s.hops.some(h => h.action.startsWith('DNAT')) ? `un-DNAT ${replyPacket.src} back to ${original.dst}` : ''].filter(Boolean).join(', ');
+    steps.push({ node: natNode, description: `conntrack on ${natNode} reverses the translation: ${undo}`, packet: restored });
+    steps.push({ node: null, description: `the client receives the reply from ${original.dst}:${original.dport}, the address it connected to`, packet: restored });
+    return { reply: steps, broken: false };
+  }
+}
+
+interface Leaf {
+  readonly state: ConnState;
+  readonly end: 'DROP' | 'REJECT' | 'pod' | 'local' | 'external' | 'unknown-node';
+  readonly node: string;
+}
+
+function bracket(ip: string): string {
+  return ip.includes(':') ? `[${ip}]` : ip;
+}
+
+/** The kernel picks a host's source address by route: loopback for loopback, else the node's primary address. */
+function sourceAddressFor(net: ClusterNetwork, node: NodeProfile, dst: string): string {
+  if (dst.startsWith('127.')) return '127.0.0.1';
+  if (dst === '::1') return '::1';
+  return net.primaryIP(node);
+}
+
+function summarize(request: TraceRequest, packet: Packet, firstNode: string, outcomes: WalkOutcome[]): WalkResult {
+  const endpoints: { endpoint: string; probability: number; node: string | null }[] = [];
+  for (const o of outcomes) {
+    if (!o.endpoint || o.verdict !== 'DNAT') continue;
+    const seen = endpoints.find(e => e.endpoint === o.endpoint);
+    if (seen) seen.probability += o.probability;
+    else endpoints.push({ endpoint: o.endpoint, probability: o.probability, node: o.endpointNode });
+  }
+  const byProbability = [...outcomes].sort((a, b) => b.probability - a.probability);
+  const verdict: Verdict = outcomes.some(o => o.verdict === 'DNAT') ? 'DNAT' : byProbability[0]?.verdict ?? 'NONE';
+  const reached = outcomes.filter(o => o.verdict === 'DNAT');
+  const seenByEndpoint: Record<string, string> = {};
+  for (const o of reached) if (o.endpoint && o.sourceSeen) seenByEndpoint[o.endpoint] = o.sourceSeen.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  const distinct = [...new Set(Object.values(seenByEndpoint))];
+  const sourceSeenByPod = distinct.length === 0 ? null : distinct.length === 1 ? distinct[0]! : seenByEndpoint;
+  const snat = [...new Set(reached.map(o => o.snatAddress).filter((a): a is string => a !== null))];
+  const first = byProbability.find(o => o.verdict === verdict) ?? outcomes[0];
+  const result = {
+    request, packet, firstNode, verdict, endpoints,
+    masquerade: outcomes.some(o => o.masqueraded),
+    snatAddress: snat.length === 1 ? snat[0]! : null,
+    sourceSeenByPod, outcomes, hops: first?.hops ?? [],
+  };
+  return { ...result, summary: describe(result, packet) };
+}
+
+function pct(p: number): string {
+  const v = p * 100;
+  return Number.isInteger(Math.round(v * 10) / 10) ? `${Math.round(v)}%` : `${v.toFixed(1)}%`;
+}
+
+/** One paragraph in plain words, built only from the walk's data. */
+function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
+  const conn = `${formatPacket(packet)} (from ${r.request.source.kind === 'external' ? 'an external client' : r.request.source.kind === 'pod' ? `a pod on ${r.request.source.node}` : `node ${r.request.source.node} itself`}, entering ${r.firstNode})`;
+  if (r.verdict === 'DROP' || r.verdict === 'REJECT') {
+    const o = r.outcomes.find(x => x.verdict === r.verdict)!;
+    const rule = o.hops.at(-1);
+    const how = r.verdict === 'REJECT' ? 'REJECTed: the client sees "connection refused" at once' : 'DROPped: the client sees nothing and times out';
+    return `${conn} is ${how}. The rule is in ${rule?.table} ${rule?.chain} on ${o.hops.at(-1)?.node}: ${rule?.rule}`;
+  }
+  if (r.verdict !== 'DNAT') {
+    const o = r.outcomes[0];
+    return `${conn}: no Service rule translated it; it is delivered unchanged to ${o?.delivered ?? 'its destination'}.`;
+  }
+  const parts = [conn];
+  const n = r.endpoints.length;
+  parts.push(n === 1 ? `is DNATed to ${r.endpoints[0]!.endpoint}${r.endpoints[0]!.node ? ` on ${r.endpoints[0]!.node}` : ''}.`
+    : `is DNATed to one of ${n} endpoints, chosen at random per connection: ${r.endpoints.map(e => `${e.endpoint}${e.node ? ` on ${e.node}` : ''} (${pct(e.probability)})`).join(', ')}.`);
+  if (r.masquerade) {
+    const seen = typeof r.sourceSeenByPod === 'string' ? `every endpoint sees ${r.sourceSeenByPod}`
+      : Object.entries(r.sourceSeenByPod ?? {}).map(([ep, s]) => `${ep} sees ${s}`).join(', ');
+    parts.push(`It is marked for masquerade on ${r.firstNode}, so POSTROUTING rewrites the source to the address of the interface the packet leaves by: ${seen}. The client address ${packet.src} is not visible to the pod.`);
+  } else {
+    const seen = typeof r.sourceSeenByPod === 'string' ? r.sourceSeenByPod : packet.src;
+    parts.push(`No masquerade: the pod sees the client address ${seen}.`);
+  }
+  const broken = r.outcomes.filter(o => o.replyBroken && o.verdict === 'DNAT');
+  if (broken.length) parts.push(`Warning: for ${broken.map(o => o.endpoint).join(', ')} the reply does not return through ${broken[0]!.natNode}, where the connection was translated, so the client drops it and the connection fails.`);
+  return parts.join(' ');
+}
