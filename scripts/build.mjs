@@ -9,7 +9,7 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 
 const targets = [
   { ...common, entryPoints: ['extension/src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { ...common, entryPoints: ['extension/src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { ...common, entryPoints: ['extension/src/cli/index.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
 ];
 
 mkdirSync('dist', { recursive: true });

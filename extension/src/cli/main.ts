@@ -2,16 +2,27 @@
 import { buildClusterModel } from '../engine/model/cluster';
 import { generateIptables } from '../engine/proxy/iptables/generator';
 import { toIptablesSave } from '../engine/proxy/iptables/save';
+import { Walker } from '../engine/walk/walk';
+import { WalkError } from '../engine/walk/netfilter';
+import { requestFromAddresses } from '../engine/walk/request';
+import { formatWalk } from '../engine/walk/format';
 import { parseArgs, UsageError } from './args';
 import { formatProblem, InputError, loadInput } from './load';
 
 const USAGE = `Usage:
   natlens rules [--cluster PROFILE] [--mode iptables] [--format restore|save] [--node NAME] [--verbose] FILE...
+  natlens trace [--cluster PROFILE] --src IP --dst IP --dport PORT [--proto tcp|udp|sctp] [--node NAME] [--json] FILE...
 
 Commands:
   rules   Print the rules kube-proxy would program on a node for the Services in FILE...
           --format restore (default): the iptables-restore payload kube-proxy writes
           --format save: the same rules as iptables-save prints them back from the kernel
+  trace   Walk a connection's first packet through those rules, node by node: every endpoint it
+          can reach and how likely, whether it is masqueraded, the source the pod sees, the reply.
+          The source decides where the walk starts: a node's address (host network), a pod
+          address (its node), or anything else (an external client entering --node, or the node
+          that owns the destination address).
+          --json: the result as JSON (verdict, endpoints, masquerade, sourceSeenByPod, hops, ...)
 
 Options:
   --cluster PROFILE   cluster profile (YAML or JSON): node, addresses, kube-proxy settings
@@ -20,54 +31,87 @@ Options:
 
 Exit status: 0 on success, 2 for unusable input or usage errors.`;
 
-function write(text: string): void {
-  process.stdout.write(text);
-}
+type Args = ReturnType<typeof parseArgs>;
 
-function rulesCommand(argv: readonly string[]): number {
-  const args = parseArgs(argv, ['cluster', 'mode', 'format', 'node'], ['verbose']);
-  if (args.positional.length === 0) throw new UsageError('rules: give at least one manifest FILE');
+/** Loads the files and the profile, prints their problems; null when an error makes the input unusable. */
+function loadModel(args: Args, command: string, io: CliIO) {
+  if (args.positional.length === 0) throw new UsageError(`${command}: give at least one manifest FILE`);
   const mode = args.flags.get('mode') ?? 'iptables';
   if (mode !== 'iptables') throw new UsageError(`--mode ${String(mode)} is not supported yet; only iptables`);
-  const format = args.flags.get('format') ?? 'restore';
-  if (format !== 'restore' && format !== 'save') throw new UsageError('--format is restore or save');
   const input = loadInput(args.positional, args.flags.get('cluster') as string | undefined);
   const verbose = args.flags.has('verbose');
   let errors = 0;
   for (const { file, problem } of input.problems) {
     if (problem.severity === 'error') errors++;
-    if (problem.severity !== 'info' || verbose) process.stderr.write(formatProblem(file, problem) + '\n');
+    if (problem.severity !== 'info' || verbose) io.err(formatProblem(file, problem) + '\n');
   }
-  if (errors > 0) return 2;
-  const nodeName = (args.flags.get('node') as string | undefined) ?? input.profile.nodeName;
-  if (!input.profile.nodes.some(n => n.name === nodeName)) {
+  if (errors > 0) return null;
+  const nodeName = args.flags.get('node') as string | undefined;
+  if (nodeName !== undefined && !input.profile.nodes.some(n => n.name === nodeName)) {
     throw new UsageError(`--node ${nodeName}: not in the profile (nodes: ${input.profile.nodes.map(n => n.name).join(', ')})`);
   }
   const model = buildClusterModel(input.files.flatMap(f => f.objects), input.profile);
-  if (verbose) for (const a of model.assumptions) process.stderr.write(`assumption: ${a.subject} ${a.field} = ${a.value} (${a.reason})\n`);
-  const ruleset = generateIptables(model, { nodeName });
-  write(format === 'save' ? toIptablesSave(ruleset, input.profile.ipFamily) : ruleset.payload);
+  if (verbose) for (const a of model.assumptions) io.err(`assumption: ${a.subject} ${a.field} = ${a.value} (${a.reason})\n`);
+  return { model, nodeName };
+}
+
+function rulesCommand(argv: readonly string[], io: CliIO): number {
+  const args = parseArgs(argv, ['cluster', 'mode', 'format', 'node'], ['verbose']);
+  const format = args.flags.get('format') ?? 'restore';
+  if (format !== 'restore' && format !== 'save') throw new UsageError('--format is restore or save');
+  const loaded = loadModel(args, 'rules', io);
+  if (!loaded) return 2;
+  const ruleset = generateIptables(loaded.model, { nodeName: loaded.nodeName ?? loaded.model.profile.nodeName });
+  io.out(format === 'save' ? toIptablesSave(ruleset, loaded.model.profile.ipFamily) : ruleset.payload);
   return 0;
 }
 
-export function main(argv: readonly string[]): number {
+function traceCommand(argv: readonly string[], io: CliIO): number {
+  const args = parseArgs(argv, ['cluster', 'mode', 'node', 'src', 'dst', 'dport', 'proto'], ['json', 'verbose']);
+  for (const required of ['src', 'dst', 'dport']) if (!args.flags.has(required)) throw new UsageError(`trace: --${required} is required`);
+  const proto = (args.flags.get('proto') ?? 'tcp') as string;
+  if (proto !== 'tcp' && proto !== 'udp' && proto !== 'sctp') throw new UsageError('--proto is tcp, udp or sctp');
+  const loaded = loadModel(args, 'trace', io);
+  if (!loaded) return 2;
+  const walker = new Walker(loaded.model);
+  try {
+    const request = requestFromAddresses(walker.network, {
+      src: String(args.flags.get('src')), dst: String(args.flags.get('dst')), dport: Number(args.flags.get('dport')), proto,
+      ...(loaded.nodeName ? { node: loaded.nodeName } : {}),
+    });
+    const result = walker.trace(request);
+    io.out(args.flags.has('json') ? JSON.stringify(result, null, 2) + '\n' : formatWalk(result));
+    return 0;
+  } catch (e) {
+    if (e instanceof WalkError) throw new UsageError(`trace: ${e.message}`);
+    throw e;
+  }
+}
+
+export interface CliIO {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const processIO: CliIO = { out: s => void process.stdout.write(s), err: s => void process.stderr.write(s) };
+
+export function main(argv: readonly string[], io: CliIO = processIO): number {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'rules': return rulesCommand(rest);
+      case 'rules': return rulesCommand(rest, io);
+      case 'trace': return traceCommand(rest, io);
       case undefined: case 'help': case '--help': case '-h':
-        write(USAGE + '\n');
+        io.out(USAGE + '\n');
         return command === undefined ? 2 : 0;
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof InputError) {
-      process.stderr.write(`natlens: ${e.message}\n${e instanceof UsageError ? 'Run "natlens help" for usage.\n' : ''}`);
+      io.err(`natlens: ${e.message}\n${e instanceof UsageError ? 'Run "natlens help" for usage.\n' : ''}`);
       return 2;
     }
     throw e;
   }
 }
-
-process.exitCode = main(process.argv.slice(2));

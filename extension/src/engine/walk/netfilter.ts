@@ -17,7 +17,7 @@ export interface Packet {
 
 export function formatPacket(p: Packet): string {
   const host = (ip: string) => (ip.includes(':') ? `[${ip}]` : ip);
-  return `${p.proto} ${host(p.src)}:${p.sport} -> ${host(p.dst)}:${p.dport}`;
+  return `${p.proto} ${host(p.src)}:${p.sport || '*'} -> ${host(p.dst)}:${p.dport}`;
 }
 
 /** One rule that matched and acted on the packet. */
@@ -205,7 +205,9 @@ export class NodeRules {
       }
       case 'MASQUERADE': {
         const src = this.node.masqueradeSource(state.packet.dst);
-        const after = { ...state, packet: { ...state.packet, src }, masqueradedTo: src };
+        // --random-fully: the kernel also picks a random source port (shown as port 0, "*")
+        const sport = rule.parsed.targetOptions.some(o => o.name === 'random-fully') ? 0 : state.packet.sport;
+        const after = { ...state, packet: { ...state.packet, src, sport }, masqueradedTo: src };
         return [{ state: this.hop(hook, table, rule, state, after, `MASQUERADE to ${src}`), kind: 'ACCEPT' }];
       }
       default: {

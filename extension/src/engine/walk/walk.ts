@@ -149,7 +149,7 @@ export class Walker {
     const masqueraded = s.hops.some(h => h.node === firstNode && h.chain === 'KUBE-MARK-MASQ');
     const natNode = dnatHop?.node ?? masqHop?.node ?? null;
     const endpoint = dnatHop ? `${bracket(s.packet.dst)}:${s.packet.dport}` : null;
-    const sourceSeen = `${bracket(s.packet.src)}:${s.packet.sport}`;
+    const sourceSeen = `${bracket(s.packet.src)}:${s.packet.sport || '*'}`;
     const explicitAccept = s.hops.some(h => h.action === 'ACCEPT' && h.chain.startsWith('KUBE-'));
     let verdict: Verdict;
     let delivered: string;
@@ -237,7 +237,7 @@ function summarize(request: TraceRequest, packet: Packet, firstNode: string, out
   const verdict: Verdict = outcomes.some(o => o.verdict === 'DNAT') ? 'DNAT' : byProbability[0]?.verdict ?? 'NONE';
   const reached = outcomes.filter(o => o.verdict === 'DNAT');
   const seenByEndpoint: Record<string, string> = {};
-  for (const o of reached) if (o.endpoint && o.sourceSeen) seenByEndpoint[o.endpoint] = o.sourceSeen.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  for (const o of reached) if (o.endpoint && o.sourceSeen) seenByEndpoint[o.endpoint] = o.sourceSeen.replace(/:(\d+|\*)$/, '').replace(/^\[|\]$/g, '');
   const distinct = [...new Set(Object.values(seenByEndpoint))];
   const sourceSeenByPod = distinct.length === 0 ? null : distinct.length === 1 ? distinct[0]! : seenByEndpoint;
   const snat = [...new Set(reached.map(o => o.snatAddress).filter((a): a is string => a !== null))];
@@ -280,6 +280,9 @@ function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
   } else {
     const seen = typeof r.sourceSeenByPod === 'string' ? r.sourceSeenByPod : packet.src;
     parts.push(`No masquerade: the pod sees the client address ${seen}.`);
+  }
+  if (r.outcomes.some(o => o.hops.some(h => h.action.startsWith('DNAT') && h.rule.includes('-m recent')))) {
+    parts.push(`Session affinity (ClientIP): this is the first connection from ${packet.src}; the endpoint it gets is remembered on ${r.firstNode} for the affinity timeout, and later connections from the same address go there too.`);
   }
   const broken = r.outcomes.filter(o => o.replyBroken && o.verdict === 'DNAT');
   if (broken.length) parts.push(`Warning: for ${broken.map(o => o.endpoint).join(', ')} the reply does not return through ${broken[0]!.natNode}, where the connection was translated, so the client drops it and the connection fails.`);

@@ -1,0 +1,30 @@
+// The walk as text for a terminal or a read-only document: one hop a line.
+import { formatPacket } from './netfilter';
+import type { WalkResult } from './walk';
+
+function pct(p: number): string {
+  return `${(p * 100).toFixed(p * 100 === Math.round(p * 100) ? 0 : 1)}%`;
+}
+
+export function formatWalk(r: WalkResult): string {
+  const out: string[] = [];
+  out.push(`packet: ${formatPacket(r.packet)}, entering ${r.firstNode}`);
+  out.push(`verdict: ${r.verdict}${r.masquerade ? ', masqueraded' : ''}${r.snatAddress ? ` (SNAT to ${r.snatAddress})` : ''}`);
+  if (r.endpoints.length) out.push(`endpoints: ${r.endpoints.map(e => `${e.endpoint}${e.node ? ` (${e.node})` : ''} ${pct(e.probability)}`).join(', ')}`);
+  r.outcomes.forEach((o, i) => {
+    out.push('');
+    const head = r.outcomes.length > 1 ? `branch ${i + 1}/${r.outcomes.length}, ${pct(o.probability)}: ` : '';
+    const fate = o.verdict === 'DROP' || o.verdict === 'REJECT' ? o.delivered : `delivered to ${o.delivered}`;
+    out.push(`${head}${o.verdict}${o.endpoint ? ` to ${o.endpoint}` : ''}; ${fate}${o.sourceSeen ? `; source seen: ${o.sourceSeen}` : ''}`);
+    const width = Math.max(...o.hops.map(h => `${h.node} ${h.hook} ${h.table}/${h.chain}`.length), 10);
+    for (const h of o.hops) {
+      const where = `${h.node} ${h.hook} ${h.table}/${h.chain}`.padEnd(width);
+      const line = h.line === null ? 'jump ' : `L${h.line + 1}`.padEnd(5);
+      const rewrite = formatPacket(h.before) !== formatPacket(h.after) ? `  => ${formatPacket(h.after)}` : '';
+      out.push(`  ${where}  ${line} ${h.action.padEnd(28)} ${h.rule}${rewrite}`);
+    }
+    for (const step of o.reply) out.push(`  reply${step.node ? ` (${step.node})` : ''}: ${step.description}: ${formatPacket(step.packet)}`);
+  });
+  out.push('', r.summary);
+  return out.join('\n') + '\n';
+}
