@@ -82,30 +82,75 @@ function compileAddress(a: { negated: boolean; value: string } | undefined): { n
 }
 
 /** The rules of one node, parsed once and ready to run many packets through. */
+/**
+ * A chain's rules plus an index by exact destination: kube-proxy's KUBE-SERVICES holds one rule per
+ * Service address, so a packet only needs the rules for its destination and those without one.
+ */
+class Chain {
+  readonly rules: CompiledRule[] = [];
+  private index: { anyDst: number[]; byDst: Map<string, number[]> } | null = null;
+  private readonly candidates = new Map<string, number[]>();
+
+  add(rule: CompiledRule): void {
+    this.rules.push(rule);
+    this.index = null;
+    this.candidates.clear();
+  }
+
+  /** Indices of the rules that can match a packet to `dst`, in rule order. */
+  candidatesFor(dst: string): number[] {
+    let list = this.candidates.get(dst);
+    if (list) return list;
+    if (!this.index) {
+      const anyDst: number[] = [];
+      const byDst = new Map<string, number[]>();
+      this.rules.forEach((r, i) => {
+        const exact = r.dst && !r.dst.negated && r.dst.cidr.prefix === (r.dst.cidr.ip.family === 'IPv4' ? 32 : 128) ? r.parsed.destination!.value.split('/')[0]! : null;
+        if (exact) (byDst.get(exact) ?? byDst.set(exact, []).get(exact)!).push(i);
+        else anyDst.push(i);
+      });
+      this.index = { anyDst, byDst };
+    }
+    const exact = this.index.byDst.get(dst) ?? [];
+    list = mergeSorted(this.index.anyDst, exact);
+    if (this.candidates.size > 1000) this.candidates.clear();
+    this.candidates.set(dst, list);
+    return list;
+  }
+}
+
+function mergeSorted(a: number[], b: number[]): number[] {
+  if (b.length === 0) return a;
+  const out: number[] = [];
+  let i = 0, j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i]! < b[j]!) ? a[i++]! : b[j++]!);
+  return out;
+}
+
 export class NodeRules {
-  private readonly chains = new Map<string, CompiledRule[]>();
+  private readonly chains = new Map<string, Chain>();
   private readonly ipCache = new Map<string, IP | null>();
 
   constructor(readonly node: NodeNetwork, readonly ruleset: IptablesRuleset) {
     for (const table of parseRestore(ruleset.payload)) {
       for (const c of table.chains) this.chainRules(table.name as Table, c.name);
-      for (const r of table.rules) this.chainRules(table.name as Table, r.chain).push(this.compile(r));
+      for (const r of table.rules) this.chainRules(table.name as Table, r.chain).add(this.compile(r));
     }
     // kube-proxy prepends each jump, so the built-in chains hold them in reverse order
     for (const j of [...ruleset.jumps].reverse()) {
       const text = `-A ${j.chain} ${j.args.map(a => (a.includes(' ') ? `"${a}"` : a)).join(' ')}`;
-      this.chainRules(j.table, j.chain).push(this.compile({ ...parseRule(j.table, text, -1), line: -1 }));
+      this.chainRules(j.table, j.chain).add(this.compile({ ...parseRule(j.table, text, -1), line: -1 }));
     }
     for (const table of ['filter', 'nat'] as const) for (const c of BUILTIN_CHAINS[table]) this.chainRules(table, c);
     // kube-proxy creates every jump target (EnsureChain), even one its payload leaves empty
     for (const j of ruleset.jumps) this.chainRules(j.table, j.target);
   }
 
-  private chainRules(table: Table, chain: string): CompiledRule[] {
+  private chainRules(table: Table, chain: string): Chain {
     const key = `${table}/${chain}`;
-    let rules = this.chains.get(key);
-    if (!rules) this.chains.set(key, (rules = []));
-    return rules;
+    let c = this.chains.get(key);
+    if (!c) this.chains.set(key, (c = new Chain()));
+    return c;
   }
 
   private compile(parsed: ParsedRule): CompiledRule {
@@ -129,8 +174,9 @@ export class NodeRules {
 
   private runChain(hook: Hook, table: Table, chain: string, state: ConnState, depth: number): { state: ConnState; kind: 'return' | TableVerdict }[] {
     if (depth > 32) throw new WalkError(`chain nesting deeper than 32 at ${chain}`);
-    const rules = this.chains.get(`${table}/${chain}`);
-    if (!rules) throw new WalkError(`rule jumps to ${table} chain ${chain}, which does not exist`);
+    const chainRules = this.chains.get(`${table}/${chain}`);
+    if (!chainRules) throw new WalkError(`rule jumps to ${table} chain ${chain}, which does not exist`);
+    const rules = chainRules.rules;
     const done: { state: ConnState; kind: 'return' | TableVerdict }[] = [];
     // pending: states still walking this chain, with the index of the next rule
     let pending: { state: ConnState; index: number }[] = [{ state, index: 0 }];
@@ -138,9 +184,11 @@ export class NodeRules {
       const next: typeof pending = [];
       for (const { state: s, index } of pending) {
         let cur = s;
-        let i = index;
         let finished = false;
-        for (; i < rules.length; i++) {
+        // within one chain the destination cannot change: DNAT ends the table's traversal
+        const candidates = chainRules.candidatesFor(cur.packet.dst);
+        for (let k = lowerBound(candidates, index); k < candidates.length; k++) {
+          const i = candidates[k]!;
           const rule = rules[i]!;
           const p = this.matchProbability(rule, cur);
           if (p === 0) continue;
@@ -159,7 +207,7 @@ export class NodeRules {
           finished = true;
           break;
         }
-        if (!finished && i >= rules.length) done.push({ state: cur, kind: 'return' });
+        if (!finished) done.push({ state: cur, kind: 'return' });
       }
       pending = next;
     }
@@ -278,6 +326,15 @@ export class NodeRules {
     }
     return probability;
   }
+}
+
+function lowerBound(sorted: number[], value: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1; else hi = mid;
+  }
+  return lo;
 }
 
 function portMatches(spec: string, port: number): boolean {

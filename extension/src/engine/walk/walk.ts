@@ -6,6 +6,7 @@ import type { ClusterModel } from '../model/cluster';
 import type { NodeProfile } from '../model/profile';
 import { generateIptables, type IptablesRuleset } from '../proxy/iptables/generator';
 import { ClusterNetwork } from './network';
+import { canonicalIP } from '../util/ip';
 import { formatPacket, NodeRules, WalkError, type ConnState, type Hook, type Packet, type RuleHop } from './netfilter';
 
 export type TraceSource =
@@ -98,7 +99,7 @@ export class Walker {
     const startNode = net.node(startNodeName);
     if (!startNode) throw new WalkError(`node ${startNodeName} is not in the profile (nodes: ${net.nodes.map(n => n.name).join(', ')})`);
     const src = request.source.kind === 'node' ? request.source.ip ?? sourceAddressFor(net, startNode, request.dst) : request.source.ip;
-    const packet: Packet = { proto: request.proto, src, sport: request.sport ?? 40000, dst: request.dst, dport: request.dport };
+    const packet: Packet = { proto: request.proto, src: canonicalIP(src) ?? src, sport: request.sport ?? 40000, dst: canonicalIP(request.dst) ?? request.dst, dport: request.dport };
     const initial: ConnState = { packet, mark: 0, dnat: false, masqueradedTo: null, probability: 1, hops: [] };
     const outcomes = this.walkNode(startNode, initial, request.source.kind === 'node' ? 'OUTPUT' : 'PREROUTING', 0)
       .map(o => this.finish(request, packet, startNode.name, o));
