@@ -1,0 +1,80 @@
+// What a user can sensibly trace for one Service: the sources (an outside client, a pod or the host
+// on each node, an endpoint reaching itself) and the ways in (ClusterIP, each node's NodePort, the
+// load-balancer and external IPs). Shared by the "Trace Packet" command, the preview and hovers.
+import type { ClusterModel, ServiceEntry } from '../model/cluster';
+import type { TraceRequest, TraceSource } from './walk';
+import { ClusterNetwork } from './network';
+import { formatIP, parseCIDR } from '../util/ip';
+
+export interface SourceChoice {
+  readonly id: string;
+  readonly label: string;
+  readonly detail: string;
+  readonly source: TraceSource;
+}
+
+export interface EntryChoice {
+  readonly id: string;
+  readonly label: string;
+  readonly detail: string;
+  readonly dst: string;
+  readonly dport: number;
+  readonly entryNode?: string;
+}
+
+export const EXTERNAL_CLIENT_IP = '203.0.113.10';
+
+/** An address in the node's pod CIDR that no known pod uses: "some pod on this node". */
+function spareNodePodIP(net: ClusterNetwork, nodeName: string): string | null {
+  const node = net.node(nodeName);
+  const c = node?.podCIDR ? parseCIDR(node.podCIDR) : null;
+  if (!c) return null;
+  for (let host = 200; host < 250; host++) {
+    const bytes = c.ip.bytes.slice();
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1]! + host) & 255;
+    const ip = formatIP({ family: c.ip.family, bytes });
+    if (net.podNode(ip) === nodeName && !net.model.services.some(s => s.ports.some(p => p.endpoints.some(e => e.ip === ip)))) return ip;
+  }
+  return null;
+}
+
+export function sourceChoices(model: ClusterModel, service: ServiceEntry, portIndex = 0): SourceChoice[] {
+  const net = new ClusterNetwork(model);
+  const out: SourceChoice[] = [{
+    id: 'external', label: `External client ${EXTERNAL_CLIENT_IP}`, detail: 'a client outside the cluster',
+    source: { kind: 'external', ip: EXTERNAL_CLIENT_IP },
+  }];
+  for (const node of model.profile.nodes) {
+    const podIP = spareNodePodIP(net, node.name);
+    if (podIP) out.push({ id: `pod:${node.name}`, label: `A pod on ${node.name} (${podIP})`, detail: 'another workload in the cluster', source: { kind: 'pod', ip: podIP, node: node.name } });
+    out.push({ id: `node:${node.name}`, label: `Node ${node.name} itself (${net.primaryIP(node)})`, detail: 'host network: the kubelet, a hostNetwork pod', source: { kind: 'node', node: node.name } });
+  }
+  const port = service.ports[portIndex];
+  for (const ep of port?.endpoints ?? []) {
+    if (!ep.nodeName || !net.node(ep.nodeName)) continue;
+    out.push({ id: `self:${ep.ip}`, label: `Endpoint ${ep.ip} on ${ep.nodeName} reaching its own Service`, detail: 'hairpin', source: { kind: 'pod', ip: ep.ip, node: ep.nodeName } });
+  }
+  return out;
+}
+
+export function entryChoices(model: ClusterModel, service: ServiceEntry, portIndex = 0): EntryChoice[] {
+  const net = new ClusterNetwork(model);
+  const port = service.ports[portIndex];
+  if (!port) return [];
+  const sp = port.info;
+  const out: EntryChoice[] = [{ id: 'clusterIP', label: `ClusterIP ${sp.clusterIP}:${sp.port}`, detail: 'the Service address inside the cluster', dst: sp.clusterIP, dport: sp.port }];
+  if (sp.nodePort) for (const node of model.profile.nodes) {
+    out.push({ id: `nodePort:${node.name}`, label: `NodePort ${sp.nodePort} on ${node.name} (${net.primaryIP(node)})`, detail: 'what an external load balancer or client sends to a node', dst: net.primaryIP(node), dport: sp.nodePort, entryNode: node.name });
+  }
+  for (const ip of sp.loadBalancerVIPs) for (const node of model.profile.nodes) {
+    out.push({ id: `lb:${ip}:${node.name}`, label: `LoadBalancer IP ${ip}:${sp.port}, arriving at ${node.name}`, detail: 'a VIP-style load balancer keeps the destination', dst: ip, dport: sp.port, entryNode: node.name });
+  }
+  for (const ip of sp.externalIPs) for (const node of model.profile.nodes) {
+    out.push({ id: `externalIP:${ip}:${node.name}`, label: `External IP ${ip}:${sp.port}, routed to ${node.name}`, detail: 'spec.externalIPs', dst: ip, dport: sp.port, entryNode: node.name });
+  }
+  return out;
+}
+
+export function requestFor(source: SourceChoice, entry: EntryChoice, proto: TraceRequest['proto']): TraceRequest {
+  return { source: source.source, dst: entry.dst, dport: entry.dport, proto, ...(entry.entryNode ? { entryNode: entry.entryNode } : {}) };
+}

@@ -1,0 +1,135 @@
+// Holds what the extension knows: parsed manifests (open documents and workspace files), the
+// cluster profile from the settings, and the model built from both. Front-end state only; every
+// answer comes from the engine.
+import * as vscode from 'vscode';
+import { parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
+import { parseProfile, resolveProfile, DEFAULT_PROFILE, type ClusterProfile } from '../engine/model/profile';
+import { buildClusterModel, type ClusterModel } from '../engine/model/cluster';
+
+const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
+const EXCLUDE_GLOB = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**}';
+const MAX_WORKSPACE_FILES = 5000;
+
+export function isManifestDocument(doc: vscode.TextDocument): boolean {
+  return (doc.languageId === 'yaml' || doc.languageId === 'json' || doc.languageId === 'jsonc') && doc.uri.scheme !== 'output';
+}
+
+export interface ProfileState {
+  readonly profile: ClusterProfile;
+  readonly problems: ManifestProblem[];
+  /** Where it came from, for the user: a path, "settings" or "defaults". */
+  readonly source: string;
+}
+
+async function loadProfile(): Promise<ProfileState> {
+  const config = vscode.workspace.getConfiguration('natlens');
+  const inline = config.get<Record<string, unknown>>('cluster') ?? {};
+  const path = config.get<string>('clusterProfile') ?? '';
+  const proxyMode = config.get<ClusterProfile['proxyMode']>('proxyMode');
+  let result: ProfileState;
+  if (path) {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri = path.startsWith('/') || !folder ? vscode.Uri.file(path) : vscode.Uri.joinPath(folder, path);
+    let text: string | null = null;
+    try { text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)); } catch { text = null; }
+    result = text === null
+      ? { profile: DEFAULT_PROFILE, problems: [], source: `${path} (not found; using defaults)` }
+      : { ...parseProfile(text, path), source: path };
+  } else if (Object.keys(inline).length > 0) {
+    const problems: ManifestProblem[] = [];
+    result = { ...resolveProfile(inline, (_path, message) => problems.push({ code: 'profile-invalid', severity: 'error', message, range: EMPTY_RANGE }), problems), source: 'settings (natlens.cluster)' };
+  } else {
+    result = { profile: DEFAULT_PROFILE, problems: [], source: 'defaults' };
+  }
+  return proxyMode && proxyMode !== result.profile.proxyMode ? { ...result, profile: { ...result.profile, proxyMode } } : result;
+}
+
+const EMPTY_RANGE = { start: { offset: 0, line: 0, character: 0 }, end: { offset: 0, line: 0, character: 0 } };
+
+export class Session implements vscode.Disposable {
+  private readonly parsed = new Map<string, { version: number; file: ManifestFile }>();
+  private readonly workspaceFiles = new Map<string, ManifestFile>();
+  private workspaceIndexed: Promise<void> | null = null;
+  private profileCache: Promise<ProfileState> | null = null;
+  private modelCache: ClusterModel | null = null;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when anything the model depends on changed (a manifest, a workspace file, the settings). */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor() {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('natlens')) { this.profileCache = null; this.invalidate(); } }),
+      vscode.workspace.onDidChangeTextDocument(e => { if (isManifestDocument(e.document)) this.invalidate(); }),
+      vscode.workspace.onDidCloseTextDocument(doc => this.parsed.delete(doc.uri.toString())),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private invalidate(): void {
+    this.modelCache = null;
+    this.profileCache = null;
+    this.changed.fire();
+  }
+
+  /** The parse of an open document, cached per version. */
+  file(doc: vscode.TextDocument): ManifestFile {
+    const key = doc.uri.toString();
+    const hit = this.parsed.get(key);
+    if (hit && hit.version === doc.version) return hit.file;
+    const file = parseManifest(doc.getText(), doc.uri.fsPath || doc.uri.toString());
+    this.parsed.set(key, { version: doc.version, file });
+    return file;
+  }
+
+  /** Finds and parses the workspace's manifests once, then follows changes on disk. */
+  ensureWorkspaceIndex(): Promise<void> {
+    if (!this.workspaceIndexed) this.workspaceIndexed = this.indexWorkspace();
+    return this.workspaceIndexed;
+  }
+
+  private async indexWorkspace(): Promise<void> {
+    const uris = await vscode.workspace.findFiles(MANIFEST_GLOB, EXCLUDE_GLOB, MAX_WORKSPACE_FILES);
+    await Promise.all(uris.map(uri => this.readWorkspaceFile(uri)));
+    const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);
+    watcher.onDidCreate(uri => void this.readWorkspaceFile(uri).then(() => this.invalidate()));
+    watcher.onDidChange(uri => void this.readWorkspaceFile(uri).then(() => this.invalidate()));
+    watcher.onDidDelete(uri => { this.workspaceFiles.delete(uri.toString()); this.invalidate(); });
+    this.disposables.push(watcher);
+    this.invalidate();
+  }
+
+  private async readWorkspaceFile(uri: vscode.Uri): Promise<void> {
+    try {
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      const text = new TextDecoder().decode(bytes);
+      // only files that can hold Kubernetes objects are kept
+      if (!/\bkind\b/.test(text)) { this.workspaceFiles.delete(uri.toString()); return; }
+      this.workspaceFiles.set(uri.toString(), parseManifest(text, uri.fsPath));
+    } catch {
+      this.workspaceFiles.delete(uri.toString());
+    }
+  }
+
+  /** The profile from `natlens.clusterProfile` (a file) or `natlens.cluster` (inline values). */
+  async profile(): Promise<ProfileState> {
+    if (!this.profileCache) this.profileCache = loadProfile();
+    return this.profileCache;
+  }
+
+  /** All manifests the model sees: workspace files, with open documents taking precedence. */
+  manifestFiles(): ManifestFile[] {
+    const files = new Map<string, ManifestFile>(this.workspaceFiles);
+    for (const doc of vscode.workspace.textDocuments) if (isManifestDocument(doc)) files.set(doc.uri.toString(), this.file(doc));
+    return [...files.values()];
+  }
+
+  async model(): Promise<ClusterModel> {
+    const { profile } = await this.profile();
+    if (!this.modelCache || this.modelCache.profile !== profile) this.modelCache = buildClusterModel(this.manifestFiles().flatMap(f => f.objects), profile);
+    return this.modelCache;
+  }
+}
