@@ -61,6 +61,8 @@ export interface ManifestObject<K extends KnownKind = KnownKind> {
   /** Range of the whole object. */
   readonly range: SourceRange;
   rangeOf(path: FieldPath, part?: 'key' | 'value'): SourceRange | undefined;
+  /** Path (relative to the object) of the field at a file offset, if the offset is inside this object. */
+  pathAt(offset: number): FieldPath | undefined;
 }
 
 export type AnyManifestObject = { [K in KnownKind]: ManifestObject<K> }[KnownKind];
@@ -151,6 +153,12 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
     kind: known, name, namespace, object: value as never, fileName,
     documentIndex: doc.index, basePath, range,
     rangeOf: (path, part) => doc.rangeOf([...basePath, ...path], part),
+    pathAt: offset => {
+      if (offset < range.start.offset || offset > range.end.offset) return undefined;
+      const full = doc.pathAt(offset);
+      if (!full || basePath.some((p, i) => full[i] !== p)) return undefined;
+      return full.slice(basePath.length);
+    },
   } as AnyManifestObject);
 }
 

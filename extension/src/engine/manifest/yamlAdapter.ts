@@ -17,6 +17,8 @@ export interface YamlDocument {
   readonly value: unknown;
   readonly problems: YamlProblem[];
   rangeOf(path: FieldPath, part?: 'key' | 'value'): SourceRange | undefined;
+  /** Path of the innermost field whose key or value covers `offset` (file offset). */
+  pathAt(offset: number): FieldPath | undefined;
 }
 
 export interface YamlParseLimits {
@@ -54,6 +56,7 @@ export function parseYamlDocuments(text: string, lines: LineIndex, limits: YamlP
       text: text.slice(start, end),
       value,
       problems,
+      pathAt: offset => pathAt(doc, root, offset),
       rangeOf: (path, part = 'value') => {
         const found = locate(doc, root, path);
         if (!found) return undefined;
@@ -124,4 +127,32 @@ function locate(doc: Document, root: YamlNode | null, path: FieldPath): { key?: 
 export function bareParseAllDocuments(text: string): number {
   const docs = parseAllDocuments(text);
   return Array.isArray(docs) ? docs.length : 0;
+}
+
+function covers(node: unknown, offset: number): boolean {
+  const r = (node as { range?: [number, number, number] } | null)?.range;
+  return !!r && offset >= r[0] && offset <= r[1];
+}
+
+function pathAt(doc: Document, root: YamlNode | null, offset: number): FieldPath | undefined {
+  const path: (string | number)[] = [];
+  let current: unknown = root;
+  for (let depth = 0; depth < 64; depth++) {
+    if (isAlias(current)) current = current.resolve(doc);
+    if (isMap(current)) {
+      const pair = current.items.find(p => covers(p.key, offset) || covers(p.value, offset));
+      if (!pair || !isScalar(pair.key)) return path.length ? path : undefined;
+      path.push(String(pair.key.value));
+      if (covers(pair.key, offset)) return path;
+      current = pair.value;
+    } else if (isSeq(current)) {
+      const index = current.items.findIndex(item => covers(item, offset));
+      if (index < 0) return path.length ? path : undefined;
+      path.push(index);
+      current = current.items[index];
+    } else {
+      return path.length ? path : undefined;
+    }
+  }
+  return path;
 }

@@ -59,7 +59,7 @@ export interface WalkResult {
   readonly firstNode: string;
   readonly verdict: Verdict;
   readonly endpoints: readonly { endpoint: string; probability: number; node: string | null }[];
-  /** The masquerade mark was set on the first node (in any branch). */
+  /** The masquerade mark was set (in any branch) on the node that translated the connection. */
   readonly masquerade: boolean;
   readonly snatAddress: string | null;
   /** Source address the pod sees: one "ip" when every branch agrees, else per endpoint. */
@@ -147,8 +147,11 @@ export class Walker {
     const s = leaf.state;
     const dnatHop = s.hops.find(h => h.action.startsWith('DNAT'));
     const masqHop = s.hops.find(h => h.action.startsWith('MASQUERADE'));
-    const masqueraded = s.hops.some(h => h.node === firstNode && h.chain === 'KUBE-MARK-MASQ');
     const natNode = dnatHop?.node ?? masqHop?.node ?? null;
+    // the mark counts on the node that translated the connection: the first node, except for a
+    // packet that crosses a node untranslated (a pod connecting to another node's NodePort)
+    const markNode = natNode ?? firstNode;
+    const masqueraded = s.hops.some(h => h.node === markNode && h.chain === 'KUBE-MARK-MASQ');
     const endpoint = dnatHop ? `${bracket(s.packet.dst)}:${s.packet.dport}` : null;
     const sourceSeen = `${bracket(s.packet.src)}:${s.packet.sport || '*'}`;
     const explicitAccept = s.hops.some(h => h.action === 'ACCEPT' && h.chain.startsWith('KUBE-'));
@@ -277,7 +280,7 @@ function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
   if (r.masquerade) {
     const seen = typeof r.sourceSeenByPod === 'string' ? `every endpoint sees ${r.sourceSeenByPod}`
       : Object.entries(r.sourceSeenByPod ?? {}).map(([ep, s]) => `${ep} sees ${s}`).join(', ');
-    parts.push(`It is marked for masquerade on ${r.firstNode}, so POSTROUTING rewrites the source to the address of the interface the packet leaves by: ${seen}. The client address ${packet.src} is not visible to the pod.`);
+    parts.push(`It is marked for masquerade on ${r.outcomes.find(o => o.masqueraded)?.natNode ?? r.firstNode}, so POSTROUTING rewrites the source to the address of the interface the packet leaves by: ${seen}. The client address ${packet.src} is not visible to the pod.`);
   } else {
     const seen = typeof r.sourceSeenByPod === 'string' ? r.sourceSeenByPod : packet.src;
     parts.push(`No masquerade: the pod sees the client address ${seen}.`);

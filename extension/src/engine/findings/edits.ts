@@ -1,0 +1,47 @@
+// Minimal text edits on YAML manifests: replace a value, remove a field's lines, add a field at the
+// indentation of its siblings. Comments, order and indentation around the edit stay as they are.
+import type { LineIndex, SourceRange } from '../manifest/source';
+import type { ManifestObject } from '../manifest/manifest';
+
+export interface TextEdit {
+  readonly range: SourceRange;
+  readonly newText: string;
+}
+
+export function replaceValue(obj: ManifestObject, path: (string | number)[], newText: string): TextEdit | null {
+  const r = obj.rangeOf(path);
+  return r ? { range: r, newText } : null;
+}
+
+/** Removes the lines of a `key: value` field (the key's line through the end of its value). */
+export function removeField(obj: ManifestObject, lines: LineIndex, path: (string | number)[]): TextEdit | null {
+  const key = obj.rangeOf(path, 'key');
+  const value = obj.rangeOf(path);
+  if (!key || !value) return null;
+  const text = lines.text;
+  const startLine = key.start.line;
+  const lineStart = lines.offsetAt(startLine, 0);
+  // only a field alone on its line(s) can be cut out cleanly; flow style ({a: b}) is left alone
+  if (text.slice(lineStart, key.start.offset).trim() !== '' && text.slice(lineStart, key.start.offset).trim() !== '-') return null;
+  let endLine = value.end.line;
+  if (value.end.character === 0 && endLine > startLine) endLine--;
+  const end = endLine + 1 < lines.lineCount ? lines.offsetAt(endLine + 1, 0) : text.length;
+  return { range: lines.range(lineStart, end), newText: '' };
+}
+
+/** Inserts `key: value` as the first field of the mapping at `parent`, indented like its fields. */
+export function addField(obj: ManifestObject, lines: LineIndex, parent: (string | number)[], key: string, value: string): TextEdit | null {
+  const parentRange = obj.rangeOf(parent);
+  if (!parentRange) return null;
+  const text = lines.text;
+  const firstChar = text[parentRange.start.offset];
+  if (firstChar === '{' || firstChar === '[' || firstChar === '"') return null; // flow style or JSON: no safe insert
+  const indent = ' '.repeat(parentRange.start.character);
+  const at = lines.offsetAt(parentRange.start.line, 0);
+  return { range: lines.range(at, at), newText: `${indent}${key}: ${value}\n` };
+}
+
+/** Sets a field: replaces its value when present, adds it otherwise. */
+export function setField(obj: ManifestObject, lines: LineIndex, parent: (string | number)[], key: string, value: string): TextEdit | null {
+  return replaceValue(obj, [...parent, key], value) ?? addField(obj, lines, parent, key, value);
+}
