@@ -6,12 +6,15 @@ import { Walker } from '../engine/walk/walk';
 import { WalkError } from '../engine/walk/netfilter';
 import { requestFromAddresses } from '../engine/walk/request';
 import { formatWalk } from '../engine/walk/format';
+import { analyzeFile } from '../engine/findings/analyze';
+import { formatText, toReported, toSarif } from '../engine/findings/report';
 import { parseArgs, UsageError } from './args';
 import { formatProblem, InputError, loadInput } from './load';
 
 const USAGE = `Usage:
   natlens rules [--cluster PROFILE] [--mode iptables] [--format restore|save] [--node NAME] [--verbose] FILE...
   natlens trace [--cluster PROFILE] --src IP --dst IP --dport PORT [--proto tcp|udp|sctp] [--node NAME] [--json] FILE...
+  natlens check [--cluster PROFILE] [--format text|json|sarif] FILE...
 
 Commands:
   rules   Print the rules kube-proxy would program on a node for the Services in FILE...
@@ -23,13 +26,16 @@ Commands:
           address (its node), or anything else (an external client entering --node, or the node
           that owns the destination address).
           --json: the result as JSON (verdict, endpoints, masquerade, sourceSeenByPod, hops, ...)
+  check   The editor's diagnostics for CI: API-invalid Services (the API server's wording) and NAT
+          consequences (client IP lost, Local-policy drops, selectors that match nothing, ...).
+          Exit 1 when a finding has severity error, 0 otherwise.
 
 Options:
   --cluster PROFILE   cluster profile (YAML or JSON): node, addresses, kube-proxy settings
   --node NAME         generate for this node of the profile (default: the profile's nodeName)
   --verbose           also print informational messages (ignored kinds, assumptions)
 
-Exit status: 0 on success, 2 for unusable input or usage errors.`;
+Exit status: 0 on success (check: 1 when an error-level finding exists), 2 for unusable input or usage errors.`;
 
 type Args = ReturnType<typeof parseArgs>;
 
@@ -52,7 +58,7 @@ function loadModel(args: Args, command: string, io: CliIO) {
   }
   const model = buildClusterModel(input.files.flatMap(f => f.objects), input.profile);
   if (verbose) for (const a of model.assumptions) io.err(`assumption: ${a.subject} ${a.field} = ${a.value} (${a.reason})\n`);
-  return { model, nodeName };
+  return { model, nodeName, files: input.files };
 }
 
 function rulesCommand(argv: readonly string[], io: CliIO): number {
@@ -88,6 +94,22 @@ function traceCommand(argv: readonly string[], io: CliIO): number {
   }
 }
 
+function checkCommand(argv: readonly string[], io: CliIO): number {
+  const args = parseArgs(argv, ['cluster', 'format', 'mode'], ['verbose']);
+  const format = args.flags.get('format') ?? 'text';
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError('--format is text, json or sarif');
+  const loaded = loadModel(args, 'check', io);
+  if (!loaded) return 2;
+  const findings = loaded.files.flatMap(file => analyzeFile(file, loaded.model).map(f => toReported(file.fileName, f)));
+  if (format === 'json') io.out(JSON.stringify(findings, null, 2) + '\n');
+  else if (format === 'sarif') io.out(JSON.stringify(toSarif(findings, VERSION), null, 2) + '\n');
+  else io.out(formatText(findings));
+  return findings.some(f => f.severity === 'error') ? 1 : 0;
+}
+
+declare const NATLENS_VERSION: string | undefined;
+const VERSION = typeof NATLENS_VERSION === 'string' ? NATLENS_VERSION : '0.0.0-dev';
+
 export interface CliIO {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
@@ -101,6 +123,7 @@ export function main(argv: readonly string[], io: CliIO = processIO): number {
     switch (command) {
       case 'rules': return rulesCommand(rest, io);
       case 'trace': return traceCommand(rest, io);
+      case 'check': return checkCommand(rest, io);
       case undefined: case 'help': case '--help': case '-h':
         io.out(USAGE + '\n');
         return command === undefined ? 2 : 0;

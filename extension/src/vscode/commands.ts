@@ -38,23 +38,23 @@ export async function tracePacket(session: Session, docs: GeneratedDocuments, ar
   const proxied = services.filter(s => s.ports.length > 0);
   if (proxied.length === 0) {
     void vscode.window.showInformationMessage(services.length
-      ? 'NAT Lens: the Services in this file get no kube-proxy rules (headless, ExternalName, or no ClusterIP).'
-      : 'NAT Lens: no Service in this file to trace.');
+      ? vscode.l10n.t('NAT Lens: the Services in this file get no kube-proxy rules (headless, ExternalName, or no ClusterIP).')
+      : vscode.l10n.t('NAT Lens: no Service in this file to trace.'));
     return undefined;
   }
   const service = args.service
     ? proxied.find(s => `${s.obj.namespace}/${s.obj.name}` === args.service)
-    : (await pick(proxied.map(s => ({ label: `${s.obj.namespace}/${s.obj.name}`, detail: s.service.spec?.type ?? 'ClusterIP', s })), 'Service to trace'))?.s;
+    : (await pick(proxied.map(s => ({ label: `${s.obj.namespace}/${s.obj.name}`, detail: s.service.spec?.type ?? 'ClusterIP', s })), vscode.l10n.t('Service to trace')))?.s;
   if (!service) return undefined;
-  const portIndex = args.portIndex ?? (await pick(service.ports.map((p, i) => ({ label: `${p.info.portName || '(unnamed)'} ${p.info.port}/${p.info.protocol}`, detail: p.info.nodePort ? `nodePort ${p.info.nodePort}` : '', i })), 'Service port'))?.i;
+  const portIndex = args.portIndex ?? (await pick(service.ports.map((p, i) => ({ label: `${p.info.portName || '(unnamed)'} ${p.info.port}/${p.info.protocol}`, detail: p.info.nodePort ? `nodePort ${p.info.nodePort}` : '', i })), vscode.l10n.t('Service port')))?.i;
   if (portIndex === undefined) return undefined;
   const model = await session.model();
   const sources = sourceChoices(model, service, portIndex);
-  const source = args.source ? sources.find(s => s.id === args.source) : await pick(sources, 'Where does the connection come from?');
+  const source = args.source ? sources.find(s => s.id === args.source) : await pick(sources, vscode.l10n.t('Where does the connection come from?'));
   const entries = entryChoices(model, service, portIndex);
-  const entry = args.entry ? entries.find(e => e.id === args.entry) : source && await pick(entries, 'Which address does it connect to?');
+  const entry = args.entry ? entries.find(e => e.id === args.entry) : source && await pick(entries, vscode.l10n.t('Which address does it connect to?'));
   if (!source || !entry) {
-    if (args.source || args.entry) void vscode.window.showErrorMessage(`NAT Lens: unknown ${!source ? `source "${args.source}"` : `entry "${args.entry}"`}`);
+    if (args.source || args.entry) void vscode.window.showErrorMessage(!source ? vscode.l10n.t('NAT Lens: unknown source "{0}"', String(args.source)) : vscode.l10n.t('NAT Lens: unknown entry "{0}"', String(args.entry)));
     return undefined;
   }
   const port = service.ports[portIndex]!;
@@ -67,7 +67,7 @@ export async function previewRules(session: Session, docs: GeneratedDocuments, a
   const model = await session.model();
   const { services } = await servicesOf(session, args.uri ? vscode.Uri.parse(args.uri) : undefined);
   if (services.length === 0) {
-    void vscode.window.showInformationMessage('NAT Lens: no Service in this file.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('NAT Lens: no Service in this file.'));
     return undefined;
   }
   const nodeName = args.node ?? model.profile.nodeName;

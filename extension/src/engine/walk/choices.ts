@@ -25,7 +25,7 @@ export interface EntryChoice {
 export const EXTERNAL_CLIENT_IP = '203.0.113.10';
 
 /** An address in the node's pod CIDR that no known pod uses: "some pod on this node". */
-function spareNodePodIP(net: ClusterNetwork, nodeName: string): string | null {
+export function spareNodePodIP(net: ClusterNetwork, nodeName: string): string | null {
   const node = net.node(nodeName);
   const c = node?.podCIDR ? parseCIDR(node.podCIDR) : null;
   if (!c) return null;

@@ -1,0 +1,198 @@
+// Hover explanations for a Service's NAT-relevant fields, for this Service: a one-line summary,
+// then details quoted from walks over the generated rules and from the model.
+import { ofKind, type ManifestFile, type ManifestObject } from '../manifest/manifest';
+import type { FieldPath, SourceRange } from '../manifest/source';
+import { localReadyEndpointCounts, type ClusterModel, type ServiceEntry } from '../model/cluster';
+import { defaultService, externallyAccessible } from '../model/service';
+import { serviceChains } from '../proxy/iptables/names';
+import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
+import { Walker, type WalkResult } from '../walk/walk';
+import { externalWalks } from './analyze';
+
+export interface HoverLink {
+  readonly label: string;
+  readonly command: 'natlens.previewRules' | 'natlens.tracePacket';
+  readonly args: Record<string, unknown>;
+}
+
+export interface HoverContent {
+  readonly range: SourceRange;
+  readonly summary: string;
+  /** Markdown paragraphs and bullet lists. */
+  readonly details: readonly string[];
+  readonly links: readonly HoverLink[];
+}
+
+const HOVER_FIELDS = new Set(['externalTrafficPolicy', 'internalTrafficPolicy', 'type', 'ports', 'sessionAffinity', 'sessionAffinityConfig',
+  'loadBalancerSourceRanges', 'externalIPs', 'clusterIP', 'clusterIPs', 'healthCheckNodePort', 'allocateLoadBalancerNodePorts']);
+
+function pct(p: number): string {
+  return `${Math.round(p * 1000) / 10}%`;
+}
+
+function seen(r: WalkResult): string {
+  if (r.sourceSeenByPod === null) return '—';
+  if (typeof r.sourceSeenByPod === 'string') return `\`${r.sourceSeenByPod}\``;
+  return Object.entries(r.sourceSeenByPod).map(([ep, ip]) => `\`${ip}\` at ${ep}`).join(', ');
+}
+
+function walkLine(label: string, r: WalkResult): string {
+  if (r.verdict === 'DROP' || r.verdict === 'REJECT') {
+    const o = r.outcomes.find(x => x.verdict === r.verdict);
+    return `- ${label}: **${r.verdict}** (${o?.hops.at(-1)?.table} \`${o?.hops.at(-1)?.chain}\`)${r.verdict === 'REJECT' ? ', "connection refused"' : ', the client times out'}`;
+  }
+  if (r.verdict !== 'DNAT') return `- ${label}: no Service rule matches`;
+  const eps = r.endpoints.map(e => `${e.endpoint}${e.node ? ` (${e.node})` : ''}${r.endpoints.length > 1 ? ` ${pct(e.probability)}` : ''}`).join(', ');
+  return `- ${label}: DNAT to ${eps}; ${r.masquerade ? '**SNAT**, the pod sees' : 'no SNAT, the pod sees'} ${seen(r)}`;
+}
+
+export function hoverAt(file: ManifestFile, offset: number, model: ClusterModel): HoverContent | null {
+  for (const obj of ofKind(file.objects, 'Service')) {
+    const path = obj.pathAt(offset);
+    if (!path || path[0] !== 'spec' || typeof path[1] !== 'string' || !HOVER_FIELDS.has(path[1])) continue;
+    const entry = model.services.find(s => s.obj.fileName === obj.fileName && s.obj.documentIndex === obj.documentIndex && s.obj.name === obj.name);
+    if (!entry) return null;
+    return explain(obj, entry, path, model);
+  }
+  return null;
+}
+
+function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: FieldPath, model: ClusterModel): HoverContent | null {
+  const field = path[1] as string;
+  const range = obj.rangeOf(path.slice(0, 2), 'key') ?? obj.range;
+  const svc = entry.service;
+  const d = defaultService(svc);
+  const key = `${obj.namespace}/${obj.name}`;
+  const walker = new Walker(model);
+  const sp = entry.ports[0]?.info;
+  const links: HoverLink[] = [
+    { label: 'Preview rules', command: 'natlens.previewRules', args: { uri: obj.fileName } },
+    { label: 'Trace a packet', command: 'natlens.tracePacket', args: { uri: obj.fileName, service: key } },
+  ];
+  const make = (summary: string, details: string[]): HoverContent => ({ range, summary, details, links });
+  const nodesList = model.profile.nodes.map(n => n.name).join(', ');
+
+  if (d.headless && (field === 'clusterIP' || field === 'clusterIPs')) {
+    return make('Headless Service: kube-proxy programs no rules for it, so there is no DNAT and no SNAT.', [
+      `DNS returns the pod addresses directly and clients connect to a pod itself: the pod sees the client's own address. ` +
+      `No load balancing happens in the kernel; spreading is up to the client's DNS resolver.`,
+    ]);
+  }
+  if (!sp) {
+    return make(d.type === 'ExternalName' ? 'ExternalName Service: a DNS alias; kube-proxy programs nothing.' : 'kube-proxy programs no rules for this Service (no ClusterIP or no ports).', []);
+  }
+
+  switch (field) {
+    case 'externalTrafficPolicy':
+    case 'type': {
+      if (!externallyAccessible(svc)) {
+        const fromPod = model.profile.nodes[0] ? walker.trace({ source: { kind: 'node', node: model.profile.nodes[0].name }, dst: sp.clusterIP, dport: sp.port, proto: sp.protocol.toLowerCase() as 'tcp' }) : null;
+        return make(`${d.type}: reachable only at ${sp.clusterIP}:${sp.port} inside the cluster; no NodePort, nothing external.`, [
+          `kube-proxy DNATs ${sp.clusterIP}:${sp.port} on the client's own node. Pods keep their source address; traffic from a node's own address is masqueraded.`,
+          ...(fromPod ? [walkLine(`From node ${model.profile.nodes[0]!.name} itself`, fromPod)] : []),
+        ]);
+      }
+      const walks = externalWalks(entry, model, walker);
+      const local = d.externalTrafficPolicy === 'Local';
+      const via = sp.nodePort ? `NodePort ${sp.nodePort}` : sp.loadBalancerVIPs[0] ? `load balancer IP ${sp.loadBalancerVIPs[0]}` : `external IP ${sp.externalIPs[0]}`;
+      const lines = walks.map(w => walkLine(`External client ${EXTERNAL_CLIENT_IP} via ${via} on ${w.node}`, w.result));
+      const details: string[] = [`What kube-proxy's rules do with a new connection (walked through the generated rules of each node):`, lines.join('\n')];
+      if (!local) {
+        details.push('The mark for masquerade is set in `KUBE-EXT` before an endpoint is chosen, so the connection is SNATed **even when the chosen pod is on the node it entered**. ' +
+          'Tutorials that draw "no SNAT when the pod is on the receiving node" describe Cilium\'s kube-proxy replacement, not kube-proxy. The address the pod sees is the one of the interface the packet leaves by: a remote pod sees the node address; a local pod sees the pod-side gateway where the CNI has one.');
+        return make(`externalTrafficPolicy: Cluster — external traffic is spread over every endpoint and SNATed: the pod never sees the client IP.`, details);
+      }
+      const first = model.profile.nodes[0];
+      const entryAddress = first ? (sp.nodePort ? walker.network.primaryIP(first) : sp.loadBalancerVIPs[0] ?? sp.externalIPs[0] ?? sp.clusterIP) : '';
+      const dport = sp.nodePort || sp.port;
+      const proto = sp.protocol.toLowerCase() as 'tcp';
+      const podIP = first ? spareNodePodIP(walker.network, first.name) : null;
+      const pod = first && podIP ? walker.trace({ source: { kind: 'pod', ip: podIP, node: first.name }, dst: entryAddress, dport, proto }) : null;
+      const host = first ? walker.trace({ source: { kind: 'node', node: first.name }, dst: entryAddress, dport, proto }) : null;
+      details.push('Inside the cluster the policy is short-circuited (the `pod traffic` and `LOCAL traffic` rules of `KUBE-EXT`):');
+      if (pod) details.push(walkLine(`A pod on ${first!.name}`, pod));
+      if (host) details.push(walkLine(`Node ${first!.name} itself`, host));
+      if (d.type === 'LoadBalancer') {
+        const counts = model.profile.nodes.map(n => `${n.name}: ${localReadyEndpointCounts(model, n.name).get(key) ?? 0} ready`);
+        details.push(`Health check node port ${svc.spec?.healthCheckNodePort ?? '(allocated by the API server)'} answers 200 on nodes with a ready local endpoint and 503 elsewhere (${counts.join(', ')}), so the load balancer can skip the nodes that would drop.`);
+      }
+      return make(`externalTrafficPolicy: Local — the client IP is kept; only nodes with a ready local endpoint answer, the others drop.`, details);
+    }
+    case 'internalTrafficPolicy': {
+      const lines = model.profile.nodes.map(n => walkLine(`From node ${n.name}`, walker.trace({ source: { kind: 'node', node: n.name }, dst: sp.clusterIP, dport: sp.port, proto: sp.protocol.toLowerCase() as 'tcp' })));
+      return make(d.internalTrafficPolicy === 'Local'
+        ? `internalTrafficPolicy: Local — ${sp.clusterIP} reaches only endpoints on the client's own node; a node without one drops (no fallback).`
+        : `internalTrafficPolicy: Cluster — ${sp.clusterIP} reaches every ready endpoint, wherever it runs.`, [
+        'Connections to the ClusterIP, as walked from each node:', lines.join('\n'),
+        'internalTrafficPolicy never changes masquerading; it only narrows the endpoints (NodePort and load-balancer traffic keep using externalTrafficPolicy).',
+      ]);
+    }
+    case 'ports': {
+      const index = typeof path[2] === 'number' ? path[2] : 0;
+      const port = entry.ports.find(p => p.info.portIndex === index) ?? entry.ports[0]!;
+      const info = port.info;
+      const chains = serviceChains(info);
+      const eps = port.endpoints.map(e => `- ${e.key}${e.nodeName ? ` on ${e.nodeName}` : ''}${e.ready ? '' : e.serving && e.terminating ? ' (terminating, serving)' : ' (not ready)'} — from ${e.origin === 'derived' ? e.from : `${e.origin} ${e.from}`}`);
+      const targets = [...new Set(port.endpoints.map(e => e.port))];
+      return make(`${info.clusterIP}:${info.port}/${info.protocol} → targetPort ${info.targetPort} → ${targets.length ? `endpoint port ${targets.join(', ')}` : 'no endpoints'}${info.nodePort ? `; NodePort ${info.nodePort} on every node` : ''}`, [
+        `kube-proxy never reads targetPort: the DNAT port comes from the EndpointSlice port named ${JSON.stringify(info.portName)} (${info.protocol}). Chains: \`${chains.svc}\`${info.nodePort || info.loadBalancerVIPs.length || info.externalIPs.length ? `, \`${chains.ext}\`` : ''}.`,
+        port.endpoints.length ? `Endpoints (${port.endpointOrigin === 'derived' ? 'derived from the workloads in the workspace' : port.endpointOrigin}):\n${eps.join('\n')}` : 'No endpoints: connections are REJECTed ("connection refused").',
+      ]);
+    }
+    case 'sessionAffinity':
+    case 'sessionAffinityConfig': {
+      if (d.sessionAffinity !== 'ClientIP') return make('sessionAffinity: None — every new connection picks an endpoint at random.', [`Each endpoint of ${sp.clusterIP}:${sp.port} has probability 1/n per connection; long-lived connections are never rebalanced.`]);
+      return make(`sessionAffinity: ClientIP — a client address sticks to one endpoint for ${d.sessionAffinityTimeout} s after its last connection.`, [
+        'kube-proxy records the choice with `-m recent --set` in the endpoint chain and checks it with `--rcheck --seconds ' + d.sessionAffinityTimeout + ' --reap` before the random pick. The record is per node and keyed on the source address only:',
+        '- behind SNAT (a proxying load balancer, a NAT gateway) many clients share one address and all stick to one endpoint;\n- with externalTrafficPolicy Cluster, a client sent through different nodes can stick to a different endpoint on each.',
+      ]);
+    }
+    case 'loadBalancerSourceRanges': {
+      if (d.type !== 'LoadBalancer' || sp.loadBalancerVIPs.length === 0) {
+        return make('loadBalancerSourceRanges applies only to the load balancer IP of a LoadBalancer Service with an ingress IP in its status.', ['Without one, kube-proxy writes no firewall chain.']);
+      }
+      const vip = sp.loadBalancerVIPs[0]!;
+      const node = model.profile.nodes[0]!;
+      const blocked = walker.trace({ source: { kind: 'external', ip: '192.0.2.123' }, entryNode: node.name, dst: vip, dport: sp.port, proto: sp.protocol.toLowerCase() as 'tcp' });
+      const viaNodePort = sp.nodePort ? walker.trace({ source: { kind: 'external', ip: '192.0.2.123' }, entryNode: node.name, dst: walker.network.primaryIP(node), dport: sp.nodePort, proto: sp.protocol.toLowerCase() as 'tcp' }) : null;
+      return make(`loadBalancerSourceRanges: only ${sp.loadBalancerSourceRanges.join(', ')} may reach ${vip}:${sp.port}; the rest is dropped before DNAT.`, [
+        `\`KUBE-FW\` lets the listed sources through to \`KUBE-EXT\`; anything else falls through and filter \`KUBE-PROXY-FIREWALL\` drops it. This applies to pods too.`,
+        walkLine(`192.0.2.123 (not listed) → ${vip}:${sp.port}`, blocked),
+        ...(viaNodePort ? [walkLine(`192.0.2.123 → NodePort ${sp.nodePort} on ${node.name}`, viaNodePort), '**The node port is not protected**: kube-proxy never applies loadBalancerSourceRanges to it.'] : []),
+      ]);
+    }
+    case 'externalIPs': {
+      const node = model.profile.nodes[0]!;
+      const ip = sp.externalIPs[0];
+      const r = ip ? walker.trace({ source: { kind: 'external', ip: EXTERNAL_CLIENT_IP }, entryNode: node.name, dst: ip, dport: sp.port, proto: sp.protocol.toLowerCase() as 'tcp' }) : null;
+      return make(`externalIPs: kube-proxy captures ${sp.externalIPs.join(', ') || 'these addresses'} port ${sp.port} on every node, for traffic from pods and nodes too.`, [
+        'Routing those addresses to a node is up to you; kube-proxy only rewrites what arrives. externalTrafficPolicy applies to them, even on a ClusterIP Service.',
+        ...(r ? [walkLine(`External client via ${node.name}`, r)] : []),
+        'Anyone allowed to set externalIPs can intercept traffic to any address (CVE-2020-8554); newer API servers warn that the field is deprecated.',
+      ]);
+    }
+    case 'clusterIP':
+    case 'clusterIPs': {
+      const lines = model.profile.nodes.map(n => walkLine(`From node ${n.name} itself`, walker.trace({ source: { kind: 'node', node: n.name }, dst: sp.clusterIP, dport: sp.port, proto: sp.protocol.toLowerCase() as 'tcp' })));
+      return make(`ClusterIP ${sp.clusterIP}: DNATed on the client's own node to an endpoint; pods keep their source address.`, [
+        'The address exists only in kube-proxy\'s rules: nothing answers ARP for it. Traffic from outside the pod CIDR (nodes, host-network pods, routed outside clients) is masqueraded by the `! -s <clusterCIDR>` rule; a pod that reaches itself through the Service is masqueraded too (hairpin).',
+        lines.join('\n'),
+      ]);
+    }
+    case 'healthCheckNodePort': {
+      const counts = model.profile.nodes.map(n => { const c = localReadyEndpointCounts(model, n.name).get(key) ?? 0; return `- ${n.name}: ${c} ready local endpoint${c === 1 ? '' : 's'} → HTTP ${c > 0 ? 200 : 503}`; });
+      return make(`healthCheckNodePort ${svc.spec?.healthCheckNodePort ?? ''}: kube-proxy answers HTTP 200 on nodes with a ready local endpoint, 503 elsewhere.`, [
+        counts.join('\n'),
+        'Only used for type LoadBalancer with externalTrafficPolicy Local; filter `KUBE-NODEPORTS` accepts it on every node. Nodes whose local endpoints are all terminating answer 503 but still serve connections that arrive.',
+      ]);
+    }
+    case 'allocateLoadBalancerNodePorts':
+      return make(svc.spec?.allocateLoadBalancerNodePorts === false
+        ? 'allocateLoadBalancerNodePorts: false — no node ports: the load balancer must route to pod IPs (or to its VIP on the nodes).'
+        : 'allocateLoadBalancerNodePorts: true — every port also gets a NodePort on every node.', [
+        `Node ports already allocated are not freed when this turns false. ${sp.nodePort ? `This port has NodePort ${sp.nodePort}.` : 'This port has no NodePort.'} Nodes: ${nodesList}.`,
+      ]);
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,183 @@
+// Diagnostics, hovers, code actions and CodeLenses: thin adapters from the engine's findings.
+import * as vscode from 'vscode';
+import { analyzeFile, disableForLineEdit, policyRefactors, type Finding } from '../engine/findings/analyze';
+import { docsLink, RULE_IDS, type FindingSeverity, type RuleId } from '../engine/findings/catalog';
+import { hoverAt } from '../engine/findings/hover';
+import { serviceLenses } from '../engine/findings/codelens';
+import { ofKind } from '../engine/manifest/manifest';
+import { commandUri, toRange, toSeverity, toWorkspaceEdit } from './convert';
+import { isManifestDocument, type Session } from './session';
+
+const DEBOUNCE_MS = 250;
+
+function enabled(doc?: vscode.TextDocument): boolean {
+  return vscode.workspace.getConfiguration('natlens', doc?.uri).get<boolean>('enable', true);
+}
+
+function severities(doc: vscode.TextDocument): Partial<Record<RuleId, FindingSeverity | 'off'>> {
+  const raw = vscode.workspace.getConfiguration('natlens', doc.uri).get<Record<string, string>>('severity') ?? {};
+  const out: Partial<Record<RuleId, FindingSeverity | 'off'>> = {};
+  for (const [id, level] of Object.entries(raw)) {
+    if ((RULE_IDS as string[]).includes(id) && ['error', 'warning', 'information', 'hint', 'off'].includes(level)) out[id as RuleId] = level as FindingSeverity | 'off';
+  }
+  return out;
+}
+
+/** Only documents that hold a Service cost anything. */
+function hasService(session: Session, doc: vscode.TextDocument): boolean {
+  return isManifestDocument(doc) && /\bkind\W+Service\b/.test(doc.getText()) && ofKind(session.file(doc).objects, 'Service').length > 0;
+}
+
+export class Diagnostics implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('natlens');
+  private readonly findings = new Map<string, Finding[]>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly session: Session) {
+    this.disposables.push(
+      this.collection,
+      vscode.workspace.onDidOpenTextDocument(doc => this.schedule(doc, 0)),
+      vscode.workspace.onDidCloseTextDocument(doc => { this.collection.delete(doc.uri); this.findings.delete(doc.uri.toString()); }),
+      // any change (this file, another manifest, the profile, the settings) can change any Service's findings
+      session.onDidChange(() => { for (const doc of vscode.workspace.textDocuments) this.schedule(doc, DEBOUNCE_MS); }),
+    );
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  }
+
+  findingsFor(uri: vscode.Uri): Finding[] {
+    return this.findings.get(uri.toString()) ?? [];
+  }
+
+  private schedule(doc: vscode.TextDocument, delay: number): void {
+    if (!isManifestDocument(doc)) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => { this.timers.delete(key); void this.update(doc); }, delay));
+  }
+
+  private async update(doc: vscode.TextDocument): Promise<void> {
+    if (doc.isClosed) return;
+    if (!enabled(doc) || !hasService(this.session, doc)) {
+      this.collection.delete(doc.uri);
+      this.findings.delete(doc.uri.toString());
+      return;
+    }
+    await this.session.ensureWorkspaceIndex();
+    const model = await this.session.model();
+    const file = this.session.file(doc);
+    let findings: Finding[];
+    try {
+      findings = analyzeFile(file, model, { severities: severities(doc) });
+    } catch (e) {
+      findings = [];
+      console.error(`natlens: analysing ${doc.uri.fsPath} failed`, e);
+    }
+    this.findings.set(doc.uri.toString(), findings);
+    this.collection.set(doc.uri, [
+      ...file.problems.filter(p => p.severity !== 'info').map(p => {
+        const d = new vscode.Diagnostic(toRange(p.range), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+        d.source = 'natlens';
+        d.code = p.code;
+        return d;
+      }),
+      ...findings.map(f => {
+        const d = new vscode.Diagnostic(toRange(f.range), f.message, toSeverity(f.severity));
+        d.source = 'natlens';
+        d.code = { value: f.rule, target: vscode.Uri.parse(docsLink(f.rule)) };
+        return d;
+      }),
+    ]);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+export class HoverProvider implements vscode.HoverProvider {
+  constructor(private readonly session: Session) {}
+
+  async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | null> {
+    if (!enabled(doc) || !hasService(this.session, doc)) return null;
+    await this.session.ensureWorkspaceIndex();
+    const model = await this.session.model();
+    const content = hoverAt(this.session.file(doc), doc.offsetAt(position), model);
+    if (!content) return null;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.isTrusted = { enabledCommands: ['natlens.previewRules', 'natlens.tracePacket'] };
+    md.appendMarkdown(`**${escape(content.summary)}**\n\n`);
+    for (const p of content.details) md.appendMarkdown(`${p}\n\n`);
+    md.appendMarkdown(content.links.map(l => `[$(${l.command === 'natlens.previewRules' ? 'open-preview' : 'debug-step-over'}) ${l.label}](${commandUri(l.command, { ...l.args, uri: doc.uri.toString() })})`).join(' · '));
+    return new vscode.Hover(md, toRange(content.range));
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>|]/g, m => `\\${m}`);
+}
+
+export class CodeActions implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];
+
+  constructor(private readonly session: Session, private readonly diagnostics: Diagnostics) {}
+
+  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    if (!enabled(doc) || !hasService(this.session, doc)) return [];
+    const file = this.session.file(doc);
+    const actions: vscode.CodeAction[] = [];
+    const wants = (kind: vscode.CodeActionKind) => !context.only || context.only.contains(kind) || kind.contains(context.only);
+    for (const f of this.diagnostics.findingsFor(doc.uri)) {
+      const fr = toRange(f.range);
+      if (!fr.intersection(range) && !context.diagnostics.some(d => d.range.isEqual(fr))) continue;
+      const diagnostic = context.diagnostics.find(d => d.range.isEqual(fr) && (d.code as { value?: string } | undefined)?.value === f.rule);
+      if (!wants(vscode.CodeActionKind.QuickFix)) continue;
+      for (const fix of f.fixes) {
+        const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        a.edit = toWorkspaceEdit(doc.uri, fix.edits);
+        a.isPreferred = fix.preferred;
+        if (diagnostic) a.diagnostics = [diagnostic];
+        actions.push(a);
+      }
+      const disable = new vscode.CodeAction(`Disable ${f.rule} for this line`, vscode.CodeActionKind.QuickFix);
+      disable.edit = toWorkspaceEdit(doc.uri, [disableForLineEdit(file, f.range.start.line, f.rule)]);
+      if (diagnostic) disable.diagnostics = [diagnostic];
+      actions.push(disable);
+      const docs = new vscode.CodeAction(`Show documentation for ${f.rule}`, vscode.CodeActionKind.QuickFix);
+      docs.command = { command: 'vscode.open', title: 'Show documentation', arguments: [vscode.Uri.parse(docsLink(f.rule))] };
+      actions.push(docs);
+    }
+    if (wants(vscode.CodeActionKind.RefactorRewrite)) {
+      const offset = doc.offsetAt(range.start);
+      for (const obj of ofKind(file.objects, 'Service')) {
+        if (offset < obj.range.start.offset || offset > obj.range.end.offset) continue;
+        for (const fix of policyRefactors(obj, file)) {
+          const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.RefactorRewrite);
+          a.edit = toWorkspaceEdit(doc.uri, fix.edits);
+          actions.push(a);
+        }
+      }
+    }
+    return actions;
+  }
+}
+
+export class Lenses implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly session: Session) {
+    session.onDidChange(() => this.changed.fire());
+  }
+
+  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (!enabled(doc) || !hasService(this.session, doc)) return [];
+    await this.session.ensureWorkspaceIndex();
+    const model = await this.session.model();
+    return serviceLenses(this.session.file(doc), model).flatMap(l => [
+      new vscode.CodeLens(toRange(l.range), { title: l.title, command: 'natlens.previewRules', arguments: [{ uri: doc.uri.toString() }] }),
+      new vscode.CodeLens(toRange(l.range), { title: 'Trace a packet', command: 'natlens.tracePacket', arguments: [{ uri: doc.uri.toString(), service: l.service }] }),
+    ]);
+  }
+}
