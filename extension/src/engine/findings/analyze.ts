@@ -248,7 +248,7 @@ function natFindings(obj: ManifestObject<'Service'>, entry: ServiceEntry, file: 
   const spec = svc.spec ?? {};
   const d = defaultService(svc);
   const at = (path: (string | number)[], part: 'key' | 'value' = 'value') => obj.rangeOf(path, part) ?? obj.rangeOf(['spec'], 'key') ?? obj.range;
-  const etpRange = obj.rangeOf(['spec', 'externalTrafficPolicy']) ?? at(['spec', 'type']);
+  const etpRange = obj.rangeOf(['spec', 'externalTrafficPolicy']) ?? obj.rangeOf(['spec', 'type']) ?? at(['spec', 'externalIPs'], 'key');
   const setPolicy = (value: 'Local' | 'Cluster', title: string, preferred: boolean): Fix[] => {
     const e = setField(obj, file.lines, ['spec'], 'externalTrafficPolicy', value);
     return e ? [{ title, edits: [e], preferred, kind: 'quickfix' }] : [];

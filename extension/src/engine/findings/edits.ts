@@ -36,9 +36,10 @@ export function addField(obj: ManifestObject, lines: LineIndex, parent: (string 
   const text = lines.text;
   const firstChar = text[parentRange.start.offset];
   if (firstChar === '{' || firstChar === '[' || firstChar === '"') return null; // flow style or JSON: no safe insert
+  // insert before the mapping's first key, then re-indent that key: works after "- " too
   const indent = ' '.repeat(parentRange.start.character);
-  const at = lines.offsetAt(parentRange.start.line, 0);
-  return { range: lines.range(at, at), newText: `${indent}${key}: ${value}\n` };
+  const at = parentRange.start.offset;
+  return { range: lines.range(at, at), newText: `${key}: ${value}\n${indent}` };
 }
 
 /** Sets a field: replaces its value when present, adds it otherwise. */

@@ -1,0 +1,64 @@
+// Hovers on every NAT-relevant field, for this Service, from walks over the generated rules.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseManifest } from '../../extension/src/engine/manifest/manifest';
+import { parseProfile } from '../../extension/src/engine/model/profile';
+import { buildClusterModel } from '../../extension/src/engine/model/cluster';
+import { hoverAt } from '../../extension/src/engine/findings/hover';
+
+const root = new URL('../../', import.meta.url).pathname;
+const profile = parseProfile(readFileSync(`${root}examples/cluster.yaml`, 'utf8')).profile;
+const text = readFileSync(`${root}test/fixtures/findings/hover.yaml`, 'utf8');
+const file = parseManifest(text, 'hover.yaml');
+const model = buildClusterModel(file.objects, profile);
+
+function hover(needle: string, nth = 0) {
+  let at = -1;
+  for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
+  assert.ok(at >= 0, needle);
+  const h = hoverAt(file, at + 1, model);
+  assert.ok(h, `no hover on ${needle}`);
+  return { ...h, all: [h.summary, ...h.details].join('\n') };
+}
+
+test('externalTrafficPolicy: Local, walked through each node, with the in-cluster short-circuit', () => {
+  const h = hover('externalTrafficPolicy');
+  assert.equal(h.summary, 'externalTrafficPolicy: Local — the client IP is kept; only nodes with a ready local endpoint answer, the others drop.');
+  assert.equal(text.slice(h.range.start.offset, h.range.end.offset), 'externalTrafficPolicy');
+  // 3 StatefulSet pods: shop-0 and shop-2 on node-a, shop-1 on node-b
+  assert.match(h.all, /via NodePort 31000 on node-a: DNAT to 10\.244\.0\.10:8443 \(node-a\) 50%, 10\.244\.0\.11:8443 \(node-a\) 50%; no SNAT, the pod sees `203\.0\.113\.10`/);
+  assert.match(h.all, /via NodePort 31000 on node-b: DNAT to 10\.244\.1\.10:8443 \(node-b\); no SNAT/);
+  assert.match(h.all, /A pod on node-a: DNAT to .*10\.244\.1\.10:8443 \(node-b\) 33\.3%; no SNAT/);
+  assert.match(h.all, /Node node-a itself: DNAT to .*; \*\*SNAT\*\*/);
+  assert.match(h.all, /Health check node port 32100 answers 200 .* \(node-a: 2 ready, node-b: 1 ready\)/);
+  assert.deepEqual(h.links.map(l => l.label), ['Preview rules', 'Trace a packet']);
+});
+
+test('type, ports, session affinity, source ranges, external IPs, cluster IP, health check, allocation', () => {
+  assert.match(hover('type:').summary, /^externalTrafficPolicy: Local/);
+  const port = hover('targetPort');
+  assert.equal(port.summary, '10.96.2.1:443/TCP → targetPort 8443 → endpoint port 8443; NodePort 31000 on every node');
+  assert.match(port.all, /kube-proxy never reads targetPort/);
+  assert.match(port.all, /- 10\.244\.1\.10:8443 on node-b — from StatefulSet\/shop pod shop-1/);
+  assert.equal(hover('sessionAffinity:').summary, 'sessionAffinity: ClientIP — a client address sticks to one endpoint for 600 s after its last connection.');
+  const ranges = hover('loadBalancerSourceRanges');
+  assert.match(ranges.all, /192\.0\.2\.123 \(not listed\) → 198\.51\.100\.20:443: \*\*DROP\*\* \(filter `KUBE-PROXY-FIREWALL`\)/);
+  assert.match(ranges.all, /\*\*The node port is not protected\*\*/);
+  assert.match(hover('externalIPs').summary, /^externalIPs: kube-proxy captures 198\.51\.100\.9 port 443 on every node/);
+  assert.match(hover('clusterIP: 10').summary, /^ClusterIP 10\.96\.2\.1: DNATed on the client's own node/);
+  const hc = hover('healthCheckNodePort');
+  assert.match(hc.all, /- node-a: 2 ready local endpoints → HTTP 200\n- node-b: 1 ready local endpoint → HTTP 200/);
+  assert.match(hover('allocateLoadBalancerNodePorts').summary, /every port also gets a NodePort/);
+  assert.match(hover('internalTrafficPolicy').summary, /^internalTrafficPolicy: Cluster — 10\.96\.2\.1 reaches every ready endpoint/);
+});
+
+test('clusterIP: None explains that a headless Service has no NAT at all', () => {
+  const h = hover('clusterIP: None');
+  assert.equal(h.summary, 'Headless Service: kube-proxy programs no rules for it, so there is no DNAT and no SNAT.');
+});
+
+test('no hover outside Service NAT fields', () => {
+  assert.equal(hoverAt(file, text.indexOf('replicas') + 1, model), null);
+  assert.equal(hoverAt(file, text.indexOf('metadata') + 1, model), null);
+});
