@@ -48,6 +48,27 @@ check('a palette command shows the extension running once YAML is open', async w
   await wb.runCommand('View: Close All Editors');
 });
 
+check('NAT Lens hover on externalTrafficPolicy is visible in the editor', async wb => {
+  await wb.openFile('service.yaml');
+  await wb.waitForEditorText('externalTrafficPolicy');
+  const text = await wb.hover('externalTrafficPolicy', { contains: 'SNATed', timeout: 30000 });
+  assert.match(text, /externalTrafficPolicy: Cluster/);
+  assert.match(text, /Trace a packet/);
+  await wb.page.waitForTimeout(500); // let the hover finish fading in before the screenshot
+  await wb.shot('hover');
+  await wb.unhover();
+});
+
+check('an API error is squiggled and Ctrl+. applies the fix', async wb => {
+  await wb.openFile('invalid.yaml');
+  await wb.waitForSquiggle('error', { timeout: 30000 });
+  await wb.shot('squiggle');
+  const titles = await wb.quickFix({ word: 'Local', title: /Remove externalTrafficPolicy/, shot: 'quickfix' });
+  wb.log(`   offered: ${JSON.stringify(titles)}`);
+  await wb.page.waitForFunction(() => !document.querySelector('.editor-group-container.active .view-lines')?.textContent.includes('externalTrafficPolicy'), null, { timeout: 15000 });
+  await wb.runCommand('View: Revert and Close Editor');
+});
+
 // ---- harness self-checks (UI_SELFTEST=1): prove the helpers on built-in language features --------------------
 
 check('selftest: squiggle, hover and quick fix (TypeScript)', async wb => {

@@ -10,14 +10,14 @@ const MANIFESTS: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'j
 export function activate(context: vscode.ExtensionContext): void {
   const session = new Session();
   const docs = new GeneratedDocuments();
-  const diagnostics = new Diagnostics(session);
+  const diagnostics = new Diagnostics(session, context.extensionUri);
   context.subscriptions.push(
     session,
     docs,
     diagnostics,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
     vscode.languages.registerHoverProvider(MANIFESTS, new HoverProvider(session)),
-    vscode.languages.registerCodeActionsProvider(MANIFESTS, new CodeActions(session, diagnostics), { providedCodeActionKinds: CodeActions.kinds }),
+    vscode.languages.registerCodeActionsProvider(MANIFESTS, new CodeActions(session, diagnostics, context.extensionUri), { providedCodeActionKinds: CodeActions.kinds }),
     vscode.languages.registerCodeLensProvider(MANIFESTS, new Lenses(session)),
     vscode.commands.registerCommand('natlens.tracePacket', (args?: TraceArgs) => tracePacket(session, docs, args)),
     vscode.commands.registerCommand('natlens.previewRules', (args?: { uri?: string; node?: string }) => previewRules(session, docs, args)),

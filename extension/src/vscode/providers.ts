@@ -1,7 +1,7 @@
 // Diagnostics, hovers, code actions and CodeLenses: thin adapters from the engine's findings.
 import * as vscode from 'vscode';
 import { analyzeFile, disableForLineEdit, policyRefactors, type Finding } from '../engine/findings/analyze';
-import { docsLink, RULE_IDS, type FindingSeverity, type RuleId } from '../engine/findings/catalog';
+import { RULE_IDS, type FindingSeverity, type RuleId } from '../engine/findings/catalog';
 import { hoverAt } from '../engine/findings/hover';
 import { serviceLenses } from '../engine/findings/codelens';
 import { ofKind } from '../engine/manifest/manifest';
@@ -9,6 +9,11 @@ import { commandUri, toRange, toSeverity, toWorkspaceEdit } from './convert';
 import { isManifestDocument, type Session } from './session';
 
 const DEBOUNCE_MS = 250;
+
+/** The catalog ships inside the extension, so the documentation link works offline. */
+export function docsUri(extensionUri: vscode.Uri, rule: string): vscode.Uri {
+  return vscode.Uri.joinPath(extensionUri, 'docs', 'diagnostics.md').with({ fragment: rule });
+}
 
 function enabled(doc?: vscode.TextDocument): boolean {
   return vscode.workspace.getConfiguration('natlens', doc?.uri).get<boolean>('enable', true);
@@ -34,7 +39,7 @@ export class Diagnostics implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly session: Session) {
+  constructor(private readonly session: Session, private readonly extensionUri: vscode.Uri) {
     this.disposables.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument(doc => this.schedule(doc, 0)),
@@ -84,7 +89,7 @@ export class Diagnostics implements vscode.Disposable {
       ...findings.map(f => {
         const d = new vscode.Diagnostic(toRange(f.range), f.message, toSeverity(f.severity));
         d.source = 'natlens';
-        d.code = { value: f.rule, target: vscode.Uri.parse(docsLink(f.rule)) };
+        d.code = { value: f.rule, target: docsUri(this.extensionUri, f.rule) };
         return d;
       }),
     ]);
@@ -121,7 +126,7 @@ function escape(text: string): string {
 export class CodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];
 
-  constructor(private readonly session: Session, private readonly diagnostics: Diagnostics) {}
+  constructor(private readonly session: Session, private readonly diagnostics: Diagnostics, private readonly extensionUri: vscode.Uri) {}
 
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
     if (!enabled(doc) || !hasService(this.session, doc)) return [];
@@ -145,7 +150,7 @@ export class CodeActions implements vscode.CodeActionProvider {
       if (diagnostic) disable.diagnostics = [diagnostic];
       actions.push(disable);
       const docs = new vscode.CodeAction(`Show documentation for ${f.rule}`, vscode.CodeActionKind.QuickFix);
-      docs.command = { command: 'vscode.open', title: 'Show documentation', arguments: [vscode.Uri.parse(docsLink(f.rule))] };
+      docs.command = { command: 'markdown.showPreview', title: 'Show documentation', arguments: [docsUri(this.extensionUri, f.rule)] };
       actions.push(docs);
     }
     if (wants(vscode.CodeActionKind.RefactorRewrite)) {

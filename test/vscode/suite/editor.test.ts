@@ -1,0 +1,82 @@
+// Hovers, diagnostics, code actions and CodeLenses inside a real VS Code extension host.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { suite, test, suiteTeardown } from 'mocha';
+import { closeAllEditors, codeActions, fixtureUri, hoverTexts, openFixture, positionOf, waitForDiagnostics, waitFor } from './helpers';
+
+suite('editor features', () => {
+  suiteTeardown(closeAllEditors);
+
+  test('an API-invalid Service gets the API server\'s error, with rule id, documentation and exact range', async () => {
+    const editor = await openFixture('invalid.yaml');
+    const ds = await waitForDiagnostics(editor.document.uri, ds => ds.some(d => d.source === 'natlens'));
+    const d = ds.find(x => (x.code as { value: string }).value === 'etp-not-external');
+    assert.ok(d, JSON.stringify(ds.map(x => x.message)));
+    assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Error);
+    assert.strictEqual(d.message, 'spec.externalTrafficPolicy: Invalid value: "Local": may only be set for externally-accessible services');
+    assert.deepStrictEqual([d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character], [7, 25, 7, 30]);
+    assert.match((d.code as { target: vscode.Uri }).target.path, /docs\/diagnostics\.md$/);
+    assert.strictEqual((d.code as { target: vscode.Uri }).target.fragment, 'etp-not-external');
+  });
+
+  test('quick fixes: the preferred fix, disable for this line, show documentation; the edit removes the error', async () => {
+    const editor = await openFixture('invalid.yaml');
+    const ds = await waitForDiagnostics(editor.document.uri, ds => ds.some(d => d.source === 'natlens'));
+    const d = ds.find(x => (x.code as { value: string }).value === 'etp-not-external')!;
+    const actions = await codeActions(editor.document.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const titles = actions.map(a => a.title);
+    assert.ok(titles.includes('Disable etp-not-external for this line'), JSON.stringify(titles));
+    assert.ok(titles.includes('Show documentation for etp-not-external'), JSON.stringify(titles));
+    const fix = actions.find(a => a.title.startsWith('Remove externalTrafficPolicy'));
+    assert.ok(fix && fix.isPreferred && fix.edit, JSON.stringify(titles));
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.ok(!editor.document.getText().includes('externalTrafficPolicy'));
+    assert.match(editor.document.getText(), /# A ClusterIP Service[^\n]*\napiVersion: v1\nkind: Service\nmetadata:\n  name: internal\n  namespace: default\nspec:\n  selector:/);
+    await waitForDiagnostics(editor.document.uri, ds => !ds.some(x => (x.code as { value?: string } | undefined)?.value === 'etp-not-external'));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('hover on externalTrafficPolicy explains this Service from walks, with command links', async () => {
+    const editor = await openFixture('service.yaml');
+    const texts = await waitFor(async () => {
+      const t = (await hoverTexts(editor.document.uri, positionOf(editor.document, 'externalTrafficPolicy', 2))).join('\n');
+      return t.includes('externalTrafficPolicy') ? t : undefined;
+    }, 'the NAT Lens hover');
+    assert.match(texts, /externalTrafficPolicy: Cluster — external traffic is spread over every endpoint and SNATed/);
+    assert.match(texts, /via NodePort 30080 on node-a: DNAT to 10\.244\.0\.10:8080 \(node-a\) 50%, 10\.244\.1\.10:8080 \(node-b\) 50%; \*\*SNAT\*\*/);
+    assert.match(texts, /Cilium/);
+    assert.match(texts, /command:natlens\.previewRules/);
+    assert.match(texts, /command:natlens\.tracePacket/);
+  });
+
+  test('NAT consequence diagnostic, its fix and the policy refactors', async () => {
+    const editor = await openFixture('service.yaml');
+    const ds = await waitForDiagnostics(editor.document.uri, ds => ds.some(d => (d.code as { value?: string } | undefined)?.value === 'client-ip-lost'));
+    const d = ds.find(x => (x.code as { value: string }).value === 'client-ip-lost')!;
+    assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Information);
+    assert.match(d.message, /entering node-a, the pod sees 10\.244\.0\.1 \(at 10\.244\.0\.10:8080\), 192\.168\.0\.2 \(at 10\.244\.1\.10:8080\)/);
+    const refactors = await codeActions(editor.document.uri, new vscode.Range(d.range.start, d.range.start), vscode.CodeActionKind.RefactorRewrite.value);
+    assert.ok(refactors.some(a => a.title.startsWith('Preserve client IP (externalTrafficPolicy: Local)')), JSON.stringify(refactors.map(a => a.title)));
+  });
+
+  test('CodeLens above the Service summarises its NAT and opens preview and trace', async () => {
+    const editor = await openFixture('service.yaml');
+    const lenses = await waitFor(async () => {
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+      return l && l.some(x => x.command?.title.startsWith('NAT:')) ? l : undefined;
+    }, 'CodeLenses');
+    assert.deepStrictEqual(lenses.map(l => l.command?.title), ['NAT: 2 ready endpoints · external: SNAT, client IP lost', 'Trace a packet']);
+    assert.deepStrictEqual(lenses.map(l => l.command?.command), ['natlens.previewRules', 'natlens.tracePacket']);
+  });
+
+  test('severity is configurable per rule', async () => {
+    const config = vscode.workspace.getConfiguration('natlens', fixtureUri('service.yaml'));
+    await config.update('severity', { 'client-ip-lost': 'warning' }, vscode.ConfigurationTarget.Workspace);
+    try {
+      const editor = await openFixture('service.yaml');
+      await waitForDiagnostics(editor.document.uri, ds => ds.some(d => (d.code as { value?: string } | undefined)?.value === 'client-ip-lost' && d.severity === vscode.DiagnosticSeverity.Warning));
+    } finally {
+      await config.update('severity', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+});
