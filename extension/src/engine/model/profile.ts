@@ -133,7 +133,8 @@ export function resolveProfile(raw: Raw, report: Report, problems: ManifestProbl
   const masqueradeAll = pick('masqueradeAll', bool, 'true or false', d.masqueradeAll);
   const masqueradeBit = pick('masqueradeBit', v => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 31 ? (v as number) : undefined), 'an integer 0..31', d.masqueradeBit);
   const localhostNodePorts = pick('localhostNodePorts', bool, 'true or false', d.localhostNodePorts);
-  const nodePortAddresses = pick('nodePortAddresses', list(v => (v === 'primary' ? v : cidr(v))), 'a list of CIDRs, or ["primary"]', d.nodePortAddresses);
+  // nftables mode defaults to the primary node IP (cmd/kube-proxy/app/server_linux.go platformApplyDefaults)
+  const nodePortAddresses = pick('nodePortAddresses', list(v => (v === 'primary' ? v : cidr(v))), 'a list of CIDRs, or ["primary"]', proxyMode === 'nftables' ? ['primary'] : d.nodePortAddresses);
   const iptablesRandomFully = pick('iptablesRandomFully', bool, 'true or false', d.iptablesRandomFully);
   const nfacctCounters = pick('nfacctCounters', list(oneOf(NFACCT_COUNTERS)), `a list of ${NFACCT_COUNTERS.join(', ')}`, d.nfacctCounters);
   const conntrackTCPLiberal = pick('conntrackTCPLiberal', bool, 'true or false', d.conntrackTCPLiberal);
