@@ -1,6 +1,6 @@
 // Diagnostics, hovers, code actions and CodeLenses: thin adapters from the engine's findings.
 import * as vscode from 'vscode';
-import { analyzeFile, disableForLineEdit, policyRefactors, type Finding } from '../engine/findings/analyze';
+import { analyzeFile, disableForLineEdit, FindingsCache, policyRefactors, type Finding } from '../engine/findings/analyze';
 import { RULE_IDS, type FindingSeverity, type RuleId } from '../engine/findings/catalog';
 import { hoverAt } from '../engine/findings/hover';
 import { serviceLenses } from '../engine/findings/codelens';
@@ -36,6 +36,7 @@ function hasService(session: Session, doc: vscode.TextDocument): boolean {
 export class Diagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('natlens');
   private readonly findings = new Map<string, Finding[]>();
+  private readonly caches = new Map<string, FindingsCache>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -43,7 +44,11 @@ export class Diagnostics implements vscode.Disposable {
     this.disposables.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument(doc => this.schedule(doc, 0)),
-      vscode.workspace.onDidCloseTextDocument(doc => { this.collection.delete(doc.uri); this.findings.delete(doc.uri.toString()); }),
+      vscode.workspace.onDidCloseTextDocument(doc => {
+        this.collection.delete(doc.uri);
+        this.findings.delete(doc.uri.toString());
+        this.caches.delete(doc.uri.toString());
+      }),
       // any change (this file, another manifest, the profile, the settings) can change any Service's findings
       session.onDidChange(() => { for (const doc of vscode.workspace.textDocuments) this.schedule(doc, DEBOUNCE_MS); }),
     );
@@ -73,7 +78,9 @@ export class Diagnostics implements vscode.Disposable {
     const file = this.session.file(doc);
     let findings: Finding[];
     try {
-      findings = analyzeFile(file, model, { severities: severities(doc) });
+      const key = doc.uri.toString();
+      const cache = this.caches.get(key) ?? this.caches.set(key, new FindingsCache()).get(key)!;
+      findings = analyzeFile(file, model, { severities: severities(doc) }, cache);
     } catch (e) {
       findings = [];
       console.error(`natlens: analysing ${doc.uri.fsPath} failed`, e);

@@ -80,7 +80,8 @@ export class Session implements vscode.Disposable {
     const key = doc.uri.toString();
     const hit = this.parsed.get(key);
     if (hit && hit.version === doc.version) return hit.file;
-    const file = parseManifest(doc.getText(), doc.uri.fsPath || doc.uri.toString());
+    // unchanged documents of the previous version are reused: a keystroke re-parses one document
+    const file = parseManifest(doc.getText(), doc.uri.fsPath || doc.uri.toString(), hit ? { previous: hit.file } : {});
     this.parsed.set(key, { version: doc.version, file });
     return file;
   }

@@ -3,6 +3,7 @@
 // to the Service's traffic, quoted from walks over the generated rules.
 import type { Service } from 'kubernetes-types/core/v1';
 import { ofKind, type ManifestFile, type ManifestObject } from '../manifest/manifest';
+import { documentIdentity } from '../manifest/yamlAdapter';
 import type { SourceRange } from '../manifest/source';
 import type { ClusterModel, ServiceEntry } from '../model/cluster';
 import { defaultService, externallyAccessible, type DefaultedService } from '../model/service';
@@ -43,13 +44,12 @@ function v(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
-export function analyzeFile(file: ManifestFile, model: ClusterModel, options: AnalyzeOptions = {}): Finding[] {
-  const walker = new Walker(model);
+export function analyzeFile(file: ManifestFile, model: ClusterModel, options: AnalyzeOptions = {}, cache?: FindingsCache): Finding[] {
   const suppressed = suppressions(file.text);
   const out: Finding[] = [];
+  cache?.begin(model);
   for (const obj of ofKind(file.objects, 'Service')) {
-    const entry = model.services.find(s => s.obj.fileName === obj.fileName && s.obj.documentIndex === obj.documentIndex && s.obj.name === obj.name && s.obj.namespace === obj.namespace);
-    const drafts = [...apiFindings(obj, file, model), ...(entry ? natFindings(obj, entry, file, model, walker) : [])];
+    const drafts = cache?.get(file, obj, model) ?? cache?.put(file, obj, model, analyzeService(obj, file, model)) ?? analyzeService(obj, file, model);
     for (const d of drafts) {
       const configured = options.severities?.[d.rule];
       if (configured === 'off') continue;
@@ -60,6 +60,73 @@ export function analyzeFile(file: ManifestFile, model: ClusterModel, options: An
     }
   }
   return out;
+}
+
+function analyzeService(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel): Draft[] {
+  const entry = serviceEntryOf(model, obj);
+  // a Service's rules do not depend on other Services: walk a model that holds only this one
+  const walker = entry ? new Walker({ ...model, services: [entry] }) : null;
+  return [...apiFindings(obj, file, model), ...(entry && walker ? natFindings(obj, entry, file, model, walker) : [])];
+}
+
+const entryIndex = new WeakMap<ClusterModel, Map<string, ServiceEntry>>();
+const entryKey = (o: ManifestObject<'Service'>) => `${o.fileName}\u0000${o.documentIndex}\u0000${o.basePath.join('/')}\u0000${o.namespace}/${o.name}`;
+
+/** The model's entry for a Service object of a file (indexed once per model). */
+export function serviceEntryOf(model: ClusterModel, obj: ManifestObject<'Service'>): ServiceEntry | undefined {
+  let index = entryIndex.get(model);
+  if (!index) entryIndex.set(model, (index = new Map(model.services.map(s => [entryKey(s.obj), s]))));
+  return index.get(entryKey(obj));
+}
+
+/**
+ * Findings per Service document, reused while neither that document nor anything it depends on
+ * (the profile, the workloads and endpoint objects) changed: after a keystroke only the edited
+ * Service is analysed again. Reused findings are moved to where their document now starts.
+ */
+export class FindingsCache {
+  private context: readonly unknown[] = [];
+  private entries = new Map<object, { start: { offset: number; line: number }; key: string; drafts: Draft[] }>();
+
+  /** Drops everything when the Services' context changed. */
+  begin(model: ClusterModel): void {
+    const context = [model.profile, ...model.workloads.map(w => w.obj.object), ...model.services.flatMap(s => s.ports.map(p => p.endpointOrigin === 'EndpointSlice' || p.endpointOrigin === 'Endpoints' ? p.endpoints : null))];
+    const same = context.length === this.context.length && context.every((c, i) => c === this.context[i] || (Array.isArray(c) && sameEndpoints(c, this.context[i])));
+    if (!same) this.entries.clear();
+    this.context = context;
+  }
+
+  /** What else a Service's findings depend on: where it sits in a List and what the API server allocated for it. */
+  private key(obj: ManifestObject<'Service'>, model: ClusterModel): string {
+    const spec = serviceEntryOf(model, obj)?.service.spec;
+    return JSON.stringify([obj.basePath, spec?.clusterIP, spec?.healthCheckNodePort, spec?.ports?.map(p => p?.nodePort)]);
+  }
+
+  get(file: ManifestFile, obj: ManifestObject<'Service'>, model: ClusterModel): Draft[] | undefined {
+    const doc = file.documents[obj.documentIndex];
+    if (!doc) return undefined;
+    const hit = this.entries.get(documentIdentity(doc));
+    if (!hit || hit.key !== this.key(obj, model)) return undefined;
+    const dOffset = doc.range.start.offset - hit.start.offset;
+    const dLine = doc.range.start.line - hit.start.line;
+    if (dOffset === 0) return hit.drafts;
+    return hit.drafts.map(d => ({ ...d, range: moveRange(d.range, dOffset, dLine), fixes: d.fixes.map(f => ({ ...f, edits: f.edits.map(e => ({ ...e, range: moveRange(e.range, dOffset, dLine) })) })) }));
+  }
+
+  put(file: ManifestFile, obj: ManifestObject<'Service'>, model: ClusterModel, drafts: Draft[]): Draft[] {
+    const doc = file.documents[obj.documentIndex];
+    if (doc) this.entries.set(documentIdentity(doc), { start: doc.range.start, key: this.key(obj, model), drafts });
+    return drafts;
+  }
+}
+
+function sameEndpoints(a: unknown, b: unknown): boolean {
+  return Array.isArray(b) && a instanceof Array && a.length === b.length && a.every((ep, i) => JSON.stringify(ep) === JSON.stringify(b[i]));
+}
+
+function moveRange(r: SourceRange, dOffset: number, dLine: number): SourceRange {
+  const move = (p: SourceRange['start']) => ({ offset: p.offset + dOffset, line: p.line + dLine, character: p.character });
+  return { start: move(r.start), end: move(r.end) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import type { SourceRange } from '../manifest/source';
 import type { ClusterModel } from '../model/cluster';
 import { defaultService, externallyAccessible } from '../model/service';
 import { Walker } from '../walk/walk';
-import { externalWalks } from './analyze';
+import { externalWalks, serviceEntryOf } from './analyze';
 
 export interface ServiceLens {
   readonly range: SourceRange;
@@ -15,7 +15,7 @@ export interface ServiceLens {
 export function serviceLenses(file: ManifestFile, model: ClusterModel): ServiceLens[] {
   const walker = new Walker(model);
   return ofKind(file.objects, 'Service').map(obj => {
-    const entry = model.services.find(s => s.obj.fileName === obj.fileName && s.obj.documentIndex === obj.documentIndex && s.obj.name === obj.name);
+    const entry = serviceEntryOf(model, obj);
     const range = obj.rangeOf(['kind'], 'key') ?? obj.range;
     const service = `${obj.namespace}/${obj.name}`;
     const d = defaultService(obj.object);

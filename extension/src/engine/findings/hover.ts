@@ -7,7 +7,7 @@ import { defaultService, externallyAccessible } from '../model/service';
 import { serviceChains } from '../proxy/iptables/names';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import { Walker, type WalkResult } from '../walk/walk';
-import { externalWalks } from './analyze';
+import { externalWalks, serviceEntryOf } from './analyze';
 
 export interface HoverLink {
   readonly label: string;
@@ -50,7 +50,7 @@ export function hoverAt(file: ManifestFile, offset: number, model: ClusterModel)
   for (const obj of ofKind(file.objects, 'Service')) {
     const path = obj.pathAt(offset);
     if (!path || path[0] !== 'spec' || typeof path[1] !== 'string' || !HOVER_FIELDS.has(path[1])) continue;
-    const entry = model.services.find(s => s.obj.fileName === obj.fileName && s.obj.documentIndex === obj.documentIndex && s.obj.name === obj.name);
+    const entry = serviceEntryOf(model, obj);
     if (!entry) return null;
     return explain(obj, entry, path, model);
   }

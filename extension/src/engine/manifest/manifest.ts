@@ -80,6 +80,8 @@ export interface ParseOptions {
   /** Larger inputs are refused with one clear problem instead of being parsed. */
   readonly maxBytes?: number;
   readonly yamlLimits?: YamlParseLimits;
+  /** The parse of an earlier version of this file: unchanged documents are reused, not parsed again. */
+  readonly previous?: ManifestFile;
 }
 
 export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
@@ -97,7 +99,7 @@ export function parseManifest(text: string, fileName: string, options: ParseOpti
     });
     return { fileName, text, lines, documents: [], objects: [], problems };
   }
-  const documents = parseYamlDocuments(text, lines, options.yamlLimits ?? DEFAULT_YAML_LIMITS);
+  const documents = parseYamlDocuments(text, lines, options.yamlLimits ?? DEFAULT_YAML_LIMITS, options.previous?.documents ?? []);
   const objects: AnyManifestObject[] = [];
   for (const doc of documents) {
     const helm = HELM_TEMPLATE.exec(doc.text);

@@ -32,40 +32,90 @@ export const DEFAULT_YAML_LIMITS: YamlParseLimits = { maxAliasExpansions: 1000, 
 
 class ExpansionLimit extends Error {}
 
-export function parseYamlDocuments(text: string, lines: LineIndex, limits: YamlParseLimits = DEFAULT_YAML_LIMITS): YamlDocument[] {
-  const docs = parseAllDocuments(text, { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true, strict: false, version: '1.2' });
+/** A document parsed on its own: offsets are relative to its chunk, so it survives edits elsewhere. */
+interface ParsedChunk {
+  readonly chunk: string;
+  readonly doc: Document;
+  readonly value: unknown;
+  readonly problems: readonly { message: string; start: number; end: number; severity: 'error' | 'warning' }[];
+}
+
+const DOCUMENT_START = /^---(?=[ \t]|$)/gm;
+
+/** Splits a stream at its "---" lines: each chunk holds one document (YAML allows no anchors across them). */
+function splitDocuments(text: string): { chunk: string; base: number }[] {
+  const starts = [0];
+  for (const m of text.matchAll(DOCUMENT_START)) if (m.index! > 0) starts.push(m.index!);
+  return starts.map((base, i) => ({ base, chunk: text.slice(base, starts[i + 1] ?? text.length) }));
+}
+
+function parseChunk(chunk: string, limits: YamlParseLimits): ParsedChunk | null {
+  const docs = parseAllDocuments(chunk, { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true, strict: false, version: '1.2' });
   const list = Array.isArray(docs) ? docs : [];
-  return list.map((doc, index): YamlDocument => {
-    const [start, , end] = doc.range;
-    const problems: YamlProblem[] = [];
-    for (const e of doc.errors) problems.push({ message: e.message.split('\n')[0]!, range: lines.range(e.pos[0], e.pos[1]), severity: 'error' });
-    for (const w of doc.warnings) problems.push({ message: w.message.split('\n')[0]!, range: lines.range(w.pos[0], w.pos[1]), severity: 'warning' });
-    let value: unknown;
-    if (doc.errors.length === 0) {
-      try {
-        value = toPlain(doc.contents as YamlNode | null, { doc, aliases: 0, nodes: 0 }, limits);
-      } catch (e) {
-        if (!(e instanceof ExpansionLimit)) throw e;
-        problems.push({ message: e.message, range: lines.range(start, Math.min(end, start + 1)), severity: 'error' });
-      }
+  const doc = list.find(d => d.contents !== null || d.errors.length > 0) ?? list[0];
+  if (!doc) return null;
+  const problems: { message: string; start: number; end: number; severity: 'error' | 'warning' }[] = [];
+  for (const d of list) {
+    for (const e of d.errors) problems.push({ message: e.message.split('\n')[0]!, start: e.pos[0], end: e.pos[1], severity: 'error' });
+    for (const w of d.warnings) problems.push({ message: w.message.split('\n')[0]!, start: w.pos[0], end: w.pos[1], severity: 'warning' });
+  }
+  let value: unknown;
+  if (doc.errors.length === 0) {
+    try {
+      value = toPlain(doc.contents as YamlNode | null, { doc, aliases: 0, nodes: 0 }, limits);
+    } catch (e) {
+      if (!(e instanceof ExpansionLimit)) throw e;
+      const [from, , to] = doc.range ?? [0, 0, 0];
+      problems.push({ message: e.message, start: from, end: Math.min(to, from + 1), severity: 'error' });
     }
-    const root = doc.contents as YamlNode | null;
-    return {
-      index,
-      range: lines.range(start, end),
-      text: text.slice(start, end),
-      value,
-      problems,
-      pathAt: offset => pathAt(doc, root, offset),
-      rangeOf: (path, part = 'value') => {
-        const found = locate(doc, root, path);
-        if (!found) return undefined;
-        const node = part === 'key' && found.key ? found.key : found.value;
-        const r = (node as { range?: [number, number, number] } | null)?.range;
-        return r ? lines.range(r[0], r[1]) : undefined;
-      },
-    };
-  });
+  }
+  return { chunk, doc, value, problems };
+}
+
+/**
+ * Parses a multi-document stream. With `previous` (the documents of an earlier version of the same
+ * text), a document whose text did not change is reused instead of parsed again, so an edit costs
+ * one document's parse.
+ */
+export function parseYamlDocuments(text: string, lines: LineIndex, limits: YamlParseLimits = DEFAULT_YAML_LIMITS, previous: readonly YamlDocument[] = []): YamlDocument[] {
+  const reusable = new Map<string, ParsedChunk[]>();
+  for (const p of previous) {
+    const parsed = (p as InternalDocument)[PARSED];
+    if (parsed) (reusable.get(parsed.chunk) ?? reusable.set(parsed.chunk, []).get(parsed.chunk)!).push(parsed);
+  }
+  const out: YamlDocument[] = [];
+  for (const { chunk, base } of splitDocuments(text)) {
+    const parsed = reusable.get(chunk)?.shift() ?? parseChunk(chunk, limits);
+    if (!parsed) continue;
+    out.push(makeDocument(parsed, base, out.length, lines));
+  }
+  return out;
+}
+
+const PARSED = Symbol('parsed');
+type InternalDocument = YamlDocument & { [PARSED]?: ParsedChunk };
+
+function makeDocument(parsed: ParsedChunk, base: number, index: number, lines: LineIndex): YamlDocument {
+  const { doc } = parsed;
+  const root = doc.contents as YamlNode | null;
+  const [start, , end] = doc.range ?? [0, 0, 0];
+  const document: InternalDocument = {
+    index,
+    range: lines.range(base + start, base + end),
+    text: parsed.chunk.slice(start, end),
+    value: parsed.value,
+    problems: parsed.problems.map(p => ({ message: p.message, severity: p.severity, range: lines.range(base + p.start, base + p.end) })),
+    pathAt: offset => pathAt(doc, root, offset - base),
+    rangeOf: (path, part = 'value') => {
+      const found = locate(doc, root, path);
+      if (!found) return undefined;
+      const node = part === 'key' && found.key ? found.key : found.value;
+      const r = (node as { range?: [number, number, number] } | null)?.range;
+      return r ? lines.range(base + r[0], base + r[1]) : undefined;
+    },
+    [PARSED]: parsed,
+  };
+  return document;
 }
 
 interface Budget { readonly doc: Document; aliases: number; nodes: number }
@@ -155,4 +205,9 @@ function pathAt(doc: Document, root: YamlNode | null, offset: number): FieldPath
     }
   }
   return path;
+}
+
+/** An object that stays the same while a document's text does not change (for caches keyed on it). */
+export function documentIdentity(doc: YamlDocument): object {
+  return (doc as InternalDocument)[PARSED] ?? doc;
 }

@@ -99,10 +99,18 @@ export function formatIP(ip: IP): string {
   return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
 }
 
-/** Canonical text of an address string, or null when it does not parse. */
+const canonicalCache = new Map<string, string | null>();
+
+/** Canonical text of an address string, or null when it does not parse (memoised: models repeat addresses). */
 export function canonicalIP(s: string): string | null {
-  const ip = parseIP(s);
-  return ip ? formatIP(ip) : null;
+  let text = canonicalCache.get(s);
+  if (text === undefined) {
+    const ip = parseIP(s);
+    text = ip ? formatIP(ip) : null;
+    if (canonicalCache.size > 100_000) canonicalCache.clear();
+    canonicalCache.set(s, text);
+  }
+  return text;
 }
 
 export function ipFamilyOf(s: string): IPFamily | null {
