@@ -74,6 +74,6 @@ export async function previewRules(session: Session, docs: GeneratedDocuments, a
   const onlyThese = { ...model, services };
   const ruleset = generateIptables(onlyThese, { nodeName });
   const header = `# iptables-restore payload kube-proxy writes on ${nodeName} for ${services.map(s => `${s.obj.namespace}/${s.obj.name}`).join(', ')}\n`;
-  await docs.show(`rules ${nodeName}.rules`, header + ruleset.payload, 'plaintext');
+  await docs.show(`rules ${nodeName}.rules`, header + ruleset.payload, 'iptables');
   return ruleset.payload;
 }
