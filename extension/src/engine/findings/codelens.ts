@@ -16,7 +16,7 @@ export function serviceLenses(file: ManifestFile, model: ClusterModel): ServiceL
   const walker = new Walker(model);
   return ofKind(file.objects, 'Service').map(obj => {
     const entry = serviceEntryOf(model, obj);
-    const range = obj.rangeOf(['kind'], 'key') ?? obj.range;
+    const range = obj.range;
     const service = `${obj.namespace}/${obj.name}`;
     const d = defaultService(obj.object);
     if (d.headless) return { range, service, title: 'headless: no kube-proxy NAT, clients reach pods directly' };
