@@ -62,6 +62,16 @@ export interface NodeNetwork {
 
 export class WalkError extends Error {}
 
+/** One node's packet filter, whatever the back end: runs every table or base chain of a hook, in kernel order. */
+export interface NodeProgram {
+  runHook(hook: Hook, state: ConnState): TableOutcome[];
+}
+
+/** iptables tables each hook runs, in the kernel's order (raw and mangle hold nothing of kube-proxy's). */
+const IPTABLES_HOOK_TABLES: Record<Hook, readonly Table[]> = {
+  PREROUTING: ['nat'], INPUT: ['filter'], FORWARD: ['filter'], OUTPUT: ['nat', 'filter'], POSTROUTING: ['nat'],
+};
+
 interface CompiledRule {
   readonly parsed: ParsedRule;
   readonly src?: { negated: boolean; cidr: CIDR };
@@ -127,7 +137,7 @@ function mergeSorted(a: number[], b: number[]): number[] {
   return out;
 }
 
-export class NodeRules {
+export class NodeRules implements NodeProgram {
   private readonly chains = new Map<string, Chain>();
   private readonly ipCache = new Map<string, IP | null>();
 
@@ -163,8 +173,16 @@ export class NodeRules {
     return ip;
   }
 
+  runHook(hook: Hook, state: ConnState): TableOutcome[] {
+    let pending: TableOutcome[] = [{ state, verdict: 'ACCEPT' }];
+    for (const table of IPTABLES_HOOK_TABLES[hook]) {
+      pending = pending.flatMap(o => (o.verdict === 'ACCEPT' ? this.runTable(hook, table, o.state) : [o]));
+    }
+    return pending;
+  }
+
   /** Runs one table of one hook: the built-in chain and everything it jumps to. */
-  runHook(hook: Hook, table: Table, state: ConnState): TableOutcome[] {
+  runTable(hook: Hook, table: Table, state: ConnState): TableOutcome[] {
     if (!BUILTIN_CHAINS[table].includes(hook)) return [{ state, verdict: 'ACCEPT' }];
     return this.runChain(hook, table, hook, state, 0).map(o => ({
       state: o.state,

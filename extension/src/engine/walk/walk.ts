@@ -7,7 +7,8 @@ import type { NodeProfile } from '../model/profile';
 import { generateIptables, type IptablesRuleset } from '../proxy/iptables/generator';
 import { ClusterNetwork } from './network';
 import { canonicalIP } from '../util/ip';
-import { formatPacket, NodeRules, WalkError, type ConnState, type Hook, type Packet, type RuleHop } from './netfilter';
+import { formatPacket, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RuleHop } from './netfilter';
+import type { ProxyMode } from '../model/profile';
 
 export type TraceSource =
   | { readonly kind: 'external'; readonly ip: string }
@@ -69,27 +70,38 @@ export interface WalkResult {
   readonly summary: string;
 }
 
+/** Builds a node's packet filter for one back end from the model. */
+export type ProgramFactory = (model: ClusterModel, node: NodeProfile, network: NodeNetwork) => NodeProgram;
+
+const iptablesProgram: ProgramFactory = (model, node, network) => new NodeRules(network, generateIptables(model, { nodeName: node.name }));
+
+/** The back ends the walk can execute. */
+export const PROGRAMS: Partial<Record<ProxyMode, ProgramFactory>> = { iptables: iptablesProgram };
+
 /** Rules per node, generated once and parsed once, for any number of walks. */
 export class Walker {
   readonly network: ClusterNetwork;
-  private readonly rules = new Map<string, NodeRules>();
+  private readonly programs = new Map<string, NodeProgram>();
 
-  constructor(readonly model: ClusterModel, private readonly rulesets: Map<string, IptablesRuleset> = new Map()) {
+  /** `rulesets`: iptables rules already generated, by node (they are not generated again). */
+  constructor(readonly model: ClusterModel, private readonly rulesets: Map<string, IptablesRuleset> = new Map(), readonly mode: ProxyMode = 'iptables') {
     this.network = new ClusterNetwork(model);
+    if (!PROGRAMS[mode]) throw new WalkError(`the packet walk does not model ${mode} mode yet`);
   }
 
-  rulesFor(node: NodeProfile): NodeRules {
-    let r = this.rules.get(node.name);
-    if (!r) {
-      const ruleset = this.rulesets.get(node.name) ?? generateIptables(this.model, { nodeName: node.name });
-      r = new NodeRules({
+  rulesFor(node: NodeProfile): NodeProgram {
+    let program = this.programs.get(node.name);
+    if (!program) {
+      const network: NodeNetwork = {
         name: node.name,
         isLocal: ip => this.network.isLocal(node, ip),
         masqueradeSource: dst => this.network.masqueradeSource(node, dst),
-      }, ruleset);
-      this.rules.set(node.name, r);
+      };
+      const given = this.mode === 'iptables' ? this.rulesets.get(node.name) : undefined;
+      program = given ? new NodeRules(network, given) : PROGRAMS[this.mode]!(this.model, node, network);
+      this.programs.set(node.name, program);
     }
-    return r;
+    return program;
   }
 
   trace(request: TraceRequest): WalkResult {
@@ -110,8 +122,8 @@ export class Walker {
     if (depth > 8) throw new WalkError('the packet crossed more than 8 nodes: a routing loop');
     const rules = this.rulesFor(node);
     const leaves: Leaf[] = [];
-    const run = (hook: Hook, table: 'nat' | 'filter', states: ConnState[], next: (s: ConnState) => void) => {
-      for (const s of states) for (const o of rules.runHook(hook, table, s)) {
+    const run = (hook: Hook, states: ConnState[], next: (s: ConnState) => void) => {
+      for (const s of states) for (const o of rules.runHook(hook, s)) {
         if (o.verdict === 'ACCEPT') next(o.state);
         else leaves.push({ state: o.state, end: o.verdict, node: node.name });
       }
@@ -119,18 +131,15 @@ export class Walker {
     const afterRouting = (s: ConnState, fromHost: boolean) => {
       const route = this.network.route(node, s.packet.dst);
       if (route.kind === 'local') {
-        run('INPUT', 'filter', [s], t => leaves.push({ state: t, end: 'local', node: node.name }));
+        run('INPUT', [s], t => leaves.push({ state: t, end: 'local', node: node.name }));
         return;
       }
-      const out = (t: ConnState) => run('POSTROUTING', 'nat', [t], u => leaves.push(...this.leaveNode(node, u, route, depth)));
+      const out = (t: ConnState) => run('POSTROUTING', [t], u => leaves.push(...this.leaveNode(node, u, route, depth)));
       if (fromHost) out(s);
-      else run('FORWARD', 'filter', [s], out);
+      else run('FORWARD', [s], out);
     };
-    if (entry === 'OUTPUT') {
-      run('OUTPUT', 'nat', [state], s => run('OUTPUT', 'filter', [s], t => afterRouting(t, true)));
-    } else {
-      run('PREROUTING', 'nat', [state], s => afterRouting(s, false));
-    }
+    if (entry === 'OUTPUT') run('OUTPUT', [state], s => afterRouting(s, true));
+    else run('PREROUTING', [state], s => afterRouting(s, false));
     return leaves;
   }
 
