@@ -71,3 +71,14 @@ test('trace rejects bad arguments with exit 2', () => {
   assert.equal(cli('trace', '--src', '1.2.3.4', '--dst', '10.0.0.1', '--dport', '80', '--proto', 'icmp', f).code, 2);
   assert.equal(cli('trace', '--src', '1.2.3.4', '--dst', '10.0.0.1', '--dport', '80', '--node', 'node-z', f).code, 2);
 });
+
+test('rules --mode nftables prints kube-proxy\'s nftables table; --format script an nft -f file', () => {
+  const dump = cli('rules', '--mode', 'nftables', '--cluster', join(examples, 'cluster.yaml'), join(examples, 'nodeport-local.yaml'));
+  assert.equal(dump.code, 0, dump.err);
+  assert.match(dump.out, /^add table ip kube-proxy \{ comment "rules for kube-proxy" ; \}$/m);
+  assert.match(dump.out, /^add rule ip kube-proxy endpoint-\w+-shop\/web\/tcp\/http__10\.244\.0\.10\/8080 meta l4proto tcp dnat to 10\.244\.0\.10:8080$/m);
+  const script = cli('rules', '--mode', 'nftables', '--format', 'script', '--cluster', join(examples, 'cluster.yaml'), join(examples, 'nodeport-local.yaml'));
+  assert.equal(script.code, 0, script.err);
+  assert.notEqual(script.out, dump.out);
+  assert.equal(cli('rules', '--mode', 'nftables', '--format', 'save', join(examples, 'nodeport-local.yaml')).code, 2);
+});

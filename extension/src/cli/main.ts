@@ -2,6 +2,8 @@
 import { buildClusterModel } from '../engine/model/cluster';
 import { generateIptables } from '../engine/proxy/iptables/generator';
 import { toIptablesSave } from '../engine/proxy/iptables/save';
+import { generateNftables } from '../engine/proxy/nftables/generator';
+import type { ProxyMode } from '../engine/model/profile';
 import { Walker } from '../engine/walk/walk';
 import { WalkError } from '../engine/walk/netfilter';
 import { requestFromAddresses } from '../engine/walk/request';
@@ -12,14 +14,17 @@ import { parseArgs, UsageError } from './args';
 import { formatProblem, InputError, loadInput } from './load';
 
 const USAGE = `Usage:
-  natlens rules [--cluster PROFILE] [--mode iptables] [--format restore|save] [--node NAME] [--verbose] FILE...
-  natlens trace [--cluster PROFILE] --src IP --dst IP --dport PORT [--proto tcp|udp|sctp] [--node NAME] [--json] FILE...
+  natlens rules [--cluster PROFILE] [--mode iptables|nftables] [--format FORMAT] [--node NAME] [--verbose] FILE...
+  natlens trace [--cluster PROFILE] [--mode iptables|nftables] --src IP --dst IP --dport PORT [--proto tcp|udp|sctp] [--node NAME] [--json] FILE...
   natlens check [--cluster PROFILE] [--format text|json|sarif] FILE...
 
 Commands:
   rules   Print the rules kube-proxy would program on a node for the Services in FILE...
-          --format restore (default): the iptables-restore payload kube-proxy writes
-          --format save: the same rules as iptables-save prints them back from the kernel
+          iptables --format restore (default): the iptables-restore payload kube-proxy writes
+          iptables --format save: the same rules as iptables-save prints them back from the kernel
+          nftables --format dump (default): kube-proxy's table, object by object, as its tests print it
+          nftables --format script: the same table as an nft -f file
+          --mode: the kube-proxy back end (default: the profile's proxyMode)
   trace   Walk a connection's first packet through those rules, node by node: every endpoint it
           can reach and how likely, whether it is masqueraded, the source the pod sees, the reply.
           The source decides where the walk starts: a node's address (host network), a pod
@@ -42,8 +47,8 @@ type Args = ReturnType<typeof parseArgs>;
 /** Loads the files and the profile, prints their problems; null when an error makes the input unusable. */
 function loadModel(args: Args, command: string, io: CliIO) {
   if (args.positional.length === 0) throw new UsageError(`${command}: give at least one manifest FILE`);
-  const mode = args.flags.get('mode') ?? 'iptables';
-  if (mode !== 'iptables') throw new UsageError(`--mode ${String(mode)} is not supported yet; only iptables`);
+  const mode = args.flags.get('mode');
+  if (mode !== undefined && mode !== 'iptables' && mode !== 'nftables' && mode !== 'ipvs') throw new UsageError('--mode is iptables, nftables or ipvs');
   const input = loadInput(args.positional, args.flags.get('cluster') as string | undefined);
   const verbose = args.flags.has('verbose');
   let errors = 0;
@@ -56,19 +61,32 @@ function loadModel(args: Args, command: string, io: CliIO) {
   if (nodeName !== undefined && !input.profile.nodes.some(n => n.name === nodeName)) {
     throw new UsageError(`--node ${nodeName}: not in the profile (nodes: ${input.profile.nodes.map(n => n.name).join(', ')})`);
   }
-  const model = buildClusterModel(input.files.flatMap(f => f.objects), input.profile);
+  const profile = mode ? { ...input.profile, proxyMode: mode as ProxyMode } : input.profile;
+  const model = buildClusterModel(input.files.flatMap(f => f.objects), profile);
   if (verbose) for (const a of model.assumptions) io.err(`assumption: ${a.subject} ${a.field} = ${a.value} (${a.reason})\n`);
   return { model, nodeName, files: input.files };
 }
 
+const FORMATS: Record<ProxyMode, readonly string[]> = { iptables: ['restore', 'save'], nftables: ['dump', 'script'], ipvs: [] };
+
 function rulesCommand(argv: readonly string[], io: CliIO): number {
   const args = parseArgs(argv, ['cluster', 'mode', 'format', 'node'], ['verbose']);
-  const format = args.flags.get('format') ?? 'restore';
-  if (format !== 'restore' && format !== 'save') throw new UsageError('--format is restore or save');
   const loaded = loadModel(args, 'rules', io);
   if (!loaded) return 2;
-  const ruleset = generateIptables(loaded.model, { nodeName: loaded.nodeName ?? loaded.model.profile.nodeName });
-  io.out(format === 'save' ? toIptablesSave(ruleset, loaded.model.profile.ipFamily) : ruleset.payload);
+  const { model } = loaded;
+  const mode = model.profile.proxyMode;
+  const format = (args.flags.get('format') as string | undefined) ?? FORMATS[mode][0];
+  if (format !== undefined && !FORMATS[mode].includes(format)) throw new UsageError(`--format for ${mode} mode is ${FORMATS[mode].join(' or ') || 'not selectable'}`);
+  const nodeName = loaded.nodeName ?? model.profile.nodeName;
+  if (mode === 'iptables') {
+    const ruleset = generateIptables(model, { nodeName });
+    io.out(format === 'save' ? toIptablesSave(ruleset, model.profile.ipFamily) : ruleset.payload);
+  } else if (mode === 'nftables') {
+    const ruleset = generateNftables(model, { nodeName });
+    io.out(format === 'script' ? ruleset.script : ruleset.ruleset);
+  } else {
+    throw new UsageError('ipvs mode: not generated yet (iptables and nftables are)');
+  }
   return 0;
 }
 
@@ -79,8 +97,8 @@ function traceCommand(argv: readonly string[], io: CliIO): number {
   if (proto !== 'tcp' && proto !== 'udp' && proto !== 'sctp') throw new UsageError('--proto is tcp, udp or sctp');
   const loaded = loadModel(args, 'trace', io);
   if (!loaded) return 2;
-  const walker = new Walker(loaded.model);
   try {
+    const walker = new Walker(loaded.model, new Map(), loaded.model.profile.proxyMode);
     const request = requestFromAddresses(walker.network, {
       src: String(args.flags.get('src')), dst: String(args.flags.get('dst')), dport: Number(args.flags.get('dport')), proto,
       ...(loaded.nodeName ? { node: loaded.nodeName } : {}),
