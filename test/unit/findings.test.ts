@@ -135,11 +135,11 @@ test('suppression per line and per file, and severity settings', () => {
 test('policy refactors say their trade-off and edit one line', () => {
   const { file } = fixture('nat.yaml');
   const svc = ofKind(file.objects, 'Service').find(s => s.name === 'local-policy')!;
-  const [balance] = policyRefactors(svc, file);
+  const [balance] = policyRefactors(svc);
   assert.match(balance!.title, /^Balance across all nodes \(externalTrafficPolicy: Cluster\): even spread, but pods see a node address/);
   assert.equal(apply(file.text, balance!.edits), file.text.replace('externalTrafficPolicy: Local\n  selector: {app: web}\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n      nodePort: 30102', 'externalTrafficPolicy: Cluster\n  selector: {app: web}\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n      nodePort: 30102'));
   const internal = ofKind(file.objects, 'Service').find(s => s.name === 'internal-local')!;
-  assert.deepEqual(policyRefactors(internal, file), []);
+  assert.deepEqual(policyRefactors(internal), []);
 });
 
 test('CodeLens summarises each Service in a few words', () => {
@@ -148,4 +148,19 @@ test('CodeLens summarises each Service in a few words', () => {
   assert.equal(lenses.find(l => l.service === 't/cluster-policy')!.title, 'NAT: 1 ready endpoint · external: SNAT, client IP lost');
   assert.equal(lenses.find(l => l.service === 't/local-policy')!.title, 'NAT: 1 ready endpoint · external: client IP kept · drops on node-b');
   assert.equal(lenses.find(l => l.service === 't/orphan')!.title, 'NAT: 0 ready endpoints · connections refused (REJECT) · cluster-internal only');
+});
+
+test('NetworkPolicy ipBlock behind SNAT: never matches, or lets everyone in; the fix keeps the client address', () => {
+  const { file, findings } = fixture('policy.yaml');
+  const policy = findings.filter(f => f.rule === 'policy-ip-block-behind-snat');
+  assert.deepEqual(policy.map(f => [f.service, f.range.start.line, f.range.start.character, f.range.end.character]), [
+    ['t/office-only', 11, 18, 32],
+    ['t/office-only', 14, 18, 32],
+  ]);
+  assert.match(policy[0]!.message, /^External clients in 203\.0\.113\.0\/24 reach these pods through Service t\/web \(NodePort 30300\), whose external traffic is masqueraded: the pods see 10\.244\.0\.1 \(entering node-a\), 192\.168\.0\.2 \(entering node-a\), 192\.168\.0\.3 \(entering node-b\), 10\.244\.1\.1 \(entering node-b\), never an address in 203\.0\.113\.0\/24\./);
+  assert.match(policy[1]!.message, /192\.168\.0\.2, 192\.168\.0\.3 are inside 192\.168\.0\.0\/16: this ipBlock lets every client through/);
+  const fix = policy[0]!.fixes[0]!;
+  assert.match(fix.title, /^Keep the client address: set externalTrafficPolicy: Local on t\/web/);
+  assert.equal(fix.edits[0]!.file, 'policy.yaml');
+  assert.equal(apply(file.text, fix.edits), file.text.replace('  type: NodePort\n  clusterIP: 10.96.3.1', '  externalTrafficPolicy: Local\n  type: NodePort\n  clusterIP: 10.96.3.1'));
 });

@@ -19,7 +19,7 @@ export function toSeverity(s: FindingSeverity): vscode.DiagnosticSeverity {
 
 export function toWorkspaceEdit(uri: vscode.Uri, edits: readonly TextEdit[]): vscode.WorkspaceEdit {
   const we = new vscode.WorkspaceEdit();
-  for (const e of edits) we.replace(uri, toRange(e.range), e.newText);
+  for (const e of edits) we.replace(e.file ? vscode.Uri.file(e.file) : uri, toRange(e.range), e.newText);
   return we;
 }
 

@@ -164,7 +164,7 @@ export class CodeActions implements vscode.CodeActionProvider {
       const offset = doc.offsetAt(range.start);
       for (const obj of ofKind(file.objects, 'Service')) {
         if (offset < obj.range.start.offset || offset > obj.range.end.offset) continue;
-        for (const fix of policyRefactors(obj, file)) {
+        for (const fix of policyRefactors(obj)) {
           const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.RefactorRewrite);
           a.edit = toWorkspaceEdit(doc.uri, fix.edits);
           actions.push(a);

@@ -12,6 +12,7 @@ import { Walker, type WalkResult } from '../walk/walk';
 import { EXTERNAL_CLIENT_IP } from '../walk/choices';
 import { RULES, type FindingSeverity, type RuleId } from './catalog';
 import { addField, removeField, replaceValue, setField, type TextEdit } from './edits';
+import { policyFindings } from './policy';
 
 export interface Fix {
   readonly title: string;
@@ -47,18 +48,19 @@ function v(value: unknown): string {
 export function analyzeFile(file: ManifestFile, model: ClusterModel, options: AnalyzeOptions = {}, cache?: FindingsCache): Finding[] {
   const suppressed = suppressions(file.text);
   const out: Finding[] = [];
+  const report = (d: Draft, subject: string) => {
+    const configured = options.severities?.[d.rule];
+    if (configured === 'off' || suppressed.file.has('*') || suppressed.file.has(d.rule)) return;
+    const lineRules = suppressed.lines.get(d.range.start.line);
+    if (lineRules && (lineRules.has('*') || lineRules.has(d.rule))) return;
+    out.push({ ...d, severity: configured ?? RULES[d.rule].severity, service: subject });
+  };
   cache?.begin(model);
   for (const obj of ofKind(file.objects, 'Service')) {
     const drafts = cache?.get(file, obj, model) ?? cache?.put(file, obj, model, analyzeService(obj, file, model)) ?? analyzeService(obj, file, model);
-    for (const d of drafts) {
-      const configured = options.severities?.[d.rule];
-      if (configured === 'off') continue;
-      if (suppressed.file.has('*') || suppressed.file.has(d.rule)) continue;
-      const lineRules = suppressed.lines.get(d.range.start.line);
-      if (lineRules && (lineRules.has('*') || lineRules.has(d.rule))) continue;
-      out.push({ ...d, severity: configured ?? RULES[d.rule].severity, service: `${obj.namespace}/${obj.name}` });
-    }
+    for (const d of drafts) report(d, `${obj.namespace}/${obj.name}`);
   }
+  for (const { subject, ...d } of policyFindings(file, model)) report(d, subject);
   return out;
 }
 
@@ -66,7 +68,7 @@ function analyzeService(obj: ManifestObject<'Service'>, file: ManifestFile, mode
   const entry = serviceEntryOf(model, obj);
   // a Service's rules do not depend on other Services: walk a model that holds only this one
   const walker = entry ? new Walker({ ...model, services: [entry] }) : null;
-  return [...apiFindings(obj, file, model), ...(entry && walker ? natFindings(obj, entry, file, model, walker) : [])];
+  return [...apiFindings(obj, file, model), ...(entry && walker ? natFindings(obj, entry, model, walker) : [])];
 }
 
 const entryIndex = new WeakMap<ClusterModel, Map<string, ServiceEntry>>();
@@ -170,7 +172,7 @@ function apiFindings(obj: ManifestObject<'Service'>, file: ManifestFile, model: 
     return e ? [{ title, edits: [e], preferred, kind: 'quickfix' }] : [];
   };
   const setType = (type: string): Fix[] => {
-    const e = setField(obj, file.lines, ['spec'], 'type', type);
+    const e = setField(obj, ['spec'], 'type', type);
     return e ? [{ title: `Change type to ${type}`, edits: [e], preferred: false, kind: 'quickfix' }] : [];
   };
 
@@ -248,7 +250,7 @@ function portFindings(obj: ManifestObject<'Service'>, file: ManifestFile, model:
     const path = ['spec', 'ports', i];
     const portRange = obj.rangeOf([...path, 'port'], 'key') ?? obj.rangeOf(path) ?? obj.range;
     if (ports.length > 1 && !p?.name) {
-      const e = addField(obj, file.lines, path, 'name', `port-${p?.port ?? i}`);
+      const e = addField(obj, path, 'name', `port-${p?.port ?? i}`);
       out.push({
         rule: 'port-name-required', range: portRange, message: `spec.ports[${i}].name: Required value`,
         fixes: e ? [{ title: `Name the port port-${p?.port ?? i}`, edits: [e], preferred: true, kind: 'quickfix' }] : [],
@@ -267,7 +269,7 @@ function portFindings(obj: ManifestObject<'Service'>, file: ManifestFile, model:
           message: `spec.ports[${i}].nodePort: Forbidden: may not be used when \`type\` is 'ClusterIP'`,
           fixes: [
             ...(e ? [{ title: 'Remove nodePort', edits: [e], preferred: true, kind: 'quickfix' as const }] : []),
-            ...(() => { const t = setField(obj, file.lines, ['spec'], 'type', 'NodePort'); return t ? [{ title: 'Change type to NodePort', edits: [t], preferred: false, kind: 'quickfix' as const }] : []; })(),
+            ...(() => { const t = setField(obj, ['spec'], 'type', 'NodePort'); return t ? [{ title: 'Change type to NodePort', edits: [t], preferred: false, kind: 'quickfix' as const }] : []; })(),
           ],
         });
       } else if (p.nodePort < min || p.nodePort > max) {
@@ -309,7 +311,7 @@ export function externalWalks(entry: ServiceEntry, model: ClusterModel, walker: 
   }));
 }
 
-function natFindings(obj: ManifestObject<'Service'>, entry: ServiceEntry, file: ManifestFile, model: ClusterModel, walker: Walker): Draft[] {
+function natFindings(obj: ManifestObject<'Service'>, entry: ServiceEntry, model: ClusterModel, walker: Walker): Draft[] {
   const out: Draft[] = [];
   const svc = obj.object;
   const spec = svc.spec ?? {};
@@ -317,7 +319,7 @@ function natFindings(obj: ManifestObject<'Service'>, entry: ServiceEntry, file: 
   const at = (path: (string | number)[], part: 'key' | 'value' = 'value') => obj.rangeOf(path, part) ?? obj.rangeOf(['spec'], 'key') ?? obj.range;
   const etpRange = obj.rangeOf(['spec', 'externalTrafficPolicy']) ?? obj.rangeOf(['spec', 'type']) ?? at(['spec', 'externalIPs'], 'key');
   const setPolicy = (value: 'Local' | 'Cluster', title: string, preferred: boolean): Fix[] => {
-    const e = setField(obj, file.lines, ['spec'], 'externalTrafficPolicy', value);
+    const e = setField(obj, ['spec'], 'externalTrafficPolicy', value);
     return e ? [{ title, edits: [e], preferred, kind: 'quickfix' }] : [];
   };
 
@@ -420,13 +422,13 @@ function natFindings(obj: ManifestObject<'Service'>, entry: ServiceEntry, file: 
 }
 
 /** "Preserve client IP" / "Balance across all nodes" refactors for a Service (offered anywhere in it). */
-export function policyRefactors(obj: ManifestObject<'Service'>, file: ManifestFile): Fix[] {
+export function policyRefactors(obj: ManifestObject<'Service'>): Fix[] {
   const svc = obj.object;
   if (!externallyAccessible(svc)) return [];
   const current = defaultService(svc).externalTrafficPolicy;
   const fixes: Fix[] = [];
   const make = (value: 'Local' | 'Cluster', title: string) => {
-    const e = setField(obj, file.lines, ['spec'], 'externalTrafficPolicy', value);
+    const e = setField(obj, ['spec'], 'externalTrafficPolicy', value);
     if (e) fixes.push({ title, edits: [e], preferred: false, kind: 'refactor' });
   };
   if (current !== 'Local') make('Local', 'Preserve client IP (externalTrafficPolicy: Local): no SNAT, but nodes without a ready endpoint drop external traffic');

@@ -6,6 +6,8 @@ import type { ManifestObject } from '../manifest/manifest';
 export interface TextEdit {
   readonly range: SourceRange;
   readonly newText: string;
+  /** Another file to edit (its fileName); the finding's own file when absent. */
+  readonly file?: string;
 }
 
 export function replaceValue(obj: ManifestObject, path: (string | number)[], newText: string): TextEdit | null {
@@ -30,19 +32,22 @@ export function removeField(obj: ManifestObject, lines: LineIndex, path: (string
 }
 
 /** Inserts `key: value` as the first field of the mapping at `parent`, indented like its fields. */
-export function addField(obj: ManifestObject, lines: LineIndex, parent: (string | number)[], key: string, value: string): TextEdit | null {
+export function addField(obj: ManifestObject, parent: (string | number)[], key: string, value: string): TextEdit | null {
   const parentRange = obj.rangeOf(parent);
   if (!parentRange) return null;
-  const text = lines.text;
-  const firstChar = text[parentRange.start.offset];
-  if (firstChar === '{' || firstChar === '[' || firstChar === '"') return null; // flow style or JSON: no safe insert
-  // insert before the mapping's first key, then re-indent that key: works after "- " too
+  const first = obj.fileText[parentRange.start.offset];
+  if (first === '{' || first === '[' || first === '"') return null; // flow style or JSON: no safe insert
   const indent = ' '.repeat(parentRange.start.character);
-  const at = parentRange.start.offset;
-  return { range: lines.range(at, at), newText: `${key}: ${value}\n${indent}` };
+  // insert before the mapping's first key, then re-indent that key: works after "- " too
+  return { range: { start: parentRange.start, end: parentRange.start }, newText: `${key}: ${value}\n${indent}` };
 }
 
 /** Sets a field: replaces its value when present, adds it otherwise. */
-export function setField(obj: ManifestObject, lines: LineIndex, parent: (string | number)[], key: string, value: string): TextEdit | null {
-  return replaceValue(obj, [...parent, key], value) ?? addField(obj, lines, parent, key, value);
+export function setField(obj: ManifestObject, parent: (string | number)[], key: string, value: string): TextEdit | null {
+  return replaceValue(obj, [...parent, key], value) ?? addField(obj, parent, key, value);
+}
+
+/** The same edit, made in another file. */
+export function inFile(edit: TextEdit | null, file: string): TextEdit | null {
+  return edit ? { ...edit, file } : null;
 }

@@ -3,6 +3,7 @@ import type { Endpoints, Pod, PodTemplateSpec, Service } from 'kubernetes-types/
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1';
 import type { CronJob, Job } from 'kubernetes-types/batch/v1';
+import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import { DEFAULT_YAML_LIMITS, parseYamlDocuments, type YamlDocument, type YamlParseLimits } from './yamlAdapter';
 import { LineIndex, type FieldPath, type SourceRange } from './source';
 
@@ -26,6 +27,7 @@ interface KindTypes {
   ReplicaSet: ReplicaSet;
   Job: Job;
   CronJob: CronJob;
+  NetworkPolicy: NetworkPolicy;
 }
 
 export type KnownKind = keyof KindTypes;
@@ -42,6 +44,7 @@ const KNOWN_API_VERSIONS: Record<KnownKind, string> = {
   ReplicaSet: 'apps/v1',
   Job: 'batch/v1',
   CronJob: 'batch/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
 };
 
 export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'] as const;
@@ -54,6 +57,8 @@ export interface ManifestObject<K extends KnownKind = KnownKind> {
   readonly namespace: string;
   readonly object: KindTypes[K];
   readonly fileName: string;
+  /** The whole text of the file it came from (shared, not copied). */
+  readonly fileText: string;
   /** Index of the YAML document in the file. */
   readonly documentIndex: number;
   /** Path of the object inside its document: [] or ['items', i] for `kind: List`. */
@@ -113,12 +118,12 @@ export function parseManifest(text: string, fileName: string, options: ParseOpti
     }
     for (const p of doc.problems) problems.push({ code: 'yaml-syntax', severity: p.severity, message: `YAML: ${p.message}`, range: p.range });
     if (doc.value === undefined || doc.value === null) continue;
-    collectObjects(doc, doc.value, [], fileName, objects, problems);
+    collectObjects(doc, doc.value, [], fileName, text, objects, problems);
   }
   return { fileName, text, lines, documents, objects, problems };
 }
 
-function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, fileName: string, out: AnyManifestObject[], problems: ManifestProblem[]): void {
+function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, fileName: string, fileText: string, out: AnyManifestObject[], problems: ManifestProblem[]): void {
   const range = doc.rangeOf(basePath) ?? doc.range;
   if (!isRecord(value)) {
     problems.push({ code: 'not-an-object', severity: 'warning', range, message: 'Not a Kubernetes object (expected a mapping with apiVersion and kind); ignored' });
@@ -131,7 +136,7 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
   }
   if (kind === 'List' || kind.endsWith('List')) {
     const items = value['items'];
-    if (Array.isArray(items)) items.forEach((item, i) => collectObjects(doc, item, [...basePath, 'items', i], fileName, out, problems));
+    if (Array.isArray(items)) items.forEach((item, i) => collectObjects(doc, item, [...basePath, 'items', i], fileName, fileText, out, problems));
     return;
   }
   if (!(kind in KNOWN_API_VERSIONS)) {
@@ -152,7 +157,7 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
   const namespace = typeof metadata['namespace'] === 'string' && metadata['namespace'] ? metadata['namespace'] : 'default';
   if (!name) problems.push({ code: 'no-name', severity: 'warning', range, message: `${kind} has no metadata.name` });
   out.push({
-    kind: known, name, namespace, object: value as never, fileName,
+    kind: known, name, namespace, object: value as never, fileName, fileText,
     documentIndex: doc.index, basePath, range,
     rangeOf: (path, part) => doc.rangeOf([...basePath, ...path], part),
     pathAt: offset => {

@@ -1,5 +1,5 @@
 // The only module that talks to the `yaml` package: a major upgrade of it touches this file alone.
-import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
+import { parseAllDocuments, stringify, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
 import { LineIndex, type FieldPath, type SourceRange } from './source';
 
 export interface YamlProblem {
@@ -210,4 +210,9 @@ function pathAt(doc: Document, root: YamlNode | null, offset: number): FieldPath
 /** An object that stays the same while a document's text does not change (for caches keyed on it). */
 export function documentIdentity(doc: YamlDocument): object {
   return (doc as InternalDocument)[PARSED] ?? doc;
+}
+
+/** Plain data as YAML text (for files NAT Lens writes, such as a saved profile). */
+export function stringifyYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0 });
 }
