@@ -1,7 +1,7 @@
 // Bundles the three front ends with esbuild: the extension host (node/cjs, `vscode` external, no Monaco),
 // the webview (browser) and the CLI (node).
 import * as esbuild from 'esbuild';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -13,7 +13,23 @@ const targets = [
   { ...common, entryPoints: ['extension/src/cli/index.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', define: { NATLENS_VERSION: JSON.stringify(version) } },
 ];
 
-mkdirSync('dist', { recursive: true });
+// The preview webview: one browser bundle (iife, no eval, no workers) plus its stylesheet, and the
+// codicon font shared by Monaco and our own icons. Monaco's CSS refers to ./codicon.ttf; it is left
+// external so both resolve to the one font copied from @vscode/codicons (same code points).
+const sharedCodiconFont = {
+  name: 'shared-codicon-font',
+  setup(build) {
+    build.onResolve({ filter: /codicon\.ttf$/ }, () => ({ path: './codicon.ttf', external: true }));
+  },
+};
+targets.push({
+  ...common, entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview/preview.js', platform: 'browser', format: 'iife', target: ['chrome120'],
+  plugins: [sharedCodiconFont],
+});
+
+rmSync('dist/webview', { recursive: true, force: true }); // no stale source maps in a production package
+mkdirSync('dist/webview', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);
 if (watch) {
   for (const t of targets) await (await esbuild.context(t)).watch();
 } else {

@@ -2,9 +2,8 @@
 import * as vscode from 'vscode';
 import type { ServiceEntry } from '../engine/model/cluster';
 import { entryChoices, requestFor, sourceChoices } from '../engine/walk/choices';
-import { formatWalk } from '../engine/walk/format';
 import { Walker, type WalkResult } from '../engine/walk/walk';
-import { generateIptables } from '../engine/proxy/iptables/generator';
+import { PreviewPanel } from './preview';
 import type { GeneratedDocuments } from './documents';
 import type { Session } from './session';
 
@@ -33,8 +32,8 @@ async function pick<T extends { label: string; detail?: string }>(items: readonl
   return vscode.window.showQuickPick(items, { placeHolder, matchOnDetail: true, ignoreFocusOut: true });
 }
 
-export async function tracePacket(session: Session, docs: GeneratedDocuments, args: TraceArgs = {}): Promise<WalkResult | undefined> {
-  const { services } = await servicesOf(session, args.uri ? vscode.Uri.parse(args.uri) : undefined);
+export async function tracePacket(session: Session, docs: GeneratedDocuments, extensionUri: vscode.Uri, args: TraceArgs = {}): Promise<WalkResult | undefined> {
+  const { services, uri } = await servicesOf(session, args.uri ? vscode.Uri.parse(args.uri) : undefined);
   const proxied = services.filter(s => s.ports.length > 0);
   if (proxied.length === 0) {
     void vscode.window.showInformationMessage(services.length
@@ -59,21 +58,19 @@ export async function tracePacket(session: Session, docs: GeneratedDocuments, ar
   }
   const port = service.ports[portIndex]!;
   const result = new Walker(model).trace(requestFor(source, entry, port.info.protocol.toLowerCase() as 'tcp'));
-  await docs.show(`trace ${service.obj.namespace}-${service.obj.name}.txt`, `# ${source.label} -> ${entry.label}\n${formatWalk(result)}`, 'plaintext');
+  if (uri) await PreviewPanel.show(session, docs, extensionUri, uri, { service: `${service.obj.namespace}/${service.obj.name}`, port: portIndex, trace: { source: source.id, entry: entry.id } });
   return result;
 }
 
-export async function previewRules(session: Session, docs: GeneratedDocuments, args: { uri?: string; node?: string } = {}): Promise<string | undefined> {
-  const model = await session.model();
-  const { services } = await servicesOf(session, args.uri ? vscode.Uri.parse(args.uri) : undefined);
-  if (services.length === 0) {
+/** Opens the preview beside the manifest; returns the rules it shows (for tests and links). */
+export async function previewRules(session: Session, docs: GeneratedDocuments, extensionUri: vscode.Uri, args: { uri?: string; node?: string; service?: string } = {}): Promise<string | undefined> {
+  const uri = args.uri ? vscode.Uri.parse(args.uri) : vscode.window.activeTextEditor?.document.uri;
+  const { services } = await servicesOf(session, uri);
+  if (!uri || services.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('NAT Lens: no Service in this file.'));
     return undefined;
   }
-  const nodeName = args.node ?? model.profile.nodeName;
-  const onlyThese = { ...model, services };
-  const ruleset = generateIptables(onlyThese, { nodeName });
-  const header = `# iptables-restore payload kube-proxy writes on ${nodeName} for ${services.map(s => `${s.obj.namespace}/${s.obj.name}`).join(', ')}\n`;
-  await docs.show(`rules ${nodeName}.rules`, header + ruleset.payload, 'iptables');
-  return ruleset.payload;
+  const panel = await PreviewPanel.show(session, docs, extensionUri, uri, { ...(args.node ? { node: args.node } : {}), ...(args.service ? { service: args.service } : {}) });
+  const state = await panel.nextState();
+  return state?.type === 'state' ? state.state.rules.text : undefined;
 }

@@ -4,10 +4,17 @@ import { Session } from './session';
 import { GeneratedDocuments, SCHEME } from './documents';
 import { previewRules, tracePacket, type TraceArgs } from './commands';
 import { CodeActions, Diagnostics, HoverProvider, Lenses } from './providers';
+import { PREVIEW_VIEW_TYPE, PreviewPanel } from './preview';
 
 const MANIFESTS: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'json' }, { language: 'jsonc' }];
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What the extension exposes to other extensions and to its own tests. */
+export interface NatLensApi {
+  /** The last message the preview panel sent to its webview, if a preview is open. */
+  previewState(): unknown;
+}
+
+export function activate(context: vscode.ExtensionContext): NatLensApi {
   const session = new Session();
   const docs = new GeneratedDocuments();
   const diagnostics = new Diagnostics(session, context.extensionUri);
@@ -19,9 +26,13 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerHoverProvider(MANIFESTS, new HoverProvider(session)),
     vscode.languages.registerCodeActionsProvider(MANIFESTS, new CodeActions(session, diagnostics, context.extensionUri), { providedCodeActionKinds: CodeActions.kinds }),
     vscode.languages.registerCodeLensProvider(MANIFESTS, new Lenses(session)),
-    vscode.commands.registerCommand('natlens.tracePacket', (args?: TraceArgs) => tracePacket(session, docs, args)),
-    vscode.commands.registerCommand('natlens.previewRules', (args?: { uri?: string; node?: string }) => previewRules(session, docs, args)),
+    vscode.commands.registerCommand('natlens.tracePacket', (args?: TraceArgs) => tracePacket(session, docs, context.extensionUri, args)),
+    vscode.commands.registerCommand('natlens.previewRules', (args?: { uri?: string; node?: string; service?: string }) => previewRules(session, docs, context.extensionUri, args)),
+    vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => PreviewPanel.revive(panel, session, docs, context.extensionUri, state),
+    }),
   );
+  return { previewState: () => PreviewPanel.active?.lastState };
 }
 
 export function deactivate(): void {}

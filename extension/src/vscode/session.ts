@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
 import { parseProfile, resolveProfile, DEFAULT_PROFILE, type ClusterProfile } from '../engine/model/profile';
 import { buildClusterModel, type ClusterModel } from '../engine/model/cluster';
+import { applyProfilePatch, profileToYaml } from '../engine/model/profilePatch';
+import type { ProfilePatch } from '../../../webview/src/protocol';
 
 const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
 const EXCLUDE_GLOB = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**}';
@@ -51,6 +53,8 @@ export class Session implements vscode.Disposable {
   private readonly workspaceFiles = new Map<string, ManifestFile>();
   private workspaceIndexed: Promise<void> | null = null;
   private profileCache: Promise<ProfileState> | null = null;
+  /** Edits made in the preview's Assumptions pane, until saved or the settings change. */
+  private edited: ClusterProfile | null = null;
   private modelCache: ClusterModel | null = null;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when anything the model depends on changed (a manifest, a workspace file, the settings). */
@@ -59,7 +63,7 @@ export class Session implements vscode.Disposable {
 
   constructor() {
     this.disposables.push(
-      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('natlens')) { this.profileCache = null; this.invalidate(); } }),
+      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('natlens')) { this.edited = null; this.invalidate(); } }),
       vscode.workspace.onDidChangeTextDocument(e => { if (isManifestDocument(e.document)) this.invalidate(); }),
       vscode.workspace.onDidCloseTextDocument(doc => this.parsed.delete(doc.uri.toString())),
     );
@@ -118,7 +122,30 @@ export class Session implements vscode.Disposable {
   /** The profile from `natlens.clusterProfile` (a file) or `natlens.cluster` (inline values). */
   async profile(): Promise<ProfileState> {
     if (!this.profileCache) this.profileCache = loadProfile();
-    return this.profileCache;
+    const loaded = await this.profileCache;
+    return this.edited ? { ...loaded, profile: this.edited, source: `${loaded.source}, edited in the preview (not saved)` } : loaded;
+  }
+
+  /** Applies edits from the preview; returns the messages of the values that were refused. */
+  async editProfile(patch: ProfilePatch): Promise<string[]> {
+    const { profile, errors } = applyProfilePatch((await this.profile()).profile, patch);
+    this.edited = profile;
+    this.invalidate();
+    return errors;
+  }
+
+  /** Writes the profile in use to the configured file (or natlens-cluster.yaml, then points the setting at it). */
+  async saveProfile(): Promise<vscode.Uri | undefined> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const config = vscode.workspace.getConfiguration('natlens');
+    const configured = config.get<string>('clusterProfile') ?? '';
+    const path = configured || 'natlens-cluster.yaml';
+    const uri = path.startsWith('/') || !folder ? vscode.Uri.file(path) : vscode.Uri.joinPath(folder, path);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(profileToYaml((await this.profile()).profile)));
+    if (!configured) await config.update('clusterProfile', path, vscode.ConfigurationTarget.Workspace);
+    this.edited = null;
+    this.invalidate();
+    return uri;
   }
 
   /** All manifests the model sees: workspace files, with open documents taking precedence. */

@@ -43,6 +43,11 @@ export interface ConnState {
   readonly masqueradedTo: string | null;
   readonly probability: number;
   readonly hops: readonly RuleHop[];
+  /**
+   * conntrack already holds this connection's NAT bindings (a node's packet to its own address comes
+   * back in through loopback after POSTROUTING): nat tables are not consulted again.
+   */
+  readonly natBound?: boolean;
 }
 
 export type TableVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
@@ -176,6 +181,7 @@ export class NodeRules implements NodeProgram {
   runHook(hook: Hook, state: ConnState): TableOutcome[] {
     let pending: TableOutcome[] = [{ state, verdict: 'ACCEPT' }];
     for (const table of IPTABLES_HOOK_TABLES[hook]) {
+      if (table === 'nat' && state.natBound) continue;
       pending = pending.flatMap(o => (o.verdict === 'ACCEPT' ? this.runTable(hook, table, o.state) : [o]));
     }
     return pending;

@@ -9,6 +9,7 @@ import { ClusterNetwork } from './network';
 import { canonicalIP } from '../util/ip';
 import { formatPacket, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RuleHop } from './netfilter';
 import type { ProxyMode } from '../model/profile';
+import { nftablesProgram } from './nftables';
 
 export type TraceSource =
   | { readonly kind: 'external'; readonly ip: string }
@@ -76,7 +77,7 @@ export type ProgramFactory = (model: ClusterModel, node: NodeProfile, network: N
 const iptablesProgram: ProgramFactory = (model, node, network) => new NodeRules(network, generateIptables(model, { nodeName: node.name }));
 
 /** The back ends the walk can execute. */
-export const PROGRAMS: Partial<Record<ProxyMode, ProgramFactory>> = { iptables: iptablesProgram };
+export const PROGRAMS: Partial<Record<ProxyMode, ProgramFactory>> = { iptables: iptablesProgram, nftables: nftablesProgram };
 
 /** Rules per node, generated once and parsed once, for any number of walks. */
 export class Walker {
@@ -131,7 +132,10 @@ export class Walker {
     const afterRouting = (s: ConnState, fromHost: boolean) => {
       const route = this.network.route(node, s.packet.dst);
       if (route.kind === 'local') {
-        run('INPUT', [s], t => leaves.push({ state: t, end: 'local', node: node.name }));
+        const input = (t: ConnState) => run('INPUT', [t], u => leaves.push({ state: u, end: 'local', node: node.name }));
+        // the host's own packet leaves through POSTROUTING and comes back in on loopback, NAT already bound
+        if (fromHost) run('POSTROUTING', [s], t => run('PREROUTING', [{ ...t, natBound: true }], input));
+        else input(s);
         return;
       }
       const out = (t: ConnState) => run('POSTROUTING', [t], u => leaves.push(...this.leaveNode(node, u, route, depth)));
@@ -160,7 +164,9 @@ export class Walker {
     // the mark counts on the node that translated the connection: the first node, except for a
     // packet that crosses a node untranslated (a pod connecting to another node's NodePort)
     const markNode = natNode ?? firstNode;
-    const masqueraded = s.hops.some(h => h.node === markNode && h.chain === 'KUBE-MARK-MASQ');
+    // any back end: the masquerade bit was set on that node (iptables KUBE-MARK-MASQ, nftables mark-for-masquerade)
+    const bit = 2 ** this.model.profile.masqueradeBit;
+    const masqueraded = s.hops.some(h => h.node === markNode && Math.floor(h.mark / bit) % 2 === 1);
     const endpoint = dnatHop ? `${bracket(s.packet.dst)}:${s.packet.dport}` : null;
     const sourceSeen = `${bracket(s.packet.src)}:${s.packet.sport || '*'}`;
     const explicitAccept = s.hops.some(h => h.action === 'ACCEPT' && h.chain.startsWith('KUBE-'));
@@ -294,7 +300,7 @@ function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
     const seen = typeof r.sourceSeenByPod === 'string' ? r.sourceSeenByPod : packet.src;
     parts.push(`No masquerade: the pod sees the client address ${seen}.`);
   }
-  if (r.outcomes.some(o => o.hops.some(h => h.action.startsWith('DNAT') && h.rule.includes('-m recent')))) {
+  if (r.outcomes.some(o => o.hops.some(h => /-m recent --name \S+ --set|update @affinity-/.test(h.rule)))) {
     parts.push(`Session affinity (ClientIP): this is the first connection from ${packet.src}; the endpoint it gets is remembered on ${r.firstNode} for the affinity timeout, and later connections from the same address go there too.`);
   }
   const broken = r.outcomes.filter(o => o.replyBroken && o.verdict === 'DNAT');
