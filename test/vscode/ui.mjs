@@ -69,6 +69,19 @@ check('an API error is squiggled and Ctrl+. applies the fix', async wb => {
   await wb.runCommand('View: Revert and Close Editor');
 });
 
+check('the preview webview shows the Service\'s rules in Monaco', async wb => {
+  await wb.openFile('service.yaml');
+  await wb.waitForEditorText('kind: Service');
+  await wb.clickWord('apiVersion'); // the editor has focus, so the command previews this file
+  await wb.runCommand('NAT Lens: Preview DNAT Rules');
+  // Monaco renders only the lines in view: the table header and the chain declarations
+  const text = await wb.webviewText('.view-lines', { contains: 'KUBE-NODEPORTS', timeout: 30000 });
+  assert.match(text, /\*filter/);
+  await wb.page.waitForTimeout(500);
+  await wb.shot('preview');
+  await wb.runCommand('View: Close All Editors');
+});
+
 // ---- harness self-checks (UI_SELFTEST=1): prove the helpers on built-in language features --------------------
 
 check('selftest: squiggle, hover and quick fix (TypeScript)', async wb => {

@@ -24,7 +24,8 @@ function attr(v: string): string {
 /** The Content-Security-Policy of the preview: scripts only with the nonce, styles from the extension or with the nonce, no inline style attributes. */
 export function previewCsp(nonce: string, cspSource: string): string {
   if (!/^[A-Za-z0-9+/=_-]+$/.test(nonce)) throw new Error('nonce: base64 or hex only');
-  if (/[;,'"\r\n]/.test(cspSource)) throw new Error('cspSource: unexpected characters');
+  // VS Code gives a source list (code-server: "'self' https://..."); only a directive break is refused
+  if (/[;\r\n]/.test(cspSource)) throw new Error('cspSource: unexpected characters');
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,

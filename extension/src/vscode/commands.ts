@@ -70,7 +70,7 @@ export async function previewRules(session: Session, docs: GeneratedDocuments, e
     void vscode.window.showInformationMessage(vscode.l10n.t('NAT Lens: no Service in this file.'));
     return undefined;
   }
-  const panel = await PreviewPanel.show(session, docs, extensionUri, uri, { ...(args.node ? { node: args.node } : {}), ...(args.service ? { service: args.service } : {}) });
-  const state = await panel.nextState();
+  const shown = await PreviewPanel.show(session, docs, extensionUri, uri, { ...(args.node ? { node: args.node } : {}), ...(args.service ? { service: args.service } : {}) });
+  const state = await shown.state;
   return state?.type === 'state' ? state.state.rules.text : undefined;
 }

@@ -18,7 +18,8 @@ export class PreviewPanel implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private ready = false;
 
-  static async show(session: Session, docs: GeneratedDocuments, extensionUri: vscode.Uri, uri: vscode.Uri, selection: Partial<PreviewSelection> = {}): Promise<PreviewPanel> {
+  /** Opens (or updates) the preview; `state` resolves with the first state it shows for this request. */
+  static async show(session: Session, docs: GeneratedDocuments, extensionUri: vscode.Uri, uri: vscode.Uri, selection: Partial<PreviewSelection> = {}): Promise<{ panel: PreviewPanel; state: Promise<HostMessage | undefined> }> {
     const model = await session.model();
     const initial: PreviewSelection = {
       service: null, port: 0, node: model.profile.nodeName, mode: model.profile.proxyMode, format: 'restore', trace: null, ...selection,
@@ -27,12 +28,13 @@ export class PreviewPanel implements vscode.Disposable {
       PreviewPanel.current.uri = uri;
       PreviewPanel.current.selection = { ...initial, ...selection, node: selection.node ?? PreviewPanel.current.selection.node };
       PreviewPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
+      const state = PreviewPanel.current.nextState();
       await PreviewPanel.current.update();
-      return PreviewPanel.current;
+      return { panel: PreviewPanel.current, state };
     }
     const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, 'NAT Lens Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, PreviewPanel.options(extensionUri));
     PreviewPanel.current = new PreviewPanel(panel, session, docs, extensionUri, uri, initial);
-    return PreviewPanel.current;
+    return { panel: PreviewPanel.current, state: PreviewPanel.current.nextState() };
   }
 
   /** Re-creates the panel after a reload (registered as the view type's serializer). */
