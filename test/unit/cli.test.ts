@@ -82,3 +82,24 @@ test('rules --mode nftables prints kube-proxy\'s nftables table; --format script
   assert.notEqual(script.out, dump.out);
   assert.equal(cli('rules', '--mode', 'nftables', '--format', 'save', join(examples, 'nodeport-local.yaml')).code, 2);
 });
+
+test('rules --mode ipvs prints ipvsadm -Ln, ipset save and the iptables rules', () => {
+  const r = cli('rules', '--mode', 'ipvs', '--cluster', join(examples, 'cluster.yaml'), join(examples, 'loadbalancer.yaml'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^TCP {2}10\.96\.20\.30:443 rr persistent 10800$/m);
+  assert.match(r.out, /^ {2}-> 10\.244\.1\.22:8443 {13}Masq {4}1 {6}0 {10}0 {9}$/m);
+  assert.match(r.out, /^add KUBE-CLUSTER-IP 10\.96\.20\.30,tcp:443$/m);
+  assert.match(r.out, /^\*nat$/m);
+  const only = cli('rules', '--mode', 'ipvs', '--format', 'ipset', '--cluster', join(examples, 'cluster.yaml'), join(examples, 'loadbalancer.yaml'));
+  assert.match(only.out, /^create KUBE-LOOP-BACK hash:ip,port,ip family inet hashsize 1024 maxelem 65536$/m);
+  assert.doesNotMatch(only.out, /ipvsadm|\*nat/);
+});
+
+test('debug prints the checks for each Service, with its own chain names and addresses', () => {
+  const r = cli('debug', '--cluster', join(examples, 'cluster.yaml'), join(examples, 'nodeport-local.yaml'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^Check shop\/web on node node-a \(iptables mode\)$/m);
+  assert.match(r.out, /\$ iptables -t nat -L KUBE-SVC-67NZLRHBNDSAWJRO -n -v/);
+  assert.match(r.out, /\$ kubectl get endpointslices -n shop -l kubernetes\.io\/service-name=web/);
+  assert.equal(cli('debug', '--service', 'nope/none', join(examples, 'nodeport-local.yaml')).code, 2);
+});

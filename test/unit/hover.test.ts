@@ -32,7 +32,7 @@ test('externalTrafficPolicy: Local, walked through each node, with the in-cluste
   assert.match(h.all, /A pod on node-a: DNAT to .*10\.244\.1\.10:8443 \(node-b\) 33\.3%; no SNAT/);
   assert.match(h.all, /Node node-a itself: DNAT to .*; \*\*SNAT\*\*/);
   assert.match(h.all, /Health check node port 32100 answers 200 .* \(node-a: 2 ready, node-b: 1 ready\)/);
-  assert.deepEqual(h.links.map(l => l.label), ['Preview rules', 'Trace a packet']);
+  assert.deepEqual(h.links.map(l => l.label), ['Preview rules', 'Trace a packet', 'Commands to check it on a node']);
 });
 
 test('type, ports, session affinity, source ranges, external IPs, cluster IP, health check, allocation', () => {

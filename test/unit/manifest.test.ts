@@ -98,9 +98,14 @@ test('huge input gets one clear problem instead of a parse', () => {
 });
 
 test('unknown kinds and non-objects are noted, never thrown', () => {
-  const f = parseManifest(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\njust a string\n---\n- 1\n---\napiVersion: v9\nkind: Service\n`, 'x.yaml');
+  const f = parseManifest(`apiVersion: v1\nkind: Secret\nmetadata: {name: c}\n---\njust a string\n---\n- 1\n---\napiVersion: v9\nkind: Service\n`, 'x.yaml');
   assert.equal(f.objects.length, 0);
   assert.deepEqual(f.problems.map(p => p.code).sort(), ['not-an-object', 'not-an-object', 'unknown-api-version', 'unknown-kind']);
+});
+
+test("CNI objects the egress model reads are not reported as unknown", () => {
+  const f = parseManifest(`apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: p}\nspec: {cidr: 10.244.0.0/16, natOutgoing: true}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ip-masq-agent, namespace: kube-system}\n`, "cni.yaml");
+  assert.deepEqual(f.problems, []);
 });
 
 test('merge keys are honoured as Kubernetes does', () => {

@@ -3,6 +3,8 @@ import { buildClusterModel } from '../engine/model/cluster';
 import { generateIptables } from '../engine/proxy/iptables/generator';
 import { toIptablesSave } from '../engine/proxy/iptables/save';
 import { generateNftables } from '../engine/proxy/nftables/generator';
+import { generateIpvs } from '../engine/proxy/ipvs';
+import { debugCommands, formatDebugText } from '../engine/debug';
 import type { ProxyMode } from '../engine/model/profile';
 import { Walker } from '../engine/walk/walk';
 import { WalkError } from '../engine/walk/netfilter';
@@ -14,9 +16,10 @@ import { parseArgs, UsageError } from './args';
 import { formatProblem, InputError, loadInput } from './load';
 
 const USAGE = `Usage:
-  natlens rules [--cluster PROFILE] [--mode iptables|nftables] [--format FORMAT] [--node NAME] [--verbose] FILE...
+  natlens rules [--cluster PROFILE] [--mode iptables|nftables|ipvs] [--format FORMAT] [--node NAME] [--verbose] FILE...
   natlens trace [--cluster PROFILE] [--mode iptables|nftables] --src IP --dst IP --dport PORT [--proto tcp|udp|sctp] [--node NAME] [--json] FILE...
   natlens check [--cluster PROFILE] [--format text|json|sarif] FILE...
+  natlens debug [--cluster PROFILE] [--mode MODE] [--node NAME] [--service NS/NAME] [--port NAME|NUMBER] FILE...
 
 Commands:
   rules   Print the rules kube-proxy would program on a node for the Services in FILE...
@@ -24,6 +27,8 @@ Commands:
           iptables --format save: the same rules as iptables-save prints them back from the kernel
           nftables --format dump (default): kube-proxy's table, object by object, as its tests print it
           nftables --format script: the same table as an nft -f file
+          ipvs --format all (default) | ipvsadm | ipset | iptables: ipvsadm -Ln, ipset save, and the
+          iptables rules IPVS mode still writes
           --mode: the kube-proxy back end (default: the profile's proxyMode)
   trace   Walk a connection's first packet through those rules, node by node: every endpoint it
           can reach and how likely, whether it is masqueraded, the source the pod sees, the reply.
@@ -34,6 +39,9 @@ Commands:
   check   The editor's diagnostics for CI: API-invalid Services (the API server's wording) and NAT
           consequences (client IP lost, Local-policy drops, selectors that match nothing, ...).
           Exit 1 when a finding has severity error, 0 otherwise.
+  debug   The commands to check a Service's prediction on a real node (iptables/nft/ipvsadm,
+          conntrack, tcpdump, kubectl), filled with its chain names, addresses and ports, each with
+          what to look for.
 
 Options:
   --cluster PROFILE   cluster profile (YAML or JSON): node, addresses, kube-proxy settings
@@ -67,7 +75,7 @@ function loadModel(args: Args, command: string, io: CliIO) {
   return { model, nodeName, files: input.files };
 }
 
-const FORMATS: Record<ProxyMode, readonly string[]> = { iptables: ['restore', 'save'], nftables: ['dump', 'script'], ipvs: [] };
+const FORMATS: Record<ProxyMode, readonly string[]> = { iptables: ['restore', 'save'], nftables: ['dump', 'script'], ipvs: ['all', 'ipvsadm', 'ipset', 'iptables'] };
 
 function rulesCommand(argv: readonly string[], io: CliIO): number {
   const args = parseArgs(argv, ['cluster', 'mode', 'format', 'node'], ['verbose']);
@@ -85,7 +93,29 @@ function rulesCommand(argv: readonly string[], io: CliIO): number {
     const ruleset = generateNftables(model, { nodeName });
     io.out(format === 'script' ? ruleset.script : ruleset.ruleset);
   } else {
-    throw new UsageError('ipvs mode: not generated yet (iptables and nftables are)');
+    const ipvs = generateIpvs(model, { nodeName });
+    const parts: Record<string, string> = {
+      ipvsadm: ipvs.ipvsadm, ipset: ipvs.ipsetSave, iptables: ipvs.iptables.payload,
+    };
+    io.out(format === 'all'
+      ? `# ipvsadm -Ln\n${parts['ipvsadm']}\n# ipset save\n${parts['ipset']}\n# iptables-restore payload\n${parts['iptables']}`
+      : parts[format]!);
+  }
+  return 0;
+}
+
+function debugCommand(argv: readonly string[], io: CliIO): number {
+  const args = parseArgs(argv, ['cluster', 'mode', 'node', 'service', 'port'], ['verbose']);
+  const loaded = loadModel(args, 'debug', io);
+  if (!loaded) return 2;
+  const fileNames = new Set(loaded.files.map(f => f.fileName));
+  const wanted = args.flags.get('service') as string | undefined;
+  const services = loaded.model.services.filter(s => fileNames.has(s.obj.fileName) && (!wanted || `${s.obj.namespace}/${s.obj.name}` === wanted));
+  if (services.length === 0) throw new UsageError(wanted ? `debug: no Service ${wanted} in the files` : 'debug: no Service in the files');
+  const port = args.flags.get('port') as string | undefined;
+  for (const s of services) {
+    const list = debugCommands(loaded.model, s, { nodeName: loaded.nodeName ?? loaded.model.profile.nodeName, proxyMode: loaded.model.profile.proxyMode, ...(port ? { port: /^\d+$/.test(port) ? Number(port) : port } : {}) });
+    io.out(formatDebugText(list, { heading: `Check ${s.obj.namespace}/${s.obj.name} on node ${loaded.nodeName ?? loaded.model.profile.nodeName} (${loaded.model.profile.proxyMode} mode)` }) + '\n');
   }
   return 0;
 }
@@ -142,6 +172,7 @@ export function main(argv: readonly string[], io: CliIO = processIO): number {
       case 'rules': return rulesCommand(rest, io);
       case 'trace': return traceCommand(rest, io);
       case 'check': return checkCommand(rest, io);
+      case 'debug': return debugCommand(rest, io);
       case undefined: case 'help': case '--help': case '-h':
         io.out(USAGE + '\n');
         return command === undefined ? 2 : 0;

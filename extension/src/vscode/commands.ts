@@ -4,6 +4,7 @@ import type { ServiceEntry } from '../engine/model/cluster';
 import { entryChoices, requestFor, sourceChoices } from '../engine/walk/choices';
 import { Walker, type WalkResult } from '../engine/walk/walk';
 import { PreviewPanel } from './preview';
+import { debugCommands, formatDebugText } from '../engine/debug';
 import type { GeneratedDocuments } from './documents';
 import type { Session } from './session';
 
@@ -73,4 +74,17 @@ export async function previewRules(session: Session, docs: GeneratedDocuments, e
   const shown = await PreviewPanel.show(session, docs, extensionUri, uri, { ...(args.node ? { node: args.node } : {}), ...(args.service ? { service: args.service } : {}) });
   const state = await shown.state;
   return state?.type === 'state' ? state.state.rules.text : undefined;
+}
+
+/** The commands that check a Service's prediction on a real node, in a read-only document. */
+export async function showDebugCommands(session: Session, docs: GeneratedDocuments, args: { uri?: string; service?: string } = {}): Promise<string | undefined> {
+  const { services } = await servicesOf(session, args.uri ? vscode.Uri.parse(args.uri) : undefined);
+  const service = args.service ? services.find(s => `${s.obj.namespace}/${s.obj.name}` === args.service)
+    : (await pick(services.map(s => ({ label: `${s.obj.namespace}/${s.obj.name}`, s })), vscode.l10n.t('Service to trace')))?.s;
+  if (!service) return undefined;
+  const model = await session.model();
+  const text = formatDebugText(debugCommands(model, service, { nodeName: model.profile.nodeName, proxyMode: model.profile.proxyMode }),
+    { heading: `Check ${service.obj.namespace}/${service.obj.name} on node ${model.profile.nodeName} (${model.profile.proxyMode} mode)` });
+  await docs.show(`check ${service.obj.namespace}-${service.obj.name}.sh.txt`, text, 'plaintext');
+  return text;
 }

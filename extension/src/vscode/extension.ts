@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { Session } from './session';
 import { GeneratedDocuments, SCHEME } from './documents';
-import { previewRules, tracePacket, type TraceArgs } from './commands';
+import { previewRules, showDebugCommands, tracePacket, type TraceArgs } from './commands';
 import { CodeActions, Diagnostics, HoverProvider, Lenses } from './providers';
 import { PREVIEW_VIEW_TYPE, PreviewPanel } from './preview';
 
@@ -28,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): NatLensApi {
     vscode.languages.registerCodeLensProvider(MANIFESTS, new Lenses(session)),
     vscode.commands.registerCommand('natlens.tracePacket', (args?: TraceArgs) => tracePacket(session, docs, context.extensionUri, args)),
     vscode.commands.registerCommand('natlens.previewRules', (args?: { uri?: string; node?: string; service?: string }) => previewRules(session, docs, context.extensionUri, args)),
+    vscode.commands.registerCommand('natlens.debugCommands', (args?: { uri?: string; service?: string }) => showDebugCommands(session, docs, args)),
     vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => PreviewPanel.revive(panel, session, docs, context.extensionUri, state),
     }),

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { analyzeFile, disableForLineEdit, FindingsCache, policyRefactors, type Finding } from '../engine/findings/analyze';
 import { RULE_IDS, type FindingSeverity, type RuleId } from '../engine/findings/catalog';
 import { hoverAt } from '../engine/findings/hover';
+import { egressHoverAt } from '../engine/egress/hover';
 import { serviceLenses } from '../engine/findings/codelens';
 import { ofKind } from '../engine/manifest/manifest';
 import { commandUri, toRange, toSeverity, toWorkspaceEdit } from './convert';
@@ -112,16 +113,21 @@ export class HoverProvider implements vscode.HoverProvider {
   constructor(private readonly session: Session) {}
 
   async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | null> {
-    if (!enabled(doc) || !hasService(this.session, doc)) return null;
+    if (!enabled(doc) || !isManifestDocument(doc)) return null;
     await this.session.ensureWorkspaceIndex();
     const model = await this.session.model();
-    const content = hoverAt(this.session.file(doc), doc.offsetAt(position), model);
+    const file = this.session.file(doc);
+    const offset = doc.offsetAt(position);
+    // a Service field, else a CNI object's masquerade setting (Calico IPPool, ip-masq-agent, aws-node, ...)
+    const content = (hasService(this.session, doc) ? hoverAt(file, offset, model) : null)
+      ?? egressHoverAt(file, offset, { profile: model.profile, cni: model.profile.cni, files: this.session.manifestFiles() });
     if (!content) return null;
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['natlens.previewRules', 'natlens.tracePacket'] };
+    md.isTrusted = { enabledCommands: ['natlens.previewRules', 'natlens.tracePacket', 'natlens.debugCommands'] };
     md.appendMarkdown(`**${escape(content.summary)}**\n\n`);
     for (const p of content.details) md.appendMarkdown(`${p}\n\n`);
-    md.appendMarkdown(content.links.map(l => `[$(${l.command === 'natlens.previewRules' ? 'open-preview' : 'debug-step-over'}) ${l.label}](${commandUri(l.command, { ...l.args, uri: doc.uri.toString() })})`).join(' · '));
+    const icon = { 'natlens.previewRules': 'open-preview', 'natlens.tracePacket': 'debug-step-over', 'natlens.debugCommands': 'terminal' } as const;
+    md.appendMarkdown(content.links.map(l => `[$(${icon[l.command]}) ${l.label}](${commandUri(l.command, { ...l.args, uri: doc.uri.toString() })})`).join(' · '));
     return new vscode.Hover(md, toRange(content.range));
   }
 }

@@ -80,3 +80,24 @@ suite('editor features', () => {
     }
   });
 });
+
+suite('egress and debug commands', () => {
+  suiteTeardown(closeAllEditors);
+
+  test('hover on a Calico IPPool natOutgoing says which destinations see the node address', async () => {
+    const editor = await openFixture('ippool.yaml');
+    const text = await waitFor(async () => {
+      const t = (await hoverTexts(editor.document.uri, positionOf(editor.document, 'natOutgoing: true', 2))).join('\n');
+      return /node/i.test(t) ? t : undefined;
+    }, 'the egress hover');
+    assert.match(text, /natOutgoing/);
+  });
+
+  test('"Show Commands to Check a Service on a Node" fills in the Service\'s chains and addresses', async () => {
+    const editor = await openFixture('service.yaml');
+    const text = await vscode.commands.executeCommand<string>('natlens.debugCommands', { uri: editor.document.uri.toString(), service: 'default/web' });
+    assert.ok(text);
+    assert.match(text, /Check default\/web on node node-a \(iptables mode\)/);
+    assert.match(text, /iptables -t nat -L KUBE-(SVC|EXT)-\w{16} -n -v/);
+  });
+});

@@ -11,7 +11,7 @@ import { externalWalks, serviceEntryOf } from './analyze';
 
 export interface HoverLink {
   readonly label: string;
-  readonly command: 'natlens.previewRules' | 'natlens.tracePacket';
+  readonly command: 'natlens.previewRules' | 'natlens.tracePacket' | 'natlens.debugCommands';
   readonly args: Record<string, unknown>;
 }
 
@@ -68,6 +68,7 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
   const links: HoverLink[] = [
     { label: 'Preview rules', command: 'natlens.previewRules', args: { uri: obj.fileName } },
     { label: 'Trace a packet', command: 'natlens.tracePacket', args: { uri: obj.fileName, service: key } },
+    { label: 'Commands to check it on a node', command: 'natlens.debugCommands', args: { uri: obj.fileName, service: key } },
   ];
   const make = (summary: string, details: string[]): HoverContent => ({ range, summary, details, links });
   const nodesList = model.profile.nodes.map(n => n.name).join(', ');

@@ -47,6 +47,9 @@ const KNOWN_API_VERSIONS: Record<KnownKind, string> = {
   NetworkPolicy: 'networking.k8s.io/v1',
 };
 
+/** Kinds the egress model reads from the documents themselves (Calico pools, ip-masq-agent and Cilium config maps). */
+const EGRESS_KINDS = ['IPPool', 'FelixConfiguration', 'ConfigMap'];
+
 export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
@@ -140,6 +143,8 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
     return;
   }
   if (!(kind in KNOWN_API_VERSIONS)) {
+    // CNI objects are read by the egress model (engine/egress) straight from the YAML
+    if (EGRESS_KINDS.includes(kind)) return;
     problems.push({ code: 'unknown-kind', severity: 'info', range: doc.rangeOf([...basePath, 'kind']) ?? range, message: `Kind ${kind} does not affect Service NAT; ignored` });
     return;
   }

@@ -7,6 +7,7 @@ import { LineIndex } from '../manifest/source';
 import { parseYamlDocuments } from '../manifest/yamlAdapter';
 import { isRecord, type ManifestProblem } from '../manifest/manifest';
 import { formatIP, parseCIDR, parseIP, type IPFamily } from '../util/ip';
+import { DEFAULT_CNI_PROFILE, resolveCniProfile, type CniProfile } from '../egress/profile';
 
 export type ProxyMode = 'iptables' | 'nftables' | 'ipvs';
 export type DetectLocalMode = 'ClusterCIDR' | 'None';
@@ -42,6 +43,15 @@ export interface ClusterProfile {
   readonly serviceCIDRs: readonly string[];
   readonly nodePortRange: { readonly min: number; readonly max: number };
   readonly allocate: boolean;
+  /** kube-proxy's ipvs.* settings (IPVS mode only). */
+  readonly ipvsScheduler: string;
+  readonly ipvsStrictARP: boolean;
+  readonly ipvsExcludeCIDRs: readonly string[];
+  readonly ipvsTCPTimeout: number;
+  readonly ipvsTCPFinTimeout: number;
+  readonly ipvsUDPTimeout: number;
+  /** The CNI and its egress masquerade settings (see docs/egress.md). */
+  readonly cni: CniProfile;
   /** Every node of the cluster, this profile's own node first. */
   readonly nodes: readonly NodeProfile[];
 }
@@ -63,6 +73,13 @@ export const DEFAULT_PROFILE: ClusterProfile = {
   serviceCIDRs: ['10.96.0.0/12'],
   nodePortRange: { min: 30000, max: 32767 },
   allocate: true,
+  ipvsScheduler: 'rr',
+  ipvsStrictARP: false,
+  ipvsExcludeCIDRs: [],
+  ipvsTCPTimeout: 0,
+  ipvsTCPFinTimeout: 0,
+  ipvsUDPTimeout: 0,
+  cni: DEFAULT_CNI_PROFILE,
   nodes: [{ name: 'node-a', ips: ['192.168.0.2'], podCIDR: '10.244.0.0/24', podGateway: '10.244.0.1' }],
 };
 
@@ -98,6 +115,7 @@ const FIELDS = [
   'proxyMode', 'ipFamily', 'nodeName', 'nodeIPs', 'clusterCIDR', 'detectLocalMode', 'masqueradeAll', 'masqueradeBit',
   'localhostNodePorts', 'nodePortAddresses', 'iptablesRandomFully', 'nfacctCounters', 'conntrackTCPLiberal',
   'serviceCIDRs', 'nodePortRange', 'allocate', 'nodes',
+  'ipvsScheduler', 'ipvsStrictARP', 'ipvsExcludeCIDRs', 'ipvsTCPTimeout', 'ipvsTCPFinTimeout', 'ipvsUDPTimeout', 'cni',
 ] as const;
 
 /** Applies defaults to already-decoded settings (a profile file, or inline values from VS Code settings). */
@@ -141,11 +159,20 @@ export function resolveProfile(raw: Raw, report: Report, problems: ManifestProbl
   const serviceCIDRs = pick('serviceCIDRs', list(cidr), 'a list of CIDRs', ipFamily === 'IPv6' && !('serviceCIDRs' in raw) ? ['fd00:10:96::/112'] : d.serviceCIDRs);
   const nodePortRange = pick('nodePortRange', parsePortRange, 'a range like 30000-32767', d.nodePortRange);
   const allocate = pick('allocate', bool, 'true or false', d.allocate);
+  const seconds = (v: unknown) => (Number.isInteger(v) && (v as number) >= 0 ? (v as number) : undefined);
+  const ipvsScheduler = pick('ipvsScheduler', v => (typeof v === 'string' ? v || 'rr' : undefined), 'an IPVS scheduler such as rr, lc, mh', d.ipvsScheduler);
+  const ipvsStrictARP = pick('ipvsStrictARP', bool, 'true or false', d.ipvsStrictARP);
+  const ipvsExcludeCIDRs = pick('ipvsExcludeCIDRs', list(cidr), 'a list of CIDRs', d.ipvsExcludeCIDRs);
+  const ipvsTCPTimeout = pick('ipvsTCPTimeout', seconds, 'seconds (0 keeps the kernel default)', d.ipvsTCPTimeout);
+  const ipvsTCPFinTimeout = pick('ipvsTCPFinTimeout', seconds, 'seconds (0 keeps the kernel default)', d.ipvsTCPFinTimeout);
+  const ipvsUDPTimeout = pick('ipvsUDPTimeout', seconds, 'seconds (0 keeps the kernel default)', d.ipvsUDPTimeout);
+  const cni = 'cni' in raw ? resolveCniProfile(raw['cni'], (path, message) => report(['cni', ...path], message)) : d.cni;
   const nodes = resolveNodes(raw['nodes'], nodeName, nodeIPs, clusterCIDR, report);
   return {
     profile: {
       proxyMode, ipFamily, nodeName, nodeIPs, clusterCIDR, detectLocalMode, masqueradeAll, masqueradeBit, localhostNodePorts,
-      nodePortAddresses, iptablesRandomFully, nfacctCounters, conntrackTCPLiberal, serviceCIDRs, nodePortRange, allocate, nodes,
+      nodePortAddresses, iptablesRandomFully, nfacctCounters, conntrackTCPLiberal, serviceCIDRs, nodePortRange, allocate,
+      ipvsScheduler, ipvsStrictARP, ipvsExcludeCIDRs, ipvsTCPTimeout, ipvsTCPFinTimeout, ipvsUDPTimeout, cni, nodes,
     },
     problems,
   };

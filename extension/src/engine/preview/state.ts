@@ -6,6 +6,7 @@ import { generateIptables } from '../proxy/iptables/generator';
 import { toIptablesSave, formatRule } from '../proxy/iptables/save';
 import { parseRule } from '../proxy/iptables/ruleParser';
 import { generateNftables } from '../proxy/nftables/generator';
+import { generateIpvs } from '../proxy/ipvs';
 import { entryChoices, requestFor, sourceChoices } from '../walk/choices';
 import { Walker, type WalkResult } from '../walk/walk';
 import type { PreviewState, ProxyMode, RulesFormat, RulesView, WalkView } from '../../../../webview/src/protocol';
@@ -38,7 +39,11 @@ const key = (s: ServiceEntry) => `${s.obj.namespace}/${s.obj.name}`;
 
 function rulesView(model: ClusterModel, selection: PreviewSelection): RulesView {
   const base = { mode: selection.mode, format: selection.format, node: selection.node };
-  if (selection.mode === 'ipvs') return { ...base, text: '', lines: [], chains: {}, unavailable: 'IPVS mode is not generated yet; iptables and nftables are.' };
+  if (selection.mode === 'ipvs') {
+    const ipvs = generateIpvs(model, { nodeName: selection.node });
+    const text = `# ipvsadm -Ln\n${ipvs.ipvsadm}\n# ipset save\n${ipvs.ipsetSave}\n# iptables rules IPVS mode writes\n${ipvs.iptables.payload}`;
+    return { ...base, format: 'restore', text, lines: text.split('\n').slice(0, -1).map(l => ({ chain: chainOfLine(l) })), chains: declarations(text) };
+  }
   if (selection.mode === 'nftables') {
     const nft = generateNftables(model, { nodeName: selection.node });
     const chains: Record<string, number> = {};
@@ -70,6 +75,8 @@ function declarations(text: string): Record<string, number> {
 
 /** Hop lines point into the restore payload; in the save form the same rule sits elsewhere. */
 function lineMapper(rules: RulesView, family: 'IPv4' | 'IPv6'): (hopLine: number | null, ruleText: string, node: string) => number | null {
+  // nftables hops already point into the dump the pane shows
+  if (rules.mode === 'nftables') return (line, _text, node) => (node === rules.node ? line : null);
   if (rules.mode !== 'iptables') return () => null;
   if (rules.format === 'restore') return (line, _text, node) => (node === rules.node ? line : null);
   const saved = rules.text.split('\n');
@@ -110,8 +117,9 @@ export function buildPreviewState(input: PreviewInput, selection: PreviewSelecti
     const source = sources.find(s => s.id === selection.trace!.source);
     const entry = entries.find(e => e.id === selection.trace!.entry);
     if (source && entry) {
-      if (selection.mode !== 'iptables') problems.push(`The packet walk runs on the iptables rules; ${selection.mode} mode is shown as rules only.`);
-      const walker = new Walker(model);
+      const walkMode = selection.mode === 'ipvs' ? 'iptables' : selection.mode;
+      if (walkMode !== selection.mode) problems.push('The packet walk does not model IPVS yet; this walk runs on the iptables rules of the same Services.');
+      const walker = new Walker(model, new Map(), walkMode);
       const result = walker.trace(requestFor(source, entry, focus.ports[portIndex]!.info.protocol.toLowerCase() as 'tcp'));
       walk = walkView(result, source.id, entry.id, { source: source.label, entry: entry.label }, lineMapper(rules, profile.ipFamily));
     }
