@@ -5,6 +5,7 @@ import { toIptablesSave } from '../engine/proxy/iptables/save';
 import { generateNftables } from '../engine/proxy/nftables/generator';
 import { generateIpvs } from '../engine/proxy/ipvs';
 import { debugCommands, formatDebugText } from '../engine/debug';
+import { egressDeciderFor } from '../engine/egress';
 import type { ProxyMode } from '../engine/model/profile';
 import { Walker } from '../engine/walk/walk';
 import { WalkError } from '../engine/walk/netfilter';
@@ -128,7 +129,7 @@ function traceCommand(argv: readonly string[], io: CliIO): number {
   const loaded = loadModel(args, 'trace', io);
   if (!loaded) return 2;
   try {
-    const walker = new Walker(loaded.model, new Map(), loaded.model.profile.proxyMode);
+    const walker = new Walker(loaded.model, new Map(), loaded.model.profile.proxyMode, egressDeciderFor(loaded.files, loaded.model.profile));
     const request = requestFromAddresses(walker.network, {
       src: String(args.flags.get('src')), dst: String(args.flags.get('dst')), dport: Number(args.flags.get('dport')), proto,
       ...(loaded.nodeName ? { node: loaded.nodeName } : {}),

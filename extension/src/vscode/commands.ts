@@ -5,6 +5,7 @@ import { entryChoices, requestFor, sourceChoices } from '../engine/walk/choices'
 import { Walker, type WalkResult } from '../engine/walk/walk';
 import { PreviewPanel } from './preview';
 import { debugCommands, formatDebugText } from '../engine/debug';
+import { egressDeciderFor } from '../engine/egress';
 import type { GeneratedDocuments } from './documents';
 import type { Session } from './session';
 
@@ -58,7 +59,8 @@ export async function tracePacket(session: Session, docs: GeneratedDocuments, ex
     return undefined;
   }
   const port = service.ports[portIndex]!;
-  const result = new Walker(model).trace(requestFor(source, entry, port.info.protocol.toLowerCase() as 'tcp'));
+  const result = new Walker(model, new Map(), model.profile.proxyMode === 'ipvs' ? 'iptables' : model.profile.proxyMode, egressDeciderFor(session.manifestFiles(), model.profile))
+    .trace(requestFor(source, entry, port.info.protocol.toLowerCase() as 'tcp'));
   if (uri) await PreviewPanel.show(session, docs, extensionUri, uri, { service: `${service.obj.namespace}/${service.obj.name}`, port: portIndex, trace: { source: source.id, entry: entry.id } });
   return result;
 }

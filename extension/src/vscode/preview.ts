@@ -2,6 +2,7 @@
 // assumptions. This side only gathers data from the engine and relays validated messages.
 import * as vscode from 'vscode';
 import { buildPreviewState, type PreviewSelection } from '../engine/preview/state';
+import { egressDeciderFor } from '../engine/egress';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../../webview/src/protocol';
 import { previewHtml } from '../../../webview/src/html';
 import type { Session } from './session';
@@ -108,7 +109,10 @@ export class PreviewPanel implements vscode.Disposable {
     if (!model.profile.nodes.some(n => n.name === this.selection.node)) this.selection = { ...this.selection, node: model.profile.nodeName };
     let message: HostMessage;
     try {
-      const state = buildPreviewState({ fileName: vscode.workspace.asRelativePath(this.uri), services, model, profileSource: source, problems: problems.map(p => p.message) }, this.selection);
+      const state = buildPreviewState({
+        fileName: vscode.workspace.asRelativePath(this.uri), services, model, profileSource: source, problems: problems.map(p => p.message),
+        egress: egressDeciderFor(this.session.manifestFiles(), model.profile),
+      }, this.selection);
       message = { type: 'state', state };
     } catch (e) {
       message = { type: 'error', message: e instanceof Error ? e.message : String(e) };

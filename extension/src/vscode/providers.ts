@@ -34,6 +34,12 @@ function hasService(session: Session, doc: vscode.TextDocument): boolean {
   return isManifestDocument(doc) && /\bkind\W+Service\b/.test(doc.getText()) && ofKind(session.file(doc).objects, 'Service').length > 0;
 }
 
+/** Documents with something to diagnose: a Service, or a NetworkPolicy (whose ipBlocks meet SNAT). */
+function analysable(session: Session, doc: vscode.TextDocument): boolean {
+  return hasService(session, doc)
+    || (isManifestDocument(doc) && /\bkind\W+NetworkPolicy\b/.test(doc.getText()) && ofKind(session.file(doc).objects, 'NetworkPolicy').length > 0);
+}
+
 export class Diagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('natlens');
   private readonly findings = new Map<string, Finding[]>();
@@ -69,7 +75,7 @@ export class Diagnostics implements vscode.Disposable {
 
   private async update(doc: vscode.TextDocument): Promise<void> {
     if (doc.isClosed) return;
-    if (!enabled(doc) || !hasService(this.session, doc)) {
+    if (!enabled(doc) || !analysable(this.session, doc)) {
       this.collection.delete(doc.uri);
       this.findings.delete(doc.uri.toString());
       return;
@@ -142,7 +148,7 @@ export class CodeActions implements vscode.CodeActionProvider {
   constructor(private readonly session: Session, private readonly diagnostics: Diagnostics, private readonly extensionUri: vscode.Uri) {}
 
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    if (!enabled(doc) || !hasService(this.session, doc)) return [];
+    if (!enabled(doc) || !analysable(this.session, doc)) return [];
     const file = this.session.file(doc);
     const actions: vscode.CodeAction[] = [];
     const wants = (kind: vscode.CodeActionKind) => !context.only || context.only.contains(kind) || kind.contains(context.only);

@@ -101,3 +101,23 @@ suite('egress and debug commands', () => {
     assert.match(text, /iptables -t nat -L KUBE-(SVC|EXT)-\w{16} -n -v/);
   });
 });
+
+suite('NetworkPolicy meets SNAT', () => {
+  suiteTeardown(closeAllEditors);
+
+  test('an ipBlock for clients behind a masquerading Service is flagged, and the fix edits the Service\'s file', async () => {
+    const editor = await openFixture('policy.yaml');
+    const ds = await waitForDiagnostics(editor.document.uri, ds => ds.some(d => (d.code as { value?: string } | undefined)?.value === 'policy-ip-block-behind-snat'));
+    const d = ds.find(x => (x.code as { value: string }).value === 'policy-ip-block-behind-snat')!;
+    assert.deepStrictEqual([d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character], [14, 18, 14, 32]);
+    assert.match(d.message, /through Service default\/web \(NodePort 30080\), whose external traffic is masqueraded/);
+    const actions = await codeActions(editor.document.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find(a => a.title.startsWith('Keep the client address'));
+    assert.ok(fix?.edit, JSON.stringify(actions.map(a => a.title)));
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    const service = await vscode.workspace.openTextDocument(fixtureUri('service.yaml'));
+    assert.match(service.getText(), /externalTrafficPolicy: Local/);
+    await vscode.window.showTextDocument(service);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+});

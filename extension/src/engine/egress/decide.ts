@@ -3,7 +3,9 @@
 // each following that CNI's own rules (source keys of nat-semantics.md §0 in the comments).
 import type { ClusterProfile, NodeProfile } from '../model/profile';
 import { cidrContains, parseCIDR, parseIP, type IP } from '../util/ip';
-import { CILIUM_IP_MASQ_AGENT_DEFAULT_CIDRS, LINK_LOCAL_V4, LINK_LOCAL_V6 } from './profile';
+import { CILIUM_IP_MASQ_AGENT_DEFAULT_CIDRS, LINK_LOCAL_V4, LINK_LOCAL_V6, resolveCni } from './profile';
+import { readCniConfig } from './workspace';
+import type { ManifestFile } from '../manifest/manifest';
 import type {
   AwsVpcCniConfig, CalicoConfig, CiliumConfig, CniConfig, DecidingSetting, EgressDecision, FlannelConfig, IpMasqAgentConfig, Setting,
 } from './types';
@@ -214,4 +216,10 @@ function ipMasqAgent(cfg: IpMasqAgentConfig, c: Ctx): EgressDecision {
   if (hit) return ownIP(c, `${c.dstText} is in nonMasqueradeCIDRs entry ${hit}${origin(cfg.nonMasqueradeCIDRs)}`, [used(cfg.nonMasqueradeCIDRs)]);
   return masquerade(c, `${c.dstText} is in no nonMasqueradeCIDRs entry${origin(cfg.nonMasqueradeCIDRs)}: the last IP-MASQ-AGENT rule MASQUERADEs it`,
     [used(cfg.nonMasqueradeCIDRs), used(cfg.masqLinkLocal)]);
+}
+
+/** The CNI's egress decision for a cluster, from the workspace's CNI objects and the profile (for the walk). */
+export function egressDeciderFor(files: readonly ManifestFile[], profile: ClusterProfile): (pod: EgressPod, dst: string) => EgressDecision {
+  const resolved = resolveCni(profile.cni, readCniConfig(files), profile);
+  return (pod, dst) => egressDecision(resolved.config, profile, pod, dst);
 }

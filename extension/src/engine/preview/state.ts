@@ -28,6 +28,8 @@ export interface PreviewInput {
   readonly model: ClusterModel;
   readonly profileSource: string;
   readonly problems: readonly string[];
+  /** The CNI's egress decision, for walks that leave the cluster. */
+  readonly egress?: ConstructorParameters<typeof Walker>[3];
 }
 
 function shownModel(input: PreviewInput, selection: PreviewSelection): ClusterModel {
@@ -119,7 +121,7 @@ export function buildPreviewState(input: PreviewInput, selection: PreviewSelecti
     if (source && entry) {
       const walkMode = selection.mode === 'ipvs' ? 'iptables' : selection.mode;
       if (walkMode !== selection.mode) problems.push('The packet walk does not model IPVS yet; this walk runs on the iptables rules of the same Services.');
-      const walker = new Walker(model, new Map(), walkMode);
+      const walker = new Walker(model, new Map(), walkMode, input.egress);
       const result = walker.trace(requestFor(source, entry, focus.ports[portIndex]!.info.protocol.toLowerCase() as 'tcp'));
       walk = walkView(result, source.id, entry.id, { source: source.label, entry: entry.label }, lineMapper(rules, profile.ipFamily));
     }

@@ -23,6 +23,8 @@ export interface EntryChoice {
 }
 
 export const EXTERNAL_CLIENT_IP = '203.0.113.10';
+/** An address on the internet for egress walks (example.com's). */
+export const EGRESS_DESTINATION = '93.184.216.34';
 
 /** An address in the node's pod CIDR that no known pod uses: "some pod on this node". */
 export function spareNodePodIP(net: ClusterNetwork, nodeName: string): string | null {
@@ -69,6 +71,8 @@ export function entryChoices(model: ClusterModel, service: ServiceEntry, portInd
   for (const ip of sp.loadBalancerVIPs) for (const node of model.profile.nodes) {
     out.push({ id: `lb:${ip}:${node.name}`, label: `LoadBalancer IP ${ip}:${sp.port}, arriving at ${node.name}`, detail: 'a VIP-style load balancer keeps the destination', dst: ip, dport: sp.port, entryNode: node.name });
   }
+  // egress: the CNI, not kube-proxy, decides the source (only simulated: nothing is sent anywhere)
+  out.push({ id: 'egress', label: `A destination outside the cluster (${EGRESS_DESTINATION}:443)`, detail: 'pod egress: the CNI\'s masquerade settings decide the source', dst: EGRESS_DESTINATION, dport: 443 });
   for (const ip of sp.externalIPs) for (const node of model.profile.nodes) {
     out.push({ id: `externalIP:${ip}:${node.name}`, label: `External IP ${ip}:${sp.port}, routed to ${node.name}`, detail: 'spec.externalIPs', dst: ip, dport: sp.port, entryNode: node.name });
   }

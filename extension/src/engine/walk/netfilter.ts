@@ -17,7 +17,7 @@ export interface Packet {
 
 export function formatPacket(p: Packet): string {
   const host = (ip: string) => (ip.includes(':') ? `[${ip}]` : ip);
-  return `${p.proto} ${host(p.src)}:${p.sport || '*'} -> ${host(p.dst)}:${p.dport}`;
+  return `${p.proto} ${host(p.src)}:${p.sport || '*'} -> ${host(p.dst)}:${p.dport || '*'}`;
 }
 
 /** One rule that matched and acted on the packet. */

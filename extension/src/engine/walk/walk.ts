@@ -9,6 +9,8 @@ import { ClusterNetwork } from './network';
 import { canonicalIP } from '../util/ip';
 import { formatPacket, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RuleHop } from './netfilter';
 import type { ProxyMode } from '../model/profile';
+import type { EgressDecision } from '../egress/types';
+import type { EgressPod } from '../egress/decide';
 import { nftablesProgram } from './nftables';
 
 export type TraceSource =
@@ -84,8 +86,12 @@ export class Walker {
   readonly network: ClusterNetwork;
   private readonly programs = new Map<string, NodeProgram>();
 
-  /** `rulesets`: iptables rules already generated, by node (they are not generated again). */
-  constructor(readonly model: ClusterModel, private readonly rulesets: Map<string, IptablesRuleset> = new Map(), readonly mode: ProxyMode = 'iptables') {
+  /**
+   * `rulesets`: iptables rules already generated, by node (they are not generated again).
+   * `egress`: the CNI's SNAT decision for pod traffic leaving the cluster (none: it leaves unchanged).
+   */
+  constructor(readonly model: ClusterModel, private readonly rulesets: Map<string, IptablesRuleset> = new Map(), readonly mode: ProxyMode = 'iptables',
+    private readonly egress?: (pod: EgressPod, dst: string) => EgressDecision) {
     this.network = new ClusterNetwork(model);
     if (!PROGRAMS[mode]) throw new WalkError(`the packet walk does not model ${mode} mode yet`);
   }
@@ -149,17 +155,32 @@ export class Walker {
 
   private leaveNode(node: NodeProfile, state: ConnState, route: ReturnType<ClusterNetwork['route']>, depth: number): Leaf[] {
     if (route.kind === 'pod') return [{ state, end: 'pod', node: node.name }];
-    if (route.kind === 'external' || route.kind === 'local') return [{ state, end: 'external', node: node.name }];
+    if (route.kind === 'external' || route.kind === 'local') return [{ state: this.cniEgress(node, state), end: 'external', node: node.name }];
     const next = route.node ? this.network.node(route.node) : undefined;
     if (!next) return [{ state, end: 'unknown-node', node: route.node ?? '?' }];
     // the packet mark is local to a node's stack; it does not cross the wire
     return this.walkNode(next, { ...state, mark: 0 }, 'PREROUTING', depth + 1);
   }
 
+  /** A pod's packet leaving the cluster: the CNI's own masquerade rules (after kube-proxy's) may rewrite it. */
+  private cniEgress(node: NodeProfile, state: ConnState): ConnState {
+    const p = state.packet;
+    if (!this.egress || state.masqueradedTo !== null || !this.network.isPodAddress(p.src)) return state;
+    const d = this.egress({ ip: p.src, node: node.name }, p.dst);
+    if (d.verdict === 'not-egress') return state;
+    const after: Packet = d.verdict === 'snat' && d.sourceSeen ? { ...p, src: d.sourceSeen, sport: 0 } : p;
+    const hop: RuleHop = {
+      node: node.name, hook: 'POSTROUTING', table: 'nat', chain: 'CNI egress', line: null, rule: d.reason,
+      action: d.verdict === 'snat' ? `${d.translation === 'snat-to-source' ? 'SNAT' : 'MASQUERADE'} to ${d.sourceSeen}` : 'no SNAT: leaves with the pod address',
+      before: p, after, mark: state.mark,
+    };
+    return { ...state, packet: after, masqueradedTo: d.verdict === 'snat' ? d.sourceSeen : null, hops: [...state.hops, hop] };
+  }
+
   private finish(request: TraceRequest, original: Packet, firstNode: string, leaf: Leaf): WalkOutcome {
     const s = leaf.state;
     const dnatHop = s.hops.find(h => h.action.startsWith('DNAT'));
-    const masqHop = s.hops.find(h => h.action.startsWith('MASQUERADE'));
+    const masqHop = s.hops.find(h => h.action.startsWith('MASQUERADE') || h.action.startsWith('SNAT'));
     const natNode = dnatHop?.node ?? masqHop?.node ?? null;
     // the mark counts on the node that translated the connection: the first node, except for a
     // packet that crosses a node untranslated (a pod connecting to another node's NodePort)
@@ -219,7 +240,7 @@ export class Walker {
       });
       return { reply: steps, broken: true };
     }
-    const undo = [s.hops.some(h => h.action.startsWith('MASQUERADE')) ? `un-SNAT ${replyPacket.dst} back to ${original.src}` : '',
+    const undo = [s.hops.some(h => h.action.startsWith('MASQUERADE') || h.action.startsWith('SNAT')) ? `un-SNAT ${replyPacket.dst} back to ${original.src}` : '',
       s.hops.some(h => h.action.startsWith('DNAT')) ? `un-DNAT ${replyPacket.src} back to ${original.dst}` : ''].filter(Boolean).join(', ');
     steps.push({ node: natNode, description: `conntrack on ${natNode} reverses the translation: ${undo}`, packet: restored });
     steps.push({ node: null, description: `the client receives the reply from ${original.dst}:${original.dport}, the address it connected to`, packet: restored });
@@ -286,6 +307,10 @@ function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
   }
   if (r.verdict !== 'DNAT') {
     const o = r.outcomes[0];
+    const cni = o?.hops.find(h => h.chain === 'CNI egress');
+    if (o && cni) {
+      return `${conn} leaves the cluster without a Service rule. The CNI decides its source: ${cni.rule.replace(/\.?$/, '.')} ${cni.action.startsWith('no SNAT') ? `The destination sees the pod address ${packet.src}.` : `The destination sees ${cni.after.src}; replies come back to ${o.natNode ?? r.firstNode}, whose conntrack translates them back to ${packet.src}.`}`;
+    }
     return `${conn}: no Service rule translated it; it is delivered unchanged to ${o?.delivered ?? 'its destination'}.`;
   }
   const parts = [conn];
