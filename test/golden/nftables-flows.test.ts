@@ -27,26 +27,14 @@
 //     so the walk is unaffected.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadGoldenCases, type GoldenCase, type GoldenFlow } from '../support/golden';
-import { Walker, type TraceSource, type WalkResult } from '../../extension/src/engine/walk/walk';
-import { cidrContains, parseCIDR, parseIP } from '../../extension/src/engine/util/ip';
+import { flowSource, loadGoldenCases, type GoldenCase, type GoldenFlow } from '../support/golden';
+import { Walker, type WalkResult } from '../../extension/src/engine/walk/walk';
 import { generateNftables, type NftablesRuleset } from '../../extension/src/engine/proxy/nftables/generator';
 import { NftRules } from '../../extension/src/engine/walk/nftables';
 import { WalkError, type NodeNetwork } from '../../extension/src/engine/walk/netfilter';
 
 const ROOT = new URL('./nftables/', import.meta.url).pathname;
 
-function sourceFor(c: GoldenCase, flow: GoldenFlow): TraceSource {
-  const profile = c.model.profile;
-  const ip = parseIP(flow.sourceIP)!;
-  if (profile.nodeIPs.includes(flow.sourceIP) || flow.sourceIP === '127.0.0.1' || flow.sourceIP === '::1') {
-    return { kind: 'node', node: profile.nodeName, ip: flow.sourceIP };
-  }
-  const cluster = profile.clusterCIDR ? parseCIDR(profile.clusterCIDR) : null;
-  // without a detector upstream still calls 10.0.0.0/8 sources "pods"; they enter the node the same way
-  if ((cluster && cidrContains(cluster, ip)) || /^10\.|^fd00:10:/.test(flow.sourceIP)) return { kind: 'pod', ip: flow.sourceIP, node: profile.nodeName };
-  return { kind: 'external', ip: flow.sourceIP };
-}
 
 function outputOf(result: WalkResult): string {
   return result.verdict === 'DNAT' ? result.endpoints.map(e => e.endpoint).join(', ')
@@ -65,7 +53,7 @@ for (const c of cases) {
     const walker = new Walker(c.model, new Map(), 'nftables');
     for (const flow of c.flows!) {
       const result = walker.trace({
-        source: sourceFor(c, flow), dst: flow.destIP, dport: flow.destPort,
+        source: flowSource(c, flow), dst: flow.destIP, dport: flow.destPort,
         proto: flow.protocol as 'tcp', entryNode: c.model.profile.nodeName,
       });
       walks.push({ c, flow, result });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { parseManifest } from '../../extension/src/engine/manifest/manifest';
 import { parseProfile } from '../../extension/src/engine/model/profile';
 import { buildClusterModel, type ClusterModel } from '../../extension/src/engine/model/cluster';
+import type { TraceSource } from '../../extension/src/engine/walk/walk';
+import { cidrContains, parseCIDR, parseIP } from '../../extension/src/engine/util/ip';
 
 export const GOLDEN_ROOT = new URL('../golden/iptables/', import.meta.url).pathname;
 
@@ -55,4 +57,17 @@ export function loadGoldenCases(root = GOLDEN_ROOT): GoldenCase[] {
       preexistingNatChains: existsSync(chainsPath) ? readFileSync(chainsPath, 'utf8').split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('#')) : undefined,
     };
   });
+}
+
+/** Where upstream's tracer would start a flow: a node address (host), a pod address, or an outside client. */
+export function flowSource(c: GoldenCase, flow: GoldenFlow): TraceSource {
+  const profile = c.model.profile;
+  const ip = parseIP(flow.sourceIP)!;
+  if (profile.nodeIPs.includes(flow.sourceIP) || flow.sourceIP === '127.0.0.1' || flow.sourceIP === '::1') {
+    return { kind: 'node', node: profile.nodeName, ip: flow.sourceIP };
+  }
+  const cluster = profile.clusterCIDR ? parseCIDR(profile.clusterCIDR) : null;
+  // without a detector upstream still calls 10.0.0.0/8 sources "pods"; they enter the node the same way
+  if ((cluster && cidrContains(cluster, ip)) || /^10\.|^fd00:10:/.test(flow.sourceIP)) return { kind: 'pod', ip: flow.sourceIP, node: profile.nodeName };
+  return { kind: 'external', ip: flow.sourceIP };
 }

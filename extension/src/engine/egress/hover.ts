@@ -5,7 +5,7 @@ import type { HoverContent } from '../findings/hover';
 import { isRecord, type ManifestFile } from '../manifest/manifest';
 import type { FieldPath, SourceRange } from '../manifest/source';
 import type { ClusterProfile } from '../model/profile';
-import { cidrContains, formatIP, parseCIDR } from '../util/ip';
+import { cidrContains, formatIP, offsetIP, parseCIDR } from '../util/ip';
 import { egressDecision, nodeAddress, type EgressPod } from './decide';
 import { DEFAULT_CNI_PROFILE, LINK_LOCAL_V4, resolveCni, type CniProfile } from './profile';
 import type { CniConfig, CniType, EgressDecision, Setting } from './types';
@@ -90,15 +90,7 @@ function valueAt(root: unknown, path: FieldPath): unknown {
 /** The n-th address of a CIDR (network address + n). */
 export function hostIn(cidr: string | null | undefined, n: number): string | null {
   const c = cidr ? parseCIDR(cidr) : null;
-  if (!c) return null;
-  const bytes = c.ip.bytes.slice();
-  let carry = n;
-  for (let i = bytes.length - 1; i >= 0 && carry > 0; i--) {
-    const sum = bytes[i]! + (carry & 0xff);
-    bytes[i] = sum & 0xff;
-    carry = (carry >> 8) + (sum >> 8);
-  }
-  return formatIP({ family: c.ip.family, bytes });
+  return c ? formatIP(offsetIP(c.ip, n)) : null;
 }
 
 function cidrsOf(cfg: CniConfig): string[] {

@@ -5,7 +5,7 @@ import type { Service } from 'kubernetes-types/core/v1';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import { ofKind, podTemplateOf, WORKLOAD_KINDS, type AnyManifestObject, type ManifestObject, type WorkloadKind } from '../manifest/manifest';
 import { sha256 } from '../util/sha256';
-import { cidrContains, formatIP, ipFromNumberV4, ipToNumberV4, joinHostPort, parseCIDR, parseIP } from '../util/ip';
+import { cidrContains, formatIP, ipFromNumberV4, ipToNumberV4, joinHostPort, offsetIP, parseCIDR, parseIP } from '../util/ip';
 import type { ClusterProfile, NodeProfile } from './profile';
 import { defaultService, proxiedByKubeProxy, servicePortInfos, type ServicePortInfo } from './service';
 import { endpointsFromLegacy, endpointsFromSlices, sortEndpoints, type EndpointInfo, type EndpointOrigin } from './endpoints';
@@ -134,15 +134,7 @@ function deriveWorkloads(objects: readonly AnyManifestObject[], profile: Cluster
     const c = node.podCIDR ? parseCIDR(node.podCIDR) : null;
     const n = nextHost.get(node.name) ?? 10;
     nextHost.set(node.name, n + 1);
-    if (!c) return '';
-    const bytes = c.ip.bytes.slice();
-    let carry = n;
-    for (let i = bytes.length - 1; i >= 0 && carry > 0; i--) {
-      const sum = bytes[i]! + (carry & 0xff);
-      bytes[i] = sum & 0xff;
-      carry = (carry >> 8) + (sum >> 8);
-    }
-    return formatIP({ family: c.ip.family, bytes });
+    return c ? formatIP(offsetIP(c.ip, n)) : '';
   };
   const out: Workload[] = [];
   for (const obj of objects) {

@@ -172,3 +172,15 @@ export function ipToNumberV4(ip: IP): number {
 export function ipFromNumberV4(n: number): IP {
   return { family: 'IPv4', bytes: new Uint8Array([(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]) };
 }
+
+/** The address `n` after `ip` (carrying across bytes), e.g. a CIDR's network address + 10. */
+export function offsetIP(ip: IP, n: number): IP {
+  const bytes = ip.bytes.slice();
+  let carry = n;
+  for (let i = bytes.length - 1; i >= 0 && carry > 0; i--) {
+    const sum = bytes[i]! + (carry & 0xff);
+    bytes[i] = sum & 0xff;
+    carry = (carry >> 8) + (sum >> 8);
+  }
+  return { family: ip.family, bytes };
+}
