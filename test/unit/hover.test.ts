@@ -62,3 +62,12 @@ test('no hover outside Service NAT fields', () => {
   assert.equal(hoverAt(file, text.indexOf('replicas') + 1, model), null);
   assert.equal(hoverAt(file, text.indexOf('metadata') + 1, model), null);
 });
+
+test('in nftables mode the hover walks the nftables rules and says where the mode changes the answer', () => {
+  const nft = buildClusterModel(file.objects, { ...profile, proxyMode: 'nftables', nodePortAddresses: ['primary'] });
+  const at = text.indexOf('externalTrafficPolicy');
+  const h = hoverAt(file, at + 1, nft)!;
+  const all = [h.summary, ...h.details].join('\n');
+  assert.match(all, /via NodePort 31000 on node-a: DNAT to 10\.244\.0\.10:8443 \(node-a\) 50%, 10\.244\.0\.11:8443 \(node-a\) 50%; no SNAT/);
+  assert.match(all, /\*nftables mode\* \(the walks above ran on its rules\): no NodePorts on 127\.0\.0\.1/);
+});

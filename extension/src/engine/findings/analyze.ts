@@ -8,7 +8,7 @@ import type { SourceRange } from '../manifest/source';
 import type { ClusterModel, ServiceEntry } from '../model/cluster';
 import { defaultService, externallyAccessible, type DefaultedService } from '../model/service';
 import { parseCIDR } from '../util/ip';
-import { Walker, type WalkResult } from '../walk/walk';
+import { walkerFor, type Walker, type WalkResult } from '../walk/walk';
 import { EXTERNAL_CLIENT_IP } from '../walk/choices';
 import { RULES, type FindingSeverity, type RuleId } from './catalog';
 import { addField, removeField, replaceValue, setField, type TextEdit } from './edits';
@@ -67,7 +67,7 @@ export function analyzeFile(file: ManifestFile, model: ClusterModel, options: An
 function analyzeService(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel): Draft[] {
   const entry = serviceEntryOf(model, obj);
   // a Service's rules do not depend on other Services: walk a model that holds only this one
-  const walker = entry ? new Walker({ ...model, services: [entry] }) : null;
+  const walker = entry ? walkerFor({ ...model, services: [entry] }) : null;
   return [...apiFindings(obj, file, model), ...(entry && walker ? natFindings(obj, entry, model, walker) : [])];
 }
 

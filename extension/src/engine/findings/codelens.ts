@@ -3,7 +3,7 @@ import { ofKind, type ManifestFile } from '../manifest/manifest';
 import type { SourceRange } from '../manifest/source';
 import type { ClusterModel } from '../model/cluster';
 import { defaultService, externallyAccessible } from '../model/service';
-import { Walker } from '../walk/walk';
+import { walkerFor } from '../walk/walk';
 import { externalWalks, serviceEntryOf } from './analyze';
 
 export interface ServiceLens {
@@ -13,7 +13,7 @@ export interface ServiceLens {
 }
 
 export function serviceLenses(file: ManifestFile, model: ClusterModel): ServiceLens[] {
-  const walker = new Walker(model);
+  const walker = walkerFor(model);
   return ofKind(file.objects, 'Service').map(obj => {
     const entry = serviceEntryOf(model, obj);
     const range = obj.range;

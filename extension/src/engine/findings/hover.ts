@@ -6,7 +6,7 @@ import { localReadyEndpointCounts, type ClusterModel, type ServiceEntry } from '
 import { defaultService, externallyAccessible } from '../model/service';
 import { serviceChains } from '../proxy/iptables/names';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
-import { Walker, type WalkResult } from '../walk/walk';
+import { walkerFor, type WalkResult } from '../walk/walk';
 import { externalWalks, serviceEntryOf } from './analyze';
 
 export interface HoverLink {
@@ -46,6 +46,12 @@ function walkLine(label: string, r: WalkResult): string {
   return `- ${label}: DNAT to ${eps}; ${r.masquerade ? '**SNAT**, the pod sees' : 'no SNAT, the pod sees'} ${seen(r)}`;
 }
 
+/** Where kube-proxy's other back ends answer differently from iptables mode (nat-semantics.md, K-nft/K-ipvs). */
+const MODE_NOTES: Partial<Record<ClusterModel['profile']['proxyMode'], string>> = {
+  nftables: '*nftables mode* (the walks above ran on its rules): no NodePorts on 127.0.0.1; a connection to a ClusterIP port the Service does not have is REJECTed, and one to an unallocated address of the service CIDR is DROPped; load balancing is one `numgen random mod N` pick instead of a cascade of probabilities.',
+  ipvs: '*IPVS mode*: Services are IPVS virtual servers bound on kube-ipvs0, so a ClusterIP answers on every port of the node (no REJECT for other ports), there are no NodePorts on 127.0.0.1, and scheduling follows the configured scheduler (rr by default). The walks above show the iptables-mode path of the same Service where IPVS is not modelled.',
+};
+
 export function hoverAt(file: ManifestFile, offset: number, model: ClusterModel): HoverContent | null {
   for (const obj of ofKind(file.objects, 'Service')) {
     const path = obj.pathAt(offset);
@@ -63,14 +69,15 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
   const svc = entry.service;
   const d = defaultService(svc);
   const key = `${obj.namespace}/${obj.name}`;
-  const walker = new Walker(model);
+  const walker = walkerFor(model);
   const sp = entry.ports[0]?.info;
   const links: HoverLink[] = [
     { label: 'Preview rules', command: 'natlens.previewRules', args: { uri: obj.fileName } },
     { label: 'Trace a packet', command: 'natlens.tracePacket', args: { uri: obj.fileName, service: key } },
     { label: 'Commands to check it on a node', command: 'natlens.debugCommands', args: { uri: obj.fileName, service: key } },
   ];
-  const make = (summary: string, details: string[]): HoverContent => ({ range, summary, details, links });
+  const modeNote = MODE_NOTES[model.profile.proxyMode];
+  const make = (summary: string, details: string[]): HoverContent => ({ range, summary, details: modeNote ? [...details, modeNote] : details, links });
   const nodesList = model.profile.nodes.map(n => n.name).join(', ');
 
   if (d.headless && (field === 'clusterIP' || field === 'clusterIPs')) {

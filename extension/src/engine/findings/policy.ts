@@ -7,7 +7,7 @@ import type { SourceRange } from '../manifest/source';
 import type { ClusterModel, ServiceEntry, Workload } from '../model/cluster';
 import { externallyAccessible } from '../model/service';
 import { cidrContains, formatIP, parseCIDR, parseIP } from '../util/ip';
-import { Walker } from '../walk/walk';
+import { walkerFor } from '../walk/walk';
 import { inFile, setField, type TextEdit } from './edits';
 import type { RuleId } from './catalog';
 
@@ -77,7 +77,7 @@ function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterM
     const client = clientIn(block.cidr, except);
     if (!client) return;
     for (const svc of services) {
-      const walker = new Walker({ ...model, services: [svc] });
+      const walker = walkerFor({ ...model, services: [svc] });
       const sp = svc.ports[0]!.info;
       const target = sp.nodePort ? null : sp.loadBalancerVIPs[0] ?? sp.externalIPs[0] ?? null;
       const seen = new Set<string>();

@@ -332,3 +332,9 @@ function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
   if (broken.length) parts.push(`Warning: for ${broken.map(o => o.endpoint).join(', ')} the reply does not return through ${broken[0]!.natNode}, where the connection was translated, so the client drops it and the connection fails.`);
   return parts.join(' ');
 }
+
+/** A walker for the profile's proxy mode, or for iptables mode where that mode's walk is not modelled. */
+export function walkerFor(model: ClusterModel, egress?: (pod: EgressPod, dst: string) => EgressDecision): Walker {
+  const mode = PROGRAMS[model.profile.proxyMode] ? model.profile.proxyMode : 'iptables';
+  return new Walker(model, new Map(), mode, egress);
+}
