@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { ServiceEntry } from '../engine/model/cluster';
 import { entryChoices, requestFor, sourceChoices } from '../engine/walk/choices';
-import { Walker, type WalkResult } from '../engine/walk/walk';
+import { walkerFor, type WalkResult } from '../engine/walk/walk';
 import { PreviewPanel } from './preview';
 import { debugCommands, formatDebugText } from '../engine/debug';
 import { egressDeciderFor } from '../engine/egress';
@@ -59,7 +59,7 @@ export async function tracePacket(session: Session, docs: GeneratedDocuments, ex
     return undefined;
   }
   const port = service.ports[portIndex]!;
-  const result = new Walker(model, new Map(), model.profile.proxyMode === 'ipvs' ? 'iptables' : model.profile.proxyMode, egressDeciderFor(session.manifestFiles(), model.profile))
+  const result = walkerFor(model, egressDeciderFor(session.manifestFiles(), model.profile))
     .trace(requestFor(source, entry, port.info.protocol.toLowerCase() as 'tcp'));
   if (uri) await PreviewPanel.show(session, docs, extensionUri, uri, { service: `${service.obj.namespace}/${service.obj.name}`, port: portIndex, trace: { source: source.id, entry: entry.id } });
   return result;

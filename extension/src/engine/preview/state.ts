@@ -79,6 +79,11 @@ function declarations(text: string): Record<string, number> {
 function lineMapper(rules: RulesView, family: 'IPv4' | 'IPv6'): (hopLine: number | null, ruleText: string, node: string) => number | null {
   // nftables hops already point into the dump the pane shows
   if (rules.mode === 'nftables') return (line, _text, node) => (node === rules.node ? line : null);
+  if (rules.mode === 'ipvs') {
+    // the pane shows ipvsadm, ipset save, then the iptables payload the hop lines point into
+    const offset = rules.text.split('\n').indexOf('# iptables rules IPVS mode writes') + 1;
+    return (line, _text, node) => (node === rules.node && line !== null && offset > 0 ? line + offset : null);
+  }
   if (rules.mode !== 'iptables') return () => null;
   if (rules.format === 'restore') return (line, _text, node) => (node === rules.node ? line : null);
   const saved = rules.text.split('\n');
@@ -119,9 +124,7 @@ export function buildPreviewState(input: PreviewInput, selection: PreviewSelecti
     const source = sources.find(s => s.id === selection.trace!.source);
     const entry = entries.find(e => e.id === selection.trace!.entry);
     if (source && entry) {
-      const walkMode = selection.mode === 'ipvs' ? 'iptables' : selection.mode;
-      if (walkMode !== selection.mode) problems.push('The packet walk does not model IPVS yet; this walk runs on the iptables rules of the same Services.');
-      const walker = new Walker(model, new Map(), walkMode, input.egress);
+      const walker = new Walker(model, new Map(), selection.mode, input.egress);
       const result = walker.trace(requestFor(source, entry, focus.ports[portIndex]!.info.protocol.toLowerCase() as 'tcp'));
       walk = walkView(result, source.id, entry.id, { source: source.label, entry: entry.label }, lineMapper(rules, profile.ipFamily));
     }

@@ -12,6 +12,7 @@ import type { ProxyMode } from '../model/profile';
 import type { EgressDecision } from '../egress/types';
 import type { EgressPod } from '../egress/decide';
 import { nftablesProgram } from './nftables';
+import { ipvsProgram } from './ipvs';
 
 export type TraceSource =
   | { readonly kind: 'external'; readonly ip: string }
@@ -79,7 +80,7 @@ export type ProgramFactory = (model: ClusterModel, node: NodeProfile, network: N
 const iptablesProgram: ProgramFactory = (model, node, network) => new NodeRules(network, generateIptables(model, { nodeName: node.name }));
 
 /** The back ends the walk can execute. */
-export const PROGRAMS: Partial<Record<ProxyMode, ProgramFactory>> = { iptables: iptablesProgram, nftables: nftablesProgram };
+export const PROGRAMS: Partial<Record<ProxyMode, ProgramFactory>> = { iptables: iptablesProgram, nftables: nftablesProgram, ipvs: ipvsProgram };
 
 /** Rules per node, generated once and parsed once, for any number of walks. */
 export class Walker {
@@ -187,7 +188,8 @@ export class Walker {
     const markNode = natNode ?? firstNode;
     // any back end: the masquerade bit was set on that node (iptables KUBE-MARK-MASQ, nftables mark-for-masquerade)
     const bit = 2 ** this.model.profile.masqueradeBit;
-    const masqueraded = s.hops.some(h => h.node === markNode && Math.floor(h.mark / bit) % 2 === 1);
+    // (IPVS's KUBE-LOOP-BACK hairpin rule masquerades without the mark, so a MASQUERADE there counts too)
+    const masqueraded = s.hops.some(h => h.node === markNode && (Math.floor(h.mark / bit) % 2 === 1 || (h.action.startsWith('MASQUERADE') && h.chain !== 'CNI egress')));
     const endpoint = dnatHop ? `${bracket(s.packet.dst)}:${s.packet.dport}` : null;
     const sourceSeen = `${bracket(s.packet.src)}:${s.packet.sport || '*'}`;
     const explicitAccept = s.hops.some(h => h.action === 'ACCEPT' && h.chain.startsWith('KUBE-'));
