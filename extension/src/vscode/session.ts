@@ -23,6 +23,17 @@ export interface ProfileState {
   readonly source: string;
 }
 
+/** Where a profile path from the settings points: absolute, or relative to the first workspace folder. */
+function profileUri(path: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  return path.startsWith('/') || !folder ? vscode.Uri.file(path) : vscode.Uri.joinPath(folder, path);
+}
+
+function configuredProfileUri(): vscode.Uri | null {
+  const path = vscode.workspace.getConfiguration('natlens').get<string>('clusterProfile') ?? '';
+  return path ? profileUri(path) : null;
+}
+
 async function loadProfile(): Promise<ProfileState> {
   const config = vscode.workspace.getConfiguration('natlens');
   const inline = config.get<Record<string, unknown>>('cluster') ?? {};
@@ -30,10 +41,10 @@ async function loadProfile(): Promise<ProfileState> {
   const proxyMode = config.get<ClusterProfile['proxyMode']>('proxyMode');
   let result: ProfileState;
   if (path) {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const uri = path.startsWith('/') || !folder ? vscode.Uri.file(path) : vscode.Uri.joinPath(folder, path);
-    let text: string | null = null;
-    try { text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)); } catch { text = null; }
+    const uri = profileUri(path);
+    // an open profile counts with its unsaved edits
+    let text = vscode.workspace.textDocuments.find(d => d.uri.toString() === uri.toString())?.getText() ?? null;
+    if (text === null) try { text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)); } catch { text = null; }
     result = text === null
       ? { profile: DEFAULT_PROFILE, problems: [], source: `${path} (not found; using defaults)` }
       : { ...parseProfile(text, path), source: path };
@@ -64,7 +75,7 @@ export class Session implements vscode.Disposable {
   constructor() {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('natlens')) { this.edited = null; this.invalidate(); } }),
-      vscode.workspace.onDidChangeTextDocument(e => { if (isManifestDocument(e.document)) this.invalidate(); }),
+      vscode.workspace.onDidChangeTextDocument(e => { if (isManifestDocument(e.document)) this.invalidate(e.document.uri); }),
       vscode.workspace.onDidCloseTextDocument(doc => this.parsed.delete(doc.uri.toString())),
     );
   }
@@ -73,9 +84,10 @@ export class Session implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 
-  private invalidate(): void {
+  /** Something changed: `changed` is the file, when one file did (the profile is re-read only if it is that file). */
+  private invalidate(changed?: vscode.Uri): void {
     this.modelCache = null;
-    this.profileCache = null;
+    if (!changed || changed.toString() === configuredProfileUri()?.toString()) this.profileCache = null;
     this.changed.fire();
   }
 
@@ -100,9 +112,9 @@ export class Session implements vscode.Disposable {
     const uris = await vscode.workspace.findFiles(MANIFEST_GLOB, EXCLUDE_GLOB, MAX_WORKSPACE_FILES);
     await Promise.all(uris.map(uri => this.readWorkspaceFile(uri)));
     const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);
-    watcher.onDidCreate(uri => void this.readWorkspaceFile(uri).then(() => this.invalidate()));
-    watcher.onDidChange(uri => void this.readWorkspaceFile(uri).then(() => this.invalidate()));
-    watcher.onDidDelete(uri => { this.workspaceFiles.delete(uri.toString()); this.invalidate(); });
+    watcher.onDidCreate(uri => void this.readWorkspaceFile(uri).then(() => this.invalidate(uri)));
+    watcher.onDidChange(uri => void this.readWorkspaceFile(uri).then(() => this.invalidate(uri)));
+    watcher.onDidDelete(uri => { this.workspaceFiles.delete(uri.toString()); this.invalidate(uri); });
     this.disposables.push(watcher);
     this.invalidate();
   }
@@ -136,11 +148,10 @@ export class Session implements vscode.Disposable {
 
   /** Writes the profile in use to the configured file (or natlens-cluster.yaml, then points the setting at it). */
   async saveProfile(): Promise<vscode.Uri | undefined> {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const config = vscode.workspace.getConfiguration('natlens');
     const configured = config.get<string>('clusterProfile') ?? '';
     const path = configured || 'natlens-cluster.yaml';
-    const uri = path.startsWith('/') || !folder ? vscode.Uri.file(path) : vscode.Uri.joinPath(folder, path);
+    const uri = profileUri(path);
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(profileToYaml((await this.profile()).profile)));
     if (!configured) await config.update('clusterProfile', path, vscode.ConfigurationTarget.Workspace);
     this.edited = null;

@@ -118,6 +118,19 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
     cmd('--', ...words),
   ].join(' ');
   const kns = ['-n', ns];
+  /** The node shell every "node …" command below runs in. */
+  const rootShell = (lookFor: string) => add({
+    title: `A root shell on ${nodeName}`,
+    command: cmd('kubectl', 'debug', `node/${nodeName}`, '-it', '--profile=sysadmin', `--image=${probeImage}`, '--', 'chroot', '/host'),
+    runOn: 'workstation',
+    lookFor,
+  });
+  const dnsAnswer = (lookFor: string) => add({
+    title: 'What cluster DNS answers',
+    command: runProbe(probeImage, false, ['nslookup', `${name}.${ns}.svc.${domain}`]),
+    runOn: 'workstation',
+    lookFor,
+  });
   // allocations the API server would make (endpoints derived from workloads are covered below)
   const assumed = model.assumptions.filter(a => a.subject === key && a.field.startsWith('spec.'));
   const assumedText = assumed.length
@@ -212,13 +225,8 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
   const extWalk = extIP ? trace({ source: { kind: 'external', ip: EXTERNAL_CLIENT_IP }, entryNode: nodeName, dst: extIP, dport: sp.port, proto: proto as 'tcp' }) : null;
   const predicted = walkedAs !== null && walkedAs !== mode ? ` (walked through the ${walkedAs} rules; ${mode} mode translates the same way)` : '';
 
-  add({
-    title: `A root shell on ${nodeName}`,
-    command: cmd('kubectl', 'debug', `node/${nodeName}`, '-it', '--profile=sysadmin', `--image=${probeImage}`, '--', 'chroot', '/host'),
-    runOn: 'workstation',
-    lookFor: `A shell in ${nodeName}'s namespaces with its root filesystem (or ssh to the node). Run the "${onNode}" commands below in it; they need root. ` +
-      `--profile=sysadmin makes the debug pod privileged; conntrack and tcpdump must be installed on the node.${otherPorts.length ? ` These checks are for port ${sp.portName || sp.port}; the Service also has ${otherPorts.join(', ')} (--port).` : ''}`,
-  });
+  rootShell(`A shell in ${nodeName}'s namespaces with its root filesystem (or ssh to the node). Run the "${onNode}" commands below in it; they need root. ` +
+    `--profile=sysadmin makes the debug pod privileged; conntrack and tcpdump must be installed on the node.${otherPorts.length ? ` These checks are for port ${sp.portName || sp.port}; the Service also has ${otherPorts.join(', ')} (--port).` : ''}`);
 
   // ---- kube-proxy's rules on the node
   if (mode === 'iptables') iptablesCommands();
@@ -523,19 +531,9 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
       runOn: 'workstation',
       lookFor: `${target || '(empty: the Service is invalid)'}. An ExternalName Service is only a DNS CNAME: no ClusterIP, no endpoints, no kube-proxy rules, no NAT.`,
     });
-    add({
-      title: `A root shell on ${nodeName}`,
-      command: cmd('kubectl', 'debug', `node/${nodeName}`, '-it', '--profile=sysadmin', `--image=${probeImage}`, '--', 'chroot', '/host'),
-      runOn: 'workstation',
-      lookFor: `A shell in ${nodeName}'s namespaces (or ssh to the node) for the node command below.`,
-    });
+    rootShell(`A shell in ${nodeName}'s namespaces (or ssh to the node) for the node command below.`);
     noRulesCommand('kube-proxy skips ExternalName Services, so there is nothing of this Service in its rules. What to check instead is DNS, and the egress NAT of the pod\'s connection to whatever the name resolves to.');
-    add({
-      title: 'What cluster DNS answers',
-      command: runProbe(probeImage, false, ['nslookup', `${name}.${ns}.svc.${domain}`]),
-      runOn: 'workstation',
-      lookFor: `"canonical name = ${target}", then the addresses ${target} resolves to. Clients connect to those directly: no DNAT. Whether the destination sees the pod's IP or the node's is the CNI's egress decision (IPPool natOutgoing, ip-masq-agent, ... see docs/egress.md).`,
-    });
+    dnsAnswer(`"canonical name = ${target}", then the addresses ${target} resolves to. Clients connect to those directly: no DNAT. Whether the destination sees the pod's IP or the node's is the CNI's egress decision (IPPool natOutgoing, ip-masq-agent, ... see docs/egress.md).`);
     const p = d.ports[0];
     if (p) {
       add({
@@ -551,19 +549,9 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
   function headlessCommands(): DebugCommand[] {
     const p = p0;
     const eps = headlessEps;
-    add({
-      title: `A root shell on ${nodeName}`,
-      command: cmd('kubectl', 'debug', `node/${nodeName}`, '-it', '--profile=sysadmin', `--image=${probeImage}`, '--', 'chroot', '/host'),
-      runOn: 'workstation',
-      lookFor: `A shell in ${nodeName}'s namespaces (or ssh to the node) for the node commands below.`,
-    });
+    rootShell(`A shell in ${nodeName}'s namespaces (or ssh to the node) for the node commands below.`);
     noRulesCommand('kube-proxy skips headless Services (clusterIP: None): no DNAT, no SNAT. Check DNS and the pods themselves instead.');
-    add({
-      title: 'What cluster DNS answers',
-      command: runProbe(probeImage, false, ['nslookup', `${name}.${ns}.svc.${domain}`]),
-      runOn: 'workstation',
-      lookFor: `One A record per ready pod${eps.length ? ` (${eps.length}: ${eps.map(e => e.ip).join(', ')}, derived from the workloads in the workspace: compare the count)` : ': no workload in the workspace matches the selector, so NAT Lens expects none'}; clients connect to a pod address directly.`,
-    });
+    dnsAnswer(`One A record per ready pod${eps.length ? ` (${eps.length}: ${eps.map(e => e.ip).join(', ')}, derived from the workloads in the workspace: compare the count)` : ': no workload in the workspace matches the selector, so NAT Lens expects none'}; clients connect to a pod address directly.`);
     const ep = eps.find(e => e.nodeName === nodeName) ?? eps[0];
     const target = ep?.port ?? (typeof p?.targetPort === 'number' ? p.targetPort : p?.port);
     if (ep && target) {

@@ -3,7 +3,7 @@
 // (upstream and Cilium's eBPF agent read the same one), flannel's kube-flannel-cfg and its DaemonSet
 // arguments, and the aws-node DaemonSet's environment. parseManifest drops these kinds (or, for
 // DaemonSets, does not look at their environment), so this module reads the YAML values itself.
-import { isRecord, type ManifestFile, type ManifestProblem } from '../manifest/manifest';
+import { isRecord, objectLocator, type ManifestFile, type ManifestProblem } from '../manifest/manifest';
 import { LineIndex, type FieldPath, type SourceRange } from '../manifest/source';
 import { parseYamlDocuments, type YamlDocument } from '../manifest/yamlAdapter';
 import { parseCIDR, parseIP } from '../util/ip';
@@ -98,20 +98,12 @@ function* collect(file: ManifestFile, doc: YamlDocument, value: unknown, basePat
   const metadata = isRecord(value['metadata']) ? value['metadata'] : {};
   const name = typeof metadata['name'] === 'string' ? metadata['name'] : '';
   const ns = typeof metadata['namespace'] === 'string' && metadata['namespace'] ? metadata['namespace'] : '';
-  const range = doc.rangeOf(basePath) ?? doc.range;
   const clusterScoped = kind === 'IPPool' || kind === 'FelixConfiguration';
   yield {
     file, doc, basePath, value, kind, name,
     apiVersion: typeof value['apiVersion'] === 'string' ? value['apiVersion'] : '',
     namespace: ns || 'default',
-    range,
-    rangeOf: (path, part) => doc.rangeOf([...basePath, ...path], part),
-    pathAt: offset => {
-      if (offset < range.start.offset || offset > range.end.offset) return undefined;
-      const full = doc.pathAt(offset);
-      if (!full || basePath.some((p, i) => full[i] !== p)) return undefined;
-      return full.slice(basePath.length);
-    },
+    ...objectLocator(doc, basePath),
     label: clusterScoped ? `${kind}/${name}` : `${kind}/${ns || 'default'}/${name}`,
   };
 }

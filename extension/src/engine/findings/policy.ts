@@ -6,7 +6,7 @@ import { ofKind, type ManifestFile, type ManifestObject } from '../manifest/mani
 import type { SourceRange } from '../manifest/source';
 import type { ClusterModel, ServiceEntry, Workload } from '../model/cluster';
 import { externallyAccessible } from '../model/service';
-import { cidrContains, formatIP, parseCIDR, parseIP } from '../util/ip';
+import { cidrContains, formatIP, offsetIP, parseCIDR, parseIP } from '../util/ip';
 import { walkerFor } from '../walk/walk';
 import { inFile, setField, type TextEdit } from './edits';
 import type { RuleId } from './catalog';
@@ -46,9 +46,7 @@ function clientIn(cidr: string, except: readonly string[]): string | null {
   const c = parseCIDR(cidr);
   if (!c) return null;
   for (let host = 7; host < 64; host++) {
-    const bytes = c.ip.bytes.slice();
-    bytes[bytes.length - 1] = (bytes[bytes.length - 1]! + host) & 255;
-    const ip = formatIP({ family: c.ip.family, bytes });
+    const ip = formatIP(offsetIP(c.ip, host));
     if (inBlock(ip, cidr, except)) return ip;
   }
   return null;

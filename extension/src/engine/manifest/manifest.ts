@@ -163,7 +163,19 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
   if (!name) problems.push({ code: 'no-name', severity: 'warning', range, message: `${kind} has no metadata.name` });
   out.push({
     kind: known, name, namespace, object: value as never, fileName, fileText,
-    documentIndex: doc.index, basePath, range,
+    documentIndex: doc.index, basePath,
+    ...objectLocator(doc, basePath),
+  } as AnyManifestObject);
+}
+
+/**
+ * Ranges and paths of the object at `basePath` of a document (the document itself, or a List item),
+ * relative to that object.
+ */
+export function objectLocator(doc: YamlDocument, basePath: FieldPath): Pick<ManifestObject, 'range' | 'rangeOf' | 'pathAt'> {
+  const range = doc.rangeOf(basePath) ?? doc.range;
+  return {
+    range,
     rangeOf: (path, part) => doc.rangeOf([...basePath, ...path], part),
     pathAt: offset => {
       if (offset < range.start.offset || offset > range.end.offset) return undefined;
@@ -171,7 +183,7 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
       if (!full || basePath.some((p, i) => full[i] !== p)) return undefined;
       return full.slice(basePath.length);
     },
-  } as AnyManifestObject);
+  };
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

@@ -7,7 +7,7 @@ import { ofKind, podTemplateOf, WORKLOAD_KINDS, type AnyManifestObject, type Man
 import { sha256 } from '../util/sha256';
 import { cidrContains, formatIP, ipFromNumberV4, ipToNumberV4, joinHostPort, offsetIP, parseCIDR, parseIP } from '../util/ip';
 import type { ClusterProfile, NodeProfile } from './profile';
-import { defaultService, proxiedByKubeProxy, servicePortInfos, type ServicePortInfo } from './service';
+import { defaultService, servicePortInfos, type ServicePortInfo } from './service';
 import { endpointsFromLegacy, endpointsFromSlices, sortEndpoints, type EndpointInfo, type EndpointOrigin } from './endpoints';
 
 export interface Assumption {
@@ -221,7 +221,8 @@ function allocate(services: readonly ManifestObject<'Service'>[], profile: Clust
       }
     }
     const wantsNodePorts = d.type === 'NodePort' || (d.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
-    if (wantsNodePorts && proxiedByKubeProxyOrAllocated(nextSpec.clusterIP)) {
+    // a headless Service (or one without a ClusterIP) gets no node ports: kube-proxy skips it
+    if (wantsNodePorts && nextSpec.clusterIP && nextSpec.clusterIP !== 'None') {
       nextSpec.ports = (spec.ports ?? []).map(p => {
         if (!p || p.nodePort) return p;
         const nodePort = nextNodePort(`${key}:${p.name ?? ''}/${p.protocol ?? 'TCP'}`);
@@ -239,10 +240,6 @@ function allocate(services: readonly ManifestObject<'Service'>[], profile: Clust
     if (changed) out.set(obj, next);
   }
   return out;
-}
-
-function proxiedByKubeProxyOrAllocated(clusterIP: string | undefined): boolean {
-  return proxiedByKubeProxy({ spec: { clusterIP } } as Service);
 }
 
 function allocateIP(cidr: NonNullable<ReturnType<typeof parseCIDR>>, seed: string, used: Set<string>): string | null {

@@ -6,7 +6,7 @@
 import { LineIndex } from '../manifest/source';
 import { parseYamlDocuments } from '../manifest/yamlAdapter';
 import { isRecord, type ManifestProblem } from '../manifest/manifest';
-import { formatIP, parseCIDR, parseIP, type IPFamily } from '../util/ip';
+import { formatIP, offsetIP, parseCIDR, parseIP, type IPFamily } from '../util/ip';
 import { DEFAULT_CNI_PROFILE, resolveCniProfile, type CniProfile } from '../egress/profile';
 
 export type ProxyMode = 'iptables' | 'nftables' | 'ipvs';
@@ -230,7 +230,5 @@ export function defaultPodCIDR(clusterCIDR: string | null, index: number): strin
 function firstHost(cidr: string): string | null {
   const c = parseCIDR(cidr);
   if (!c) return null;
-  const bytes = c.ip.bytes.slice();
-  bytes[bytes.length - 1] = bytes[bytes.length - 1]! + 1;
-  return formatIP({ family: c.ip.family, bytes });
+  return formatIP(offsetIP(c.ip, 1));
 }

@@ -4,7 +4,7 @@
 import type { ClusterModel, ServiceEntry } from '../model/cluster';
 import type { TraceRequest, TraceSource } from './walk';
 import { ClusterNetwork } from './network';
-import { formatIP, parseCIDR } from '../util/ip';
+import { formatIP, offsetIP, parseCIDR } from '../util/ip';
 
 export interface SourceChoice {
   readonly id: string;
@@ -32,9 +32,7 @@ export function spareNodePodIP(net: ClusterNetwork, nodeName: string): string | 
   const c = node?.podCIDR ? parseCIDR(node.podCIDR) : null;
   if (!c) return null;
   for (let host = 200; host < 250; host++) {
-    const bytes = c.ip.bytes.slice();
-    bytes[bytes.length - 1] = (bytes[bytes.length - 1]! + host) & 255;
-    const ip = formatIP({ family: c.ip.family, bytes });
+    const ip = formatIP(offsetIP(c.ip, host));
     if (net.podNode(ip) === nodeName && !net.model.services.some(s => s.ports.some(p => p.endpoints.some(e => e.ip === ip)))) return ip;
   }
   return null;
