@@ -1,7 +1,7 @@
 // Runs every test phase (type check, unit + golden, kernel, real VS Code, webview) and ends with one
 // plain "N passed, N failed" line totalling all phases, so a run that executed no test is visible.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -20,8 +20,8 @@ function findTests(dir) {
   return out.sort();
 }
 
-function run(cmd, args, env = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 512 * 1024 * 1024 });
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   process.stdout.write(r.stdout ?? '');
   process.stderr.write(r.stderr ?? '');
   return { code: r.status ?? 1, out: (r.stdout ?? '') + (r.stderr ?? '') };
@@ -35,11 +35,13 @@ function checkPhase(name, cmd, args) {
 }
 
 /** node:test phase: counts come from the TAP summary ("# pass N", "# fail N", "# skipped N"). */
-function nodeTestPhase(name, dirs, env = {}) {
+function nodeTestPhase(name, dirs) {
   const files = dirs.flatMap(findTests);
   console.log(`\n=== ${name}: ${files.length} files ===`);
   if (files.length === 0) { record(name, 0, 0, 0); return; }
-  const { code } = run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=' + join(root, 'test-results', name + '.tap'), ...files], env);
+  // a report left by an earlier run must not be counted for this one
+  rmSync(join(root, 'test-results', name + '.tap'), { force: true });
+  const { code } = run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=' + join(root, 'test-results', name + '.tap'), ...files]);
   const tap = readTap(name);
   const passed = tap.pass, failed = tap.fail + tap.cancelled, skipped = tap.skipped;
   if (code !== 0 && failed === 0) { record(name, passed, 1, skipped); return; }
@@ -54,9 +56,9 @@ function readTap(name) {
 }
 
 /** A phase whose runner prints its own "N passed, N failed" line (the real-VS Code and browser suites). */
-function summaryLinePhase(name, cmd, args, env = {}) {
+function summaryLinePhase(name, cmd, args) {
   console.log(`\n=== ${name} ===`);
-  const { code, out } = run(cmd, args, env);
+  const { code, out } = run(cmd, args);
   const m = [...out.matchAll(/^(?:\w+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/gm)].pop();
   if (!m) { record(name, 0, 1, 0); return; }
   const failed = Number(m[2]) + (code !== 0 && Number(m[2]) === 0 ? 1 : 0);
