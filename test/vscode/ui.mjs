@@ -8,7 +8,7 @@
 //      UI_CHECK_TIMEOUT_MS  per check (default 60000)   DEBUG_PAGE_CONSOLE=1   VSCODE_RESULT_FILE (see run.sh)
 //
 // Adding a check: one `check(name, async wb => { ... })` call below; `wb` is a Workbench (workbench.mjs) with
-// openFile, waitForEditorText, editorText, languageMode, hover, unhover, waitForSquiggle, problems, quickFix,
+// openFile, waitForEditorText, editorText, languageMode, waitForCodeLens, hover, unhover, waitForSquiggle, problems, quickFix,
 // clickWord, paletteItems, runCommand, waitForNotification, webview, webviewText, shot, escape; wb.page is the
 // playwright Page. A check passes when it returns, fails when it throws (a fail-<name>.png is saved).
 import fs from 'node:fs';
@@ -51,6 +51,7 @@ check('a palette command shows the extension running once YAML is open', async w
 check('NAT Lens hover on externalTrafficPolicy is visible in the editor', async wb => {
   await wb.openFile('service.yaml');
   await wb.waitForEditorText('externalTrafficPolicy');
+  await wb.waitForCodeLens('Trace a packet'); // the lens shifts the lines: hover once it is in place
   const text = await wb.hover('externalTrafficPolicy', { contains: 'SNATed', timeout: 30000 });
   assert.match(text, /externalTrafficPolicy: Cluster/);
   assert.match(text, /Trace a packet/);
@@ -62,6 +63,7 @@ check('NAT Lens hover on externalTrafficPolicy is visible in the editor', async 
 check('an API error is squiggled and Ctrl+. applies the fix', async wb => {
   await wb.openFile('invalid.yaml');
   await wb.waitForSquiggle('error', { timeout: 30000 });
+  await wb.waitForCodeLens('Trace a packet'); // click the word once the lens above it has shifted the lines
   await wb.shot('squiggle');
   const titles = await wb.quickFix({ word: 'Local', title: /Remove externalTrafficPolicy/, shot: 'quickfix' });
   wb.log(`   offered: ${JSON.stringify(titles)}`);
@@ -72,6 +74,8 @@ check('an API error is squiggled and Ctrl+. applies the fix', async wb => {
 check('the preview webview shows the Service\'s rules in Monaco', async wb => {
   await wb.openFile('service.yaml');
   await wb.waitForEditorText('kind: Service');
+  const lens = await wb.waitForCodeLens('Trace a packet');
+  assert.match(lens, /NAT: 2 ready endpoints/);
   await wb.clickWord('apiVersion'); // the editor has focus, so the command previews this file
   await wb.runCommand('NAT Lens: Preview DNAT Rules');
   // Monaco renders only the lines in view: the table header and the chain declarations
@@ -150,7 +154,10 @@ try {
       console.log(`${stamp()} ok   ${c.name} (${Date.now() - t} ms)`);
     } catch (e) {
       failed++;
-      console.log(`${stamp()} FAIL ${c.name}: ${String(e?.message ?? e).split('\n')[0]}`);
+      // playwright's call log (what the locator waited for and saw) follows the first line: keep it for CI
+      const [first, ...callLog] = String(e?.message ?? e).split('\n');
+      console.log(`${stamp()} FAIL ${c.name}: ${first}`);
+      for (const line of callLog.filter(l => l.trim()).slice(0, 20)) console.log(`       ${line}`);
       await wb.shot(`fail-${c.name}`).catch(() => {});
       await wb.escape(3).catch(() => {});
     } finally {

@@ -45,24 +45,18 @@ export class Workbench {
   async openFile(relPath, { timeout = 30000 } = {}) {
     const base = path.basename(relPath);
     const end = Date.now() + timeout;
-    const input = this.page.locator(`${QUICK_INPUT} input`);
-    const row = this.page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`, { hasText: base }).first();
-    for (let attempt = 1; ; attempt++) {
-      await this.escape(1);
-      await this.page.keyboard.press('Control+P');
-      await input.waitFor({ state: 'visible', timeout });
-      await input.fill(relPath);
+    const tab = this.page.locator('.tabs-container .tab.active', { hasText: base });
+    for (;;) {
       // Quick Open's file search runs ripgrep on the server; a file created a moment ago may not be found yet
+      await this.quickInput('Control+P', relPath, { row: base, timeout: Math.max(1000, end - Date.now()) });
+      await this.page.keyboard.press('Enter'); // lost when a focus change closed Quick Open just before: retry
       try {
-        await row.waitFor({ timeout: Math.min(5000, Math.max(500, end - Date.now())) });
+        await tab.waitFor({ timeout: Math.min(5000, Math.max(500, end - Date.now())) });
         break;
       } catch (e) {
-        if (Date.now() > end) throw new Error(`Quick Open did not find ${relPath} (${attempt} attempts)`);
-        await this.page.waitForTimeout(500);
+        if (Date.now() > end) throw e;
       }
     }
-    await this.page.keyboard.press('Enter');
-    await this.page.locator('.tabs-container .tab.active', { hasText: base }).waitFor({ timeout });
     const editor = this.page.locator(EDITOR);
     await editor.locator('.view-lines').waitFor({ timeout });
     return editor;
@@ -100,7 +94,23 @@ export class Workbench {
    */
   async wordBox(word, { nth = 0, timeout = 10000 } = {}) {
     await this.editor().locator('.view-lines', { hasText: word }).waitFor({ timeout });
-    const box = await this.editor().locator('.view-lines').evaluate((root, [w, n]) => {
+    // A CodeLens or inlay hint arriving late shifts the lines: only a box that held still for 200 ms is safe to
+    // click (a click where the word was can land on a lens and run its command instead).
+    const end = Date.now() + timeout;
+    let box = await this.measureWord(word, nth);
+    for (;;) {
+      await this.page.waitForTimeout(200);
+      const again = await this.measureWord(word, nth);
+      if (JSON.stringify(again) === JSON.stringify(box) || Date.now() > end) { box = again; break; }
+      box = again;
+    }
+    assert.ok(box, `"${word}" (occurrence ${nth}) is not rendered in the active editor`);
+    return box;
+  }
+
+  /** The screen box of occurrence `nth` of `word` among the active editor's rendered lines, or null. */
+  async measureWord(word, nth) {
+    return this.editor().locator('.view-lines').evaluate((root, [w, n]) => {
       const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
       const hits = [];
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -116,8 +126,13 @@ export class Workbench {
       hits.sort((a, b) => a.y - b.y || a.x - b.x);
       return hits[n] ?? null;
     }, [word, nth]);
-    assert.ok(box, `"${word}" (occurrence ${nth}) is not rendered in the active editor`);
-    return box;
+  }
+
+  /** Waits for a CodeLens whose text contains `text` in the active editor; returns the lens line's text. */
+  async waitForCodeLens(text, { timeout = 30000 } = {}) {
+    const lens = this.editor().locator('.codelens-decoration', { hasText: text }).first();
+    await lens.waitFor({ timeout });
+    return (await lens.innerText()).trim();
   }
 
   /** Puts the cursor in the middle of `word` (a click). */
@@ -195,14 +210,35 @@ export class Workbench {
 
   /** Opens the F1 palette with `query` typed and returns the labels of the listed commands (palette stays open). */
   async paletteItems(query, { timeout = 15000, expect } = {}) {
-    await this.escape(1);
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator(`${QUICK_INPUT} input`);
-    await input.waitFor({ state: 'visible', timeout });
-    await input.fill('>' + query);
+    await this.quickInput('F1', '>' + query, { row: expect, timeout });
     const rows = this.page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`);
-    await (expect ? rows.filter({ hasText: expect }).first() : rows.first()).waitFor({ timeout });
     return (await rows.locator('.label-name').allInnerTexts()).map(t => t.trim());
+  }
+
+  /**
+   * Opens a quick input with `key`, types `text` and waits for a list row containing `row` (any row when absent).
+   * Retried until `timeout`: while an editor closes, the workbench moves focus to the next one a moment later,
+   * and that focus change closes a quick input opened in between (or swallows the key).
+   */
+  async quickInput(key, text, { row, timeout = 15000 } = {}) {
+    const end = Date.now() + timeout;
+    const input = this.page.locator(`${QUICK_INPUT} input`);
+    const rows = this.page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`);
+    const wanted = (row ? rows.filter({ hasText: row }) : rows).first();
+    for (let attempt = 1; ; attempt++) {
+      const slice = () => Math.min(5000, Math.max(500, end - Date.now()));
+      try {
+        await this.escape(1);
+        await this.page.keyboard.press(key);
+        await input.waitFor({ state: 'visible', timeout: slice() });
+        await input.fill(text, { timeout: slice() });
+        await wanted.waitFor({ timeout: slice() });
+        return;
+      } catch (e) {
+        if (Date.now() > end) throw new Error(`${key} "${text}" showed no row${row ? ` with "${row}"` : ''} after ${attempt} attempts: ${e.message.split('\n')[0]}`);
+        await this.page.waitForTimeout(300);
+      }
+    }
   }
 
   /** Runs a command by its palette label ("Category: Title"), exactly as a user would with F1 + Enter. */
