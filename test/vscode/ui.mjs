@@ -21,6 +21,14 @@ const checks = [];
 /** Registers a UI check; checks run in order, in one workbench, each starting with no widget open. */
 function check(name, fn, { selftest = false } = {}) { checks.push({ name, fn, selftest }); }
 
+/** Polls `condition` (sync or async) every 200 ms; throws `what` when it is still false after `timeout` ms. */
+async function waitUntil(condition, what, timeout = 15000) {
+  for (const end = Date.now() + timeout; !(await condition());) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise(r => setTimeout(r, 200));
+  }
+}
+
 // ---- checks ---------------------------------------------------------------------------------------------------
 
 check('the example Service opens as YAML', async wb => {
@@ -83,6 +91,41 @@ check('the preview webview shows the Service\'s rules in Monaco', async wb => {
   assert.match(text, /\*filter/);
   await wb.page.waitForTimeout(500);
   await wb.shot('preview');
+  await wb.runCommand('View: Close All Editors');
+});
+
+check('the preview\'s Assumptions edit the profile through the host, save it, and the panel survives a reload', async wb => {
+  await wb.openFile('service.yaml');
+  await wb.waitForCodeLens('Trace a packet');
+  await wb.clickWord('apiVersion');
+  await wb.runCommand('NAT Lens: Preview DNAT Rules');
+  await wb.webviewText('.view-lines', { contains: 'KUBE-NODEPORTS' });
+  let view = await wb.webview();
+  const entryOptions = () => view.locator('#entry-select').evaluate(s => [...s.options].map(o => o.textContent).join('\n'));
+  assert.match(await entryOptions(), /NodePort 30080 on node-a \(192\.168\.0\.2\)/);
+
+  // an edit in place goes to the extension, which rebuilds the model: the entry points name the new address
+  const ips = view.locator('tr[data-node="node-a"] input[data-field="ips"]');
+  await ips.fill('192.168.0.99');
+  await ips.press('Tab');
+  await waitUntil(async () => /NodePort 30080 on node-a \(192\.168\.0\.99\)/.test(await entryOptions()), 'the host sends the edited profile back');
+  await view.locator('#node-select').selectOption('node-b');
+  await view.locator('.rules-status', { hasText: 'node node-b' }).waitFor();
+
+  await view.locator('#save-profile').click();
+  const profileFile = path.join(wb.workspace, 'cluster.yaml');
+  await waitUntil(() => fs.readFileSync(profileFile, 'utf8').includes('192.168.0.99'), 'cluster.yaml on disk has the new address');
+  assert.match(await wb.waitForNotification('profile saved'), /cluster\.yaml/);
+  await wb.shot('preview-assumptions');
+
+  // the serializer brings the panel back after a reload, with the node picked before and the saved profile
+  await wb.runCommand('Developer: Reload Window');
+  await wb.ready();
+  await wb.webviewText('.view-lines', { contains: 'KUBE-NODEPORTS' });
+  view = await wb.webview();
+  await view.locator('.rules-status', { hasText: 'node node-b' }).waitFor();
+  assert.match(await entryOptions(), /NodePort 30080 on node-a \(192\.168\.0\.99\)/);
+  await wb.shot('preview-after-reload');
   await wb.runCommand('View: Close All Editors');
 });
 
