@@ -332,6 +332,15 @@ export function netnsSupport(): { ok: true } | { ok: false; reason: string } {
   return supportCache;
 }
 
+/** netnsSupport plus a working `nft` binary, for the nftables tests. */
+export function nftSupport(): { ok: true } | { ok: false; reason: string } {
+  const ns = netnsSupport();
+  if (!ns.ok) return ns;
+  const r = spawnSync('nft', ['--version'], { env: ENV, encoding: 'utf8', timeout: 10_000 });
+  if (r.error || r.status !== 0) return { ok: false, reason: `nft not usable (${r.error ? r.error.message : (r.stderr || '').trim()}); install with: apt-get install -y nftables` };
+  return { ok: true };
+}
+
 function probeSupport(): { ok: true } | { ok: false; reason: string } {
   if (process.env.NATLENS_KERNEL_LAB === '0') return { ok: false, reason: 'disabled by NATLENS_KERNEL_LAB=0' };
   if (process.platform !== 'linux') return { ok: false, reason: `needs Linux (this is ${process.platform})` };

@@ -7,23 +7,14 @@
 // address only (the nftables-mode default).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { netnsSupport, withScratchNamespace } from './lab';
+import { nftSupport, withScratchNamespace } from './lab';
 import { parseManifest } from '../../extension/src/engine/manifest/manifest';
 import { parseProfile, type ClusterProfile } from '../../extension/src/engine/model/profile';
 import { buildClusterModel, type ClusterModel } from '../../extension/src/engine/model/cluster';
 import { generateNftables, type NftablesRuleset } from '../../extension/src/engine/proxy/nftables/generator';
 import { loadGoldenCases } from '../support/golden';
-
-function nftSupport(): { ok: true } | { ok: false; reason: string } {
-  const ns = netnsSupport();
-  if (!ns.ok) return ns;
-  const r = spawnSync('nft', ['--version'], { encoding: 'utf8', timeout: 10_000 });
-  if (r.error || r.status !== 0) return { ok: false, reason: `nft not usable (${r.error ? r.error.message : (r.stderr || '').trim()}); install with: apt-get install -y nftables` };
-  return { ok: true };
-}
 
 const support = nftSupport();
 const skip = support.ok ? false : support.reason;

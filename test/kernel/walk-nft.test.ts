@@ -26,23 +26,14 @@
 // Needs root, network namespaces, iptables (the lab's tools), conntrack and nft; otherwise skipped.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { netnsSupport, type Lab } from './lab';
+import { nftSupport, type Lab } from './lab';
 import { generateNftables } from '../../extension/src/engine/proxy/nftables/generator';
 import { Walker, type WalkResult } from '../../extension/src/engine/walk/walk';
 import type { RuleHop } from '../../extension/src/engine/walk/netfilter';
 import { A1, A2, GW1, WEB_IP, buildModel, cases, localSource, N2, runLab, type Case, type KernelBackend, type Style } from './walk-cases';
-
-function nftSupport(): { ok: true } | { ok: false; reason: string } {
-  const ns = netnsSupport();
-  if (!ns.ok) return ns;
-  const r = spawnSync('nft', ['--version'], { encoding: 'utf8', timeout: 10_000 });
-  if (r.error || r.status !== 0) return { ok: false, reason: `nft not usable (${r.error ? r.error.message : (r.stderr || '').trim()}); install with: apt-get install -y nftables` };
-  return { ok: true };
-}
 
 const support = nftSupport();
 if (!support.ok) console.log(`# kernel lab unavailable, skipping: ${support.reason}`);

@@ -62,13 +62,18 @@ export function makeFixtures(origin, nonce) {
 
 export const newNonce = () => randomBytes(18).toString('base64').replace(/[+/=]/g, 'x');
 
+/** The font variables, the same in every theme. */
+const FONTS = {
+  'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'font-weight': 'normal',
+  'editor-font-family': '"Droid Sans Mono", "monospace", monospace', 'editor-font-size': '14px',
+};
+
 /** A subset of what VS Code sets on <html> per theme (real default values). */
 export const THEMES = {
   light: {
     bodyClass: 'vscode-light',
     vars: {
-      'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'font-weight': 'normal',
-      'editor-font-family': '"Droid Sans Mono", "monospace", monospace', 'editor-font-size': '14px',
+      ...FONTS,
       foreground: '#3b3b3b', descriptionForeground: '#3b3b3b', errorForeground: '#f85149', focusBorder: '#005fb8',
       'editor-background': '#ffffff', 'editor-foreground': '#3b3b3b', 'editorLineNumber-foreground': '#6e7681', 'editorLineNumber-activeForeground': '#171184',
       'editor-selectionBackground': '#add6ff', 'editor-rangeHighlightBackground': 'rgba(253, 255, 0, 0.2)', 'editor-stackFrameHighlightBackground': 'rgba(255, 255, 102, 0.45)', 'editorWidget-background': '#f8f8f8',
@@ -88,8 +93,7 @@ export const THEMES = {
   dark: {
     bodyClass: 'vscode-dark',
     vars: {
-      'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'font-weight': 'normal',
-      'editor-font-family': '"Droid Sans Mono", "monospace", monospace', 'editor-font-size': '14px',
+      ...FONTS,
       foreground: '#cccccc', descriptionForeground: '#9d9d9d', errorForeground: '#f85149', focusBorder: '#0078d4',
       'editor-background': '#1f1f1f', 'editor-foreground': '#cccccc', 'editorLineNumber-foreground': '#6e7681', 'editorLineNumber-activeForeground': '#cccccc',
       'editor-selectionBackground': '#264f78', 'editor-rangeHighlightBackground': 'rgba(255, 255, 255, 0.04)', 'editor-stackFrameHighlightBackground': 'rgba(255, 255, 0, 0.2)', 'editorWidget-background': '#202020',
@@ -109,8 +113,7 @@ export const THEMES = {
   highContrast: {
     bodyClass: 'vscode-high-contrast',
     vars: {
-      'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'font-weight': 'normal',
-      'editor-font-family': '"Droid Sans Mono", "monospace", monospace', 'editor-font-size': '14px',
+      ...FONTS,
       foreground: '#ffffff', descriptionForeground: 'rgba(255, 255, 255, 0.7)', errorForeground: '#f48771', focusBorder: '#f38518', contrastBorder: '#6fc3df', contrastActiveBorder: '#f38518',
       'editor-background': '#000000', 'editor-foreground': '#ffffff', 'editorLineNumber-foreground': '#ffffff', 'editorLineNumber-activeForeground': '#f38518',
       'editor-selectionBackground': '#ffffff', 'editor-rangeHighlightBackground': 'rgba(0, 0, 0, 0)', 'editorWidget-background': '#0c141f',

@@ -14,18 +14,20 @@ export function themeKind(body: HTMLElement = document.body): ThemeKind {
   return window.matchMedia?.('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
 }
 
+const DARK_PLUS: Record<string, string> = {
+  comment: '6A9955', string: 'CE9178', 'constant.character.escape': 'D7BA7D', 'constant.numeric': 'B5CEA8', 'constant.numeric.float.probability': 'D7BA7D',
+  'constant.other.ip': 'D16969', 'constant.language': '569CD6', 'keyword.control': 'C586C0', 'keyword.operator': 'D4D4D4', 'keyword.other': '569CD6',
+  'variable.parameter.option': '9CDCFE', 'variable.other': '9CDCFE', 'support.function.target': 'C586C0', 'support.function.verdict': 'C586C0',
+  'support.function.nat': 'C586C0', 'support.function.statement': 'DCDCAA', 'support.type': '4EC9B0', 'support.variable': '9CDCFE', 'storage.type': '569CD6',
+  'storage.modifier': '569CD6', 'entity.name.section': '4EC9B0', 'entity.name.variable': '9CDCFE', 'entity.name.function.chain': 'DCDCAA',
+  'entity.name.function.chain.builtin': '4EC9B0', 'entity.name.function.chain.kube-proxy': 'DCDCAA', 'entity.name.function.chain.kube-proxy.service': '4FC1FF',
+  'entity.name.function.chain.kube-proxy.endpoint': 'B5CEA8', 'entity.name.function.chain.kube-proxy.external': 'D7BA7D', 'entity.name.function.chain.kube-proxy.firewall': 'F48771',
+  'entity.name.function.chain.kube-proxy.local': '9CDCFE', punctuation: 'D4D4D4',
+};
+
 /** Token colours per theme kind (Dark+/Light+/High Contrast defaults for the scopes the grammars use). */
 const TOKENS: Record<ThemeKind, Record<string, string>> = {
-  dark: {
-    comment: '6A9955', string: 'CE9178', 'constant.character.escape': 'D7BA7D', 'constant.numeric': 'B5CEA8', 'constant.numeric.float.probability': 'D7BA7D',
-    'constant.other.ip': 'D16969', 'constant.language': '569CD6', 'keyword.control': 'C586C0', 'keyword.operator': 'D4D4D4', 'keyword.other': '569CD6',
-    'variable.parameter.option': '9CDCFE', 'variable.other': '9CDCFE', 'support.function.target': 'C586C0', 'support.function.verdict': 'C586C0',
-    'support.function.nat': 'C586C0', 'support.function.statement': 'DCDCAA', 'support.type': '4EC9B0', 'support.variable': '9CDCFE', 'storage.type': '569CD6',
-    'storage.modifier': '569CD6', 'entity.name.section': '4EC9B0', 'entity.name.variable': '9CDCFE', 'entity.name.function.chain': 'DCDCAA',
-    'entity.name.function.chain.builtin': '4EC9B0', 'entity.name.function.chain.kube-proxy': 'DCDCAA', 'entity.name.function.chain.kube-proxy.service': '4FC1FF',
-    'entity.name.function.chain.kube-proxy.endpoint': 'B5CEA8', 'entity.name.function.chain.kube-proxy.external': 'D7BA7D', 'entity.name.function.chain.kube-proxy.firewall': 'F48771',
-    'entity.name.function.chain.kube-proxy.local': '9CDCFE', punctuation: 'D4D4D4',
-  },
+  dark: DARK_PLUS,
   light: {
     comment: '008000', string: 'A31515', 'constant.character.escape': 'EE0000', 'constant.numeric': '098658', 'constant.numeric.float.probability': 'AF00DB',
     'constant.other.ip': '811F3F', 'constant.language': '0000FF', 'keyword.control': 'AF00DB', 'keyword.operator': '000000', 'keyword.other': '0000FF',
@@ -36,15 +38,10 @@ const TOKENS: Record<ThemeKind, Record<string, string>> = {
     'entity.name.function.chain.kube-proxy.endpoint': '098658', 'entity.name.function.chain.kube-proxy.external': '9A6700', 'entity.name.function.chain.kube-proxy.firewall': 'CD3131',
     'entity.name.function.chain.kube-proxy.local': '001080', punctuation: '000000',
   },
+  // High Contrast Dark keeps Dark+'s token colours but for a few brighter ones
   'hc-dark': {
-    comment: '7CA668', string: 'CE9178', 'constant.character.escape': 'D7BA7D', 'constant.numeric': 'B5CEA8', 'constant.numeric.float.probability': 'FFD700',
-    'constant.other.ip': 'D16969', 'constant.language': '569CD6', 'keyword.control': 'C586C0', 'keyword.operator': 'FFFFFF', 'keyword.other': '569CD6',
-    'variable.parameter.option': '9CDCFE', 'variable.other': '9CDCFE', 'support.function.target': 'C586C0', 'support.function.verdict': 'C586C0',
-    'support.function.nat': 'C586C0', 'support.function.statement': 'DCDCAA', 'support.type': '4EC9B0', 'support.variable': '9CDCFE', 'storage.type': '569CD6',
-    'storage.modifier': '569CD6', 'entity.name.section': '4EC9B0', 'entity.name.variable': '9CDCFE', 'entity.name.function.chain': 'DCDCAA',
-    'entity.name.function.chain.builtin': '4EC9B0', 'entity.name.function.chain.kube-proxy': 'DCDCAA', 'entity.name.function.chain.kube-proxy.service': '4FC1FF',
-    'entity.name.function.chain.kube-proxy.endpoint': 'B5CEA8', 'entity.name.function.chain.kube-proxy.external': 'FFD700', 'entity.name.function.chain.kube-proxy.firewall': 'F48771',
-    'entity.name.function.chain.kube-proxy.local': '9CDCFE', punctuation: 'FFFFFF',
+    ...DARK_PLUS, comment: '7CA668', 'constant.numeric.float.probability': 'FFD700', 'keyword.operator': 'FFFFFF',
+    'entity.name.function.chain.kube-proxy.external': 'FFD700', punctuation: 'FFFFFF',
   },
   'hc-light': {
     comment: '515151', string: '0F4A85', 'constant.character.escape': 'EE0000', 'constant.numeric': '096D48', 'constant.numeric.float.probability': '5E2CBC',
