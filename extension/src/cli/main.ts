@@ -149,7 +149,7 @@ function checkCommand(argv: readonly string[], io: CliIO): number {
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError('--format is text, json or sarif');
   const loaded = loadModel(args, 'check', io);
   if (!loaded) return 2;
-  const findings = loaded.files.flatMap(file => analyzeFile(file, loaded.model).map(f => toReported(file.fileName, f)));
+  const findings = loaded.files.flatMap(file => analyzeFile(file, loaded.model, { workspace: loaded.files }).map(f => toReported(file.fileName, f)));
   if (format === 'json') io.out(JSON.stringify(findings, null, 2) + '\n');
   else if (format === 'sarif') io.out(JSON.stringify(toSarif(findings, VERSION), null, 2) + '\n');
   else io.out(formatText(findings));

@@ -87,7 +87,7 @@ export class Diagnostics implements vscode.Disposable {
     try {
       const key = doc.uri.toString();
       const cache = this.caches.get(key) ?? this.caches.set(key, new FindingsCache()).get(key)!;
-      findings = analyzeFile(file, model, { severities: severities(doc) }, cache);
+      findings = analyzeFile(file, model, { severities: severities(doc), workspace: this.session.manifestFiles() }, cache);
     } catch (e) {
       findings = [];
       console.error(`natlens: analysing ${doc.uri.fsPath} failed`, e);

@@ -120,4 +120,25 @@ suite('NetworkPolicy meets SNAT', () => {
     await vscode.window.showTextDocument(service);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
+
+  test('an egress ipBlock that Calico masquerades is flagged, and the fix exempts it with a disabled IPPool in ippool.yaml', async () => {
+    const rule = 'policy-egress-ip-block-snat';
+    const isRule = (d: vscode.Diagnostic) => (d.code as { value?: string } | undefined)?.value === rule;
+    const editor = await openFixture('policy.yaml');
+    const d = (await waitForDiagnostics(editor.document.uri, ds => ds.some(isRule))).find(isRule)!;
+    assert.deepStrictEqual([d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character], [30, 18, 30, 33]);
+    assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Information);
+    assert.match(d.message, /default-ipv4-ippool has natOutgoing: true/);
+    assert.match(d.message, /arrives from 192\.168\.0\.2 \(pods on node-a\), 192\.168\.0\.3 \(pods on node-b\)/);
+    const actions = await codeActions(editor.document.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find(a => a.title.startsWith('Exempt 198.51.100.0/24 from natOutgoing'));
+    assert.ok(fix?.edit, JSON.stringify(actions.map(a => a.title)));
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    const pools = await vscode.workspace.openTextDocument(fixtureUri('ippool.yaml'));
+    assert.match(pools.getText(), /name: no-nat-198-51-100-0-24\nspec:\n  cidr: 198\.51\.100\.0\/24\n  disabled: true\n$/);
+    // the unsaved pool already counts: the finding goes away
+    await waitForDiagnostics(editor.document.uri, ds => !ds.some(isRule));
+    await vscode.window.showTextDocument(pools);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
 });

@@ -34,6 +34,8 @@ export interface Finding {
 export interface AnalyzeOptions {
   /** Per-rule severity, or "off". */
   readonly severities?: Readonly<Partial<Record<RuleId, FindingSeverity | 'off'>>>;
+  /** The workspace's manifest files, whose CNI objects decide egress SNAT (default: the analysed file alone). */
+  readonly workspace?: readonly ManifestFile[];
 }
 
 type Draft = Omit<Finding, 'severity' | 'service'>;
@@ -60,7 +62,7 @@ export function analyzeFile(file: ManifestFile, model: ClusterModel, options: An
     const drafts = cache?.get(file, obj, model) ?? cache?.put(file, obj, model, analyzeService(obj, file, model)) ?? analyzeService(obj, file, model);
     for (const d of drafts) report(d, `${obj.namespace}/${obj.name}`);
   }
-  for (const { subject, ...d } of policyFindings(file, model)) report(d, subject);
+  for (const { subject, ...d } of policyFindings(file, model, options.workspace)) report(d, subject);
   return out;
 }
 

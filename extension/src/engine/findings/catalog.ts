@@ -30,6 +30,7 @@ export const RULES = {
   'external-ips-risk': { title: 'externalIPs can intercept other traffic (CVE-2020-8554)', severity: 'warning', category: 'nat' },
   'affinity-behind-snat': { title: 'Session affinity is per node and per source address', severity: 'information', category: 'nat' },
   'policy-ip-block-behind-snat': { title: 'NetworkPolicy ipBlock for clients whose address kube-proxy masquerades', severity: 'warning', category: 'nat' },
+  'policy-egress-ip-block-snat': { title: 'NetworkPolicy egress ipBlock towards a range the CNI reaches with the node address', severity: 'information', category: 'nat' },
 } as const satisfies Record<string, Omit<RuleInfo, 'id'>>;
 
 export type RuleId = keyof typeof RULES;

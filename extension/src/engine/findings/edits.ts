@@ -1,7 +1,8 @@
 // Minimal text edits on YAML manifests: replace a value, remove a field's lines, add a field at the
-// indentation of its siblings. Comments, order and indentation around the edit stay as they are.
+// indentation of its siblings, append a list item or a document. Comments, order and indentation
+// around the edit stay as they are.
 import type { LineIndex, SourceRange } from '../manifest/source';
-import type { ManifestObject } from '../manifest/manifest';
+import type { ManifestFile, ManifestObject } from '../manifest/manifest';
 
 export interface TextEdit {
   readonly range: SourceRange;
@@ -50,4 +51,34 @@ export function setField(obj: ManifestObject, parent: (string | number)[], key: 
 /** The same edit, made in another file. */
 export function inFile(edit: TextEdit | null, file: string): TextEdit | null {
   return edit ? { ...edit, file } : null;
+}
+
+/** Appends a YAML document (text starting with `---`) at the end of a file, in that file. */
+export function appendDocument(file: ManifestFile, text: string): TextEdit {
+  const end = file.lines.position(file.text.length);
+  return { range: { start: end, end }, newText: (file.text === '' || file.text.endsWith('\n') ? '' : '\n') + text, file: file.fileName };
+}
+
+/**
+ * Appends `item` to the YAML sequence at `range` of a file: inside the brackets of a flow sequence, or as
+ * one more `- item` line at the indentation of the block sequence's first dash (inside a block scalar too).
+ */
+export function appendListItem(file: ManifestFile, range: SourceRange, item: string): TextEdit | null {
+  const value = file.text.slice(range.start.offset, range.end.offset);
+  let at: number, newText: string;
+  if (value.startsWith('[')) {
+    const close = value.lastIndexOf(']');
+    if (close < 0) return null;
+    const inside = value.slice(1, close);
+    at = range.start.offset + 1 + inside.trimEnd().length;
+    newText = inside.trim() === '' ? item : `, ${item}`;
+  } else if (value.startsWith('-')) {
+    const lineStart = file.lines.offsetAt(range.start.line, 0);
+    at = range.start.offset + value.trimEnd().length;
+    newText = `\n${file.text.slice(lineStart, range.start.offset).replace(/[^\t ]/g, ' ')}- ${item}`;
+  } else {
+    return null;
+  }
+  const pos = file.lines.position(at);
+  return { range: { start: pos, end: pos }, newText, file: file.fileName };
 }

@@ -1,5 +1,6 @@
-// NetworkPolicy meets SNAT: a policy's ipBlock is matched against the source the pod sees, which
-// kube-proxy may have rewritten to a node address. Evidence comes from walks over the rules.
+// NetworkPolicy meets SNAT: an ingress ipBlock is matched against the source the pod sees, which
+// kube-proxy may have rewritten to a node address; an egress ipBlock lets pods out towards a range
+// that then sees the node's address, because the CNI masquerades it. Evidence comes from walks.
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { ofKind, type ManifestFile, type ManifestObject } from '../manifest/manifest';
@@ -8,7 +9,11 @@ import type { ClusterModel, ServiceEntry, Workload } from '../model/cluster';
 import { externallyAccessible } from '../model/service';
 import { cidrContains, formatIP, offsetIP, parseCIDR, parseIP } from '../util/ip';
 import { walkerFor } from '../walk/walk';
-import { inFile, setField, type TextEdit } from './edits';
+import { egressDecision } from '../egress/decide';
+import { resolveCni } from '../egress/profile';
+import { readCniConfig } from '../egress/workspace';
+import type { CniConfig } from '../egress/types';
+import { appendDocument, appendListItem, inFile, setField, type TextEdit } from './edits';
 import type { RuleId } from './catalog';
 
 export interface PolicyDraft {
@@ -41,8 +46,8 @@ function inBlock(ip: string, cidr: string, except: readonly string[]): boolean {
   return !except.some(x => { const e = parseCIDR(x); return e !== null && cidrContains(e, addr); });
 }
 
-/** A client address inside the block (not in its exceptions), to walk with. */
-function clientIn(cidr: string, except: readonly string[]): string | null {
+/** An address inside the block (not in its exceptions), to walk with. */
+function addressIn(cidr: string, except: readonly string[]): string | null {
   const c = parseCIDR(cidr);
   if (!c) return null;
   for (let host = 7; host < 64; host++) {
@@ -52,10 +57,17 @@ function clientIn(cidr: string, except: readonly string[]): string | null {
   return null;
 }
 
-export function policyFindings(file: ManifestFile, model: ClusterModel): PolicyDraft[] {
-  const out: PolicyDraft[] = [];
-  for (const obj of ofKind(file.objects, 'NetworkPolicy')) out.push(...ingressBehindSnat(obj, model));
-  return out;
+/** `workspace`: the manifest files whose CNI objects (IPPools, the ip-masq-agent ConfigMap, ...) decide egress SNAT. */
+export function policyFindings(file: ManifestFile, model: ClusterModel, workspace: readonly ManifestFile[] = [file]): PolicyDraft[] {
+  const policies = ofKind(file.objects, 'NetworkPolicy');
+  if (policies.length === 0) return [];
+  const cni = resolveCni(model.profile.cni, readCniConfig(workspace), model.profile).config;
+  return policies.flatMap(obj => [...ingressBehindSnat(obj, model), ...egressBlockBehindSnat(obj, model, cni, workspace)]);
+}
+
+function selectedWorkloads(obj: ManifestObject<'NetworkPolicy'>, model: ClusterModel): Workload[] {
+  const selector = (obj.object as NetworkPolicy).spec?.podSelector;
+  return model.workloads.filter(w => w.obj.namespace === obj.namespace && selectorMatches(selector, w.labels));
 }
 
 function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterModel): PolicyDraft[] {
@@ -64,7 +76,7 @@ function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterM
   if (!spec) return [];
   const types = spec.policyTypes ?? ['Ingress'];
   if (!types.includes('Ingress')) return [];
-  const targets: Workload[] = model.workloads.filter(w => w.obj.namespace === obj.namespace && selectorMatches(spec.podSelector, w.labels));
+  const targets = selectedWorkloads(obj, model);
   if (targets.length === 0) return [];
   const services: ServiceEntry[] = model.services.filter(s => externallyAccessible(s.service) && s.ports.length > 0 && s.selectedWorkloads.some(w => targets.includes(w)));
   const out: PolicyDraft[] = [];
@@ -72,7 +84,7 @@ function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterM
     const block = peer.ipBlock;
     if (!block?.cidr) return;
     const except = block.except ?? [];
-    const client = clientIn(block.cidr, except);
+    const client = addressIn(block.cidr, except);
     if (!client) return;
     for (const svc of services) {
       const walker = walkerFor({ ...model, services: [svc] });
@@ -106,3 +118,81 @@ function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterM
   }));
   return out;
 }
+
+/**
+ * Egress rules towards an ipBlock that the CNI reaches with the node's address. The policy is checked on
+ * the pod's own packet, before the CNI's POSTROUTING masquerade, so the rule does let the pods out; what
+ * it cannot do is make the destination see them: an allowlist there must admit node addresses.
+ */
+function egressBlockBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterModel, cni: CniConfig, workspace: readonly ManifestFile[]): PolicyDraft[] {
+  const spec = (obj.object as NetworkPolicy).spec;
+  if (!spec) return [];
+  // networking/v1: without policyTypes, Egress applies when the policy has egress rules
+  const types = spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+  if (!types.includes('Egress')) return [];
+  const pods = onePodPerNode(selectedWorkloads(obj, model));
+  if (pods.length === 0) return [];
+  // the destinations are outside the cluster: walk the pods' packets without Service rules
+  const walker = walkerFor({ ...model, services: [] }, (pod, dst) => egressDecision(cni, model.profile, pod, dst));
+  const out: PolicyDraft[] = [];
+  (spec.egress ?? []).forEach((rule, i) => (rule.to ?? []).forEach((peer, j) => {
+    const block = peer.ipBlock;
+    const cidr = block?.cidr ? parseCIDR(block.cidr) : null;
+    // a /0 block allows everywhere: it names no destination whose view of the pods matters
+    if (!block || !cidr || cidr.prefix === 0) return;
+    const dst = addressIn(block.cidr, block.except ?? []);
+    if (!dst) return;
+    const port = rule.ports?.[0];
+    const proto = (port?.protocol ?? 'TCP').toLowerCase() as 'tcp' | 'udp' | 'sctp';
+    const dport = typeof port?.port === 'number' ? port.port : 443;
+    const seen: string[] = [];
+    let reason = '';
+    for (const pod of pods) {
+      const hop = walker.trace({ source: { kind: 'pod', ip: pod.ip, node: pod.nodeName }, dst, dport, proto }).outcomes[0]?.hops.find(h => h.chain === 'CNI egress');
+      if (!hop || hop.after.src === hop.before.src) continue;
+      seen.push(`${hop.after.src} (pods on ${pod.nodeName})`);
+      reason = hop.rule;
+    }
+    if (seen.length === 0) return;
+    const range = obj.rangeOf(['spec', 'egress', i, 'to', j, 'ipBlock', 'cidr']) ?? obj.range;
+    const exempt = exemptFromMasquerade(cni, block.cidr, workspace);
+    out.push({
+      rule: 'policy-egress-ip-block-snat', range, subject: `${obj.namespace}/${obj.name}`,
+      message: `The pods this policy selects leave for ${block.cidr} with a node's address, not their own: ${reason.replace(/\.?$/, '.')} `
+        + `A connection to ${dst} arrives from ${seen.join(', ')}. This rule does let the pods out (the policy checks their packets before the CNI rewrites them), `
+        + `but a firewall or allowlist at ${block.cidr} has to admit the node addresses, and then it admits every pod on those nodes.`,
+      fixes: exempt ? [{ ...exempt, preferred: false, kind: 'quickfix' }] : [],
+    });
+  }));
+  return out;
+}
+
+function onePodPerNode(workloads: readonly Workload[]): { ip: string; nodeName: string }[] {
+  const byNode = new Map<string, { ip: string; nodeName: string }>();
+  for (const pod of workloads.flatMap(w => w.pods)) if (!byNode.has(pod.nodeName)) byNode.set(pod.nodeName, pod);
+  return [...byNode.values()];
+}
+
+/**
+ * The edit that stops the CNI masquerading traffic to `cidr`, where the CNI's own object is in the
+ * workspace: Calico exempts destinations inside any IP pool, a disabled one included (nat-semantics.md §4,
+ * CAL); ip-masq-agent returns early for its nonMasqueradeCIDRs. Replies then go to a pod address, so the
+ * destination's network must route the pod CIDR back to the nodes: the title says so.
+ */
+function exemptFromMasquerade(cni: CniConfig, cidr: string, workspace: readonly ManifestFile[]): { title: string; edits: TextEdit[] } | null {
+  const fileOf = (name: string) => workspace.find(f => f.fileName === name);
+  const caveat = 'the destination then sees pod addresses and must route the pod CIDR back to the nodes';
+  if (cni.type === 'calico') {
+    const file = cni.pools.map(p => p.cidr.source && fileOf(p.cidr.source.fileName)).find(f => f !== undefined);
+    if (!file) return null;
+    const name = `no-nat-${cidr.toLowerCase().replace(/[^0-9a-f]+/g, '-')}`;
+    const pool = `---\napiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: ${name}\nspec:\n  cidr: ${cidr}\n  disabled: true\n`;
+    return { title: `Exempt ${cidr} from natOutgoing with a disabled Calico IPPool in ${baseName(file.fileName)} (${caveat})`, edits: [appendDocument(file, pool)] };
+  }
+  const list = cni.type === 'ip-masq-agent' ? cni.nonMasqueradeCIDRs.source : undefined;
+  const file = list && fileOf(list.fileName);
+  const edit = list && file ? appendListItem(file, list.range, cidr) : null;
+  return edit ? { title: `Exempt ${cidr} from masquerade in ip-masq-agent's nonMasqueradeCIDRs (${caveat})`, edits: [edit] } : null;
+}
+
+const baseName = (fileName: string) => fileName.split(/[\\/]/).pop() ?? fileName;
