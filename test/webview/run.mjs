@@ -350,6 +350,66 @@ try {
     eq(bad, [], 'every posted message passes parseWebviewMessage');
   });
 
+  const debugItems = () => page.evaluate(() => [...document.querySelectorAll('#debug-list .debug-item')].map(li => ({
+    title: li.querySelector('.title').textContent, runOn: li.querySelector('.run-on').textContent.trim(),
+    command: li.querySelector('.command').textContent, lookFor: li.querySelector('.look-for').textContent,
+  })));
+  await check('debug on a node: the state\'s commands as text, Copy and Copy all post them, the list follows node and mode', async () => {
+    await send(lb);
+    const d = lb.debug;
+    eq(await page.getAttribute('#debug-toggle', 'aria-expanded'), 'true', 'expanded at first');
+    const svcChain = Object.keys(lb.rules.chains).find(c => c.startsWith('KUBE-SVC-'));
+    assert(d.commands.some(c => c.command === `iptables -t nat -L ${svcChain} -n -v`), `the engine filled in ${svcChain}`);
+    eq(await debugItems(), d.commands.map(c => ({ title: c.title, runOn: c.runOn, command: c.command, lookFor: `Look for: ${c.lookFor}` })), 'every command, in order');
+    eq(await page.locator('#debug-subject').textContent(), `${d.service} port ${d.port} on node-a, iptables mode`, 'which Service, port, node and mode');
+    const withExpected = d.commands.findIndex(c => c.expected.length > 0);
+    eq(await page.locator(`#debug-list [data-index="${withExpected}"] details.expected pre`).textContent(), d.commands[withExpected].expected.join('\n'), 'expected output lines');
+    await clearPosted();
+    const k = d.commands.findIndex(c => c.command.includes(svcChain));
+    await page.click(`#debug-list [data-index="${k}"] .copy-command`);
+    eq(await lastPosted('copy'), { type: 'copy', text: d.commands[k].command }, 'Copy posts that command');
+    await page.focus('#debug-list [data-index="0"] .copy-command');
+    await page.keyboard.press('Enter');
+    eq(await lastPosted('copy'), { type: 'copy', text: d.commands[0].command }, 'Copy from the keyboard');
+    await page.click('#debug-copy-all');
+    const all = await lastPosted('copy');
+    eq(all, { type: 'copy', text: d.text }, 'Copy all posts the checklist');
+    for (const c of d.commands) assert(all.text.includes(`$ ${c.command}\n`), `Copy all has ${c.command}`);
+    eq((await posted()).filter(m => !parseWebviewMessage(m)), [], 'every copy passes parseWebviewMessage');
+    const expectedBox = `#debug-list [data-index="${withExpected}"] details.expected`;
+    await page.click(`${expectedBox} summary`);
+    await send(fixtures.loadbalancerSave);
+    assert(await page.locator(expectedBox).evaluate(e => e.open), 'the same commands in a new state: the open expected output stays open');
+    await send(lb);
+    await page.evaluate(() => document.getElementById('debug-pane').scrollIntoView({ block: 'start' }));
+    for (const [name, theme] of [['light', THEMES.light], ['high-contrast', THEMES.highContrast], ['dark', THEMES.dark]]) {
+      await page.evaluate(t => window.__setTheme(t), theme);
+      await page.screenshot({ path: join(SHOTS, name === 'dark' ? 'debug.png' : `debug-${name}.png`) });
+    }
+    await page.setViewportSize({ width: 420, height: 860 });
+    try {
+      await page.locator(`${expectedBox} pre`).scrollIntoViewIfNeeded();
+      // expected output scrolls sideways inside its own box; everything else wraps
+      const overflow = await page.evaluate(() => [...document.querySelectorAll('#debug-pane *:not(pre *)')]
+        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).map(e => `${e.tagName} ${e.textContent.slice(0, 40)}`));
+      eq(overflow, [], 'nothing of the debug pane past the right edge at 420 px');
+      await page.screenshot({ path: join(SHOTS, 'debug-narrow.png') });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 860 });
+    }
+    await send(fixtures.loadbalancerNft);
+    assert((await debugItems()).some(c => c.command.startsWith('nft list chain ip kube-proxy service-')), 'nftables mode: nft list chain');
+    assert((await page.locator('#debug-subject').textContent()).endsWith('nftables mode'), 'subject says the mode');
+    await send(fixtures.loadbalancerNodeB);
+    const onB = await debugItems();
+    assert(onB.some(c => c.command === 'kubectl debug node/node-b -it --profile=sysadmin --image=busybox -- chroot /host') && !onB.some(c => c.runOn.startsWith('node node-a')), 'node-b: its shell and commands');
+    await page.click('#debug-toggle');
+    eq(await page.getAttribute('#debug-toggle', 'aria-expanded'), 'false', 'collapsed');
+    assert(await page.locator('#debug-body').isHidden(), 'the commands are hidden');
+    await page.keyboard.press('Enter');
+    assert(await page.locator('#debug-body').isVisible(), 'Enter on the header expands it again');
+  });
+
   await check('invalid host messages are ignored', async () => {
     await send(lb);
     const bad = [null, 42, 'state', [], {}, { type: 'bogus' }, { type: 'state' }, { type: 'state', state: {} }, { type: 'state', state: { ...lb, rules: { ...lb.rules, text: 5 } } },
@@ -358,7 +418,9 @@ try {
       { type: 'state', state: { ...lb, fileName: 'deep.yaml', profile: { ...lb.profile, nodes: 'node-a' } } },
       { type: 'state', state: { ...lb, fileName: 'deep.yaml', rules: { ...lb.rules, chains: { X: 'top' } } } },
       { type: 'state', state: { ...lb, fileName: 'deep.yaml', walk: { ...lb.walk, outcomes: [{ ...lb.walk.outcomes[0], hops: [{ node: 1 }] }] } } },
-      { type: 'state', state: { ...lb, fileName: 'deep.yaml', sources: [{ id: 'x', label: { toString: null } }] } }];
+      { type: 'state', state: { ...lb, fileName: 'deep.yaml', sources: [{ id: 'x', label: { toString: null } }] } },
+      { type: 'state', state: { ...lb, fileName: 'deep.yaml', debug: { ...lb.debug, commands: [{ ...lb.debug.commands[0], command: ['rm', '-rf'] }] } } },
+      { type: 'state', state: { ...lb, fileName: 'deep.yaml', debug: 'kubectl' } }];
     for (const m of bad) await page.evaluate(m => window.postMessage(m, '*'), m);
     await page.waitForTimeout(150);
     eq(await page.locator('#file-name').textContent(), lb.fileName, 'still the last valid state');
@@ -541,6 +603,8 @@ try {
       stepRule: document.querySelector('.step-rule')?.textContent ?? '',
       assumptions: document.getElementById('assumptions-list').textContent,
       problems: document.getElementById('problems-list').textContent,
+      debug: document.getElementById('debug-pane').textContent,
+      copyLabels: [...document.querySelectorAll('#debug-list .copy-command')].map(b => b.getAttribute('aria-label')),
       csp: window.__csp,
       errors: window.__errors,
     }), xss);
@@ -555,6 +619,8 @@ try {
     assert(r.rules.includes(xss.script) && r.rules.includes(xss.img), 'rules text literal');
     assert(r.assumptions.includes(xss.img), 'assumptions literal');
     assert(r.problems.includes(xss.svg), 'problems literal');
+    assert(r.debug.includes(`shop/${xss.img}`) && st.debug.commands.some(c => c.title.includes(xss.img)), 'debug pane: the Service name literal');
+    assert(r.debug.includes(xss.script) && r.copyLabels.some(l => l.includes(xss.img)), 'debug commands and their button labels literal');
     assert(await page.getByText(xss.svg, { exact: false }).first().isVisible(), 'the literal text is visible');
     await page.screenshot({ path: join(SHOTS, 'xss.png') });
   });
@@ -568,6 +634,8 @@ try {
     assert(n >= 1000, `${n} rules`);
     console.log(`  first paint of ${n} rules: ${ms.toFixed(0)} ms (dev bundle; see bench.mjs)`);
     assert(ms < 5000, `took ${ms.toFixed(0)} ms`);
+    // all of its Services shown: the debug pane names the one it checks
+    assert((await page.locator('#debug-subject').textContent()).startsWith(`${st.debug.service} port`) && await page.locator('#debug-hint').isVisible(), 'debug pane: which Service');
   });
 
   await check('no page errors, no console errors, no worker over the whole run', async () => {

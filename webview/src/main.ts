@@ -1,6 +1,6 @@
-// The NAT Lens preview webview: rules (Monaco), packet walk and assumptions for the Services of one
-// manifest. Talks to the extension host only through the validated messages of protocol.ts and
-// renders every manifest-derived string as text.
+// The NAT Lens preview webview: rules (Monaco), packet walk, debug commands and assumptions for the
+// Services of one manifest. Talks to the extension host only through the validated messages of
+// protocol.ts and renders every manifest-derived string as text.
 import { monaco } from './monaco';
 import './styles.css';
 import { workerRequests } from './csp';
@@ -10,6 +10,7 @@ import { isPreviewState } from './validate';
 import { vscodeApi } from './vscodeApi';
 import { RulesPane } from './rulesPane';
 import { WalkPane, type WalkSelection } from './walkPane';
+import { DebugPane } from './debugPane';
 import { AssumptionsPane } from './assumptionsPane';
 import { themeKind } from './theme';
 import type { Step } from './steps';
@@ -25,6 +26,8 @@ interface UiState {
   /** Share of the width (or, stacked, of the height) given to the rules pane, 0.2..0.8. */
   split: number;
   walk: WalkSelection | null;
+  /** Whether the debug commands are expanded. */
+  debugExpanded: boolean;
 }
 
 function readUi(saved: SavedState | undefined): UiState {
@@ -32,7 +35,8 @@ function readUi(saved: SavedState | undefined): UiState {
   const split = typeof ui?.split === 'number' && ui.split >= 0.2 && ui.split <= 0.8 ? ui.split : 0.55;
   const w = ui?.walk;
   const walk = w && typeof w.key === 'string' && Number.isInteger(w.outcome) && Number.isInteger(w.step) && w.outcome >= 0 && w.step >= 0 ? { key: w.key, outcome: w.outcome, step: w.step } : null;
-  return { split, walk };
+  const debugExpanded = typeof ui?.debugExpanded === 'boolean' ? ui.debugExpanded : true;
+  return { split, walk, debugExpanded };
 }
 
 const vscode = vscodeApi<SavedState>();
@@ -64,10 +68,11 @@ const walk = new WalkPane({
   onStep: step => showStep(step),
   onSelection: sel => { ui.walk = sel; persist(); },
 }, ui.walk);
+const debug = new DebugPane({ post, onToggle: expanded => { ui.debugExpanded = expanded; persist(); } }, ui.debugExpanded);
 const assumptions = new AssumptionsPane({ post });
 
 const sash = h('div', { class: 'sash', id: 'sash', role: 'separator', tabindex: 0, 'aria-label': 'Resize the rules pane', 'aria-controls': 'rules-pane', 'aria-valuemin': 20, 'aria-valuemax': 80 });
-const side = h('div', { class: 'side' }, walk.element, assumptions.element);
+const side = h('div', { class: 'side' }, walk.element, debug.element, assumptions.element);
 const panes = h('main', { class: 'panes', id: 'panes' }, rules.element, sash, side);
 const header = h('header', { class: 'topbar' },
   h('span', { class: 'brand' }, icon('type-hierarchy-sub'), ' NAT Lens'),
@@ -157,6 +162,7 @@ function render(next: PreviewState): void {
   setOptions(portSelect, (focus?.ports ?? []).map(p => ({ value: String(p.index), label: p.label })), String(next.selectedPort));
   rules.update(next);
   walk.update(next);
+  debug.update(next);
   assumptions.update(next);
   showStep(walk.currentStep);
 }

@@ -84,6 +84,32 @@ export interface RulesView {
   unavailable?: string;
 }
 
+/** One check of the prediction on a real cluster (the engine's DebugCommand). */
+export interface DebugCommandView {
+  title: string;
+  /** One shell command line, copy-paste ready. */
+  command: string;
+  /** What the output shows if the prediction holds. */
+  lookFor: string;
+  /** "workstation", "node <name>", "outside the cluster". */
+  runOn: string;
+  /** Output lines NAT Lens predicts; empty when it has none. */
+  expected: string[];
+}
+
+/** The debug commands for one Service port, on the preview's node and in its proxy mode. */
+export interface DebugView {
+  /** "namespace/name": the selected Service, or the one the port select shows when all are. */
+  service: string;
+  /** The checked port as the port select labels it, or null when the Service has none kube-proxy programs. */
+  port: string | null;
+  node: string;
+  mode: ProxyMode;
+  commands: DebugCommandView[];
+  /** Every command as `natlens debug` prints it, for "Copy all". */
+  text: string;
+}
+
 export interface PreviewState {
   fileName: string;
   services: ServiceView[];
@@ -94,6 +120,8 @@ export interface PreviewState {
   sources: ChoiceView[];
   entries: ChoiceView[];
   walk: WalkView | null;
+  /** Null when the file has no Service. */
+  debug: DebugView | null;
   assumptions: { subject: string; field: string; value: string; reason: string }[];
   problems: string[];
 }
@@ -169,7 +197,7 @@ export function parseHostMessage(v: unknown): HostMessage | null {
   const s = v['state'];
   const ok = isString(s['fileName']) && Array.isArray(s['services']) && isObject(s['profile']) && isObject(s['rules'])
     && isString((s['rules'] as Record<string, unknown>)['text']) && Array.isArray((s['rules'] as Record<string, unknown>)['lines'])
-    && Array.isArray(s['sources']) && Array.isArray(s['entries']) && (s['walk'] === null || isObject(s['walk']))
+    && Array.isArray(s['sources']) && Array.isArray(s['entries']) && (s['walk'] === null || isObject(s['walk'])) && (s['debug'] === null || isObject(s['debug']))
     && Array.isArray(s['assumptions']) && Array.isArray(s['problems']);
   return ok ? { type: 'state', state: s as unknown as PreviewState } : null;
 }

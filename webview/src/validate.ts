@@ -16,6 +16,7 @@ const arrayOf = (c: Check): Check => v => Array.isArray(v) && v.every(c);
 const oneOf = (...values: string[]): Check => v => typeof v === 'string' && values.includes(v);
 const shape = (fields: Record<string, Check>): Check => v => obj(v) && Object.entries(fields).every(([k, c]) => c(v[k]));
 
+const proxyMode = oneOf('iptables', 'nftables', 'ipvs');
 const packet = shape({ proto: str, src: str, sport: int, dst: str, dport: int });
 const hop = shape({ node: str, hook: str, table: str, chain: str, line: nullable(v => int(v) && (v as number) >= 0), rule: str, action: str, before: packet, after: packet });
 const outcome = shape({
@@ -31,20 +32,24 @@ const walk = shape({
 const choice = shape({ id: str, label: str, detail: str });
 const node = shape({ name: str, ips: arrayOf(str), podCIDR: nullable(str), podGateway: nullable(str) });
 const rules = shape({
-  mode: oneOf('iptables', 'nftables', 'ipvs'), format: oneOf('restore', 'save'), node: str, text: str,
+  mode: proxyMode, format: oneOf('restore', 'save'), node: str, text: str,
   lines: arrayOf(shape({ chain: nullable(str), service: optional(str), endpoint: optional(str) })),
   chains: v => obj(v) && Object.values(v).every(x => int(x) && (x as number) >= 0),
   unavailable: optional(str),
 });
+const debug = shape({
+  service: str, port: nullable(str), node: str, mode: proxyMode, text: str,
+  commands: arrayOf(shape({ title: str, command: str, lookFor: str, runOn: str, expected: arrayOf(str) })),
+});
 const profile = shape({
-  source: str, proxyMode: oneOf('iptables', 'nftables', 'ipvs'), nodeName: str, clusterCIDR: nullable(str),
+  source: str, proxyMode, nodeName: str, clusterCIDR: nullable(str),
   masqueradeAll: bool, localhostNodePorts: bool, iptablesRandomFully: bool, nodes: arrayOf(node),
 });
 const state = shape({
   fileName: str,
   services: arrayOf(shape({ key: str, ports: arrayOf(shape({ index: int, label: str })) })),
   selectedService: nullable(str), selectedPort: int, profile, rules,
-  sources: arrayOf(choice), entries: arrayOf(choice), walk: nullable(walk),
+  sources: arrayOf(choice), entries: arrayOf(choice), walk: nullable(walk), debug: nullable(debug),
   assumptions: arrayOf(shape({ subject: str, field: str, value: str, reason: str })),
   problems: arrayOf(str),
 });

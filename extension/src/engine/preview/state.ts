@@ -1,6 +1,8 @@
 // Builds the data the preview webview shows, from the engine: rules for a node and mode, the trace
-// choices, a walk, the assumptions. Pure: the extension host sends the result as a message.
-import type { ClusterModel, ServiceEntry } from '../model/cluster';
+// choices, a walk, the debug commands, the assumptions. Pure: the extension host sends the result
+// as a message.
+import type { ClusterModel, PortEntry, ServiceEntry } from '../model/cluster';
+import { debugCommands, formatDebugText } from '../debug';
 import type { ClusterProfile } from '../model/profile';
 import { generateIptables } from '../proxy/iptables/generator';
 import { toIptablesSave, formatRule } from '../proxy/iptables/save';
@@ -9,7 +11,7 @@ import { generateNftables } from '../proxy/nftables/generator';
 import { generateIpvs } from '../proxy/ipvs';
 import { entryChoices, requestFor, sourceChoices } from '../walk/choices';
 import { Walker, type WalkResult } from '../walk/walk';
-import type { PreviewState, ProxyMode, RulesFormat, RulesView, WalkView } from '../../../../webview/src/protocol';
+import type { DebugView, PreviewState, ProxyMode, RulesFormat, RulesView, WalkView } from '../../../../webview/src/protocol';
 
 export interface PreviewSelection {
   /** "namespace/name", or null for every Service of the file. */
@@ -38,6 +40,7 @@ function shownModel(input: PreviewInput, selection: PreviewSelection): ClusterMo
 }
 
 const key = (s: ServiceEntry) => `${s.obj.namespace}/${s.obj.name}`;
+const portLabel = (p: PortEntry) => `${p.info.portName || '(unnamed)'} ${p.info.port}/${p.info.protocol}`;
 
 function rulesView(model: ClusterModel, selection: PreviewSelection): RulesView {
   const base = { mode: selection.mode, format: selection.format, node: selection.node };
@@ -110,6 +113,18 @@ function walkView(result: WalkResult, sourceId: string, entryId: string, labels:
   };
 }
 
+/** The commands that check `service`'s port on the selected node, as `natlens debug` lists them. */
+function debugView(model: ClusterModel, service: ServiceEntry, port: PortEntry | undefined, selection: PreviewSelection): DebugView {
+  // a port name is unique within its Service; an unnamed port is the Service's only one
+  const commands = debugCommands(model, service, { nodeName: selection.node, proxyMode: selection.mode, ...(port ? { port: port.info.portName || port.info.port } : {}) });
+  const heading = `Check ${key(service)}${port ? ` port ${portLabel(port)}` : ''} on node ${selection.node} (${selection.mode} mode)`;
+  return {
+    service: key(service), port: port ? portLabel(port) : null, node: selection.node, mode: selection.mode,
+    commands: commands.map(c => ({ title: c.title, command: c.command, lookFor: c.lookFor, runOn: c.runOn, expected: [...c.expected ?? []] })),
+    text: formatDebugText(commands, { heading }),
+  };
+}
+
 export function buildPreviewState(input: PreviewInput, selection: PreviewSelection): PreviewState {
   const model = shownModel(input, selection);
   const profile: ClusterProfile = model.profile;
@@ -129,9 +144,11 @@ export function buildPreviewState(input: PreviewInput, selection: PreviewSelecti
       walk = walkView(result, source.id, entry.id, { source: source.label, entry: entry.label }, lineMapper(rules, profile.ipFamily));
     }
   }
+  // a file of headless or ExternalName Services has no port to select, but still commands to run
+  const checked = focus ?? input.services[0];
   return {
     fileName: input.fileName,
-    services: input.services.map(s => ({ key: key(s), ports: s.ports.map((p, i) => ({ index: i, label: `${p.info.portName || '(unnamed)'} ${p.info.port}/${p.info.protocol}` })) })),
+    services: input.services.map(s => ({ key: key(s), ports: s.ports.map((p, i) => ({ index: i, label: portLabel(p) })) })),
     selectedService: selection.service,
     selectedPort: portIndex,
     profile: {
@@ -141,6 +158,7 @@ export function buildPreviewState(input: PreviewInput, selection: PreviewSelecti
     },
     rules, sources: sources.map(({ id, label, detail }) => ({ id, label, detail })), entries: entries.map(({ id, label, detail }) => ({ id, label, detail })),
     walk,
+    debug: checked ? debugView(model, checked, checked.ports[portIndex], selection) : null,
     assumptions: input.model.assumptions.filter(a => input.services.some(s => a.subject === key(s))).map(a => ({ ...a })),
     problems,
   };
