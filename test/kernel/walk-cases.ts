@@ -43,6 +43,7 @@ export const LOC_IP = '172.30.0.11'; // NodePort 30081, externalTrafficPolicy Lo
 export const EMPTY_IP = '172.30.0.12'; // ClusterIP without endpoints
 export const LB_VIP = '198.51.100.10'; // LoadBalancer, Cluster, loadBalancerSourceRanges [203.0.113.0/24]: a1, b1
 export const LBLOC_VIP = '198.51.100.11'; // LoadBalancer, Local: b1 (node2 only)
+export const STICKY_IP = '172.30.0.15'; // NodePort 30085, Cluster, sessionAffinity ClientIP: a1, a2, b1
 
 export const POD_NAMES: Record<string, string> = { [A1]: 'a1', [A2]: 'a2', [B1]: 'b1' };
 
@@ -112,6 +113,8 @@ status: { loadBalancer: { ingress: [{ ip: ${LB_VIP} }] } }`, [[A1, 'node1'], [B1
   healthCheckNodePort: 32004
   ports: [{ name: http, port: 80, targetPort: ${PORT}, nodePort: 30084 }]
 status: { loadBalancer: { ingress: [{ ip: ${LBLOC_VIP} }] } }`, [[B1, 'node2']]),
+  service('sticky', STICKY_IP, 'NodePort', `  sessionAffinity: ClientIP
+  ports: [{ name: http, port: 80, targetPort: ${PORT}, nodePort: 30085 }]`, [[A1, 'node1'], [A2, 'node1'], [B1, 'node2']]),
 ].join('');
 
 export function buildModel(style: Style, mode: Mode = 'iptables'): ClusterModel {
@@ -188,6 +191,38 @@ export function cases(style: Style): Case[] {
     { name: 'LoadBalancer VIP, Local: routed to node1 (no local endpoint): DROP', from: { client: 'ext' }, source: ext, dst: LBLOC_VIP, dport: 80, entryNode: 'node1',
       via: ['ext', `${LBLOC_VIP}/32`, 'node1'], expect: 'DROP' },
   ];
+}
+
+/**
+ * Session affinity: a client's repeated connections. The walk's second pass (with what the first
+ * connection left in the node's recent lists or affinity sets) must send each back to the endpoint
+ * its first connection took, and the kernel must send every try to one endpoint among those.
+ */
+export type AffinityCase = Pick<Case, 'name' | 'from' | 'source' | 'dst' | 'dport' | 'entryNode'>;
+
+export function affinityCases(): AffinityCase[] {
+  const ext = { kind: 'external', ip: EXT } as const;
+  return [
+    { name: 'sessionAffinity ClientIP: pod b1 -> ClusterIP, again and again', from: { pod: 'b1' }, source: { kind: 'pod', ip: B1, node: 'node2' }, dst: STICKY_IP, dport: 80 },
+    { name: 'sessionAffinity ClientIP: external client -> NodePort on node1, again and again', from: { client: 'ext' }, source: ext, dst: N1, dport: 30085, entryNode: 'node1' },
+    { name: 'sessionAffinity ClientIP: external client -> NodePort on node2, again and again (node2 keeps its own list)', from: { client: 'ext' }, source: ext, dst: N2, dport: 30085, entryNode: 'node2' },
+  ];
+}
+
+async function runAffinityCase(t: TestContext, lab: Lab, walker: Walker, c: AffinityCase): Promise<void> {
+  const returns = walker.returning({ source: c.source, dst: c.dst, dport: c.dport, proto: 'tcp', ...(c.entryNode ? { entryNode: c.entryNode } : {}) });
+  const firsts = returns.map((r) => r.first.endpoint);
+  assert.equal(firsts.length, 3, `the first connection can take any of the three endpoints: ${JSON.stringify(firsts)}`);
+  for (const r of returns) {
+    assert.deepEqual(r.again.endpoints.map((e) => [e.endpoint, e.probability]), [[r.first.endpoint, 1]], `after ${r.first.endpoint}, the walk sends the next connection back there\n${r.again.summary}`);
+  }
+  await lab.flushConntrack(); // the recent lists and affinity sets are not conntrack: they stay
+  const tries = 8;
+  const res = await lab.connect(c.from, c.dst, c.dport, { count: tries, timeoutMs: 1000 });
+  const got = res.map((r) => (r.ok ? r.local! : r.error ?? '?'));
+  t.diagnostic(`walk: first connection to ${firsts.join(' or ')}, each later one back to the same; kernel (${tries} tries): ${got.join(', ')}`);
+  assert.equal(new Set(got).size, 1, `every try reaches the same endpoint: ${got.join(', ')}`);
+  assert.ok(firsts.includes(got[0]!), `${got[0]} is one of the walk's endpoints ${firsts.join(', ')}`);
 }
 
 // ------------------------------------------------------------------------------------ back ends
@@ -372,6 +407,7 @@ export async function runLab(t: TestContext, style: Style, model: ClusterModel, 
       await t.test(c.name, c.todo ? { todo: c.todo } : {}, async (st) => { observed = await runCase(st, lab, walker, c, timings, backend); });
       if (observed) await t.test(`${c.name}: masquerade flags`, () => checkMasquerade(observed!, backend));
     }
+    for (const c of affinityCases()) await t.test(c.name, async (st) => runAffinityCase(st, lab, walker, c));
   }, { maxRuntimeMs: 60_000 });
   t.diagnostic(`total ${(performance.now() - t0).toFixed(0)} ms; per case: ${timings.map((x) => `${x.ms.toFixed(0)} ms/${x.tries}`).join(', ')}`);
 }

@@ -64,6 +64,17 @@ test('trace without --json prints one hop a line and the summary', () => {
   assert.match(r.out, /times out/);
 });
 
+test('trace --again walks the same client\'s next connection: ClientIP affinity sends it back', () => {
+  const args = ['trace', '--cluster', join(examples, 'cluster.yaml'), '--src', '203.0.113.50', '--dst', '192.168.0.2', '--dport', '31443', '--again', join(examples, 'loadbalancer.yaml')];
+  const text = cli(...args);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /\nagain: the same client's next connection, with what the first one left in the session-affinity lists \(taken as not yet expired\):\n  after 10\.244\.0\.21:8443 \(50%\): DNAT to 10\.244\.0\.21:8443 \(node-a\) 100%\n  after 10\.244\.1\.22:8443 \(50%\): DNAT to 10\.244\.1\.22:8443 \(node-b\) 100%\n$/);
+  const json = JSON.parse(cli(...args, '--json').out);
+  assert.deepEqual(json.again.map((a: { after: string; next: { endpoints: { endpoint: string }[]; summary: string } }) => [a.after, a.next.endpoints.map(e => e.endpoint)]),
+    [['10.244.0.21:8443', ['10.244.0.21:8443']], ['10.244.1.22:8443', ['10.244.1.22:8443']]]);
+  assert.match(json.again[0].next.summary, /203\.0\.113\.50 is remembered from an earlier connection/);
+});
+
 test('trace rejects bad arguments with exit 2', () => {
   const f = join(examples, 'nodeport-local.yaml');
   assert.equal(cli('trace', '--src', '1.2.3.4', '--dst', '10.0.0.1', f).code, 2);

@@ -41,7 +41,11 @@ test('type, ports, session affinity, source ranges, external IPs, cluster IP, he
   assert.equal(port.summary, '10.96.2.1:443/TCP → targetPort 8443 → endpoint port 8443; NodePort 31000 on every node');
   assert.match(port.all, /kube-proxy never reads targetPort/);
   assert.match(port.all, /- 10\.244\.1\.10:8443 on node-b — from StatefulSet\/shop pod shop-1/);
-  assert.equal(hover('sessionAffinity:').summary, 'sessionAffinity: ClientIP — a client address sticks to one endpoint for 600 s after its last connection.');
+  const affinity = hover('sessionAffinity:');
+  assert.equal(affinity.summary, 'sessionAffinity: ClientIP — a client address sticks to one endpoint for 600 s after its last connection, on each node separately.');
+  // two walks each: the second connection carries what the first one left in the recent lists
+  assert.match(affinity.all, /- A pod on node-a \(10\.244\.0\.200\) → 10\.96\.2\.1:443, twice: the next connection goes to the endpoint the first one took \(10\.244\.0\.10:8443 or 10\.244\.0\.11:8443 or 10\.244\.1\.10:8443\), with probability 1/);
+  assert.match(affinity.all, /- External client 203\.0\.113\.10 via NodePort 31000 on node-a, then on node-b: \*\*does not stick\*\*: the next connection goes to 10\.244\.1\.10:8443, whichever endpoint the first one took/);
   const ranges = hover('loadBalancerSourceRanges');
   assert.match(ranges.all, /192\.0\.2\.123 \(not listed\) → 198\.51\.100\.20:443: \*\*DROP\*\* \(filter `KUBE-PROXY-FIREWALL`\)/);
   assert.match(ranges.all, /\*\*The node port is not protected\*\*/);

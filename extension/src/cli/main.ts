@@ -10,7 +10,7 @@ import type { ProxyMode } from '../engine/model/profile';
 import { Walker } from '../engine/walk/walk';
 import { WalkError } from '../engine/walk/netfilter';
 import { requestFromAddresses } from '../engine/walk/request';
-import { formatWalk } from '../engine/walk/format';
+import { formatReturning, formatWalk } from '../engine/walk/format';
 import { analyzeFile } from '../engine/findings/analyze';
 import { formatText, toReported, toSarif } from '../engine/findings/report';
 import { parseArgs, UsageError } from './args';
@@ -18,7 +18,7 @@ import { formatProblem, InputError, loadInput } from './load';
 
 const USAGE = `Usage:
   natlens rules [--cluster PROFILE] [--mode iptables|nftables|ipvs] [--format FORMAT] [--node NAME] [--verbose] FILE...
-  natlens trace [--cluster PROFILE] [--mode iptables|nftables|ipvs] --src IP --dst IP --dport PORT [--proto tcp|udp|sctp] [--node NAME] [--json] FILE...
+  natlens trace [--cluster PROFILE] [--mode iptables|nftables|ipvs] --src IP --dst IP --dport PORT [--proto tcp|udp|sctp] [--node NAME] [--again] [--json] FILE...
   natlens check [--cluster PROFILE] [--format text|json|sarif] FILE...
   natlens debug [--cluster PROFILE] [--mode MODE] [--node NAME] [--service NS/NAME] [--port NAME|NUMBER] FILE...
 
@@ -36,6 +36,8 @@ Commands:
           The source decides where the walk starts: a node's address (host network), a pod
           address (its node), or anything else (an external client entering --node, or the node
           that owns the destination address).
+          --again: also walk the same client's next connection with what the first one left in the
+          session-affinity lists (sessionAffinity: ClientIP sends it back to the same endpoint)
           --json: the result as JSON (verdict, endpoints, masquerade, sourceSeenByPod, hops, ...)
   check   The editor's diagnostics for CI: API-invalid Services (the API server's wording) and NAT
           consequences (client IP lost, Local-policy drops, selectors that match nothing, ...).
@@ -122,7 +124,7 @@ function debugCommand(argv: readonly string[], io: CliIO): number {
 }
 
 function traceCommand(argv: readonly string[], io: CliIO): number {
-  const args = parseArgs(argv, ['cluster', 'mode', 'node', 'src', 'dst', 'dport', 'proto'], ['json', 'verbose']);
+  const args = parseArgs(argv, ['cluster', 'mode', 'node', 'src', 'dst', 'dport', 'proto'], ['json', 'verbose', 'again']);
   for (const required of ['src', 'dst', 'dport']) if (!args.flags.has(required)) throw new UsageError(`trace: --${required} is required`);
   const proto = (args.flags.get('proto') ?? 'tcp') as string;
   if (proto !== 'tcp' && proto !== 'udp' && proto !== 'sctp') throw new UsageError('--proto is tcp, udp or sctp');
@@ -135,7 +137,13 @@ function traceCommand(argv: readonly string[], io: CliIO): number {
       ...(loaded.nodeName ? { node: loaded.nodeName } : {}),
     });
     const result = walker.trace(request);
-    io.out(args.flags.has('json') ? JSON.stringify(result, null, 2) + '\n' : formatWalk(result));
+    const again = args.flags.has('again') ? walker.returning(request) : null;
+    if (args.flags.has('json')) {
+      const next = again?.map(r => ({ after: r.first.endpoint, probability: r.first.probability, next: r.again }));
+      io.out(JSON.stringify(next ? { ...result, again: next } : result, null, 2) + '\n');
+    } else {
+      io.out(formatWalk(result) + (again ? formatReturning(again) : ''));
+    }
     return 0;
   } catch (e) {
     if (e instanceof WalkError) throw new UsageError(`trace: ${e.message}`);

@@ -6,7 +6,7 @@ import { localReadyEndpointCounts, type ClusterModel, type ServiceEntry } from '
 import { defaultService, externallyAccessible } from '../model/service';
 import { serviceChains } from '../proxy/iptables/names';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
-import { walkerFor, type WalkResult } from '../walk/walk';
+import { walkerFor, type ReturningClient, type WalkResult } from '../walk/walk';
 import { externalWalks, serviceEntryOf } from './analyze';
 
 export interface HoverLink {
@@ -45,6 +45,25 @@ function walkLine(label: string, r: WalkResult): string {
   const eps = r.endpoints.map(e => `${e.endpoint}${e.node ? ` (${e.node})` : ''}${r.endpoints.length > 1 ? ` ${pct(e.probability)}` : ''}`).join(', ');
   return `- ${label}: DNAT to ${eps}; ${r.masquerade ? '**SNAT**, the pod sees' : 'no SNAT, the pod sees'} ${seen(r)}`;
 }
+
+/** Session affinity, from two walks: where a client's next connection goes after each way its first one went. */
+function affinityLine(label: string, returns: readonly ReturningClient[]): string {
+  const reached = returns.filter(r => r.first.endpoint !== null);
+  if (reached.length === 0) return `- ${label}: the first connection reaches no endpoint`;
+  if (reached.every(r => r.again.endpoints.length === 1 && r.again.endpoints[0]!.endpoint === r.first.endpoint)) {
+    return `- ${label}: the next connection goes to the endpoint the first one took (${reached.map(r => r.first.endpoint).join(' or ')}), with probability 1`;
+  }
+  const again = reached[0]!.again.endpoints;
+  const spread = again.map(e => `${e.endpoint}${again.length > 1 ? ` ${pct(e.probability)}` : ''}`).join(', ');
+  return `- ${label}: **does not stick**: the next connection goes to ${spread}, whichever endpoint the first one took`;
+}
+
+/** How each back end remembers a ClientIP-affinity client (proxier.go of each mode). */
+const AFFINITY_MECHANISM: Record<ClusterModel['profile']['proxyMode'], (timeout: number) => string> = {
+  iptables: t => `kube-proxy records the choice with \`-m recent --set\` in the endpoint chain and checks it with \`--rcheck --seconds ${t} --reap\` before the random pick.`,
+  nftables: t => `kube-proxy records the client with \`update @affinity-… { ip saddr }\` in the endpoint chain (a set whose entries time out after ${t} s) and checks \`ip saddr @affinity-… goto\` in the service chain before the random pick.`,
+  ipvs: t => `kube-proxy makes the virtual server persistent (\`-p ${t}\`): IPVS keeps a template per client address and sends its later connections to the same real server.`,
+};
 
 /** Where kube-proxy's other back ends answer differently from iptables mode (nat-semantics.md, K-nft/K-ipvs). */
 const MODE_NOTES: Partial<Record<ClusterModel['profile']['proxyMode'], string>> = {
@@ -150,9 +169,20 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
     case 'sessionAffinity':
     case 'sessionAffinityConfig': {
       if (d.sessionAffinity !== 'ClientIP') return make('sessionAffinity: None — every new connection picks an endpoint at random.', [`Each endpoint of ${sp.clusterIP}:${sp.port} has probability 1/n per connection; long-lived connections are never rebalanced.`]);
-      return make(`sessionAffinity: ClientIP — a client address sticks to one endpoint for ${d.sessionAffinityTimeout} s after its last connection.`, [
-        'kube-proxy records the choice with `-m recent --set` in the endpoint chain and checks it with `--rcheck --seconds ' + d.sessionAffinityTimeout + ' --reap` before the random pick. The record is per node and keyed on the source address only:',
-        '- behind SNAT (a proxying load balancer, a NAT gateway) many clients share one address and all stick to one endpoint;\n- with externalTrafficPolicy Cluster, a client sent through different nodes can stick to a different endpoint on each.',
+      const proto = sp.protocol.toLowerCase() as 'tcp';
+      const [a, b] = model.profile.nodes;
+      const podIP = a ? spareNodePodIP(walker.network, a.name) : null;
+      const walks: string[] = [];
+      if (a && podIP) walks.push(affinityLine(`A pod on ${a.name} (${podIP}) → ${sp.clusterIP}:${sp.port}, twice`, walker.returning({ source: { kind: 'pod', ip: podIP, node: a.name }, dst: sp.clusterIP, dport: sp.port, proto })));
+      if (a && b && sp.nodePort) {
+        const first = { source: { kind: 'external' as const, ip: EXTERNAL_CLIENT_IP }, entryNode: a.name, dst: walker.network.primaryIP(a), dport: sp.nodePort, proto };
+        walks.push(affinityLine(`External client ${EXTERNAL_CLIENT_IP} via NodePort ${sp.nodePort} on ${a.name}, then on ${b.name}`,
+          walker.returning(first, { ...first, sport: 40001, entryNode: b.name, dst: walker.network.primaryIP(b) })));
+      }
+      return make(`sessionAffinity: ClientIP — a client address sticks to one endpoint for ${d.sessionAffinityTimeout} s after its last connection, on each node separately.`, [
+        `${AFFINITY_MECHANISM[model.profile.proxyMode](sp.stickyMaxAgeSeconds)} The record is per node and keyed on the source address only.`,
+        ...(walks.length ? ['A client connecting twice within the timeout, walked through the generated rules with what the first connection recorded:', walks.join('\n')] : []),
+        'So: behind SNAT (a proxying load balancer, a NAT gateway) many clients share one address and all stick to one endpoint; with externalTrafficPolicy Cluster, a client sent through different nodes can stick to a different endpoint on each.',
       ]);
     }
     case 'loadBalancerSourceRanges': {

@@ -1,6 +1,6 @@
 // The walk as text for a terminal or a read-only document: one hop a line.
 import { formatPacket } from './netfilter';
-import type { WalkResult } from './walk';
+import type { ReturningClient, WalkResult } from './walk';
 
 function pct(p: number): string {
   return `${(p * 100).toFixed(p * 100 === Math.round(p * 100) ? 0 : 1)}%`;
@@ -26,5 +26,15 @@ export function formatWalk(r: WalkResult): string {
     for (const step of o.reply) out.push(`  reply${step.node ? ` (${step.node})` : ''}: ${step.description}: ${formatPacket(step.packet)}`);
   });
   out.push('', r.summary);
+  return out.join('\n') + '\n';
+}
+
+/** The same client's next connection after each way its first one went (session affinity). */
+export function formatReturning(returns: readonly ReturningClient[]): string {
+  const out = ['', 'again: the same client\'s next connection, with what the first one left in the session-affinity lists (taken as not yet expired):'];
+  for (const r of returns) {
+    const next = r.again.endpoints.map(e => `${e.endpoint}${e.node ? ` (${e.node})` : ''} ${pct(e.probability)}`).join(', ');
+    out.push(`  after ${r.first.endpoint ?? r.first.verdict} (${pct(r.first.probability)}): ${r.again.verdict}${next ? ` to ${next}` : ''}`);
+  }
   return out.join('\n') + '\n';
 }

@@ -41,13 +41,14 @@
 // a virtual server without real servers (ip_vs_leave: ICMP port unreachable, packet dropped →
 // REJECT); the Local-policy fallback to cluster-wide real servers (proxier.go syncEndpoint,
 // kubernetes/kubernetes#97081) and its broken reply; schedulers as equal probability per real
-// server for a first connection (rr rotates, mh/sh hash the source; persistence only affects later
-// connections). This machine's kernel has no ip_vs module, so none of it is checked on a kernel.
+// server for a first connection (rr rotates, mh/sh hash the source), and with persistence a later
+// connection of the client to the real server its template names. This machine's kernel has no
+// ip_vs module, so none of it is checked on a kernel.
 import { generateIpvs, FLAG_PERSISTENT, type Ipset, type IpvsRuleset, type IpvsVirtualServer } from '../proxy/ipvs/generator';
 import type { IptablesRuleset, Table } from '../proxy/iptables/generator';
 import { parseRule, tokenize } from '../proxy/iptables/ruleParser';
 import { canonicalIP, cidrContains, parseCIDR, parseIP, type CIDR } from '../util/ip';
-import { NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RuleHop, type TableOutcome } from './netfilter';
+import { affinityEntry, NodeRules, remember, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RuleHop, type TableOutcome } from './netfilter';
 import type { ProgramFactory } from './walk';
 
 /** The chain name IPVS hops carry (they are not iptables rules; `line` is null). */
@@ -353,7 +354,13 @@ export class IpvsRules implements NodeProgram {
         : []),
       INFERRED,
     ];
-    return vs.realServers.map(rs => {
+    // persistence: a template per client address sends its later connections to the same real server
+    const template = (rs: { address: string; port: number }) => `IPVS persistence ${vs.key} -> ${hostPort(rs.address, rs.port)}`;
+    const persistent = (vs.flags & FLAG_PERSISTENT) !== 0;
+    const known = persistent ? vs.realServers.filter(rs => s.affinity?.has(affinityEntry(this.node.name, template(rs), s.packet.src))) : [];
+    const candidates = known.length > 0 ? known : vs.realServers;
+    if (known.length > 0) notes.splice(1, 1, `the real server this client's persistence template (${vs.timeout}s) names`);
+    return candidates.map(rs => {
       const after: Packet = { ...s.packet, dst: canonicalIP(rs.address) ?? rs.address, dport: rs.port };
       const hop: RuleHop = {
         node: this.node.name, hook, table: 'nat', chain: IPVS_CHAIN, line: null,
@@ -362,7 +369,8 @@ export class IpvsRules implements NodeProgram {
         action: `DNAT to ${hostPort(rs.address, rs.port)} (${notes.join('; ')})`,
         before: s.packet, after, mark: s.mark,
       };
-      return { state: { ...s, packet: after, dnat: true, probability: s.probability / n, hops: [...s.hops, hop] }, verdict: 'ACCEPT' as const };
+      const scheduled: ConnState = { ...s, packet: after, dnat: true, probability: s.probability / candidates.length, hops: [...s.hops, hop] };
+      return { state: persistent ? remember(scheduled, this.node.name, template(rs), s.packet.src) : scheduled, verdict: 'ACCEPT' as const };
     });
   }
 

@@ -48,6 +48,28 @@ export interface ConnState {
    * back in through loopback after POSTROUTING): nat tables are not consulted again.
    */
   readonly natBound?: boolean;
+  /**
+   * Session-affinity entries on the nodes (iptables `recent` lists, nftables affinity sets): what an
+   * earlier connection of the same client recorded there, and what this one records. See affinityEntry.
+   */
+  readonly affinity?: ReadonlyMap<string, RememberedClient>;
+}
+
+/** A client address in a node's session-affinity list (iptables `recent --name`) or set (nftables `@affinity-…`). */
+export interface RememberedClient {
+  readonly node: string;
+  readonly list: string;
+  readonly address: string;
+}
+
+/** The key of a remembered client in ConnState.affinity (each node keeps its own lists). */
+export function affinityEntry(node: string, list: string, address: string): string {
+  return `${node}\u0000${list}\u0000${address}`;
+}
+
+/** The state with `address` recorded in `node`'s affinity list `list`. */
+export function remember(state: ConnState, node: string, list: string, address: string): ConnState {
+  return { ...state, affinity: new Map([...(state.affinity ?? []), [affinityEntry(node, list, address), { node, list, address }]]) };
 }
 
 export type TableVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
@@ -221,6 +243,8 @@ export class NodeRules implements NodeProgram {
             next.push({ state: { ...cur, probability: cur.probability * (1 - p) }, index: i + 1 });
             cur = { ...cur, probability: cur.probability * p };
           }
+          const list = recentSetList(rule.parsed);
+          if (list !== null) cur = remember(cur, this.node.name, list, cur.packet.src);
           const results = this.applyTarget(hook, table, rule, cur, depth);
           if (results === 'continue') continue;
           for (const r of results) {
@@ -341,8 +365,13 @@ export class NodeRules implements NodeProgram {
         }
         case 'statistic/mode': if (v !== 'random') throw new WalkError(`statistic mode ${v} is not modelled`); continue;
         case 'statistic/probability': probability = Number(v); ok = true; break;
-        // session affinity: the first packet of a client has no entry yet (as upstream's tracer assumes)
-        case 'recent/rcheck': case 'recent/update': ok = false; break;
+        // session affinity: a client is in the list only when an earlier connection of its put it there
+        // (kube-proxy's lists use --rsource with a full mask; --seconds is taken as not yet expired)
+        case 'recent/rcheck': case 'recent/update': {
+          const list = m.options.find(x => x.name === 'name')?.values[0] ?? 'DEFAULT';
+          ok = state.affinity?.has(affinityEntry(this.node.name, list, p.src)) ?? false;
+          break;
+        }
         case 'recent/set': case 'recent/name': case 'recent/seconds': case 'recent/reap': case 'recent/mask': case 'recent/rsource': continue;
         default: throw new WalkError(`match -m ${m.module} --${o.name} is not modelled`);
       }
@@ -350,6 +379,12 @@ export class NodeRules implements NodeProgram {
     }
     return probability;
   }
+}
+
+/** The list a rule's `-m recent --set` adds the source address to, if it has one. */
+function recentSetList(rule: ParsedRule): string | null {
+  const m = rule.matches.find(x => x.module === 'recent' && x.options.some(o => o.name === 'set'));
+  return m ? m.options.find(o => o.name === 'name')?.values[0] ?? 'DEFAULT' : null;
 }
 
 function lowerBound(sorted: number[], value: number): number {

@@ -15,13 +15,13 @@
 //   - `accept` ends the base chain (the next base chain of the hook still runs); `drop` and `reject`
 //     end the packet; `dnat` and `masquerade` set up the NAT binding and accept (NF_ACCEPT);
 //   - a verdict map (`vmap @m`, `vmap { … }`) that has no element for the key does not match.
-// The walk traces the first packet of a connection: `ct state new` holds, and dynamic sets such as
-// the session-affinity sets hold no entry yet (the generated table has none), so `ip saddr
-// @affinity-…` does not match and `update @affinity-… { ip saddr }` only records the client.
+// The walk traces the first packet of a connection: `ct state new` holds. The session-affinity sets
+// start empty (the generated table has no elements); `update @affinity-… { ip saddr }` records the
+// client in the walk's state, so a later connection of the same client finds it in `ip saddr @affinity-…`.
 import { canonicalIP, cidrContains, parseCIDR, parseIP, type CIDR, type IP } from '../util/ip';
 import { generateNftables, type NftablesRuleset, type NftBaseChain, type NftElement, type NftSet, type NftTable } from '../proxy/nftables/generator';
 import type { Table } from '../proxy/iptables/generator';
-import { WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type RuleHop, type TableOutcome } from './netfilter';
+import { WalkError, affinityEntry, remember, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type RuleHop, type TableOutcome } from './netfilter';
 import type { ProgramFactory } from './walk';
 
 // ------------------------------------------------------------------------------------- expressions
@@ -181,9 +181,9 @@ class RuleParser {
         this.next();
         const set = this.next();
         if (!set?.startsWith('@')) this.fail(`${t} ${set ?? ''}`);
-        // the key expression: only read, never stored (the first packet finds no entry anyway)
-        const key = this.braced();
-        if (key.length === 0) this.fail(`${t} ${set} { }`);
+        // kube-proxy's affinity sets remember the client address: the only key the walk records
+        const key = this.braced().join(' ');
+        if (key !== 'ip saddr' && key !== 'ip6 saddr') this.fail(`${t} ${set} { ${key} } (only { ip saddr } is modelled)`);
         return { kind: 'update', set: set.slice(1) };
       }
       case 'dnat': {
@@ -577,7 +577,10 @@ export class NftRules implements NodeProgram {
           actions.push(`MARK 0x${mark.toString(16)}`);
           break;
         }
-        case 'update': actions.push(`update @${p.set}`); break;
+        case 'update':
+          state = remember(state, this.node.name, p.set, state.packet.src);
+          actions.push(`update @${p.set}`);
+          break;
         case 'dnat': {
           state = { ...state, packet: { ...state.packet, dst: p.ip, dport: p.port ?? state.packet.dport }, dnat: true };
           return done({ kind: 'accept' }, `DNAT to ${p.to}`);
@@ -635,7 +638,9 @@ export class NftRules implements NodeProgram {
     if (p.mask !== null) values[0] = ((values[0] as number) & p.mask) >>> 0;
     let hit: boolean;
     if ('set' in p.value) {
-      hit = this.containers.get(p.value.set)!.find(p.sel, values as (string | number)[], rule.text) !== undefined;
+      // a dynamic set (session affinity) also holds what `update` recorded for an earlier connection
+      hit = this.containers.get(p.value.set)!.find(p.sel, values as (string | number)[], rule.text) !== undefined
+        || (values.length === 1 && (state.affinity?.has(affinityEntry(this.node.name, p.value.set, String(values[0]))) ?? false));
     } else {
       const literals = 'anon' in p.value ? p.value.anon : [p.value.literal];
       hit = literals.some(l => this.literalMatches(l, values[0]!));

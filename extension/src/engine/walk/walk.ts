@@ -7,7 +7,7 @@ import type { NodeProfile } from '../model/profile';
 import { generateIptables, type IptablesRuleset } from '../proxy/iptables/generator';
 import { ClusterNetwork } from './network';
 import { canonicalIP } from '../util/ip';
-import { formatPacket, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RuleHop } from './netfilter';
+import { affinityEntry, formatPacket, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RememberedClient, type RuleHop } from './netfilter';
 import type { ProxyMode } from '../model/profile';
 import type { EgressDecision } from '../egress/types';
 import type { EgressPod } from '../egress/decide';
@@ -56,6 +56,16 @@ export interface WalkOutcome {
   readonly reply: readonly ReplyStep[];
   /** The reply cannot return through the node that translated the connection: the client drops it. */
   readonly replyBroken: boolean;
+  /** Session affinity: the client addresses the nodes remember after this connection (recent lists, affinity sets). */
+  readonly remembered: readonly RememberedClient[];
+}
+
+export type { RememberedClient };
+
+/** Session affinity: one way a client's first connection went, and where its next one goes. */
+export interface ReturningClient {
+  readonly first: WalkOutcome;
+  readonly again: WalkResult;
 }
 
 export interface WalkResult {
@@ -112,7 +122,11 @@ export class Walker {
     return program;
   }
 
-  trace(request: TraceRequest): WalkResult {
+  /**
+   * Walks a connection. `remembered`: what earlier connections left in the nodes' session-affinity lists
+   * (taken as not yet expired), so that a returning client's connection is walked as the kernel sees it.
+   */
+  trace(request: TraceRequest, remembered: readonly RememberedClient[] = []): WalkResult {
     const profile = this.model.profile;
     const net = this.network;
     const startNodeName = request.source.kind === 'external' ? request.entryNode ?? net.nodeOwning(request.dst)?.name ?? profile.nodeName : request.source.node;
@@ -120,10 +134,21 @@ export class Walker {
     if (!startNode) throw new WalkError(`node ${startNodeName} is not in the profile (nodes: ${net.nodes.map(n => n.name).join(', ')})`);
     const src = request.source.kind === 'node' ? request.source.ip ?? sourceAddressFor(net, startNode, request.dst) : request.source.ip;
     const packet: Packet = { proto: request.proto, src: canonicalIP(src) ?? src, sport: request.sport ?? 40000, dst: canonicalIP(request.dst) ?? request.dst, dport: request.dport };
-    const initial: ConnState = { packet, mark: 0, dnat: false, masqueradedTo: null, probability: 1, hops: [] };
+    const initial: ConnState = {
+      packet, mark: 0, dnat: false, masqueradedTo: null, probability: 1, hops: [],
+      ...(remembered.length ? { affinity: new Map(remembered.map(r => [affinityEntry(r.node, r.list, r.address), r])) } : {}),
+    };
     const outcomes = this.walkNode(startNode, initial, request.source.kind === 'node' ? 'OUTPUT' : 'PREROUTING', 0)
       .map(o => this.finish(request, packet, startNode.name, o));
     return summarize(request, packet, startNode.name, outcomes);
+  }
+
+  /**
+   * Session affinity, walked twice: for each way `first` can go, the walk of `next` (by default the same
+   * client again, from another source port) with what the first connection left in the affinity lists.
+   */
+  returning(first: TraceRequest, next: TraceRequest = { ...first, sport: (first.sport ?? 40000) + 1 }): ReturningClient[] {
+    return this.trace(first).outcomes.map(o => ({ first: o, again: this.trace(next, o.remembered) }));
   }
 
   private walkNode(node: NodeProfile, state: ConnState, entry: 'PREROUTING' | 'OUTPUT', depth: number): Leaf[] {
@@ -222,6 +247,7 @@ export class Walker {
     return {
       probability: s.probability, verdict, endpoint, endpointNode, natNode, masqueraded,
       snatAddress: s.masqueradedTo, sourceSeen: reached ? sourceSeen : null, hops: s.hops, delivered, reply, replyBroken: broken,
+      remembered: [...(s.affinity?.values() ?? [])],
     };
   }
 
@@ -327,8 +353,13 @@ function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
     const seen = typeof r.sourceSeenByPod === 'string' ? r.sourceSeenByPod : packet.src;
     parts.push(`No masquerade: the pod sees the client address ${seen}.`);
   }
-  if (r.outcomes.some(o => o.hops.some(h => /-m recent --name \S+ --set|update @affinity-/.test(h.rule)))) {
-    parts.push(`Session affinity (ClientIP): this is the first connection from ${packet.src}; the endpoint it gets is remembered on ${r.firstNode} for the affinity timeout, and later connections from the same address go there too.`);
+  // a matched affinity lookup (iptables --rcheck, nftables @affinity-… goto, an IPVS persistence template)
+  const remembered = (h: RuleHop) => /--rcheck|saddr @affinity-/.test(h.rule) || h.action.includes('persistence template');
+  if (r.outcomes.every(o => o.hops.some(remembered))) {
+    parts.push(`Session affinity (ClientIP): ${packet.src} is remembered from an earlier connection, so this one goes back to the endpoint recorded for it.`);
+  } else if (r.outcomes.some(o => o.remembered.length > 0)) {
+    const nodes = [...new Set(r.outcomes.flatMap(o => o.remembered.map(x => x.node)))].join(', ');
+    parts.push(`Session affinity (ClientIP): this is the first connection from ${packet.src}; the endpoint it gets is remembered on ${nodes} for the affinity timeout, and later connections from the same address through that node go there too.`);
   }
   const broken = r.outcomes.filter(o => o.replyBroken && o.verdict === 'DNAT');
   if (broken.length) parts.push(`Warning: for ${broken.map(o => o.endpoint).join(', ')} the reply does not return through ${broken[0]!.natNode}, where the connection was translated, so the client drops it and the connection fails.`);
