@@ -77,6 +77,8 @@ check('an API error is squiggled and Ctrl+. applies the fix', async wb => {
   wb.log(`   offered: ${JSON.stringify(titles)}`);
   await wb.page.waitForFunction(() => !document.querySelector('.editor-group-container.active .view-lines')?.textContent.includes('externalTrafficPolicy'), null, { timeout: 15000 });
   await wb.runCommand('View: Revert and Close Editor');
+  // the workbench then focuses the editor left open, a moment later: let that happen before the next check
+  await wb.page.waitForFunction(() => document.activeElement?.closest('.editor-group-container.active .monaco-editor') != null, null, { timeout: 10000 }).catch(() => {});
 });
 
 check('the preview webview shows the Service\'s rules in Monaco', async wb => {
@@ -89,6 +91,9 @@ check('the preview webview shows the Service\'s rules in Monaco', async wb => {
   // Monaco renders only the lines in view: the table header and the chain declarations
   const text = await wb.webviewText('.view-lines', { contains: 'KUBE-NODEPORTS', timeout: 30000 });
   assert.match(text, /\*filter/);
+  // the debug section lists this Service's own chain, as natlens debug does
+  assert.match(await wb.webviewText('#debug-subject'), /^default\/web port http 80\/TCP on node-a, iptables mode/);
+  assert.match(await wb.webviewText('#debug-list', { contains: 'iptables -t nat -L KUBE-SVC-' }), /iptables -t nat -L KUBE-SVC-[A-Z0-9]{16} -n -v/);
   await wb.page.waitForTimeout(500);
   await wb.shot('preview');
   await wb.runCommand('View: Close All Editors');

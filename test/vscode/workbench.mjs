@@ -231,11 +231,12 @@ export class Workbench {
         await this.escape(1);
         await this.page.keyboard.press(key);
         await input.waitFor({ state: 'visible', timeout: slice() });
-        await input.fill(text, { timeout: slice() });
+        await input.fill(text, { timeout: Math.min(2000, slice()) }); // visible means fillable at once: a miss is a closed widget
         await wanted.waitFor({ timeout: slice() });
         return;
       } catch (e) {
         if (Date.now() > end) throw new Error(`${key} "${text}" showed no row${row ? ` with "${row}"` : ''} after ${attempt} attempts: ${e.message.split('\n')[0]}`);
+        this.log(`   (${key} "${text}": attempt ${attempt} failed, retrying: ${e.message.split('\n')[0]})`);
         await this.page.waitForTimeout(300);
       }
     }
