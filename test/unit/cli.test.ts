@@ -114,3 +114,55 @@ test('debug prints the checks for each Service, with its own chain names and add
   assert.match(r.out, /\$ kubectl get endpointslices -n shop -l kubernetes\.io\/service-name=web/);
   assert.equal(cli('debug', '--service', 'nope/none', join(examples, 'nodeport-local.yaml')).code, 2);
 });
+
+const workspace = new URL('../fixtures/workspace/', import.meta.url).pathname;
+const workspaceFiles = ['cluster.yaml', 'deployment.yaml', 'invalid.yaml', 'ippool.yaml', 'policy.yaml', 'service.yaml'].map(f => join(workspace, f));
+
+test('check: file:line:col findings, exit 1 on an error-level one; the profile among the FILEs is not read as a manifest', () => {
+  const r = cli('check', '--cluster', join(workspace, 'cluster.yaml'), ...workspaceFiles);
+  assert.equal(r.code, 1, r.err);
+  assert.equal(r.err, '', 'no "not a Kubernetes object" warning for cluster.yaml');
+  const lines = r.out.trimEnd().split('\n');
+  assert.deepEqual(lines.map(l => l.slice(workspace.length).replace(/\] .*/, ']')), [
+    'invalid.yaml:8:26: error [etp-not-external]',
+    'policy.yaml:15:19: warning [policy-ip-block-behind-snat]',
+    'policy.yaml:31:19: information [policy-egress-ip-block-snat]',
+    'service.yaml:11:26: information [client-ip-lost]',
+  ]);
+  assert.match(lines[0]!, /spec\.externalTrafficPolicy: Invalid value: "Local": may only be set for externally-accessible services$/);
+  // without the invalid file nothing is an error: exit 0
+  assert.equal(cli('check', '--cluster', join(workspace, 'cluster.yaml'), ...workspaceFiles.filter(f => !f.endsWith('invalid.yaml'))).code, 0);
+});
+
+test('check --format json: one object per finding with 1-based positions, severity, code and message', () => {
+  const r = cli('check', '--cluster', join(workspace, 'cluster.yaml'), '--format', 'json', join(workspace, 'invalid.yaml'));
+  assert.equal(r.code, 1);
+  const [f, ...rest] = JSON.parse(r.out);
+  assert.equal(rest.length, 0);
+  assert.deepEqual({ ...f, file: f.file.replace(/^.*\//, '') }, {
+    file: 'invalid.yaml', line: 8, column: 26, endLine: 8, endColumn: 31, severity: 'error', code: 'etp-not-external',
+    message: 'spec.externalTrafficPolicy: Invalid value: "Local": may only be set for externally-accessible services', service: 'default/internal',
+  });
+});
+
+test('check --format sarif: SARIF 2.1.0 with every rule and each finding located', () => {
+  const r = cli('check', '--cluster', join(workspace, 'cluster.yaml'), '--format', 'sarif', join(workspace, 'policy.yaml'), join(workspace, 'deployment.yaml'), join(workspace, 'ippool.yaml'), join(workspace, 'service.yaml'));
+  assert.equal(r.code, 0, r.err);
+  const sarif = JSON.parse(r.out);
+  assert.equal(sarif.version, '2.1.0');
+  const run = sarif.runs[0];
+  assert.equal(run.tool.driver.name, 'natlens');
+  const ids = run.tool.driver.rules.map((x: { id: string }) => x.id);
+  assert.ok(ids.includes('policy-egress-ip-block-snat') && ids.includes('etp-not-external'), ids.join(', '));
+  const egress = run.results.find((x: { ruleId: string }) => x.ruleId === 'policy-egress-ip-block-snat');
+  assert.equal(egress.level, 'note');
+  assert.equal(ids[egress.ruleIndex], 'policy-egress-ip-block-snat');
+  assert.deepEqual(egress.locations[0].physicalLocation.region, { startLine: 31, startColumn: 19, endLine: 31, endColumn: 34 });
+  assert.match(egress.locations[0].physicalLocation.artifactLocation.uri, /policy\.yaml$/);
+});
+
+test('check rejects an unknown --format and unusable input with exit 2', () => {
+  assert.equal(cli('check', '--format', 'xml', join(workspace, 'service.yaml')).code, 2);
+  const broken = cli('check', join(examples, '..', 'test', 'fixtures', 'workspace', 'nope.yaml'));
+  assert.equal(broken.code, 2);
+});

@@ -1,5 +1,6 @@
 // Reads the CLI's inputs from disk and hands them to the engine; the engine never touches files.
 import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
 import { DEFAULT_PROFILE, parseProfile, type ClusterProfile } from '../engine/model/profile';
 
@@ -31,7 +32,9 @@ export function loadInput(paths: readonly string[], profilePath: string | undefi
     profile = result.profile;
     for (const p of result.problems) problems.push({ file: profilePath, problem: p });
   }
-  const files = paths.map(path => parseManifest(readText(path), path));
+  // `natlens check --cluster cluster.yaml *.yaml` names the profile among the manifests: it is not one
+  const manifests = profilePath ? paths.filter(path => resolve(path) !== resolve(profilePath)) : paths;
+  const files = manifests.map(path => parseManifest(readText(path), path));
   for (const f of files) for (const p of f.problems) problems.push({ file: f.fileName, problem: p });
   return { files, profile, problems };
 }
