@@ -164,3 +164,18 @@ test('NetworkPolicy ipBlock behind SNAT: never matches, or lets everyone in; the
   assert.equal(fix.edits[0]!.file, 'policy.yaml');
   assert.equal(apply(file.text, fix.edits), file.text.replace('  type: NodePort\n  clusterIP: 10.96.3.1', '  externalTrafficPolicy: Local\n  type: NodePort\n  clusterIP: 10.96.3.1'));
 });
+
+test('the natlens.severity setting offers every rule of the catalog, with its default and title', async () => {
+  const { RULES, RULE_IDS } = await import('../../extension/src/engine/findings/catalog');
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+  const schema = pkg.contributes.configuration.properties['natlens.severity'];
+  assert.equal(schema.additionalProperties, false, 'a misspelt rule id is flagged in settings.json');
+  assert.deepEqual(Object.keys(schema.properties), RULE_IDS);
+  for (const id of RULE_IDS) {
+    assert.equal(schema.properties[id].default, RULES[id].severity, id);
+    assert.equal(schema.properties[id].markdownDescription, RULES[id].title, id);
+  }
+  // and every rule is documented
+  const docs = readFileSync(`${root}docs/diagnostics.md`, 'utf8');
+  for (const id of RULE_IDS) assert.match(docs, new RegExp(`^## ${id}$`, 'm'), id);
+});
