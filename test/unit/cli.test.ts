@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../extension/src/cli/main';
@@ -165,4 +165,19 @@ test('check rejects an unknown --format and unusable input with exit 2', () => {
   assert.equal(cli('check', '--format', 'xml', join(workspace, 'service.yaml')).code, 2);
   const broken = cli('check', join(examples, '..', 'test', 'fixtures', 'workspace', 'nope.yaml'));
   assert.equal(broken.code, 2);
+});
+
+test('rules --mode nftables reads the profile as nftables mode does: the same table as a profile that says proxyMode: nftables', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'natlens-cli-'));
+  try {
+    const nftProfile = join(dir, 'cluster-nft.yaml');
+    writeFileSync(nftProfile, readFileSync(join(examples, 'cluster.yaml'), 'utf8').replace(/^proxyMode: iptables$/m, 'proxyMode: nftables'));
+    const viaFlag = cli('rules', '--cluster', join(examples, 'cluster.yaml'), '--mode', 'nftables', join(examples, 'nodeport-local.yaml'));
+    const viaProfile = cli('rules', '--cluster', nftProfile, join(examples, 'nodeport-local.yaml'));
+    assert.equal(viaFlag.code, 0, viaFlag.err);
+    assert.equal(viaFlag.out, viaProfile.out);
+    assert.match(viaFlag.out, /@nodeport-ips/, 'node ports on the primary node IP, nftables mode\'s default');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -51,3 +51,18 @@ test('unknown fields and wrong values are located errors', () => {
     [3, 'nodeIPs'],
   ]);
 });
+
+test('another proxy mode brings its own nodePortAddresses default (platformApplyDefaults), an explicit value stays', async () => {
+  const { withProxyMode } = await import('../../extension/src/engine/model/profile');
+  const iptables = parseProfile('nodeName: a\n').profile;
+  assert.deepEqual(iptables.nodePortAddresses, []);
+  const nft = withProxyMode(iptables, 'nftables');
+  assert.equal(nft.proxyMode, 'nftables');
+  assert.deepEqual(nft.nodePortAddresses, ['primary']);
+  assert.deepEqual(nft, parseProfile('nodeName: a\nproxyMode: nftables\n').profile, 'the same as a profile that says nftables');
+  assert.deepEqual(withProxyMode(nft, 'iptables'), iptables, 'and back');
+  assert.deepEqual(withProxyMode(nft, 'ipvs').nodePortAddresses, []);
+  const explicit = parseProfile('nodeName: a\nnodePortAddresses: [192.168.0.0/24]\n').profile;
+  assert.deepEqual(withProxyMode(explicit, 'nftables').nodePortAddresses, ['192.168.0.0/24']);
+  assert.equal(withProxyMode(iptables, 'iptables'), iptables);
+});

@@ -6,7 +6,7 @@ import { generateNftables } from '../engine/proxy/nftables/generator';
 import { generateIpvs } from '../engine/proxy/ipvs';
 import { debugCommands, formatDebugText } from '../engine/debug';
 import { egressDeciderFor } from '../engine/egress';
-import type { ProxyMode } from '../engine/model/profile';
+import { withProxyMode, type ProxyMode } from '../engine/model/profile';
 import { Walker } from '../engine/walk/walk';
 import { WalkError } from '../engine/walk/netfilter';
 import { requestFromAddresses } from '../engine/walk/request';
@@ -72,7 +72,7 @@ function loadModel(args: Args, command: string, io: CliIO) {
   if (nodeName !== undefined && !input.profile.nodes.some(n => n.name === nodeName)) {
     throw new UsageError(`--node ${nodeName}: not in the profile (nodes: ${input.profile.nodes.map(n => n.name).join(', ')})`);
   }
-  const profile = mode ? { ...input.profile, proxyMode: mode as ProxyMode } : input.profile;
+  const profile = mode ? withProxyMode(input.profile, mode as ProxyMode) : input.profile;
   const model = buildClusterModel(input.files.flatMap(f => f.objects), profile);
   if (verbose) for (const a of model.assumptions) io.err(`assumption: ${a.subject} ${a.field} = ${a.value} (${a.reason})\n`);
   return { model, nodeName, files: input.files };

@@ -3,7 +3,7 @@
 // answer comes from the engine.
 import * as vscode from 'vscode';
 import { parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
-import { parseProfile, resolveProfile, DEFAULT_PROFILE, type ClusterProfile } from '../engine/model/profile';
+import { parseProfile, resolveProfile, withProxyMode, DEFAULT_PROFILE, type ClusterProfile } from '../engine/model/profile';
 import { buildClusterModel, type ClusterModel } from '../engine/model/cluster';
 import { applyProfilePatch, profileToYaml } from '../engine/model/profilePatch';
 import type { ProfilePatch } from '../../../webview/src/protocol';
@@ -38,7 +38,9 @@ async function loadProfile(): Promise<ProfileState> {
   const config = vscode.workspace.getConfiguration('natlens');
   const inline = config.get<Record<string, unknown>>('cluster') ?? {};
   const path = config.get<string>('clusterProfile') ?? '';
-  const proxyMode = config.get<ClusterProfile['proxyMode']>('proxyMode');
+  // the setting overrides the profile only where the user set it (its default must not hide the profile's)
+  const inspected = config.inspect<ClusterProfile['proxyMode']>('proxyMode');
+  const proxyMode = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
   let result: ProfileState;
   if (path) {
     const uri = profileUri(path);
@@ -54,7 +56,7 @@ async function loadProfile(): Promise<ProfileState> {
   } else {
     result = { profile: DEFAULT_PROFILE, problems: [], source: 'defaults' };
   }
-  return proxyMode && proxyMode !== result.profile.proxyMode ? { ...result, profile: { ...result.profile, proxyMode } } : result;
+  return proxyMode ? { ...result, profile: withProxyMode(result.profile, proxyMode) } : result;
 }
 
 const EMPTY_RANGE = { start: { offset: 0, line: 0, character: 0 }, end: { offset: 0, line: 0, character: 0 } };

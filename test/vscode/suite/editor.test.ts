@@ -79,6 +79,34 @@ suite('editor features', () => {
       await config.update('severity', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
+
+  test('the profile\'s proxyMode counts while natlens.proxyMode is unset; a set natlens.proxyMode wins', async () => {
+    const hover = async (mode: RegExp) => {
+      const editor = await openFixture('service.yaml');
+      return waitFor(async () => {
+        const t = (await hoverTexts(editor.document.uri, positionOf(editor.document, 'externalTrafficPolicy', 2))).join('\n');
+        return mode.test(t) ? t : undefined;
+      }, `a hover that says ${mode}`);
+    };
+    const profile = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(fixtureUri('cluster.yaml')));
+    try {
+      // an unsaved edit of the open profile counts
+      assert.ok(await profile.edit(e => e.insert(new vscode.Position(1, 0), 'proxyMode: nftables\n')));
+      assert.match(await hover(/\*nftables mode\*/), /walks above ran on its rules/);
+      const config = vscode.workspace.getConfiguration('natlens', fixtureUri('service.yaml'));
+      await config.update('proxyMode', 'ipvs', vscode.ConfigurationTarget.Workspace);
+      try {
+        assert.match(await hover(/\*IPVS mode\*/), /virtual servers bound on kube-ipvs0/);
+      } finally {
+        await config.update('proxyMode', undefined, vscode.ConfigurationTarget.Workspace);
+      }
+    } finally {
+      await vscode.window.showTextDocument(profile.document);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+    await hover(/externalTrafficPolicy: Cluster/);
+    assert.doesNotMatch(await hover(/externalTrafficPolicy: Cluster/), /nftables mode|IPVS mode/);
+  });
 });
 
 suite('egress and debug commands', () => {

@@ -93,6 +93,21 @@ export interface ProfileResult {
 
 type Raw = Record<string, unknown>;
 
+/** nftables mode defaults to the primary node IP (cmd/kube-proxy/app/server_linux.go platformApplyDefaults). */
+function modeNodePortAddresses(mode: ProxyMode): readonly string[] {
+  return mode === 'nftables' ? ['primary'] : DEFAULT_PROFILE.nodePortAddresses;
+}
+
+/**
+ * The profile as kube-proxy in another mode reads it (the CLI's --mode, the natlens.proxyMode setting,
+ * the preview's mode switch): a nodePortAddresses left at the old mode's default takes the new one's.
+ */
+export function withProxyMode(profile: ClusterProfile, mode: ProxyMode): ClusterProfile {
+  if (mode === profile.proxyMode) return profile;
+  const atDefault = profile.nodePortAddresses.join() === modeNodePortAddresses(profile.proxyMode).join();
+  return { ...profile, proxyMode: mode, nodePortAddresses: atDefault ? modeNodePortAddresses(mode) : profile.nodePortAddresses };
+}
+
 export function parseProfile(text: string, fileName = 'profile'): ProfileResult {
   const lines = new LineIndex(text);
   const docs = parseYamlDocuments(text, lines);
@@ -151,8 +166,7 @@ export function resolveProfile(raw: Raw, report: Report, problems: ManifestProbl
   const masqueradeAll = pick('masqueradeAll', bool, 'true or false', d.masqueradeAll);
   const masqueradeBit = pick('masqueradeBit', v => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 31 ? (v as number) : undefined), 'an integer 0..31', d.masqueradeBit);
   const localhostNodePorts = pick('localhostNodePorts', bool, 'true or false', d.localhostNodePorts);
-  // nftables mode defaults to the primary node IP (cmd/kube-proxy/app/server_linux.go platformApplyDefaults)
-  const nodePortAddresses = pick('nodePortAddresses', list(v => (v === 'primary' ? v : cidr(v))), 'a list of CIDRs, or ["primary"]', proxyMode === 'nftables' ? ['primary'] : d.nodePortAddresses);
+  const nodePortAddresses = pick('nodePortAddresses', list(v => (v === 'primary' ? v : cidr(v))), 'a list of CIDRs, or ["primary"]', modeNodePortAddresses(proxyMode));
   const iptablesRandomFully = pick('iptablesRandomFully', bool, 'true or false', d.iptablesRandomFully);
   const nfacctCounters = pick('nfacctCounters', list(oneOf(NFACCT_COUNTERS)), `a list of ${NFACCT_COUNTERS.join(', ')}`, d.nfacctCounters);
   const conntrackTCPLiberal = pick('conntrackTCPLiberal', bool, 'true or false', d.conntrackTCPLiberal);

@@ -3,7 +3,7 @@
 // as a message.
 import type { ClusterModel, PortEntry, ServiceEntry } from '../model/cluster';
 import { debugCommands, formatDebugText } from '../debug';
-import type { ClusterProfile } from '../model/profile';
+import { withProxyMode, type ClusterProfile } from '../model/profile';
 import { generateIptables } from '../proxy/iptables/generator';
 import { toIptablesSave, formatRule } from '../proxy/iptables/save';
 import { parseRule } from '../proxy/iptables/ruleParser';
@@ -34,9 +34,10 @@ export interface PreviewInput {
   readonly egress?: ConstructorParameters<typeof Walker>[3];
 }
 
+/** The model the preview shows: the selected Services, read by kube-proxy in the selected mode. */
 function shownModel(input: PreviewInput, selection: PreviewSelection): ClusterModel {
   const services = selection.service ? input.services.filter(s => key(s) === selection.service) : input.services;
-  return { ...input.model, services };
+  return { ...input.model, services, profile: withProxyMode(input.model.profile, selection.mode) };
 }
 
 const key = (s: ServiceEntry) => `${s.obj.namespace}/${s.obj.name}`;
