@@ -148,7 +148,7 @@ export class PreviewPanel implements vscode.Disposable {
         return;
       case 'editProfile': {
         const errors = await this.session.editProfile(m.patch);
-        if (errors.length) void vscode.window.showWarningMessage(`NAT Lens: ${errors.join('; ')}`);
+        if (errors.length) void vscode.window.showWarningMessage(vscode.l10n.t('NAT Lens: not applied to the profile: {0}', errors.join('; ')));
         return;
       }
       case 'saveProfile': {

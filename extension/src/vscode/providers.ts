@@ -133,7 +133,12 @@ export class HoverProvider implements vscode.HoverProvider {
     md.appendMarkdown(`**${escape(content.summary)}**\n\n`);
     for (const p of content.details) md.appendMarkdown(`${p}\n\n`);
     const icon = { 'natlens.previewRules': 'open-preview', 'natlens.tracePacket': 'debug-step-over', 'natlens.debugCommands': 'terminal' } as const;
-    md.appendMarkdown(content.links.map(l => `[$(${icon[l.command]}) ${l.label}](${commandUri(l.command, { ...l.args, uri: doc.uri.toString() })})`).join(' · '));
+    // the engine's link labels are English; the extension's own words are translated
+    const label = {
+      'natlens.previewRules': vscode.l10n.t('Preview rules'), 'natlens.tracePacket': vscode.l10n.t('Trace a packet'),
+      'natlens.debugCommands': vscode.l10n.t('Commands to check it on a node'),
+    } as const;
+    md.appendMarkdown(content.links.map(l => `[$(${icon[l.command]}) ${label[l.command]}](${commandUri(l.command, { ...l.args, uri: doc.uri.toString() })})`).join(' · '));
     return new vscode.Hover(md, toRange(content.range));
   }
 }
@@ -164,12 +169,12 @@ export class CodeActions implements vscode.CodeActionProvider {
         if (diagnostic) a.diagnostics = [diagnostic];
         actions.push(a);
       }
-      const disable = new vscode.CodeAction(`Disable ${f.rule} for this line`, vscode.CodeActionKind.QuickFix);
+      const disable = new vscode.CodeAction(vscode.l10n.t('Disable {0} for this line', f.rule), vscode.CodeActionKind.QuickFix);
       disable.edit = toWorkspaceEdit(doc.uri, [disableForLineEdit(file, f.range.start.line, f.rule)]);
       if (diagnostic) disable.diagnostics = [diagnostic];
       actions.push(disable);
-      const docs = new vscode.CodeAction(`Show documentation for ${f.rule}`, vscode.CodeActionKind.QuickFix);
-      docs.command = { command: 'markdown.showPreview', title: 'Show documentation', arguments: [docsUri(this.extensionUri, f.rule)] };
+      const docs = new vscode.CodeAction(vscode.l10n.t('Show documentation for {0}', f.rule), vscode.CodeActionKind.QuickFix);
+      docs.command = { command: 'markdown.showPreview', title: vscode.l10n.t('Show documentation'), arguments: [docsUri(this.extensionUri, f.rule)] };
       actions.push(docs);
     }
     if (wants(vscode.CodeActionKind.RefactorRewrite)) {
@@ -201,7 +206,7 @@ export class Lenses implements vscode.CodeLensProvider {
     const model = await this.session.model();
     return serviceLenses(this.session.file(doc), model).flatMap(l => [
       new vscode.CodeLens(toRange(l.range), { title: l.title, command: 'natlens.previewRules', arguments: [{ uri: doc.uri.toString() }] }),
-      new vscode.CodeLens(toRange(l.range), { title: 'Trace a packet', command: 'natlens.tracePacket', arguments: [{ uri: doc.uri.toString(), service: l.service }] }),
+      new vscode.CodeLens(toRange(l.range), { title: vscode.l10n.t('Trace a packet'), command: 'natlens.tracePacket', arguments: [{ uri: doc.uri.toString(), service: l.service }] }),
     ]);
   }
 }
