@@ -75,6 +75,23 @@ test('trace --again walks the same client\'s next connection: ClientIP affinity 
   assert.match(json.again[0].next.summary, /203\.0\.113\.50 is remembered from an earlier connection/);
 });
 
+test('trace from a pod to outside the cluster: the CNI\'s SNAT and the address the destination sees', () => {
+  const r = cli('trace', '--cluster', join(examples, 'cluster.yaml'), '--src', '10.244.0.10', '--dst', '8.8.8.8', '--dport', '443', '--json', join(examples, 'nodeport-local.yaml'));
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.verdict, 'NONE');
+  assert.equal(j.sourceSeenByPod, null);
+  assert.equal(j.sourceSeenByDestination, '192.168.0.2');
+  assert.equal(j.snatAddress, '192.168.0.2');
+  assert.deepEqual(j.hops.filter((h: { chain: string }) => h.chain === 'CNI egress').map((h: { hook: string; action: string }) => [h.hook, h.action]), [['POSTROUTING', 'MASQUERADE to 192.168.0.2']]);
+  assert.equal(j.hops.at(-1).chain, 'CNI egress', 'after kube-proxy\'s own rules');
+  assert.match(j.summary, /flanneld --ip-masq \(default\): 8\.8\.8\.8 is outside the flannel network 10\.244\.0\.0\/16\. The destination sees 192\.168\.0\.2; replies come back to node-a/);
+  // a destination inside the flannel network keeps the pod address: nothing to see outside
+  const inside = JSON.parse(cli('trace', '--cluster', join(examples, 'cluster.yaml'), '--src', '10.244.0.10', '--dst', '10.244.1.10', '--dport', '8080', '--json', join(examples, 'nodeport-local.yaml')).out);
+  assert.equal(inside.sourceSeenByDestination, null);
+  assert.equal(inside.snatAddress, null);
+});
+
 test('trace rejects bad arguments with exit 2', () => {
   const f = join(examples, 'nodeport-local.yaml');
   assert.equal(cli('trace', '--src', '1.2.3.4', '--dst', '10.0.0.1', f).code, 2);

@@ -8,7 +8,7 @@ import type { SourceRange } from '../manifest/source';
 import type { ClusterModel, ServiceEntry, Workload } from '../model/cluster';
 import { externallyAccessible } from '../model/service';
 import { cidrContains, formatIP, offsetIP, parseCIDR, parseIP } from '../util/ip';
-import { walkerFor } from '../walk/walk';
+import { CNI_EGRESS_CHAIN, walkerFor } from '../walk/walk';
 import { egressDecision } from '../egress/decide';
 import { resolveCni } from '../egress/profile';
 import { readCniConfig } from '../egress/workspace';
@@ -148,7 +148,7 @@ function egressBlockBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: Clus
     const seen: string[] = [];
     let reason = '';
     for (const pod of pods) {
-      const hop = walker.trace({ source: { kind: 'pod', ip: pod.ip, node: pod.nodeName }, dst, dport, proto }).outcomes[0]?.hops.find(h => h.chain === 'CNI egress');
+      const hop = walker.trace({ source: { kind: 'pod', ip: pod.ip, node: pod.nodeName }, dst, dport, proto }).outcomes[0]?.hops.find(h => h.chain === CNI_EGRESS_CHAIN);
       if (!hop || hop.after.src === hop.before.src) continue;
       seen.push(`${hop.after.src} (pods on ${pod.nodeName})`);
       reason = hop.rule;

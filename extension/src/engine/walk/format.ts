@@ -1,6 +1,6 @@
 // The walk as text for a terminal or a read-only document: one hop a line.
 import { formatPacket } from './netfilter';
-import type { ReturningClient, WalkResult } from './walk';
+import { CNI_EGRESS_CHAIN, type ReturningClient, type WalkResult } from './walk';
 
 function pct(p: number): string {
   return `${(p * 100).toFixed(p * 100 === Math.round(p * 100) ? 0 : 1)}%`;
@@ -19,7 +19,7 @@ export function formatWalk(r: WalkResult): string {
     const width = Math.max(...o.hops.map(h => `${h.node} ${h.hook} ${h.table}/${h.chain}`.length), 10);
     for (const h of o.hops) {
       const where = `${h.node} ${h.hook} ${h.table}/${h.chain}`.padEnd(width);
-      const line = h.line === null ? (h.chain === 'CNI egress' ? 'cni  ' : 'jump ') : `L${h.line + 1}`.padEnd(5);
+      const line = h.line === null ? (h.chain === CNI_EGRESS_CHAIN ? 'cni  ' : 'jump ') : `L${h.line + 1}`.padEnd(5);
       const rewrite = formatPacket(h.before) !== formatPacket(h.after) ? `  => ${formatPacket(h.after)}` : '';
       out.push(`  ${where}  ${line} ${h.action.padEnd(28)} ${h.rule}${rewrite}`);
     }

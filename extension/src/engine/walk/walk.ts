@@ -68,6 +68,9 @@ export interface ReturningClient {
   readonly again: WalkResult;
 }
 
+/** The chain name of the walk's hop for the CNI's own egress SNAT (it is not a kube-proxy rule). */
+export const CNI_EGRESS_CHAIN = 'CNI egress';
+
 export interface WalkResult {
   readonly request: TraceRequest;
   readonly packet: Packet;
@@ -79,6 +82,8 @@ export interface WalkResult {
   readonly snatAddress: string | null;
   /** Source address the pod sees: one "ip" when every branch agrees, else per endpoint. */
   readonly sourceSeenByPod: string | Readonly<Record<string, string>> | null;
+  /** A connection that leaves the cluster through the CNI: the source address the destination sees. */
+  readonly sourceSeenByDestination: string | null;
   readonly outcomes: readonly WalkOutcome[];
   readonly hops: readonly RuleHop[];
   readonly summary: string;
@@ -196,7 +201,7 @@ export class Walker {
     if (d.verdict === 'not-egress') return state;
     const after: Packet = d.verdict === 'snat' && d.sourceSeen ? { ...p, src: d.sourceSeen, sport: 0 } : p;
     const hop: RuleHop = {
-      node: node.name, hook: 'POSTROUTING', table: 'nat', chain: 'CNI egress', line: null, rule: d.reason,
+      node: node.name, hook: 'POSTROUTING', table: 'nat', chain: CNI_EGRESS_CHAIN, line: null, rule: d.reason,
       action: d.verdict === 'snat' ? `${d.translation === 'snat-to-source' ? 'SNAT' : 'MASQUERADE'} to ${d.sourceSeen}` : 'no SNAT: leaves with the pod address',
       before: p, after, mark: state.mark,
     };
@@ -214,7 +219,7 @@ export class Walker {
     // any back end: the masquerade bit was set on that node (iptables KUBE-MARK-MASQ, nftables mark-for-masquerade)
     const bit = 2 ** this.model.profile.masqueradeBit;
     // (IPVS's KUBE-LOOP-BACK hairpin rule masquerades without the mark, so a MASQUERADE there counts too)
-    const masqueraded = s.hops.some(h => h.node === markNode && (Math.floor(h.mark / bit) % 2 === 1 || (h.action.startsWith('MASQUERADE') && h.chain !== 'CNI egress')));
+    const masqueraded = s.hops.some(h => h.node === markNode && (Math.floor(h.mark / bit) % 2 === 1 || (h.action.startsWith('MASQUERADE') && h.chain !== CNI_EGRESS_CHAIN)));
     const endpoint = dnatHop ? `${bracket(s.packet.dst)}:${s.packet.dport}` : null;
     const sourceSeen = `${bracket(s.packet.src)}:${s.packet.sport || '*'}`;
     const explicitAccept = s.hops.some(h => h.action === 'ACCEPT' && h.chain.startsWith('KUBE-'));
@@ -305,18 +310,26 @@ function summarize(request: TraceRequest, packet: Packet, firstNode: string, out
   const verdict: Verdict = outcomes.some(o => o.verdict === 'DNAT') ? 'DNAT' : byProbability[0]?.verdict ?? 'NONE';
   const reached = outcomes.filter(o => o.verdict === 'DNAT');
   const seenByEndpoint: Record<string, string> = {};
-  for (const o of reached) if (o.endpoint && o.sourceSeen) seenByEndpoint[o.endpoint] = o.sourceSeen.replace(/:(\d+|\*)$/, '').replace(/^\[|\]$/g, '');
+  for (const o of reached) if (o.endpoint && o.sourceSeen) seenByEndpoint[o.endpoint] = ipOfHostPort(o.sourceSeen);
   const distinct = [...new Set(Object.values(seenByEndpoint))];
   const sourceSeenByPod = distinct.length === 0 ? null : distinct.length === 1 ? distinct[0]! : seenByEndpoint;
-  const snat = [...new Set(reached.map(o => o.snatAddress).filter((a): a is string => a !== null))];
+  // a pod's connection out of the cluster: the CNI decides the source the destination sees
+  const egress = outcomes.filter(o => o.verdict !== 'DNAT' && o.sourceSeen !== null && o.hops.some(h => h.chain === CNI_EGRESS_CHAIN));
+  const seenOutside = [...new Set(egress.map(o => ipOfHostPort(o.sourceSeen!)))];
+  const snat = [...new Set([...reached, ...egress].map(o => o.snatAddress).filter((a): a is string => a !== null))];
   const first = byProbability.find(o => o.verdict === verdict) ?? outcomes[0];
   const result = {
     request, packet, firstNode, verdict, endpoints,
     masquerade: outcomes.some(o => o.masqueraded),
     snatAddress: snat.length === 1 ? snat[0]! : null,
-    sourceSeenByPod, outcomes, hops: first?.hops ?? [],
+    sourceSeenByPod, sourceSeenByDestination: seenOutside.length === 1 ? seenOutside[0]! : null, outcomes, hops: first?.hops ?? [],
   };
   return { ...result, summary: describe(result, packet) };
+}
+
+/** "ip" of "ip:port" or "[ip6]:port" (the port may be "*"). */
+function ipOfHostPort(hostPort: string): string {
+  return hostPort.replace(/:(\d+|\*)$/, '').replace(/^\[|\]$/g, '');
 }
 
 function pct(p: number): string {
@@ -335,7 +348,7 @@ function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
   }
   if (r.verdict !== 'DNAT') {
     const o = r.outcomes[0];
-    const cni = o?.hops.find(h => h.chain === 'CNI egress');
+    const cni = o?.hops.find(h => h.chain === CNI_EGRESS_CHAIN);
     if (o && cni) {
       return `${conn} leaves the cluster without a Service rule. The CNI decides its source: ${cni.rule.replace(/\.?$/, '.')} ${cni.action.startsWith('no SNAT') ? `The destination sees the pod address ${packet.src}.` : `The destination sees ${cni.after.src}; replies come back to ${o.natNode ?? r.firstNode}, whose conntrack translates them back to ${packet.src}.`}`;
     }
