@@ -171,6 +171,9 @@ test('check --format sarif: SARIF 2.1.0 with every rule and each finding located
   assert.equal(run.tool.driver.name, 'natlens');
   const ids = run.tool.driver.rules.map((x: { id: string }) => x.id);
   assert.ok(ids.includes('policy-egress-ip-block-snat') && ids.includes('etp-not-external'), ids.join(', '));
+  const rule = run.tool.driver.rules.find((x: { id: string }) => x.id === 'policy-egress-ip-block-snat');
+  assert.match(rule.help.text, /docs\/diagnostics\.md#policy-egress-ip-block-snat/);
+  assert.equal(rule.helpUri, undefined, 'no link to a web page that does not exist');
   const egress = run.results.find((x: { ruleId: string }) => x.ruleId === 'policy-egress-ip-block-snat');
   assert.equal(egress.level, 'note');
   assert.equal(ids[egress.ruleIndex], 'policy-egress-ip-block-snat');

@@ -41,8 +41,7 @@ export function ruleInfo(id: RuleId): RuleInfo {
   return { id, ...RULES[id] };
 }
 
-export const DOCS_URL = 'https://github.com/natlens/natlens/blob/main/docs/diagnostics.md';
-
-export function docsLink(id: RuleId): string {
-  return `${DOCS_URL}#${id}`;
+/** Where a rule is documented, inside the NAT Lens package (the project has no public web page to link to). */
+export function docsSection(id: RuleId): string {
+  return `docs/diagnostics.md#${id}`;
 }

@@ -1,5 +1,5 @@
 // Findings as CI tools want them: a flat JSON list (1-based positions) and SARIF 2.1.0.
-import { docsLink, RULE_IDS, RULES, type RuleId } from './catalog';
+import { docsSection, RULE_IDS, RULES, type RuleId } from './catalog';
 import type { Finding } from './analyze';
 
 export interface ReportedFinding {
@@ -34,9 +34,9 @@ export function toSarif(findings: readonly ReportedFinding[], version: string): 
     runs: [{
       tool: {
         driver: {
-          name: 'natlens', version, informationUri: 'https://github.com/natlens/natlens',
+          name: 'natlens', version,
           rules: RULE_IDS.map(id => ({
-            id, name: id, shortDescription: { text: RULES[id].title }, helpUri: docsLink(id),
+            id, name: id, shortDescription: { text: RULES[id].title }, help: { text: `${RULES[id].title}. Documented in ${docsSection(id)} of NAT Lens.` },
             defaultConfiguration: { level: SARIF_LEVEL[RULES[id].severity] },
           })),
         },
