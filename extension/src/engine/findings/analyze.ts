@@ -338,14 +338,19 @@ function natFindings(obj: ManifestObject<'Service'>, entry: ServiceEntry, model:
     }
     if (d.externalTrafficPolicy === 'Local' && walks.length > 0) {
       const dropping = walks.filter(w => w.result.verdict === 'DROP' || w.result.verdict === 'REJECT');
-      const serving = walks.filter(w => w.result.verdict === 'DNAT');
+      // IPVS mode: no local endpoint falls back to the other nodes' endpoints, unmasqueraded, and the walk
+      // finds the reply cannot come back through the node that translated it
+      const unanswered = walks.filter(w => w.result.verdict === 'DNAT' && w.result.outcomes.every(o => o.verdict !== 'DNAT' || o.replyBroken));
+      const serving = walks.filter(w => w.result.verdict === 'DNAT' && !unanswered.includes(w));
       const counts = serving.map(w => `${w.node}: ${w.result.endpoints.length}`);
       const uneven = new Set(serving.map(w => w.result.endpoints.length)).size > 1;
-      if (dropping.length > 0 || uneven) {
+      const nodes = (ws: typeof walks) => `${ws.map(w => w.node).join(', ')} ${ws.length === 1 ? 'has' : 'have'} none`;
+      if (dropping.length > 0 || unanswered.length > 0 || uneven) {
         out.push({
           rule: 'local-policy-imbalance', range: etpRange,
           message: `externalTrafficPolicy Local: each node sends external traffic only to its own ready endpoints. ` +
-            (dropping.length ? `${dropping.map(w => w.node).join(', ')} ${dropping.length === 1 ? 'has' : 'have'} none and ${dropping.length === 1 ? 'drops' : 'drop'} connections (${dropping[0]!.result.verdict} in ${dropping[0]!.result.outcomes[0]?.hops.at(-1)?.chain}); ` : '') +
+            (dropping.length ? `${nodes(dropping)} and ${dropping.length === 1 ? 'drops' : 'drop'} connections (${dropping[0]!.result.verdict} in ${dropping[0]!.result.outcomes[0]?.hops.at(-1)?.chain}); ` : '') +
+            (unanswered.length ? `${nodes(unanswered)}: IPVS mode then sends the connection to another node's endpoint without SNAT (kubernetes/kubernetes#97081), whose reply does not come back through ${unanswered.map(w => w.node).join(', ')}, so the connection fails; ` : '') +
             (serving.length ? `endpoints per node: ${counts.join(', ')}${uneven ? ', so a node with fewer endpoints loads each of them more' : ''}.` : 'no node has a local endpoint.') +
             (d.type === 'LoadBalancer' ? ' A cloud load balancer that honours the health check node port skips the nodes without endpoints.' : ''),
           fixes: setPolicy('Cluster', 'Balance across all nodes: set externalTrafficPolicy: Cluster (client IP is lost to SNAT)', false),
@@ -363,14 +368,17 @@ function natFindings(obj: ManifestObject<'Service'>, entry: ServiceEntry, model:
 
   if (spec.internalTrafficPolicy === 'Local' && entry.ports.length > 0) {
     const sp = entry.ports[0]!.info;
-    const dropping = model.profile.nodes.filter(node => {
-      const r = walker.trace({ source: { kind: 'node', node: node.name }, dst: sp.clusterIP, dport: sp.port, proto: sp.protocol.toLowerCase() as 'tcp' });
-      return r.verdict === 'DROP';
-    });
+    const walks = model.profile.nodes.map(node => ({
+      node: node.name,
+      result: walker.trace({ source: { kind: 'node', node: node.name }, dst: sp.clusterIP, dport: sp.port, proto: sp.protocol.toLowerCase() as 'tcp' }),
+    }));
+    // iptables and nftables mode DROP; IPVS mode has a virtual server without real servers, which REJECTs
+    const dropping = walks.filter(w => w.result.verdict === 'DROP' || w.result.verdict === 'REJECT');
     if (dropping.length > 0) {
+      const last = dropping[0]!.result.outcomes[0]?.hops.at(-1);
       out.push({
         rule: 'internal-local-dropped', range: at(['spec', 'internalTrafficPolicy']),
-        message: `internalTrafficPolicy Local: clients on ${dropping.map(n => n.name).join(', ')} have no local endpoint, and their connections to ${sp.clusterIP}:${sp.port} are dropped (DROP in filter KUBE-SERVICES), not sent to another node.`,
+        message: `internalTrafficPolicy Local: clients on ${dropping.map(w => w.node).join(', ')} have no local endpoint, and their connections to ${sp.clusterIP}:${sp.port} are ${dropping[0]!.result.verdict === 'REJECT' ? 'refused' : 'dropped'} (${dropping[0]!.result.verdict} in ${last?.table} ${last?.chain}), not sent to another node.`,
         fixes: [],
       });
     }
