@@ -179,3 +179,78 @@ test('the natlens.severity setting offers every rule of the catalog, with its de
   const docs = readFileSync(`${root}docs/diagnostics.md`, 'utf8');
   for (const id of RULE_IDS) assert.match(docs, new RegExp(`^## ${id}$`, 'm'), id);
 });
+
+test('node-port-duplicate: the same nodePort twice for one protocol, as the API server words it', () => {
+  const { findings } = fixture('ports.yaml');
+  const dup = findings.filter(f => f.rule === 'node-port-duplicate');
+  // ports[1] repeats ports[0]'s TCP 30200; ports[2] is UDP (allowed: the key is protocol + nodePort);
+  // ports[3] says TCP explicitly and is a duplicate too
+  assert.deepEqual(rows(dup), [
+    ['t/dup-node-port', 'node-port-duplicate', 14, 16, 14, 21],
+    ['t/dup-node-port', 'node-port-duplicate', 22, 16, 22, 21],
+  ]);
+  assert.deepEqual(dup.map(f => f.message), [
+    'spec.ports[1].nodePort: Duplicate value: 30200',
+    'spec.ports[3].nodePort: Duplicate value: 30200',
+  ]);
+  assert.ok(dup.every(f => f.severity === 'error' && f.fixes.length === 0));
+  // nothing else is wrong with that Service
+  assert.deepEqual(findings.filter(f => f.service === 't/dup-node-port' && f.rule !== 'node-port-duplicate'), []);
+  // with distinct node ports the finding goes away
+  const { file } = fixture('ports.yaml');
+  const fixed = file.text.replace('port: 81\n      nodePort: 30200', 'port: 81\n      nodePort: 30201').replace('port: 82\n      protocol: TCP\n      nodePort: 30200', 'port: 82\n      protocol: TCP\n      nodePort: 30202');
+  assert.deepEqual(analyse(fixed).findings.filter(f => f.rule === 'node-port-duplicate'), []);
+});
+
+test('headless-external: a headless LoadBalancer, with clusterIP or clusterIPs', () => {
+  const { file, findings } = fixture('ports.yaml');
+  const headless = findings.filter(f => f.rule === 'headless-external');
+  assert.deepEqual(rows(headless), [
+    ['t/headless-lb', 'headless-external', 29, 13, 29, 17],
+    ['t/headless-lb-ips', 'headless-external', 39, 15, 39, 19],
+  ]);
+  for (const f of headless) {
+    assert.equal(f.message, "spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for LoadBalancer services");
+    assert.equal(f.severity, 'error');
+    assert.equal(file.text.slice(f.range.start.offset, f.range.end.offset), 'None');
+  }
+  // kube-proxy skips headless Services: no NAT finding for them
+  assert.deepEqual(findings.filter(f => f.service.startsWith('t/headless-lb')).map(f => f.rule), ['headless-external', 'headless-external']);
+  const r = fixOf(file, findings, 't/headless-lb', 'headless-external', /^Change type to ClusterIP$/);
+  assert.equal(r.fix.preferred, false);
+  assert.equal(r.after, file.text.replace('  type: LoadBalancer\n  clusterIP: None', '  type: ClusterIP\n  clusterIP: None'));
+  assert.ok(!analyse(r.after).findings.some(f => f.service === 't/headless-lb'));
+  const ips = fixOf(file, findings, 't/headless-lb-ips', 'headless-external', /^Change type to ClusterIP$/);
+  assert.equal(ips.after, file.text.replace('  type: LoadBalancer\n  clusterIPs: [None]', '  type: ClusterIP\n  clusterIPs: [None]'));
+});
+
+test('target-port-not-exposed: a numeric targetPort the selected containers do not declare', () => {
+  const { file, findings } = fixture('ports.yaml');
+  const tp = findings.filter(f => f.rule === 'target-port-not-exposed');
+  // numeric-ok (8080/TCP is declared) and no-declared-ports (its Deployment declares none) are not flagged
+  assert.deepEqual(rows(tp), [
+    ['t/numeric-port', 'target-port-not-exposed', 53, 18, 53, 22],
+    // no targetPort key: it defaults to port; the range is the whole port entry
+    ['t/numeric-udp', 'target-port-not-exposed', 62, 6, 65, 0],
+  ]);
+  assert.ok(tp.every(f => f.severity === 'warning'));
+  assert.equal(file.text.slice(tp[0]!.range.start.offset, tp[0]!.range.end.offset), '9090');
+  assert.equal(tp[0]!.message, 'Deployment/api declares container ports 8080/TCP but not 9090/TCP: connections are DNATed to port 9090 of its pods, and refused there if nothing listens.');
+  assert.equal(tp[1]!.message, 'Deployment/api declares container ports 8080/TCP but not 8080/UDP: connections are DNATed to port 8080 of its pods, and refused there if nothing listens.');
+  // the only TCP port is offered; there is no UDP port to offer
+  assert.deepEqual(tp[1]!.fixes, []);
+  const r = fixOf(file, findings, 't/numeric-port', 'target-port-not-exposed', /^Use 8080, the port Deployment\/api exposes$/);
+  assert.equal(r.fix.preferred, true);
+  assert.equal(r.after, file.text.replace('targetPort: 9090', 'targetPort: 8080'));
+  assert.ok(!analyse(r.after).findings.some(f => f.service === 't/numeric-port'));
+  // the pods are still endpoints: the DNAT goes to the undeclared port
+  const { model } = fixture('ports.yaml');
+  const entry = model.services.find(s => s.obj.name === 'numeric-port')!;
+  assert.deepEqual(entry.ports[0]!.endpoints.map(e => e.key), ['10.244.0.10:9090']);
+});
+
+test('ports.yaml: every finding is one of the above', () => {
+  const { findings, file } = fixture('ports.yaml');
+  assert.deepEqual(file.problems, []);
+  assert.deepEqual(findings.map(f => f.rule), ['node-port-duplicate', 'node-port-duplicate', 'headless-external', 'headless-external', 'target-port-not-exposed', 'target-port-not-exposed']);
+});

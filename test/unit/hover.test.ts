@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseManifest } from '../../extension/src/engine/manifest/manifest';
 import { parseProfile } from '../../extension/src/engine/model/profile';
 import { buildClusterModel } from '../../extension/src/engine/model/cluster';
-import { hoverAt } from '../../extension/src/engine/findings/hover';
+import { hoverAt, type HoverContent } from '../../extension/src/engine/findings/hover';
 
 const root = new URL('../../', import.meta.url).pathname;
 const profile = parseProfile(readFileSync(`${root}examples/cluster.yaml`, 'utf8')).profile;
@@ -20,6 +20,16 @@ function hover(needle: string, nth = 0) {
   const h = hoverAt(file, at + 1, model);
   assert.ok(h, `no hover on ${needle}`);
   return { ...h, all: [h.summary, ...h.details].join('\n') };
+}
+
+/** The hover covers exactly the spec key of the hovered field (`key` at column 2 of 0-based `line`). */
+function assertKeyRange(h: HoverContent, key: string, line: number) {
+  const start = file.lines.offsetAt(line, 2);
+  assert.equal(text.slice(start, start + key.length + 1), `${key}:`, `fixture: ${key} is not at line ${line}`);
+  assert.deepEqual(h.range, {
+    start: { offset: start, line, character: 2 },
+    end: { offset: start + key.length, line, character: 2 + key.length },
+  }, key);
 }
 
 test('externalTrafficPolicy: Local, walked through each node, with the in-cluster short-circuit', () => {
@@ -74,4 +84,80 @@ test('in nftables mode the hover walks the nftables rules and says where the mod
   const all = [h.summary, ...h.details].join('\n');
   assert.match(all, /via NodePort 31000 on node-a: DNAT to 10\.244\.0\.10:8443 \(node-a\) 50%, 10\.244\.0\.11:8443 \(node-a\) 50%; no SNAT/);
   assert.match(all, /\*nftables mode\* \(the walks above ran on its rules\): no NodePorts on 127\.0\.0\.1/);
+});
+
+test('every hovered field of t/shop: the range is the spec key, wherever in the field the pointer is', () => {
+  const cases: [needle: string, nth: number, key: string, line: number][] = [
+    ['type:', 0, 'type', 5],
+    ['LoadBalancer', 0, 'type', 5],
+    ['clusterIP: 10', 0, 'clusterIP', 6],
+    ['10.96.2.1', 0, 'clusterIP', 6],
+    ['externalTrafficPolicy', 0, 'externalTrafficPolicy', 7],
+    ['internalTrafficPolicy', 0, 'internalTrafficPolicy', 8],
+    ['healthCheckNodePort', 0, 'healthCheckNodePort', 9],
+    ['32100', 0, 'healthCheckNodePort', 9],
+    ['allocateLoadBalancerNodePorts', 0, 'allocateLoadBalancerNodePorts', 10],
+    ['sessionAffinity:', 0, 'sessionAffinity', 11],
+    ['sessionAffinityConfig', 0, 'sessionAffinityConfig', 12],
+    ['timeoutSeconds', 0, 'sessionAffinityConfig', 12],
+    ['loadBalancerSourceRanges', 0, 'loadBalancerSourceRanges', 14],
+    ['203.0.113.0/24', 0, 'loadBalancerSourceRanges', 14],
+    ['externalIPs', 0, 'externalIPs', 15],
+    ['ports:', 0, 'ports', 17],
+    ['targetPort', 0, 'ports', 17],
+    ['nodePort: 31000', 0, 'ports', 17],
+  ];
+  for (const [needle, nth, key, line] of cases) assertKeyRange(hover(needle, nth), key, line);
+  // the headless Service's clusterIP
+  assertKeyRange(hover('clusterIP: None'), 'clusterIP', 30);
+  // sessionAffinityConfig explains the same thing as sessionAffinity
+  assert.equal(hover('timeoutSeconds').summary, hover('sessionAffinity:').summary);
+});
+
+test('externalTrafficPolicy: Cluster: SNAT even when the pod is on the receiving node, and what the pod sees', () => {
+  const h = hover('externalTrafficPolicy: Cluster');
+  assertKeyRange(h, 'externalTrafficPolicy', 51);
+  assert.equal(h.summary, 'externalTrafficPolicy: Cluster — external traffic is spread over every endpoint and SNATed: the pod never sees the client IP.');
+  // the only api pod (Deployment/api) runs on node-a at 10.244.0.12, after the StatefulSet's two pods there
+  assert.equal(h.details[1], [
+    '- External client 203.0.113.10 via NodePort 31001 on node-a: DNAT to 10.244.0.12:8080 (node-a); **SNAT**, the pod sees `10.244.0.1`',
+    '- External client 203.0.113.10 via NodePort 31001 on node-b: DNAT to 10.244.0.12:8080 (node-a); **SNAT**, the pod sees `192.168.0.3`',
+  ].join('\n'));
+  // the tutorial correction: the mark is set before the endpoint is chosen
+  assert.equal(h.details[2], 'The mark for masquerade is set in `KUBE-EXT` before an endpoint is chosen, so the connection is SNATed **even when the chosen pod is on the node it entered**. ' +
+    'Tutorials that draw "no SNAT when the pod is on the receiving node" describe Cilium\'s kube-proxy replacement, not kube-proxy. ' +
+    'The address the pod sees is the one of the interface the packet leaves by: a remote pod sees the node address; a local pod sees the pod-side gateway where the CNI has one.');
+  assert.equal(h.details.length, 3);
+  // `type` of the same Service explains the same policy
+  const type = hover('type: NodePort');
+  assertKeyRange(type, 'type', 49);
+  assert.equal(type.summary, h.summary);
+});
+
+test('type on a ClusterIP Service: cluster-internal only, walked from the first node', () => {
+  const h = hover('type: ClusterIP');
+  assertKeyRange(h, 'type', 63);
+  assert.equal(h.summary, 'ClusterIP: reachable only at 10.96.2.3:80 inside the cluster; no NodePort, nothing external.');
+  assert.deepEqual(h.details, [
+    "kube-proxy DNATs 10.96.2.3:80 on the client's own node. Pods keep their source address; traffic from a node's own address is masqueraded.",
+    '- From node node-a itself: DNAT to 10.244.0.12:8080 (node-a); **SNAT**, the pod sees `10.244.0.1`',
+  ]);
+});
+
+test('internalTrafficPolicy: Local: a node without a local endpoint drops, with no fallback', () => {
+  const h = hover('internalTrafficPolicy: Local');
+  assertKeyRange(h, 'internalTrafficPolicy', 65);
+  assert.equal(h.summary, "internalTrafficPolicy: Local — 10.96.2.3 reaches only endpoints on the client's own node; a node without one drops (no fallback).");
+  assert.deepEqual(h.details, [
+    'Connections to the ClusterIP, as walked from each node:',
+    '- From node node-a: DNAT to 10.244.0.12:8080 (node-a); **SNAT**, the pod sees `10.244.0.1`\n- From node node-b: **DROP** (filter `KUBE-SERVICES`), the client times out',
+    'internalTrafficPolicy never changes masquerading; it only narrows the endpoints (NodePort and load-balancer traffic keep using externalTrafficPolicy).',
+  ]);
+});
+
+test('sessionAffinity: None: a random pick per connection', () => {
+  const h = hover('sessionAffinity: None');
+  assertKeyRange(h, 'sessionAffinity', 66);
+  assert.equal(h.summary, 'sessionAffinity: None — every new connection picks an endpoint at random.');
+  assert.deepEqual(h.details, ['Each endpoint of 10.96.2.3:80 has probability 1/n per connection; long-lived connections are never rebalanced.']);
 });

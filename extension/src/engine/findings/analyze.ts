@@ -90,7 +90,8 @@ export function serviceEntryOf(model: ClusterModel, obj: ManifestObject<'Service
  */
 export class FindingsCache {
   private context: readonly unknown[] = [];
-  private entries = new Map<object, { start: { offset: number; line: number }; key: string; drafts: Draft[] }>();
+  /** By document, then by the Service's path in it (the items of a List share their document). */
+  private entries = new Map<object, Map<string, { start: { offset: number; line: number }; key: string; drafts: Draft[] }>>();
 
   /** Drops everything when the Services' context changed. */
   begin(model: ClusterModel): void {
@@ -109,7 +110,7 @@ export class FindingsCache {
   get(file: ManifestFile, obj: ManifestObject<'Service'>, model: ClusterModel): Draft[] | undefined {
     const doc = file.documents[obj.documentIndex];
     if (!doc) return undefined;
-    const hit = this.entries.get(documentIdentity(doc));
+    const hit = this.entries.get(documentIdentity(doc))?.get(obj.basePath.join('/'));
     if (!hit || hit.key !== this.key(obj, model)) return undefined;
     const dOffset = doc.range.start.offset - hit.start.offset;
     const dLine = doc.range.start.line - hit.start.line;
@@ -119,7 +120,10 @@ export class FindingsCache {
 
   put(file: ManifestFile, obj: ManifestObject<'Service'>, model: ClusterModel, drafts: Draft[]): Draft[] {
     const doc = file.documents[obj.documentIndex];
-    if (doc) this.entries.set(documentIdentity(doc), { start: doc.range.start, key: this.key(obj, model), drafts });
+    if (!doc) return drafts;
+    const id = documentIdentity(doc);
+    const inDocument = this.entries.get(id) ?? this.entries.set(id, new Map()).get(id)!;
+    inDocument.set(obj.basePath.join('/'), { start: doc.range.start, key: this.key(obj, model), drafts });
     return drafts;
   }
 }

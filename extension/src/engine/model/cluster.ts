@@ -108,15 +108,21 @@ export function matchesSelector(labels: Readonly<Record<string, string>>, select
 // ---------------------------------------------------------------------------------------------
 // Workloads and the pods they would run
 
+/** The Job controller (manageJob) runs min(parallelism, completions - succeeded) pods; none have succeeded yet. */
+function activeJobPods(spec: Record<string, unknown>): number {
+  const parallelism = typeof spec['parallelism'] === 'number' ? spec['parallelism'] : 1;
+  return typeof spec['completions'] === 'number' ? Math.min(parallelism, spec['completions']) : parallelism;
+}
+
 function replicasOf(o: ManifestObject<WorkloadKind>, nodeCount: number): number {
   const spec = (o.object as { spec?: Record<string, unknown> }).spec ?? {};
   switch (o.kind) {
     case 'Pod': return 1;
     case 'DaemonSet': return nodeCount;
-    case 'Job': return typeof spec['parallelism'] === 'number' ? spec['parallelism'] : 1;
+    case 'Job': return activeJobPods(spec);
     case 'CronJob': {
       const jobSpec = ((spec['jobTemplate'] as { spec?: Record<string, unknown> } | undefined)?.spec) ?? {};
-      return typeof jobSpec['parallelism'] === 'number' ? jobSpec['parallelism'] : 1;
+      return activeJobPods(jobSpec);
     }
     default: return typeof spec['replicas'] === 'number' ? spec['replicas'] : 1;
   }
@@ -143,7 +149,10 @@ function deriveWorkloads(objects: readonly AnyManifestObject[], profile: Cluster
     const template = podTemplateOf(o);
     const labels = Object.fromEntries(Object.entries(template?.metadata?.labels ?? {}).map(([k, v]) => [k, String(v)]));
     const ports: ContainerPortInfo[] = [];
-    for (const c of [...(template?.spec?.initContainers ?? []), ...(template?.spec?.containers ?? [])]) {
+    // FindPort (pkg/api/v1/pod/util.go): the app containers, then sidecars (init containers that restart
+    // Always); a plain init container has exited before the pod serves
+    const sidecars = (template?.spec?.initContainers ?? []).filter(c => c?.restartPolicy === 'Always');
+    for (const c of [...(template?.spec?.containers ?? []), ...sidecars]) {
       for (const p of c?.ports ?? []) {
         if (typeof p?.containerPort === 'number') ports.push({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', container: c.name });
       }

@@ -62,7 +62,8 @@ export function endpointsFromLegacy(sp: ServicePortInfo, eps: Endpoints, family:
         const ip = a?.ip ? canonicalIP(a.ip) : null;
         if (!ip || ipFamilyOf(ip) !== family) continue;
         out.push({
-          ip, port: port.port, key: joinHostPort(ip, port.port), nodeName: a.nodeName ?? null, ready, serving: ready, terminating: false,
+          // the mirroring controller sets only Ready; kube-proxy reads an unset Serving as true
+          ip, port: port.port, key: joinHostPort(ip, port.port), nodeName: a.nodeName ?? null, ready, serving: true, terminating: false,
           zoneHints: [], nodeHints: [], origin: 'Endpoints', from: eps.metadata?.name ?? '',
         });
       }
