@@ -92,6 +92,17 @@ test('trace from a pod to outside the cluster: the CNI\'s SNAT and the address t
   assert.equal(inside.snatAddress, null);
 });
 
+test('trace --src takes a pod by name, as the model places it, and names the pods when it is unknown', () => {
+  const args = (src: string) => ['trace', '--cluster', join(examples, 'cluster.yaml'), '--src', src, '--dst', '10.96.0.10', '--dport', '53', '--proto', 'udp', '--json', join(examples, 'clusterip-dns.yaml')];
+  const byName = JSON.parse(cli(...args('kube-system/dns-1')).out);
+  assert.deepEqual(byName.request.source, { kind: 'pod', ip: '10.244.1.10', node: 'node-b' });
+  assert.deepEqual(JSON.parse(cli(...args('dns-1')).out).request, byName.request);
+  assert.deepEqual(JSON.parse(cli(...args('10.244.1.10')).out).request, byName.request);
+  const unknown = cli(...args('web-0'));
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /source "web-0" is neither an IP address nor a pod of the input \(pods: kube-system\/dns-0, kube-system\/dns-1\)/);
+});
+
 test('trace rejects bad arguments with exit 2', () => {
   const f = join(examples, 'nodeport-local.yaml');
   assert.equal(cli('trace', '--src', '1.2.3.4', '--dst', '10.0.0.1', f).code, 2);

@@ -18,7 +18,7 @@ import { formatProblem, InputError, loadInput } from './load';
 
 const USAGE = `Usage:
   natlens rules [--cluster PROFILE] [--mode iptables|nftables|ipvs] [--format FORMAT] [--node NAME] [--verbose] FILE...
-  natlens trace [--cluster PROFILE] [--mode iptables|nftables|ipvs] --src IP --dst IP --dport PORT [--proto tcp|udp|sctp] [--node NAME] [--again] [--json] FILE...
+  natlens trace [--cluster PROFILE] [--mode iptables|nftables|ipvs] --src IP|POD --dst IP --dport PORT [--proto tcp|udp|sctp] [--node NAME] [--again] [--json] FILE...
   natlens check [--cluster PROFILE] [--format text|json|sarif] FILE...
   natlens debug [--cluster PROFILE] [--mode MODE] [--node NAME] [--service NS/NAME] [--port NAME|NUMBER] FILE...
 
@@ -34,8 +34,8 @@ Commands:
   trace   Walk a connection's first packet through those rules, node by node: every endpoint it
           can reach and how likely, whether it is masqueraded, the source the pod sees, the reply.
           The source decides where the walk starts: a node's address (host network), a pod
-          address (its node), or anything else (an external client entering --node, or the node
-          that owns the destination address).
+          address or name (web-0 or namespace/web-0: its node), or anything else (an external
+          client entering --node, or the node that owns the destination address).
           --again: also walk the same client's next connection with what the first one left in the
           session-affinity lists (sessionAffinity: ClientIP sends it back to the same endpoint)
           --json: the result as JSON (verdict, endpoints, masquerade, sourceSeenByPod, hops, ...)

@@ -15,9 +15,12 @@ export interface AddressQuery {
 }
 
 export function requestFromAddresses(net: ClusterNetwork, q: AddressQuery): TraceRequest {
-  for (const [name, value] of [['source', q.src], ['destination', q.dst]] as const) {
-    if (!parseIP(value)) throw new WalkError(`${name} "${value}" is not an IP address`);
+  if (!parseIP(q.src)) {
+    // a pod by name ("web-0" or "namespace/web-0"), as the model places it
+    const pod = podNamed(net, q.src);
+    return requestFromAddresses(net, { ...q, src: pod.ip, node: pod.nodeName });
   }
+  if (!parseIP(q.dst)) throw new WalkError(`destination "${q.dst}" is not an IP address`);
   if (!Number.isInteger(q.dport) || q.dport < 1 || q.dport > 65535) throw new WalkError(`port ${q.dport} is not between 1 and 65535`);
   if (q.node !== undefined && !net.node(q.node)) throw new WalkError(`node ${q.node} is not in the profile (nodes: ${net.nodes.map(n => n.name).join(', ')})`);
   const base = { dst: q.dst, dport: q.dport, proto: q.proto };
@@ -29,4 +32,15 @@ export function requestFromAddresses(net: ClusterNetwork, q: AddressQuery): Trac
   }
   const entryNode = q.node ?? net.nodeOwning(q.dst)?.name ?? net.model.profile.nodeName;
   return { ...base, source: { kind: 'external', ip: q.src }, entryNode };
+}
+
+function podNamed(net: ClusterNetwork, name: string): { ip: string; nodeName: string } {
+  const [namespace, podName] = name.includes('/') ? name.split('/', 2) as [string, string] : [null, name];
+  const pods = net.model.workloads.filter(w => namespace === null || w.obj.namespace === namespace)
+    .flatMap(w => w.pods.map(p => ({ ...p, key: `${w.obj.namespace}/${p.name}` })));
+  const found = pods.filter(p => p.name === podName);
+  if (found.length === 1) return found[0]!;
+  if (found.length > 1) throw new WalkError(`source "${name}" names pods in several namespaces (${found.map(p => p.key).join(', ')}): give namespace/name`);
+  const known = pods.slice(0, 8).map(p => p.key).join(', ');
+  throw new WalkError(`source "${name}" is neither an IP address nor a pod of the input${known ? ` (pods: ${known}${pods.length > 8 ? ', ...' : ''})` : ''}`);
 }
