@@ -94,3 +94,17 @@ test('a file of only a headless Service: its commands without a port; a file wit
   assert.ok(commands(d).some(c => c.includes('nslookup peers.shop.svc.cluster.local')));
   assert.equal(debugFor({}, []), null);
 });
+
+test('a walk from a pod to the egress entry shows the CNI\'s SNAT and the nftables mode switch reads the profile as nftables', async () => {
+  const { egressDeciderFor } = await import('../../extension/src/engine/egress');
+  const file = parseManifest(MANIFEST, 'svc.yaml');
+  const state = (selection: Partial<PreviewSelection>) => buildPreviewState({
+    fileName: 'svc.yaml', services: model.services, model, profileSource: 'examples/cluster.yaml', problems: [], egress: egressDeciderFor([file], model.profile),
+  }, { service: 'shop/api', port: 0, node: 'node-a', mode: 'iptables', format: 'restore', trace: null, ...selection });
+  const s = state({ trace: { source: 'pod:node-a', entry: 'egress' } });
+  assert.ok(s.entries.some(e => e.id === 'egress'));
+  assert.equal(s.walk?.verdict, 'NONE');
+  assert.match(s.walk!.summary, /leaves the cluster without a Service rule\. The CNI decides its source: flanneld --ip-masq \(default\): 93\.184\.216\.34 is outside the flannel network 10\.244\.0\.0\/16\. The destination sees 192\.168\.0\.2/);
+  // the mode switch: nftables mode's own nodePortAddresses default (the primary node IP), as natlens rules --mode does
+  assert.match(state({ mode: 'nftables' }).rules.text, /@nodeport-ips/);
+});
