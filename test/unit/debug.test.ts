@@ -366,3 +366,14 @@ test('shell quoting and the probabilities iptables prints back', () => {
   // 1/4096 is stored exactly (2^19 / 2^31): 0.000244140625 ends in an exact tie, printed to even
   assert.equal(iptablesPrintedProbability('0.0002441406'), '0.00024414062');
 });
+
+test('the traffic-policy checks say what this proxy mode does on a node without a local endpoint', () => {
+  const policy = (name: string, mode: 'iptables' | 'ipvs') => find(debugCommands(model, entry(name), { proxyMode: mode }), /traffic policy$/).lookFor;
+  assert.match(policy('edge', 'iptables'), /nodes without one drop them\.$/);
+  assert.match(policy('edge', 'ipvs'), /in IPVS mode a node without one sends them to another node's endpoint unmasqueraded, and the reply does not come back through it\.$/);
+  assert.match(policy('lonely', 'iptables'), /^Cluster: /);
+  const local = buildClusterModel(parseManifest(MANIFEST.replace('  ports: [{name: http, port: 80, targetPort: http}]', '  internalTrafficPolicy: Local\n  ports: [{name: http, port: 80, targetPort: http}]'), 'svc.yaml').objects, profile);
+  const internal = (mode: 'iptables' | 'ipvs') => find(debugCommands(local, local.services.find(s => s.obj.name === 'web')!, { proxyMode: mode }), /traffic policy$/).lookFor;
+  assert.match(internal('iptables'), /^Local: .* on a node without one the connection is dropped\.$/);
+  assert.match(internal('ipvs'), /on a node without one the connection is refused \(the virtual server has no real server\)\.$/);
+});

@@ -118,6 +118,8 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
     cmd('--', ...words),
   ].join(' ');
   const kns = ['-n', ns];
+  /** kubectl printing one field of the Service (`path` like {.spec.externalTrafficPolicy}). */
+  const serviceField = (path: string) => `kubectl get svc ${shq(name)} -n ${shq(ns)} -o jsonpath=${shq(path)}`;
   /** The node shell every "node …" command below runs in. */
   const rootShell = (lookFor: string) => add({
     title: `A root shell on ${nodeName}`,
@@ -153,19 +155,21 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
   if (externallyAccessible(svc)) {
     add({
       title: 'The external traffic policy',
-      command: `kubectl get svc ${shq(name)} -n ${shq(ns)} -o jsonpath=${shq('{.spec.externalTrafficPolicy}')}`,
+      command: serviceField('{.spec.externalTrafficPolicy}'),
       runOn: 'workstation',
       lookFor: d.externalTrafficPolicy === 'Local'
-        ? 'Local: external connections go only to endpoints on the node they enter and keep the client IP; nodes without one drop them.'
+        ? `Local: external connections go only to endpoints on the node they enter and keep the client IP; ${mode === 'ipvs'
+          ? 'in IPVS mode a node without one sends them to another node\'s endpoint unmasqueraded, and the reply does not come back through it.'
+          : 'nodes without one drop them.'}`
         : 'Cluster: external connections go to any endpoint and are SNATed to the receiving node\'s address.',
     });
   } else if (!d.headless) {
     add({
       title: 'The internal traffic policy',
-      command: `kubectl get svc ${shq(name)} -n ${shq(ns)} -o jsonpath=${shq('{.spec.internalTrafficPolicy}')}`,
+      command: serviceField('{.spec.internalTrafficPolicy}'),
       runOn: 'workstation',
       lookFor: d.internalTrafficPolicy === 'Local'
-        ? 'Local: the ClusterIP reaches only endpoints on the client\'s own node; a node without one drops the connection.'
+        ? `Local: the ClusterIP reaches only endpoints on the client's own node; on a node without one the connection is ${mode === 'ipvs' ? 'refused (the virtual server has no real server)' : 'dropped'}.`
         : 'Cluster: the ClusterIP reaches every ready endpoint. (externalTrafficPolicy does not apply: the Service is not externally reachable.)',
     });
   }
@@ -195,7 +199,7 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
   if (!port) {
     add({
       title: 'No port to check',
-      command: cmd('kubectl', 'get', 'svc', name, ...kns, '-o', `jsonpath={.spec.clusterIP} {.spec.ports}`),
+      command: serviceField('{.spec.clusterIP} {.spec.ports}'),
       runOn: 'workstation',
       lookFor: options.port !== undefined && entry.ports.length
         ? `${key} has no port ${options.port}; its ports: ${entry.ports.map(p => p.info.portName || String(p.info.port)).join(', ')}.`
@@ -327,7 +331,7 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
   } else if (d.type === 'LoadBalancer') {
     add({
       title: 'The load balancer\'s address',
-      command: `kubectl get svc ${shq(name)} -n ${shq(ns)} -o jsonpath=${shq('{.status.loadBalancer.ingress}')}`,
+      command: serviceField('{.status.loadBalancer.ingress}'),
       runOn: 'workstation',
       lookFor: 'status.loadBalancer.ingress is empty in the manifest, so NAT Lens has no VIP rules to predict. Once provisioned: an ip (VIP mode, captured by kube-proxy on every node) or a hostname/ipMode Proxy (not captured: traffic arrives at the NodePort).',
     });
@@ -527,7 +531,7 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
     const target = svc.spec?.externalName ?? '';
     add({
       title: 'The name this Service aliases',
-      command: `kubectl get svc ${shq(name)} -n ${shq(ns)} -o jsonpath=${shq('{.spec.externalName}')}`,
+      command: serviceField('{.spec.externalName}'),
       runOn: 'workstation',
       lookFor: `${target || '(empty: the Service is invalid)'}. An ExternalName Service is only a DNS CNAME: no ClusterIP, no endpoints, no kube-proxy rules, no NAT.`,
     });
