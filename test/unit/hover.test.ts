@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseManifest } from '../../extension/src/engine/manifest/manifest';
-import { parseProfile } from '../../extension/src/engine/model/profile';
+import { parseProfile, withProxyMode } from '../../extension/src/engine/model/profile';
 import { buildClusterModel } from '../../extension/src/engine/model/cluster';
 import { hoverAt, type HoverContent } from '../../extension/src/engine/findings/hover';
 
@@ -78,12 +78,18 @@ test('no hover outside Service NAT fields', () => {
 });
 
 test('in nftables mode the hover walks the nftables rules and says where the mode changes the answer', () => {
-  const nft = buildClusterModel(file.objects, { ...profile, proxyMode: 'nftables', nodePortAddresses: ['primary'] });
+  const nft = buildClusterModel(file.objects, withProxyMode(profile, 'nftables'));
   const at = text.indexOf('externalTrafficPolicy');
   const h = hoverAt(file, at + 1, nft)!;
   const all = [h.summary, ...h.details].join('\n');
   assert.match(all, /via NodePort 31000 on node-a: DNAT to 10\.244\.0\.10:8443 \(node-a\) 50%, 10\.244\.0\.11:8443 \(node-a\) 50%; no SNAT/);
   assert.match(all, /\*nftables mode\* \(the walks above ran on its rules\): no NodePorts on 127\.0\.0\.1/);
+});
+
+test('in IPVS mode the hover says the Local-policy fallback still fails: the reply misses the node', () => {
+  const ipvs = buildClusterModel(file.objects, withProxyMode(profile, 'ipvs'));
+  const h = hoverAt(file, text.indexOf('externalTrafficPolicy') + 1, ipvs)!;
+  assert.match(h.details.join('\n'), /falls back to the other nodes' endpoints instead of dropping \(unmasqueraded, so the reply does not come back through that node and the connection still fails\)/);
 });
 
 test('every hovered field of t/shop: the range is the spec key, wherever in the field the pointer is', () => {
