@@ -12,7 +12,8 @@ import { WalkError } from '../engine/walk/netfilter';
 import { requestFromAddresses } from '../engine/walk/request';
 import { formatReturning, formatWalk } from '../engine/walk/format';
 import { analyzeFile } from '../engine/findings/analyze';
-import { formatText, toReported, toSarif } from '../engine/findings/report';
+import { formatText, internalErrorReported, problemToReported, toReported, toSarif, type ReportedFinding } from '../engine/findings/report';
+import { modelNote } from '../engine/model/assumptions';
 import { parseArgs, UsageError } from './args';
 import { formatProblem, InputError, loadInput } from './load';
 
@@ -55,12 +56,25 @@ Exit status: 0 on success (check: 1 when an error-level finding exists), 2 for u
 
 type Args = ReturnType<typeof parseArgs>;
 
-/** Loads the files and the profile, prints their problems; null when an error makes the input unusable. */
-function loadModel(args: Args, command: string, io: CliIO) {
+/** The files and the profile of a command line, with --mode applied. */
+function readInput(args: Args, command: string) {
   if (args.positional.length === 0) throw new UsageError(`${command}: give at least one manifest FILE`);
   const mode = args.flags.get('mode');
   if (mode !== undefined && mode !== 'iptables' && mode !== 'nftables' && mode !== 'ipvs') throw new UsageError('--mode is iptables, nftables or ipvs');
   const input = loadInput(args.positional, args.flags.get('cluster') as string | undefined);
+  const profile = mode ? withProxyMode(input.profile, mode as ProxyMode) : input.profile;
+  return { ...input, profile };
+}
+
+function buildModel(input: ReturnType<typeof readInput>, args: Args, io: CliIO) {
+  const model = buildClusterModel(input.files.flatMap(f => f.objects), input.profile);
+  if (args.flags.has('verbose')) for (const a of model.assumptions) io.err(`assumption: ${a.subject} ${a.field} = ${a.value} (${a.reason})\n`);
+  return model;
+}
+
+/** Loads the files and the profile, prints their problems; null when an error makes the input unusable. */
+function loadModel(args: Args, command: string, io: CliIO) {
+  const input = readInput(args, command);
   const verbose = args.flags.has('verbose');
   let errors = 0;
   for (const { file, problem } of input.problems) {
@@ -72,10 +86,7 @@ function loadModel(args: Args, command: string, io: CliIO) {
   if (nodeName !== undefined && !input.profile.nodes.some(n => n.name === nodeName)) {
     throw new UsageError(`--node ${nodeName}: not in the profile (nodes: ${input.profile.nodes.map(n => n.name).join(', ')})`);
   }
-  const profile = mode ? withProxyMode(input.profile, mode as ProxyMode) : input.profile;
-  const model = buildClusterModel(input.files.flatMap(f => f.objects), profile);
-  if (verbose) for (const a of model.assumptions) io.err(`assumption: ${a.subject} ${a.field} = ${a.value} (${a.reason})\n`);
-  return { model, nodeName, files: input.files };
+  return { model: buildModel(input, args, io), nodeName, files: input.files };
 }
 
 const FORMATS: Record<ProxyMode, readonly string[]> = { iptables: ['restore', 'save'], nftables: ['dump', 'script'], ipvs: ['all', 'ipvsadm', 'ipset', 'iptables'] };
@@ -151,17 +162,37 @@ function traceCommand(argv: readonly string[], io: CliIO): number {
   }
 }
 
+/**
+ * check never gives up on the files: a file that cannot be read or parsed is a finding in every
+ * format, and the others are analysed. Only an unusable profile stops it (exit 2).
+ */
 function checkCommand(argv: readonly string[], io: CliIO): number {
   const args = parseArgs(argv, ['cluster', 'format', 'mode'], ['verbose']);
   const format = args.flags.get('format') ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError('--format is text, json or sarif');
-  const loaded = loadModel(args, 'check', io);
-  if (!loaded) return 2;
-  const findings = loaded.files.flatMap(file => analyzeFile(file, loaded.model, { workspace: loaded.files }).map(f => toReported(file.fileName, f)));
+  const input = readInput(args, 'check');
+  const verbose = args.flags.has('verbose');
+  const profileFile = args.flags.get('cluster');
+  const profileProblems = input.problems.filter(p => p.file === profileFile);
+  for (const { file, problem } of profileProblems) if (problem.severity !== 'info' || verbose) io.err(formatProblem(file, problem) + '\n');
+  if (profileProblems.some(p => p.problem.severity === 'error')) return 2;
+  const model = buildModel(input, args, io);
+  const note = modelNote(model);
+  if (note) io.err(`natlens: note: ${note}\n`);
+  let failed = false;
+  const findings = input.files.flatMap((file): ReportedFinding[] => {
+    const problems = file.problems.filter(p => p.severity !== 'info' || verbose).map(p => problemToReported(file.fileName, p));
+    try {
+      return [...problems, ...analyzeFile(file, model, { workspace: input.files }).map(f => toReported(file.fileName, f))];
+    } catch (e) {
+      failed = true;
+      return [...problems, internalErrorReported(file.fileName, e)];
+    }
+  });
   if (format === 'json') io.out(JSON.stringify(findings, null, 2) + '\n');
   else if (format === 'sarif') io.out(JSON.stringify(toSarif(findings, VERSION), null, 2) + '\n');
   else io.out(formatText(findings));
-  return findings.some(f => f.severity === 'error') ? 1 : 0;
+  return failed ? 3 : findings.some(f => f.severity === 'error') ? 1 : 0;
 }
 
 declare const NATLENS_VERSION: string | undefined;

@@ -164,7 +164,7 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
   const namespace = typeof metadata['namespace'] === 'string' && metadata['namespace'] ? metadata['namespace'] : 'default';
   if (!name) problems.push({ code: 'no-name', severity: 'warning', range, message: `${kind} has no metadata.name` });
   out.push({
-    kind: known, name, namespace, object: withoutNulls(value) as never, fileName, fileText,
+    kind: known, name, namespace, object: objectWithoutNulls(value) as never, fileName, fileText,
     documentIndex: doc.index, basePath,
     ...objectLocator(doc, basePath),
   } as AnyManifestObject);
@@ -192,12 +192,32 @@ export function objectLocator(doc: YamlDocument, basePath: FieldPath): Pick<Mani
  * The object as the API server decodes it: a field written as `null` is unset (`nodePort: null` on a
  * ClusterIP Service is accepted). List entries stay, so field paths keep pointing at the source.
  */
+const withoutNullsOf = new WeakMap<object, unknown>();
+
+/** withoutNulls, once per parsed value (a reused document yields the same object again). */
+function objectWithoutNulls(value: Record<string, unknown>): unknown {
+  const known = withoutNullsOf.get(value);
+  if (known) return known;
+  const stripped = withoutNulls(value);
+  withoutNullsOf.set(value, stripped);
+  return stripped;
+}
+
 function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (Array.isArray(value)) {
+    const items = value.map(withoutNulls);
+    return items.every((v, i) => v === value[i]) ? value : items;
+  }
   if (!isRecord(value)) return value;
+  let changed = false;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
-  return out;
+  for (const [k, v] of Object.entries(value)) {
+    const stripped = v === null ? undefined : withoutNulls(v);
+    if (stripped !== v) changed = true;
+    if (stripped !== undefined) out[k] = stripped;
+  }
+  // unchanged objects keep their identity: caches key on a reused document's value
+  return changed ? out : value;
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

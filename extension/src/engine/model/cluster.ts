@@ -113,6 +113,9 @@ export function buildClusterModel(input: readonly AnyManifestObject[], profile: 
   const assumptions: Assumption[] = [];
   const { unique: objects, duplicates } = withoutDuplicates(input);
   const workloads = deriveWorkloads(objects, profile);
+  for (const d of duplicates) {
+    assumptions.push({ subject: `${d.obj.namespace}/${d.obj.name}`, field: d.obj.kind, value: `${d.first.fileName}`, reason: `also in ${d.obj.fileName}; modelled once, from the first file (an apply keeps one object per kind, namespace and name)` });
+  }
   const slicesByService = new Map<string, EndpointSlice[]>();
   for (const s of ofKind(objects, 'EndpointSlice')) {
     const owner = s.object.metadata?.labels?.['kubernetes.io/service-name'];
@@ -121,6 +124,7 @@ export function buildClusterModel(input: readonly AnyManifestObject[], profile: 
     (slicesByService.get(key) ?? slicesByService.set(key, []).get(key)!).push(s.object);
   }
   const legacy = new Map(ofKind(objects, 'Endpoints').map(e => [`${e.namespace}/${e.name}`, e.object]));
+  const hostNetworkPods = new Set(workloads.filter(w => w.hostNetwork).flatMap(w => w.pods.map(p => `${w.obj.kind}/${w.obj.name} pod ${p.name}`)));
   const serviceObjs = ofKind(objects, 'Service');
   const allocated = profile.allocate ? allocate(serviceObjs, profile, assumptions) : new Map<ManifestObject<'Service'>, Service>();
 
@@ -149,7 +153,7 @@ export function buildClusterModel(input: readonly AnyManifestObject[], profile: 
       if (legacyEndpoints) return { info, endpoints: sortEndpoints(endpointsFromLegacy(info, legacyEndpoints, profile.ipFamily)), endpointOrigin: 'Endpoints' };
       if (selectedWorkloads.length > 0) {
         const eps = sortEndpoints(deriveEndpoints(info, selectedPods));
-        for (const ep of eps) assumptions.push({ subject: key, field: `endpoint ${info.nameString}`, value: `${ep.key} on ${ep.nodeName}`, reason: `derived from ${ep.from} (no EndpointSlice in the input)` });
+        for (const ep of eps) assumptions.push({ subject: key, field: `endpoint ${info.nameString}`, value: `${ep.key} on ${ep.nodeName}`, reason: `derived from ${ep.from} (no EndpointSlice in the input)${hostNetworkPods.has(ep.from) ? '; hostNetwork: the pod has its node\'s address' : ''}` });
         return { info, endpoints: eps, endpointOrigin: 'derived' };
       }
       return { info, endpoints: [], endpointOrigin: 'none' };
