@@ -13,6 +13,10 @@ import { EXTERNAL_CLIENT_IP } from '../walk/choices';
 import { RULES, type FindingSeverity, type RuleId } from './catalog';
 import { addField, removeField, replaceValue, setField, type TextEdit } from './edits';
 import { policyFindings } from './policy';
+import { customResources, nearMisses, operatorSources, type CustomResource } from './evidence';
+import { duplicateObjectFindings } from './rules/duplicateObject';
+import { exposedAdminPortFindings } from './rules/exposedAdminPort';
+import { ipFamilyNotServedFindings } from './rules/ipFamilyNotServed';
 
 export interface Fix {
   readonly title: string;
@@ -38,7 +42,8 @@ export interface AnalyzeOptions {
   readonly workspace?: readonly ManifestFile[];
 }
 
-type Draft = Omit<Finding, 'severity' | 'service'>;
+/** A finding before configuration: `severity` is set where the evidence supports less than the rule's default. */
+export type Draft = Omit<Finding, 'severity' | 'service'> & { readonly severity?: FindingSeverity };
 
 const SESSION_AFFINITY_MAX = 86400;
 
@@ -55,22 +60,29 @@ export function analyzeFile(file: ManifestFile, model: ClusterModel, options: An
     if (configured === 'off' || suppressed.file.has('*') || suppressed.file.has(d.rule)) return;
     const lineRules = suppressed.lines.get(d.range.start.line);
     if (lineRules && (lineRules.has('*') || lineRules.has(d.rule))) return;
-    out.push({ ...d, severity: configured ?? RULES[d.rule].severity, service: subject });
+    out.push({ ...d, severity: configured ?? d.severity ?? RULES[d.rule].severity, service: subject });
   };
-  cache?.begin(model);
+  const workspace = options.workspace ?? [file];
+  cache?.begin(model, customResources(workspace));
   for (const obj of ofKind(file.objects, 'Service')) {
-    const drafts = cache?.get(file, obj, model) ?? cache?.put(file, obj, model, analyzeService(obj, file, model)) ?? analyzeService(obj, file, model);
+    const drafts = cache?.get(file, obj, model) ?? cache?.put(file, obj, model, analyzeService(obj, file, model, workspace)) ?? analyzeService(obj, file, model, workspace);
     for (const d of drafts) report(d, `${obj.namespace}/${obj.name}`);
   }
   for (const { subject, ...d } of policyFindings(file, model, options.workspace)) report(d, subject);
+  for (const { subject, ...d } of duplicateObjectFindings(file, model)) report(d, subject);
   return out;
 }
 
-function analyzeService(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel): Draft[] {
+function analyzeService(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel, workspace: readonly ManifestFile[]): Draft[] {
   const entry = serviceEntryOf(model, obj);
   // a Service's rules do not depend on other Services: walk a model that holds only this one
   const walker = entry ? walkerFor({ ...model, services: [entry] }) : null;
-  return [...apiFindings(obj, file, model), ...(entry && walker ? natFindings(obj, entry, model, walker) : [])];
+  return [
+    ...apiFindings(obj, file, model),
+    ...(entry && walker ? natFindings(obj, entry, model, walker, workspace) : []),
+    ...(entry ? ipFamilyNotServedFindings(obj, entry, model) : []),
+    ...(entry ? exposedAdminPortFindings(obj) : []),
+  ];
 }
 
 const entryIndex = new WeakMap<ClusterModel, Map<string, ServiceEntry>>();
@@ -93,9 +105,9 @@ export class FindingsCache {
   /** By document, then by the Service's path in it (the items of a List share their document). */
   private entries = new Map<object, Map<string, { start: { offset: number; line: number }; key: string; drafts: Draft[] }>>();
 
-  /** Drops everything when the Services' context changed. */
-  begin(model: ClusterModel): void {
-    const context = [model.profile, ...model.workloads.map(w => w.obj.object), ...model.services.flatMap(s => s.ports.map(p => p.endpointOrigin === 'EndpointSlice' || p.endpointOrigin === 'Endpoints' ? p.endpoints : null))];
+  /** Drops everything when the Services' context changed (the custom resources are evidence for operator-made pods). */
+  begin(model: ClusterModel, customResources: readonly CustomResource[] = []): void {
+    const context = [model.profile, JSON.stringify(customResources), ...model.workloads.map(w => w.obj.object), ...model.services.flatMap(s => s.ports.map(p => p.endpointOrigin === 'EndpointSlice' || p.endpointOrigin === 'Endpoints' ? p.endpoints : null))];
     const same = context.length === this.context.length && context.every((c, i) => c === this.context[i] || (Array.isArray(c) && sameEndpoints(c, this.context[i])));
     if (!same) this.entries.clear();
     this.context = context;
@@ -317,7 +329,7 @@ export function externalWalks(entry: ServiceEntry, model: ClusterModel, walker: 
   }));
 }
 
-function natFindings(obj: ManifestObject<'Service'>, entry: ServiceEntry, model: ClusterModel, walker: Walker): Draft[] {
+function natFindings(obj: ManifestObject<'Service'>, entry: ServiceEntry, model: ClusterModel, walker: Walker, workspace: readonly ManifestFile[]): Draft[] {
   const out: Draft[] = [];
   const svc = obj.object;
   const spec = svc.spec ?? {};
@@ -350,12 +362,18 @@ function natFindings(obj: ManifestObject<'Service'>, entry: ServiceEntry, model:
       const uneven = new Set(serving.map(w => w.result.endpoints.length)).size > 1;
       const nodes = (ws: typeof walks) => `${ws.map(w => w.node).join(', ')} ${ws.length === 1 ? 'has' : 'have'} none`;
       if (dropping.length > 0 || unanswered.length > 0 || uneven) {
+        const knownEndpoints = entry.ports.some(p => p.endpoints.length > 0);
+        // a cloud load balancer health-checks healthCheckNodePort and skips nodes without a local endpoint
+        // (by design for single-replica ingress controllers); without endpoints in the files nothing is proven
+        const proven = knownEndpoints && d.type !== 'LoadBalancer';
         out.push({
-          rule: 'local-policy-imbalance', range: etpRange,
+          rule: 'local-policy-imbalance', range: etpRange, ...(proven ? {} : { severity: 'information' as const }),
           message: `externalTrafficPolicy Local: each node sends external traffic only to its own ready endpoints. ` +
             (dropping.length ? `${nodes(dropping)} and ${dropping.length === 1 ? 'drops' : 'drop'} connections (${dropping[0]!.result.verdict} in ${dropping[0]!.result.outcomes[0]?.hops.at(-1)?.chain}); ` : '') +
             (unanswered.length ? `${nodes(unanswered)}: IPVS mode then sends the connection to another node's endpoint without SNAT (kubernetes/kubernetes#97081), whose reply does not come back through ${unanswered.map(w => w.node).join(', ')}, so the connection fails; ` : '') +
-            (serving.length ? `endpoints per node: ${counts.join(', ')}${uneven ? ', so a node with fewer endpoints loads each of them more' : ''}.` : 'no node has a local endpoint.') +
+            (serving.length ? `endpoints per node: ${counts.join(', ')}${uneven ? ', so a node with fewer endpoints loads each of them more' : ''}.`
+              : knownEndpoints ? 'no node has a local endpoint.'
+              : 'No workload or EndpointSlice in the files given backs this Service, so no node has a local endpoint here; pods defined elsewhere or created by an operator would not appear.') +
             (d.type === 'LoadBalancer' ? ' A cloud load balancer that honours the health check node port skips the nodes without endpoints.' : ''),
           fixes: setPolicy('Cluster', 'Balance across all nodes: set externalTrafficPolicy: Cluster (client IP is lost to SNAT)', false),
         });
@@ -393,12 +411,7 @@ function natFindings(obj: ManifestObject<'Service'>, entry: ServiceEntry, model:
   if (selector && Object.keys(selector).length > 0 && !hasEndpointObjects && entry.selectedWorkloads.length === 0 && model.workloads.length > 0 && entry.ports.length > 0) {
     const sp = entry.ports[0]!.info;
     const r = walker.trace({ source: { kind: 'node', node: model.profile.nodeName }, dst: sp.clusterIP, dport: sp.port, proto: sp.protocol.toLowerCase() as 'tcp' });
-    out.push({
-      rule: 'selector-matches-nothing', range: at(['spec', 'selector'], 'key'),
-      message: `No workload in the workspace matches the selector ${Object.entries(selector).map(([k, val]) => `${k}=${val}`).join(',')}: the Service has no endpoints` +
-        (r.verdict === 'REJECT' ? ', and kube-proxy REJECTs connections to it: clients see "connection refused".' : '.'),
-      fixes: [],
-    });
+    out.push(selectorFinding(obj, entry, model, workspace, selector, r.verdict === 'REJECT', at(['spec', 'selector'], 'key')));
   }
 
   for (const port of entry.ports) {
@@ -409,17 +422,21 @@ function natFindings(obj: ManifestObject<'Service'>, entry: ServiceEntry, model:
       const exposed = named ? w.ports.some(p => p.name === sp.targetPort && p.protocol === sp.protocol) : w.ports.some(p => p.containerPort === sp.targetPort && p.protocol === sp.protocol);
       if (exposed || (!named && w.ports.length === 0)) continue;
       const path = ['spec', 'ports', sp.portIndex, 'targetPort'];
+      // a named targetPort resolves only through a declared container port (FindPort); a numeric one
+      // needs no declaration: the image may listen there as its command or configuration says
       out.push({
-        rule: 'target-port-not-exposed', range: obj.rangeOf(path) ?? at(['spec', 'ports', sp.portIndex]),
+        rule: 'target-port-not-exposed', range: obj.rangeOf(path) ?? at(['spec', 'ports', sp.portIndex]), ...(named ? {} : { severity: 'information' as const }),
         message: named
           ? `No container of ${w.obj.kind}/${w.obj.name} has a port named ${JSON.stringify(sp.targetPort)} (${sp.protocol}): its pods are left out of the Service's endpoints.`
-          : `${w.obj.kind}/${w.obj.name} declares container ports ${w.ports.map(p => `${p.containerPort}/${p.protocol}`).join(', ')} but not ${sp.targetPort}/${sp.protocol}: connections are DNATed to port ${sp.targetPort} of its pods, and refused there if nothing listens.`,
+          : `${w.obj.kind}/${w.obj.name} declares container ports ${w.ports.map(p => `${p.containerPort}/${p.protocol}`).join(', ')} but not ${sp.targetPort}/${sp.protocol}. ` +
+            `Kubernetes does not require a containerPort for a numeric targetPort: connections are DNATed to port ${sp.targetPort} of its pods, which works if the container listens there (its command or configuration decides, which NAT Lens cannot see) and is refused otherwise.`,
         fixes: (() => {
           const candidates = w.ports.filter(p => p.protocol === sp.protocol);
           if (candidates.length !== 1) return [];
           const c = candidates[0]!;
           const e = replaceValue(obj, path, named && c.name ? c.name : String(c.containerPort));
-          return e ? [{ title: `Use ${named && c.name ? c.name : c.containerPort}, the port ${w.obj.kind}/${w.obj.name} exposes`, edits: [e], preferred: true, kind: 'quickfix' as const }] : [];
+          // only a named port is known to be wrong; replacing a numeric one can break a container that listens there
+          return e ? [{ title: `Use ${named && c.name ? c.name : c.containerPort}, the port ${w.obj.kind}/${w.obj.name} exposes`, edits: [e], preferred: named, kind: 'quickfix' as const }] : [];
         })(),
       });
     }
@@ -433,6 +450,36 @@ function natFindings(obj: ManifestObject<'Service'>, entry: ServiceEntry, model:
     });
   }
   return out;
+}
+
+/**
+ * selector-matches-nothing, as sure as the files allow: a warning only when a workload of the same
+ * file carries part of the selector (the selector was written for it and misses), with no custom
+ * resource an operator could turn into the pods and no controller label that decides at run time.
+ */
+function selectorFinding(obj: ManifestObject<'Service'>, entry: ServiceEntry, model: ClusterModel, workspace: readonly ManifestFile[], selector: Readonly<Record<string, string>>, rejects: boolean, range: SourceRange): Draft {
+  const wanted = Object.entries(selector).map(([k, val]) => `${k}=${val}`).join(',');
+  const consequence = rejects ? 'the Service has no endpoints, and kube-proxy REJECTs connections to it: clients see "connection refused".' : 'the Service has no endpoints.';
+  const operators = operatorSources(entry, workspace);
+  const possible = entry.possiblySelectedWorkloads;
+  const misses = nearMisses(entry, model.workloads.filter(w => w.obj.fileName === obj.fileName), selector);
+  if (misses.length > 0 && operators.length === 0 && possible.length === 0) {
+    const m = misses[0]!;
+    const why = m.missed.map(x => (x.has === undefined ? `no ${x.key} label` : `${x.key}=${x.has}`)).join(', ');
+    return {
+      rule: 'selector-matches-nothing', range, fixes: [],
+      message: `No workload matches the selector ${wanted}: the pods of ${m.workload.obj.kind}/${m.workload.obj.name} in this file have ${m.matched.join(',')} but ${why}, so ${consequence}`,
+    };
+  }
+  const because = possible.length > 0
+    ? `the pods of ${possible.map(w => `${w.obj.kind}/${w.obj.name}`).join(', ')} match only if ${[...new Set(possible.flatMap(w => w.runtimeLabels.filter(k => k in selector)))].join(', ')} has the selected value, which the controller chooses at run time`
+    : operators.length > 0
+      ? `the files hold custom resources (${operators.slice(0, 3).map(cr => `${cr.kind}/${cr.name}`).join(', ')}${operators.length > 3 ? ', ...' : ''}) from which an operator may create the pods`
+      : 'pods created by an operator or controller, or defined in files not given, would not appear here';
+  return {
+    rule: 'selector-matches-nothing', range, fixes: [], severity: 'information',
+    message: `No workload in the files given matches the selector ${wanted}; ${because}. If no running pod has these labels, ${consequence}`,
+  };
 }
 
 /** "Preserve client IP" / "Balance across all nodes" refactors for a Service (offered anywhere in it). */

@@ -31,6 +31,9 @@ export const RULES = {
   'affinity-behind-snat': { title: 'Session affinity is per node and per source address', severity: 'information', category: 'nat' },
   'policy-ip-block-behind-snat': { title: 'NetworkPolicy ipBlock for clients whose address kube-proxy masquerades', severity: 'warning', category: 'nat' },
   'policy-egress-ip-block-snat': { title: 'NetworkPolicy egress ipBlock towards a range the CNI reaches with the node address', severity: 'information', category: 'nat' },
+  'exposed-admin-port': { title: 'A database or admin port open to every source address', severity: 'information', category: 'nat' },
+  'duplicate-object': { title: 'The same object in several files: modelled once', severity: 'information', category: 'nat' },
+  'ip-family-not-served': { title: 'A Service of an IP family the profile does not have', severity: 'information', category: 'nat' },
 } as const satisfies Record<string, Omit<RuleInfo, 'id'>>;
 
 export type RuleId = keyof typeof RULES;
