@@ -1,7 +1,5 @@
 // Objects of the same kind, namespace and name in several files (variants of one install, a base and
-// its copy). The model keeps the first, as an apply keeps one object; each file with copies says so
-// once per file it repeats.
-import type { DuplicateObject } from '../../model/cluster';
+// its copy). The model keeps the first, as an apply keeps one object; a file with copies says so once.
 import type { FileRule } from './types';
 
 export const duplicateObject: FileRule<'duplicate-object'> = {
@@ -17,23 +15,21 @@ once, from its first definition, where its findings are reported; the copies are
 so a repository checked at once does not count endpoints or findings twice.`,
   },
   check({ file, model }) {
-    const byFirstFile = new Map<string, DuplicateObject[]>();
-    for (const d of model.duplicates) {
-      if (d.obj.fileName !== file.fileName) continue;
-      (byFirstFile.get(d.first.fileName) ?? byFirstFile.set(d.first.fileName, []).get(d.first.fileName)!).push(d);
-    }
-    return [...byFirstFile].map(([firstFile, copies]) => {
-      const { obj, first } = copies[0]!;
-      const names = copies.map(c => `${c.obj.kind} ${c.obj.namespace}/${c.obj.name}`);
-      const listed = names.length <= 4 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
-      const where = firstFile === file.fileName ? `earlier in this file (line ${first.range.start.line + 1})` : `in ${firstFile}`;
-      return {
-        subject: `${obj.namespace}/${obj.name}`,
-        range: obj.rangeOf(['metadata', 'name']) ?? obj.range,
-        message: `${copies.length === 1 ? `${listed} is` : `${copies.length} objects (${listed}) are`} also defined ${where}: ` +
-          'NAT Lens models each once, from that first definition, and reports its findings there; the copies here are not analysed for NAT.',
-        fixes: [],
-      };
-    });
+    const copies = model.duplicates.filter(d => d.obj.fileName === file.fileName);
+    if (copies.length === 0) return [];
+    const { obj, first } = copies[0]!;
+    const names = copies.map(c => `${c.obj.kind} ${c.obj.namespace}/${c.obj.name}`);
+    const listed = names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+    const firstFiles = [...new Set(copies.map(c => c.first.fileName))];
+    const where = firstFiles.length === 1 && firstFiles[0] === file.fileName ? `earlier in this file (line ${first.range.start.line + 1})`
+      : firstFiles.length === 1 ? `in ${firstFiles[0]}`
+      : `in ${firstFiles.length} other files (first ${firstFiles[0]})`;
+    return [{
+      subject: `${obj.namespace}/${obj.name}`,
+      range: obj.rangeOf(['metadata', 'name']) ?? obj.range,
+      message: `${copies.length === 1 ? `${listed} is` : `${copies.length} objects (${listed}) are`} also defined ${where}: ` +
+        'NAT Lens models each once, from its first definition, and reports its findings there; the copies here are not analysed for NAT.',
+      fixes: [],
+    }];
   },
 };
