@@ -59,8 +59,8 @@ export function expandPaths(paths: readonly string[]): string[] {
 }
 
 /**
- * The kustomization that lists each file (by absolute path), nested ones composed. Every directory that
- * holds an input is looked at; an outer kustomization reached first keeps its claim on a file.
+ * The kustomization that lists each file (by absolute path), nested ones composed. The directories of the
+ * inputs and those above them are looked at, outermost first, so an outer kustomization keeps its claim.
  */
 function kustomizationsFor(files: readonly string[]): Map<string, Kustomization> {
   const out = new Map<string, Kustomization>();
@@ -76,8 +76,11 @@ function kustomizationsFor(files: readonly string[]): Map<string, Kustomization>
       else if (!out.has(path)) out.set(path, k);
     }
   };
-  const dirs = [...new Set(files.map(f => dirname(resolve(f))))].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
-  for (const dir of dirs) visit(dir, null, []);
+  // a kustomization lists its resources downwards: look in each input's directory and a few above it
+  const dirs = new Set<string>();
+  for (const f of files) for (let dir = dirname(resolve(f)), up = 0; up < 8 && !dirs.has(dir); dir = dirname(dir), up++) dirs.add(dir);
+  const ordered = [...dirs].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+  for (const dir of ordered) visit(dir, null, []);
   return out;
 }
 
