@@ -1,5 +1,5 @@
 // Reads the CLI's inputs from disk and hands them to the engine; the engine never touches files.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
 import { applyKustomization, composeKustomizations, KUSTOMIZATION_FILE_NAMES, parseKustomization, type Kustomization } from '../engine/manifest/kustomize';
@@ -15,18 +15,20 @@ export interface LoadedInput {
 
 export class InputError extends Error {}
 
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** The name problems give a manifest read from standard input. */
+export const STDIN_NAME = '<stdin>';
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
+const MAX_BYTES = 64 * 1024 * 1024;
 
 /** The text of a file, or why it cannot be read. */
 function tryReadText(path: string): { text: string } | { error: string } {
   try {
     const size = statSync(path).size;
-    if (size > MAX_FILE_BYTES) return { error: `${(size / 1048576).toFixed(0)} MiB is too large to analyse` };
+    if (size > MAX_BYTES) return { error: `${(size / 1048576).toFixed(0)} MiB is too large to analyse` };
     return { text: readFileSync(path, 'utf8') };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { error: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(e)})` };
+    return { error: code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(e)})` };
   }
 }
 
@@ -36,26 +38,24 @@ function readText(path: string): string {
   return r.text;
 }
 
-function isDirectory(path: string): boolean {
-  try { return statSync(path).isDirectory(); } catch { return false; }
+/** A manifest that exists but cannot be read: a problem of its own, so that the other files are still analysed. */
+function unreadableFile(fileName: string, reason: string): ManifestFile {
+  const lines = new LineIndex('');
+  return {
+    fileName, text: '', lines, documents: [], objects: [],
+    problems: [{ code: 'unreadable-file', severity: 'error', range: lines.range(0, 0), message: `${basename(fileName)} ${reason}` }],
+  };
 }
 
-/** A directory stands for the manifests under it (sorted, recursively); kustomization files are read, not analysed. */
-export function expandPaths(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (isDirectory(path)) walk(path);
-      else if (MANIFEST_EXTENSIONS.test(name) && !KUSTOMIZATION_FILE_NAMES.includes(name)) out.push(path);
-    }
-  };
-  for (const p of paths) {
-    if (isDirectory(p)) walk(p);
-    else if ('error' in tryReadText(p) && !existsSync(p)) throw new InputError(`${p}: no such file`);
-    else out.push(p);
-  }
-  return [...new Set(out)];
+function readManifest(path: string): ManifestFile {
+  const r = tryReadText(path);
+  if ('text' in r) return parseManifest(r.text, path);
+  if (!existsSync(path)) throw new InputError(`${path}: no such file`);
+  return unreadableFile(path, r.error);
+}
+
+function isDirectory(path: string): boolean {
+  try { return statSync(path).isDirectory(); } catch { return false; }
 }
 
 /**
@@ -79,20 +79,38 @@ function kustomizationsFor(files: readonly string[]): Map<string, Kustomization>
   // a kustomization lists its resources downwards: look in each input's directory and a few above it
   const dirs = new Set<string>();
   for (const f of files) for (let dir = dirname(resolve(f)), up = 0; up < 8 && !dirs.has(dir); dir = dirname(dir), up++) dirs.add(dir);
-  const ordered = [...dirs].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
-  for (const dir of ordered) visit(dir, null, []);
+  for (const dir of [...dirs].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))) visit(dir, null, []);
   return out;
 }
 
-function unreadable(fileName: string, reason: string): ManifestFile {
-  const lines = new LineIndex('');
-  return {
-    fileName, text: '', lines, documents: [], objects: [],
-    problems: [{ code: 'unreadable-file', severity: 'error', range: lines.range(0, 0), message: `${basename(fileName)} ${reason}` }],
-  };
+/** The manifests under a directory, recursively, in code-point order of their paths; dot-entries skipped. */
+function manifestsUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...manifestsUnder(path));
+    // a kustomization is read for what it does to its resources, not analysed as a manifest
+    else if (entry.isFile() && MANIFEST_EXTENSIONS.test(entry.name) && !KUSTOMIZATION_FILE_NAMES.includes(entry.name)) out.push(path);
+  }
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-export function loadInput(paths: readonly string[], profilePath: string | undefined): LoadedInput {
+/** FILE arguments as files: a directory stands for the manifests under it, `-` for standard input. */
+function expandPaths(paths: readonly string[]): string[] {
+  if (paths.filter(p => p === '-').length > 1) throw new InputError('-: standard input can be read once');
+  return paths.flatMap(path => {
+    if (path === '-') return [path];
+    let isDirectory = false;
+    try { isDirectory = statSync(path).isDirectory(); } catch { /* readText names the missing file */ }
+    if (!isDirectory) return [path];
+    const found = manifestsUnder(path);
+    if (found.length === 0) throw new InputError(`${path}: no .yaml, .yml or .json file in the directory`);
+    return found;
+  });
+}
+
+export function loadInput(paths: readonly string[], profilePath: string | undefined, readStdin: () => string): LoadedInput {
   const problems: LoadedInput['problems'] = [];
   let profile = DEFAULT_PROFILE;
   if (profilePath) {
@@ -101,18 +119,23 @@ export function loadInput(paths: readonly string[], profilePath: string | undefi
     for (const p of result.problems) problems.push({ file: profilePath, problem: p });
   }
   // `natlens check --cluster cluster.yaml *.yaml` names the profile among the manifests: it is not one
-  const all = expandPaths(paths);
-  const manifests = profilePath ? all.filter(path => resolve(path) !== resolve(profilePath)) : all;
-  const kustomizations = kustomizationsFor(manifests);
+  const expanded = expandPaths(paths);
+  const manifests = profilePath ? expanded.filter(path => path === '-' || resolve(path) !== resolve(profilePath)) : expanded;
+  const kustomizations = kustomizationsFor(manifests.filter(path => path !== '-'));
   const files = manifests.map(path => {
-    const read = tryReadText(path);
-    if ('error' in read) return unreadable(path, read.error);
-    const file = parseManifest(read.text, path);
+    if (path === '-') return parseManifest(readStdinText(readStdin), STDIN_NAME);
+    const file = readManifest(path);
     const k = kustomizations.get(resolve(path));
     return k ? applyKustomization(file, k) : file;
   });
   for (const f of files) for (const p of f.problems) problems.push({ file: f.fileName, problem: p });
   return { files, profile, problems };
+}
+
+function readStdinText(readStdin: () => string): string {
+  const text = readStdin();
+  if (text.length > MAX_BYTES) throw new InputError(`${STDIN_NAME}: too large to analyse`);
+  return text;
 }
 
 /** "file:line:column: severity: message", 1-based like compilers print. */
