@@ -163,7 +163,7 @@ test('local-policy-imbalance: a warning only with the endpoints in the files and
   assert.equal(lb.severity, 'information', 'single replica behind a health-checked load balancer is by design');
   const alone = analyse(service('web', 'app: web', local('NodePort'))).findings.find(f => f.rule === 'local-policy-imbalance')!;
   assert.equal(alone.severity, 'information');
-  assert.match(alone.message, /No workload or EndpointSlice in the files given backs this Service/);
+  assert.match(alone.message, /no workload or EndpointSlice in the files given backs this Service/);
 });
 
 test('exposed-admin-port: a LoadBalancer offering Elasticsearch to every source, with a not preferred loadBalancerSourceRanges fix', () => {
