@@ -191,14 +191,21 @@ function inTempDir(fn: (dir: string) => void) {
   try { fn(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
+/**
+ * An overlay (namespace shop, prefix prod-) over a base holding a Service in default and a Deployment
+ * without a namespace: only with the overlay's namespace do the two meet.
+ */
+function writeKustomizeTree(dir: string, basePrefix: string) {
+  mkdirSync(join(dir, 'base'));
+  writeFileSync(join(dir, 'base', 'svc.yaml'), service('web', 'app: web', '  type: NodePort').replace('namespace: t', 'namespace: default'));
+  writeFileSync(join(dir, 'base', 'web.yaml'), workload('Deployment', 'web', 'app: web', 'replicas: 1').replace(', namespace: t', ''));
+  writeFileSync(join(dir, 'base', 'kustomization.yaml'), `resources: [svc.yaml, web.yaml]\n${basePrefix ? `namePrefix: ${basePrefix}\n` : ''}`);
+  writeFileSync(join(dir, 'kustomization.yaml'), 'namespace: shop\nnamePrefix: prod-\nresources: [base]\n');
+}
+
 test('kustomize: a kustomization.yaml applies its namespace and namePrefix to the resources it lists', () => {
   inTempDir(dir => {
-    mkdirSync(join(dir, 'base'));
-    writeFileSync(join(dir, 'base', 'svc.yaml'), service('web', 'app: web', '  type: NodePort').replace('namespace: t', 'namespace: default'));
-    // without the kustomization's namespace the Deployment (no namespace) and the Service (default) would not meet in shop
-    writeFileSync(join(dir, 'base', 'web.yaml'), workload('Deployment', 'web', 'app: web', 'replicas: 1').replace(', namespace: t', ''));
-    writeFileSync(join(dir, 'base', 'kustomization.yaml'), 'resources: [svc.yaml, web.yaml]\nnamePrefix: base-\n');
-    writeFileSync(join(dir, 'kustomization.yaml'), 'namespace: shop\nnamePrefix: prod-\nresources: [base]\n');
+    writeKustomizeTree(dir, 'base-');
     const r = cli('check', '--format', 'json', dir);
     assert.equal(r.code, 0, r.err);
     const findings = JSON.parse(r.out) as { service: string; file: string }[];
@@ -256,11 +263,7 @@ test('kustomize mapping: a place in the rendering maps to the same field of the 
 
 test('check --kustomize renders with kubectl and reports at the source files; without kubectl it says so', () => {
   inTempDir(dir => {
-    mkdirSync(join(dir, 'base'));
-    writeFileSync(join(dir, 'base', 'svc.yaml'), service('web', 'app: web', '  type: NodePort').replace('namespace: t', 'namespace: default'));
-    writeFileSync(join(dir, 'base', 'web.yaml'), workload('Deployment', 'web', 'app: web', 'replicas: 1').replace(', namespace: t', ''));
-    writeFileSync(join(dir, 'base', 'kustomization.yaml'), 'resources: [svc.yaml, web.yaml]\n');
-    writeFileSync(join(dir, 'kustomization.yaml'), 'namespace: shop\nnamePrefix: prod-\nresources: [base]\n');
+    writeKustomizeTree(dir, '');
     const path = process.env['PATH'];
     try {
       process.env['PATH'] = dir; // no kubectl there
