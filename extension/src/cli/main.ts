@@ -15,12 +15,14 @@ import { analyzeFile } from '../engine/findings/analyze';
 import { formatText, toReported, toSarif } from '../engine/findings/report';
 import { parseArgs, UsageError } from './args';
 import { formatProblem, InputError, loadInput } from './load';
+import { NODE_HELP, NODE_USAGE, nodeCommand } from './node';
 
 const USAGE = `Usage:
   natlens rules [--cluster PROFILE] [--mode iptables|nftables|ipvs] [--format FORMAT] [--node NAME] [--verbose] FILE...
   natlens trace [--cluster PROFILE] [--mode iptables|nftables|ipvs] --src IP|POD --dst IP --dport PORT [--proto tcp|udp|sctp] [--node NAME] [--again] [--json] FILE...
   natlens check [--cluster PROFILE] [--format text|json|sarif] FILE...
   natlens debug [--cluster PROFILE] [--mode MODE] [--node NAME] [--service NS/NAME] [--port NAME|NUMBER] FILE...
+${NODE_USAGE}
 
 Commands:
   rules   Print the rules kube-proxy would program on a node for the Services in FILE...
@@ -45,6 +47,7 @@ Commands:
   debug   The commands to check a Service's prediction on a real node (iptables/nft/ipvsadm,
           conntrack, tcpdump, kubectl), filled with its chain names, addresses and ports, each with
           what to look for.
+${NODE_HELP}
 
 Options:
   --cluster PROFILE   cluster profile (YAML or JSON): node, addresses, kube-proxy settings
@@ -182,6 +185,7 @@ export function main(argv: readonly string[], io: CliIO = processIO): number {
       case 'trace': return traceCommand(rest, io);
       case 'check': return checkCommand(rest, io);
       case 'debug': return debugCommand(rest, io);
+      case 'node': return nodeCommand(rest, io);
       case undefined: case 'help': case '--help': case '-h':
         io.out(USAGE + '\n');
         return command === undefined ? 2 : 0;
