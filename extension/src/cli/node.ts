@@ -2,18 +2,21 @@
 import { readFileSync } from 'node:fs';
 import { parseNodeDump, type NodeDump } from '../engine/node/dump';
 import { NODE_HOOKS, type NodeHook, type NodePacket, type Start } from '../engine/node/interpreter';
-import { formatNodeTrace } from '../engine/node/format';
+import { formatConntrack, formatDiff, formatIpvs, formatNodeTrace } from '../engine/node/format';
+import { explainConntrack } from '../engine/node/conntrack';
+import { diffNode } from '../engine/node/diff';
+import { buildClusterModel, type ClusterModel } from '../engine/model/cluster';
 import { NodeTraceError, traceNode } from '../engine/node/trace';
 import { parseIP } from '../engine/util/ip';
 import { parseArgs, UsageError } from './args';
-import { InputError } from './load';
+import { formatProblem, InputError, loadInput } from './load';
 import type { CliIO } from './main';
 
 export const NODE_USAGE = `  natlens node trace DUMP [--family ip|ip6] [--table TABLE] [--hook HOOK | --chain CHAIN]
          --src IP --dst IP [--proto tcp|udp|sctp|icmp] [--sport N] [--dport N]
          [--in-iface IF] [--out-iface IF] [--mark 0xN] [--ctstate STATE] [--ctstatus STATUS]
          [--local IP]... [--physdev-in] [--recent LIST=IP]... [--json]
-  natlens node conntrack DUMP [--json]
+  natlens node conntrack DUMP [--json] [--cluster PROFILE] [MANIFEST...]
   natlens node ipvs DUMP [--json]
   natlens node diff DUMP [--cluster PROFILE] [--node NAME] MANIFEST...`;
 
@@ -23,8 +26,12 @@ export const NODE_HELP = `  node    Read what was pasted from a node (iptables-s
           trace: run a packet through the node's own rules (every table of --hook in kernel order,
           default PREROUTING, or --chain of --table, default nat); what the paste does not show
           (an ipset, a chain, whether an address is local: give --local) ends the walk UNRESOLVED
-          conntrack: each entry's DNAT/SNAT from its reply tuple; ipvs: the virtual servers
-          diff: the node's rules against what kube-proxy would write for MANIFEST...`;
+          conntrack: each entry's DNAT/SNAT from its reply tuple, its Service, and whether its
+          endpoint is stale (not in MANIFEST..., or else not in the paste's own kube-proxy rules),
+          with the conntrack -D command that deletes it; ipvs: the virtual servers
+          diff: the node's kube-proxy rules against what kube-proxy would write for MANIFEST...
+          per Service (missing, extra, different), and the profile the dump implies; exit 1 when
+          there are differences`;
 
 /** Flags that may be given more than once; parseArgs keeps one value per flag. */
 function takeRepeated(argv: readonly string[], names: readonly string[]): { rest: string[]; values: Map<string, string[]> } {
@@ -106,10 +113,63 @@ function traceCommand(argv: readonly string[], io: CliIO): number {
   }
 }
 
+/** Manifests and profile beside the dump, as the other commands load them; null when they are unusable. */
+function loadManifests(paths: readonly string[], profilePath: string | undefined, io: CliIO): ClusterModel | null {
+  const input = loadInput(paths, profilePath);
+  let errors = 0;
+  for (const { file, problem } of input.problems) {
+    if (problem.severity === 'error') errors++;
+    if (problem.severity !== 'info') io.err(formatProblem(file, problem) + '\n');
+  }
+  return errors ? null : buildClusterModel(input.files.flatMap(f => f.objects), input.profile);
+}
+
+function conntrackCommand(argv: readonly string[], io: CliIO): number {
+  const args = parseArgs(argv, ['cluster'], ['json']);
+  const { dump, path } = readDump(args.positional[0]);
+  reportUnknown(dump, path, io);
+  const manifests = args.positional.slice(1);
+  const model = manifests.length ? loadManifests(manifests, args.flags.get('cluster') as string | undefined, io) : null;
+  if (manifests.length && !model) return 2;
+  const report = explainConntrack(dump, model);
+  io.out(args.flags.has('json') ? JSON.stringify(report, null, 2) + '\n' : formatConntrack(report));
+  return 0;
+}
+
+function ipvsCommand(argv: readonly string[], io: CliIO): number {
+  const args = parseArgs(argv, [], ['json']);
+  const { dump, path } = readDump(args.positional[0]);
+  reportUnknown(dump, path, io);
+  const virtualServices = dump.ipvs.map(v => ({
+    proto: v.proto, vip: v.vip, port: v.port, scheduler: v.scheduler,
+    realServers: v.realServers.map(r => ({ addr: r.addr, forward: r.forward, weight: r.weight, active: r.active, inactive: r.inactive })),
+  }));
+  io.out(args.flags.has('json') ? JSON.stringify({ virtualServices }, null, 2) + '\n' : formatIpvs(dump.ipvs));
+  return 0;
+}
+
+function diffCommand(argv: readonly string[], io: CliIO): number {
+  const args = parseArgs(argv, ['cluster', 'node'], ['json']);
+  const { dump, path } = readDump(args.positional[0]);
+  const manifests = args.positional.slice(1);
+  if (manifests.length === 0) throw new UsageError('node diff: give the MANIFEST files to predict the rules from');
+  reportUnknown(dump, path, io);
+  const model = loadManifests(manifests, args.flags.get('cluster') as string | undefined, io);
+  if (!model) return 2;
+  const nodeName = (args.flags.get('node') as string | undefined) ?? model.profile.nodeName;
+  if (!model.profile.nodes.some(n => n.name === nodeName)) throw new UsageError(`--node ${nodeName}: not in the profile (nodes: ${model.profile.nodes.map(n => n.name).join(', ')})`);
+  const diff = diffNode(dump, model, nodeName);
+  io.out(args.flags.has('json') ? JSON.stringify(diff, null, 2) + '\n' : formatDiff(diff));
+  return diff.services.length ? 1 : 0;
+}
+
 export function nodeCommand(argv: readonly string[], io: CliIO): number {
   const [sub, ...rest] = argv;
   switch (sub) {
     case 'trace': return traceCommand(rest, io);
+    case 'conntrack': return conntrackCommand(rest, io);
+    case 'ipvs': return ipvsCommand(rest, io);
+    case 'diff': return diffCommand(rest, io);
     default: throw new UsageError(`node: unknown subcommand "${sub ?? ''}" (trace, conntrack, ipvs, diff)`);
   }
 }

@@ -1,6 +1,9 @@
 // A node trace as text: per branch, one matched rule a line, then the outcome.
 import type { Effect } from './interpreter';
 import type { NodeTraceReport, TraceStep } from './trace';
+import type { ConntrackReport } from './conntrack';
+import type { NodeDiff } from './diff';
+import type { VirtualService } from './ipvsDump';
 
 function pct(p: number): string {
   const v = p * 100;
@@ -47,5 +50,38 @@ export function formatNodeTrace(r: NodeTraceReport): string {
     for (const s of b.path) out.push(stepLine(s, width));
   });
   for (const n of r.notes) out.push(`note: ${n}`);
+  return out.join('\n') + '\n';
+}
+
+export function formatConntrack(r: ConntrackReport): string {
+  const out: string[] = [];
+  for (const e of r.entries) {
+    const t = (x: { src: string; dst: string; sport: number | null; dport: number | null }) => `${x.src}${x.sport !== null ? `:${x.sport}` : ''} -> ${x.dst}${x.dport !== null ? `:${x.dport}` : ''}`;
+    const nat = [e.dnatTo ? `DNAT to ${e.dnatTo}` : null, e.snatTo ? `SNAT to ${e.snatTo}` : null].filter(Boolean).join(', ') || 'no NAT';
+    out.push(`L${e.line}: ${e.proto} ${e.state ?? ''} ${t(e.orig)}: ${nat}${e.service ? ` (${e.service})` : ''}${e.zone !== null ? ` zone ${e.zone}` : ''}`.replace(/\s+/g, ' '));
+    if (e.stale) out.push(`  stale: ${e.staleReason}`, `  delete: ${e.deleteCommand}`);
+  }
+  const stale = r.entries.filter(e => e.stale).length;
+  out.push(`${r.entries.length} entries${stale ? `, ${stale} stale` : ''}${r.footerCounts.length ? ` (conntrack reported ${r.footerCounts.join(', ')})` : ''}`);
+  return out.join('\n') + '\n';
+}
+
+export function formatIpvs(services: readonly VirtualService[]): string {
+  const out: string[] = [];
+  for (const v of services) {
+    out.push(`${v.proto} ${v.vip}${v.port !== null ? `:${v.port}` : ''} ${v.scheduler}${v.flags.length ? ` (${v.flags.join(', ')})` : ''}: ${v.realServers.length ? v.realServers.map(r => `${r.addr} weight ${r.weight}`).join(', ') : 'no real servers'}`);
+  }
+  return out.join('\n') + (out.length ? '\n' : 'no virtual servers\n');
+}
+
+export function formatDiff(d: NodeDiff): string {
+  const out: string[] = [];
+  if (d.services.length === 0) out.push(`node ${d.node}: kube-proxy's rules are as predicted`);
+  for (const s of d.services) {
+    out.push(`${s.service ?? '(node-wide kube-proxy rules)'}:`);
+    for (const l of s.lines) out.push(`  ${l.kind}${l.line !== null ? ` (L${l.line})` : ''}: ${l.explanation}`, `    ${l.kind === 'missing' ? l.expected : l.found}`);
+  }
+  if (d.otherOwners.length) out.push(`other rule owners on the node (not predicted): ${d.otherOwners.join(', ')}`);
+  out.push('', 'profile implied by the dump:', ...d.implied.yaml.trimEnd().split('\n').map(l => `  ${l}`));
   return out.join('\n') + '\n';
 }

@@ -48,8 +48,11 @@ export function ruleOwner(chain: string, target: string | undefined, comment: st
   return target !== undefined ? chainOwner(target) === 'kernel' ? 'unknown' : chainOwner(target) : 'unknown';
 }
 
-/** The Service port a kube-proxy comment names ("ns/name:port cluster IP", "ns/name:port -> ip:port"). */
+/**
+ * The Service port a kube-proxy comment names: "ns/name:port cluster IP", "ns/name:port -> ip:port",
+ * "pod traffic for ns/name:port external destinations".
+ */
 export function serviceOfComment(comment: string | undefined): string | null {
-  const m = comment === undefined ? null : /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?:[-a-z0-9]*)(\s|$)/.exec(comment);
+  const m = comment === undefined ? null : /(?:^|\s)([a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?:[-a-z0-9]*)(\s|$)/.exec(comment);
   return m ? m[1]! : null;
 }
