@@ -45,7 +45,12 @@ const TABLE = /^table\s+(ip|ip6|inet|arp|bridge|netdev)\s+(\S+)\s*\{$/;
 const PRIORITY_NAMES: Record<string, number> = { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100 };
 
 export function isNftTableStart(text: string): boolean {
-  return TABLE.test(text);
+  return TABLE.test(withoutHandle(text));
+}
+
+/** `nft -a` appends `# handle N` to tables, chains and rules. */
+function withoutHandle(text: string): string {
+  return text.replace(/\s*#\s*handle\s+\d+\s*$/, '');
 }
 
 function unquote(s: string): string {
@@ -91,7 +96,8 @@ export class NftDumpReader {
     return this.table !== null;
   }
 
-  accept(text: string, line: number): boolean {
+  accept(pasted: string, line: number): boolean {
+    const text = withoutHandle(pasted);
     const start = TABLE.exec(text);
     if (start) {
       this.table = { family: start[1] as NftDumpFamily, name: start[2]!, comment: null, chains: new Map(), sets: new Map(), line };
@@ -194,7 +200,7 @@ export class NftDumpReader {
 }
 
 function ruleOf(text: string, line: number): NftDumpRule {
-  let rest = text.replace(/\s+#\s*handle\s+\d+\s*$/, '');
+  let rest = text;
   let comment: string | null = null;
   const c = /\s+comment\s+"((?:[^"\\]|\\.)*)"\s*$/.exec(rest);
   if (c) { comment = c[1]!; rest = rest.slice(0, c.index); }

@@ -3,8 +3,9 @@
 // contract. The text form is rendered from the same report.
 import { commentOf } from '../proxy/iptables/ruleParser';
 import type { NodeDump } from './dump';
+import type { IptablesDump } from './iptablesDump';
 import { NodeInterpreter, type Branch, type NodePacket, type PathStep, type Start, type Verdict } from './interpreter';
-import { ruleOwner, serviceOfComment, type Owner } from './owners';
+import { chainOwner, ruleOwner, serviceOfComment, type Owner } from './owners';
 
 export interface TraceEndpoint {
   readonly endpoint: string;
@@ -64,15 +65,26 @@ export function traceNode(dump: NodeDump, packet: NodePacket, start: Start): Nod
   }
   const notes: string[] = [];
   if (rules.length > 1) notes.push(`the paste holds ${rules.length} iptables dumps for ${packet.family}; the first (from line ${rules[0]!.firstLine + 1}) is traced`);
-  const result = new NodeInterpreter(rules[0]!, dump.ipsets).run(packet, start);
+  const result = new NodeInterpreter(asTable(rules[0]!, start, notes), dump.ipsets).run(packet, start);
   const branches = result.branches.map(branchReport);
   return { entered: result.entered, ...common(branches), branches, notes: [...notes, ...result.notes] };
+}
+
+/**
+ * Rules pasted without a `*table` line or a prompt's `-t` (grep output) sit in iptables' default
+ * table, filter; `--table` says which table they came from.
+ */
+function asTable(dump: IptablesDump, start: Start, notes: string[]): IptablesDump {
+  const only = [...dump.tables.values()];
+  if ('hook' in start || only.length !== 1 || only[0]!.tableFrom !== 'default' || only[0]!.name === start.table) return dump;
+  notes.push(`the paste has no *table line: its rules are read as the ${start.table} table (--table)`);
+  return { ...dump, tables: new Map([[start.table, { ...only[0]!, name: start.table }]]) };
 }
 
 function branchReport(b: Branch): BranchReport {
   const path: TraceStep[] = b.path.map(s => ({
     table: s.table, chain: s.chain, line: s.rule ? s.rule.parsed.line + 1 : null, rule: s.rule?.parsed.text ?? null, effect: s.effect,
-    owner: ruleOwner(s.chain, s.rule?.parsed.target, s.rule ? commentOf(s.rule.parsed) : undefined),
+    owner: s.rule ? ruleOwner(s.chain, s.rule.parsed.target, commentOf(s.rule.parsed)) : chainOwner(s.chain),
   }));
   const last = b.path[b.path.length - 1];
   const ending = b.unresolved ? b.unresolved.rule : last && ['verdict', 'dnat', 'snat', 'masquerade', 'redirect', 'return'].includes(last.effect.kind) ? last.rule : null;
