@@ -95,8 +95,12 @@ export class IptablesDumpReader {
     if (!isIptablesLine(text)) return false;
     const header = HEADER.exec(text);
     if (header) {
+      const family = header[1] === 'ip6tables' ? 'ip6' : hints.family ?? 'ip';
+      const backend = (header[2] as Backend) ?? (header[3] === 'nf_tables' ? 'nft' : header[3] === 'legacy' ? 'legacy' : hints.backend);
+      // iptables-save prints a header before every table: the same run goes on (a repeated table still splits)
+      if (this.dump && this.dump.family === family && this.dump.backend === backend) return true;
       this.end();
-      this.start(line, { family: header[1] === 'ip6tables' ? 'ip6' : hints.family, backend: (header[2] as Backend) ?? (header[3] === 'nf_tables' ? 'nft' : header[3] === 'legacy' ? 'legacy' : hints.backend), table: hints.table });
+      this.start(line, { family, backend, table: hints.table });
       return true;
     }
     if (text.startsWith('#')) return true;
