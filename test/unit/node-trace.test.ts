@@ -249,3 +249,20 @@ test('usage errors exit 2 with a message; unknown lines are listed on stderr', (
   const r = cli('node', 'trace', fixture, '--src', '10.244.0.9', '--dst', '10.96.100.10', '--dport', '80', '--sport', '1', '--in-iface', 'cni0');
   assert.match(r.err, /mixed-node\.txt:123: info: .*root@node-a:~# logout/);
 });
+
+test('nft list ruleset: kube-proxy\'s table runs through the nftables walk, rules shown as listed', () => {
+  const nft = new URL('../fixtures/node/kube-proxy-nft.txt', import.meta.url).pathname;
+  const r = traceJson(nft, '--src', '203.0.113.9', '--dst', '192.168.0.2', '--dport', '31443', '--sport', '4000', '--local', '192.168.0.2');
+  assert.equal(r.verdict, 'ACCEPT');
+  assert.equal(r.service, 'prod/api:https');
+  assert.deepEqual(r.endpoints.map((e: { endpoint: string }) => e.endpoint), ['10.244.0.21:8443', '10.244.1.22:8443']);
+  assert.equal(r.markAfter, '0x4000');
+  const post = traceJson(nft, '--hook', 'POSTROUTING', '--mark', '0x4000', '--src', '203.0.113.9', '--dst', '10.244.0.21', '--dport', '8443', '--sport', '4000');
+  assert.equal(post.masquerade, true);
+  assert.equal(post.randomFully, true);
+  assert.equal(post.markAfter, '0x0');
+  assert.deepEqual(post.branches[0].path.map((s: { rule: string }) => s.rule), ['jump masquerading', 'meta mark set meta mark ^ 0x00004000', 'masquerade fully-random']);
+  const unknown = traceJson(nft, '--src', '203.0.113.9', '--dst', '192.168.0.2', '--dport', '31443');
+  assert.equal(unknown.verdict, 'UNRESOLVED');
+  assert.match(unknown.unresolvedReason, /give --local/);
+});

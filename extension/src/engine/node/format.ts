@@ -1,6 +1,6 @@
 // A node trace as text: per branch, one matched rule a line, then the outcome.
 import type { Effect } from './interpreter';
-import type { NodeTraceReport, TraceStep } from './trace';
+import type { NodeTraceReport, TraceStep } from './report';
 import type { ConntrackReport } from './conntrack';
 import type { NodeDiff } from './diff';
 import type { VirtualService } from './ipvsDump';
