@@ -10,7 +10,7 @@
 // lab's namespaces; each case makes one connection.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { netnsSupport, nftSupport, withLab, withScratchNamespace, type Lab, type LabMember, type LabSpec } from './lab';
+import { netnsSupport, nftSupport, withLab, withScratchNamespace, type Lab, type LabMember, type LabSpec, type RunFn } from './lab';
 import { parseNodeDump, type NodeDump } from '../../extension/src/engine/node/dump';
 import { NodeInterpreter, type Branch, type NodePacket } from '../../extension/src/engine/node/interpreter';
 import type { DumpRule } from '../../extension/src/engine/node/iptablesDump';
@@ -218,13 +218,18 @@ test('node interpreter: the path equals the kernel\'s counter deltas, the NAT eq
   }, { maxRuntimeMs: 60_000 });
 });
 
+/** The lab node's ipsets and rules, in a scratch namespace through one iptables back end. */
+async function loadScratch(run: RunFn, backend: 'legacy' | 'nft'): Promise<void> {
+  const sets = await run('ipset', ['restore'], IPSETS);
+  assert.equal(sets.code, 0, sets.stderr);
+  const restore = await run(`iptables-${backend}-restore`, ['-w', '5'], RULES);
+  assert.equal(restore.code, 0, restore.stderr);
+}
+
 for (const backend of ['legacy', 'nft'] as const) {
   test(`iptables-${backend}-save -c round-trips through the parser`, { skip }, async () => {
     await withScratchNamespace(async run => {
-      const sets = await run('ipset', ['restore'], IPSETS);
-      assert.equal(sets.code, 0, sets.stderr);
-      const restore = await run(`iptables-${backend}-restore`, ['-w', '5'], RULES);
-      assert.equal(restore.code, 0, restore.stderr);
+      await loadScratch(run, backend);
       const saved = await run(`iptables-${backend}-save`, ['-c']);
       assert.equal(saved.code, 0, saved.stderr);
       const dump = parseNodeDump(saved.stdout);
@@ -242,9 +247,7 @@ for (const backend of ['legacy', 'nft'] as const) {
 
 test('nft list ruleset of iptables-nft tables parses: every chain and rule', { skip: skip || (nftSupport().ok ? false : 'nft unavailable') }, async () => {
   await withScratchNamespace(async run => {
-    await run('ipset', ['restore'], IPSETS);
-    const restore = await run('iptables-nft-restore', ['-w', '5'], RULES);
-    assert.equal(restore.code, 0, restore.stderr);
+    await loadScratch(run, 'nft');
     const listed = await run('nft', ['list', 'ruleset']);
     assert.equal(listed.code, 0, listed.stderr);
     const dump = parseNodeDump(listed.stdout);

@@ -4,21 +4,13 @@
 // still one the Service has. "Still has" comes from the manifests when given, else from the node's
 // own kube-proxy rules in the same paste (run through the interpreter from KUBE-SERVICES).
 import type { ClusterModel } from '../model/cluster';
-import type { ConntrackEntry, Tuple } from './conntrackDump';
+import type { ConntrackEntry } from './conntrackDump';
 import type { NodeDump } from './dump';
 import { NodeInterpreter, type NodePacket } from './interpreter';
 import { serviceOfComment } from './owners';
 import { commentOf } from '../proxy/iptables/ruleParser';
 
-export interface ExplainedEntry {
-  readonly proto: string;
-  readonly state: string | null;
-  readonly timeout: number;
-  readonly orig: Tuple;
-  readonly reply: Tuple;
-  readonly flags: readonly string[];
-  readonly zone: number | null;
-  readonly mark: number | null;
+export interface ExplainedEntry extends Pick<ConntrackEntry, 'proto' | 'state' | 'timeout' | 'orig' | 'reply' | 'flags' | 'zone' | 'mark'> {
   /** "ip:port" the connection was DNATed to (null: not DNATed). */
   readonly dnatTo: string | null;
   /** "ip:port" the connection was SNATed/masqueraded to (null: not SNATed). */

@@ -13,7 +13,7 @@ import type { ParsedRule, RuleMatch, RuleOption } from '../proxy/iptables/rulePa
 import { markAfter, markMatches, portMatches } from '../walk/netfilter';
 import type { DumpChain, DumpRule, DumpTable, IptablesDump } from './iptablesDump';
 import type { ImportedIpset } from './ipsetDump';
-import { matchesSet } from './ipsetMatch';
+import { matchesSet, type SetPacket } from './ipsetMatch';
 
 export type NodeHook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 export const NODE_HOOKS: readonly NodeHook[] = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
@@ -26,17 +26,9 @@ export const HOOK_TABLES: Record<NodeHook, readonly string[]> = {
   POSTROUTING: ['mangle', 'nat'],
 };
 
-/** The packet to trace, as `natlens node trace` takes it. */
-export interface NodePacket {
+/** The packet to trace, as `natlens node trace` takes it (addresses, ports, interfaces and mark as it enters). */
+export interface NodePacket extends SetPacket {
   readonly family: 'ip' | 'ip6';
-  readonly src: string;
-  readonly dst: string;
-  readonly proto: string;
-  readonly sport: number | null;
-  readonly dport: number | null;
-  readonly inIface: string | null;
-  readonly outIface: string | null;
-  readonly mark: number;
   /** Conntrack state of the packet (NEW for a connection's first packet). */
   readonly ctstate: readonly string[];
   /** Conntrack status bits; null: the defaults of a new connection (none), unknown otherwise. */
