@@ -1,4 +1,3 @@
-/* eslint-disable @stylistic/no-tabs -- `nft list ruleset` indents with tabs, and these dumps are its output */
 // Reading what people paste from a node: every tool's output, mixed, with prompts, grep prefixes and
 // noise; and bad input that must never throw or hang.
 import { test } from 'node:test';
@@ -72,31 +71,31 @@ test('rules the parser cannot read are reported with their line, the rest is kep
 test('nft list ruleset: base chains with priority names, rules without counters and handles, multi-line elements', () => {
   const d = parseNodeDump(`# nft -a list ruleset
 table ip kube-proxy { # handle 3
-	comment "rules for kube-proxy"
-	set cluster-ips {
-		type ipv4_addr
-		comment "Active ClusterIPs"
-		elements = { 10.96.0.1, 10.96.0.10,
-			     10.96.100.10 }
-	}
-	map service-ips {
-		type ipv4_addr . inet_proto . inet_service : verdict
-		elements = { 10.96.0.1 . tcp . 443 : goto service-2QRHZV4L-default/kubernetes/tcp/https }
-	}
-	chain nat-prerouting { # handle 1
-		type nat hook prerouting priority dstnat; policy accept;
-		jump services # handle 7
-	}
-	chain filter-prerouting-pre-dnat {
-		type filter hook prerouting priority dstnat - 10; policy accept;
-		ct state new counter packets 12 bytes 720 jump firewall-check comment "x" # handle 9
-	}
+\tcomment "rules for kube-proxy"
+\tset cluster-ips {
+\t\ttype ipv4_addr
+\t\tcomment "Active ClusterIPs"
+\t\telements = { 10.96.0.1, 10.96.0.10,
+\t\t\t     10.96.100.10 }
+\t}
+\tmap service-ips {
+\t\ttype ipv4_addr . inet_proto . inet_service : verdict
+\t\telements = { 10.96.0.1 . tcp . 443 : goto service-2QRHZV4L-default/kubernetes/tcp/https }
+\t}
+\tchain nat-prerouting { # handle 1
+\t\ttype nat hook prerouting priority dstnat; policy accept;
+\t\tjump services # handle 7
+\t}
+\tchain filter-prerouting-pre-dnat {
+\t\ttype filter hook prerouting priority dstnat - 10; policy accept;
+\t\tct state new counter packets 12 bytes 720 jump firewall-check comment "x" # handle 9
+\t}
 }
 table ip filter {
-	chain FORWARD {
-		type filter hook forward priority filter; policy drop;
-		counter packets 0 bytes 0 jump KUBE-FORWARD
-	}
+\tchain FORWARD {
+\t\ttype filter hook forward priority filter; policy drop;
+\t\tcounter packets 0 bytes 0 jump KUBE-FORWARD
+\t}
 }
 `);
   assert.deepEqual(d.unknown, []);

@@ -121,15 +121,19 @@ export class IptablesDumpReader {
       this.declare(table, name!, policy === '-' ? null : policy!, p !== undefined ? { packets: Number(p), bytes: Number(b) } : null, line);
       return true;
     }
-    const counters = COUNTERS.exec(text);
+    const counters = text.startsWith('[') ? COUNTERS.exec(text) : null;
     const body = counters ? text.slice(counters[0].length) : text;
-    const words = body.split(/\s+/);
-    if (words[0] === '-N') { this.declare(table, words[1]!, null, null, line); return true; }
-    if (words[0] === '-P') { this.declare(table, words[1]!, words[2] ?? null, null, line); return true; }
-    if (words[0] === '-X') return true;
+    const command = body.slice(0, 3);
+    if (command === '-N ' || command === '-P ' || command === '-X ') {
+      const words = body.split(/\s+/);
+      if (command === '-N ') this.declare(table, words[1]!, null, null, line);
+      if (command === '-P ') this.declare(table, words[1]!, words[2] ?? null, null, line);
+      return true;
+    }
     try {
-      const parsed = parseRule(table.name, body.replace(/^-I\s+(\S+)(\s+\d+)?/, '-A $1'), line);
-      const rule: DumpRule = { parsed: { ...parsed, text: body }, counters: counters ? { packets: Number(counters[1]), bytes: Number(counters[2]) } : null };
+      const insert = command === '-I ';
+      const parsed = parseRule(table.name, insert ? body.replace(/^-I\s+(\S+)(\s+\d+)?/, '-A $1') : body, line);
+      const rule: DumpRule = { parsed: insert ? { ...parsed, text: body } : parsed, counters: counters ? { packets: Number(counters[1]), bytes: Number(counters[2]) } : null };
       this.chainOf(table, parsed.chain).rules.push(rule);
     } catch (e) {
       if (!(e instanceof RuleSyntaxError)) throw e;
