@@ -56,9 +56,13 @@ test('- reads the manifest from standard input; its problems are named <stdin>',
   const fromStdin = cli(['rules', '--cluster', join(examples, 'cluster.yaml'), '-'], { stdin: () => readFileSync(file, 'utf8') });
   assert.equal(fromStdin.code, 0, fromStdin.err);
   assert.equal(fromStdin.out, fromFile.out);
-  const bad = cli(['check', '-'], { stdin: () => 'apiVersion: v1\nkind: Service\nmetadata: [oops\n' });
+  const bad = cli(['rules', '-'], { stdin: () => 'apiVersion: v1\nkind: Service\nmetadata: [oops\n' });
   assert.equal(bad.code, 2);
   assert.match(bad.err, /^<stdin>:\d+:\d+: error: YAML: /m);
+  // check does not abort: the parse error is a finding of <stdin>
+  const checked = cli(['check', '-'], { stdin: () => 'apiVersion: v1\nkind: Service\nmetadata: [oops\n' });
+  assert.equal(checked.code, 1);
+  assert.match(checked.out, /^<stdin>:\d+:\d+: error \[yaml-syntax\] YAML: /m);
   assert.equal(cli(['check', '-', '-'], { stdin: () => '' }).code, 2, 'standard input is read once');
 });
 
