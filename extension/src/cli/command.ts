@@ -16,6 +16,8 @@ export interface CliIO {
 /** One natlens command: a module under commands/ and one entry in commands/index.ts. */
 export interface Command {
   readonly name: string;
+  /** The synopsis lines, for a command whose arguments are not `[options] FILE...` (node's subcommands). */
+  readonly synopsis?: readonly string[];
   /** One line in `natlens --help`. */
   readonly summary: string;
   /** `natlens <command> --help`: what the command does, after its synopsis. */
@@ -31,6 +33,7 @@ export const NODE: OptionSpec = { name: 'node', value: 'NAME', help: "generate f
 export const VERBOSE: OptionSpec = { name: 'verbose', help: 'also print informational messages (ignored kinds, assumptions)' };
 
 export function synopsis(command: Command): string {
+  if (command.synopsis) return command.synopsis.join('\n  ');
   const options = command.options.map(o => {
     const text = o.value === undefined ? `--${o.name}` : `--${o.name} ${o.value}`;
     return o.required ? text : `[${text}]`;
