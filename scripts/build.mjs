@@ -27,11 +27,23 @@ targets.push({
   plugins: [sharedCodiconFont],
 });
 
+// --watch (npm run watch, the Run Extension launch's task): lines .vscode/tasks.json's problem matcher reads
+const watchReport = {
+  name: 'watch-report',
+  setup(build) {
+    build.onStart(() => console.log(`[watch] build started: ${build.initialOptions.outfile}`));
+    build.onEnd(result => {
+      for (const e of result.errors) console.log(`[watch] error ${e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}` : build.initialOptions.outfile}: ${e.text}`);
+      console.log(`[watch] build finished: ${build.initialOptions.outfile}`);
+    });
+  },
+};
+
 rmSync('dist/webview', { recursive: true, force: true }); // no stale source maps in a production package
 mkdirSync('dist/webview', { recursive: true });
 for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);
 if (watch) {
-  for (const t of targets) await (await esbuild.context(t)).watch();
+  for (const t of targets) await (await esbuild.context({ ...t, plugins: [...(t.plugins ?? []), watchReport] })).watch();
 } else {
   await Promise.all(targets.map(t => esbuild.build(t)));
 }

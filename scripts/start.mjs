@@ -1,5 +1,7 @@
 // npm start: builds the extension and opens it in a local code-server (a real VS Code in the browser)
 // on examples/, so a newcomer can try NAT Lens without installing anything else. Ctrl+C stops it.
+// Open the printed URL in your own browser: no Chromium, no root (setup.sh --server-only names the
+// Debian packages it needs, and why, when they are missing).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,7 @@ const step = (cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
-step('bash', ['test/vscode/setup.sh']);          // code-server 4.100.3 in the harness dir (once)
+step('bash', ['test/vscode/setup.sh', '--server-only']); // code-server 4.100.3 in the harness dir (once)
 step(process.execPath, ['scripts/build.mjs']);
 
 const port = Number(process.env.PORT) || await new Promise(resolve => {

@@ -109,7 +109,7 @@ for (const c of goldenCases) {
       if (vs.realServers.length === 0) {
         // no endpoint anywhere: both reject. A Local policy whose endpoints are all on other nodes
         // (and no cluster-wide fallback, e.g. a ClusterIP-only service with ITP=Local): IPVS has no
-        // real server (ICMP port unreachable), iptables DROPs (nat-semantics.md 2.5)
+        // real server (ICMP port unreachable), iptables DROPs (pkg/proxy/ipvs/proxier.go syncEndpoint; the kernel's ip_vs_leave in net/netfilter/ipvs/ip_vs_core.c)
         const nsn = vs.service.split(':')[0]!;
         const localOnElsewhere = state.noLocalEndpoints.internal.includes(nsn) || state.noLocalEndpoints.external.includes(nsn);
         assert.equal(other.verdict, localOnElsewhere ? 'DROP' : 'REJECT', `iptables: ${what}\n${explain(other)}`);
@@ -222,7 +222,7 @@ test('examples: NodePort, Local policy, node with the endpoint: no SNAT, the cli
 
 test('examples: NodePort, Local policy, node without an endpoint: IPVS falls back to the remote pod without SNAT (the reply is lost); iptables drops', () => {
   const r = both(['nodeport-local.yaml'], { source: outside, dst: '192.168.0.3', dport: 30080, proto: 'tcp' });
-  // IPVS differs (nat-semantics.md 2.5; proxier.go syncEndpoint, kubernetes/kubernetes#97081): the
+  // IPVS differs (pkg/proxy/ipvs/proxier.go syncEndpoint, kubernetes/kubernetes#97081): the
   // virtual server gets the cluster-wide real servers, the node port is in KUBE-NODE-PORT-LOCAL-TCP
   // (RETURN, no mark), so the pod on node-a sees the client and answers it directly: the client drops it.
   assert.equal(r.ipvs.verdict, 'DNAT');
@@ -296,7 +296,7 @@ test('externalIP, Cluster policy: SNAT from outside (as iptables); IPVS also mas
   assert.deepEqual(endpointsOf(r.ipvs), ['10.244.0.30:8080', '10.244.1.30:8080']);
   assert.equal(r.ipvs.masquerade, true);
   sameAsIptables(r);
-  // from a pod: IPVS's KUBE-EXTERNAL-IP rule marks every source (nat-semantics.md §3); iptables
+  // from a pod: IPVS's KUBE-EXTERNAL-IP rule marks every source (pkg/proxy/ipvs/proxier.go); iptables
   // mode short-circuits pods only under ETP=Local, so here it marks them as well: both masquerade
   const p = both([], { source: pod('10.244.0.99', 'node-a'), dst: '198.51.100.50', dport: 80, proto: 'tcp' }, EXTERNAL_IPS('Cluster'));
   assert.equal(p.ipvs.masquerade, true);
@@ -353,7 +353,7 @@ endpoints:
 
 test('internalTrafficPolicy Local, endpoint only on another node: IPVS has no real server (REJECT); iptables DROPs', () => {
   // IPVS differs in the verdict only: CategorizeEndpoints gives no cluster-wide endpoints to a
-  // ClusterIP-only service with ITP=Local, so syncEndpoint's fallback finds nothing (nat-semantics.md 2.5)
+  // ClusterIP-only service with ITP=Local, so syncEndpoint's fallback finds nothing (pkg/proxy/ipvs/proxier.go syncEndpoint)
   const r = both([], { source: pod('10.244.0.99', 'node-a'), dst: '10.96.50.60', dport: 6379, proto: 'tcp' }, ITP_LOCAL_REMOTE_ONLY);
   assert.equal(r.ipvs.verdict, 'REJECT');
   assert.equal(r.iptables.verdict, 'DROP');

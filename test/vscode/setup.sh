@@ -4,11 +4,21 @@
 #   + playwright-core (drives Debian's chromium; no browser download)
 #   + Debian packages: chromium, ripgrep, libkrb5-dev, pkg-config (the last two build code-server's native deps).
 # Everything lands in ~/.cache/natlens/vscode-harness/ (outside the repository, shared by clones). A second
-# call is a fast no-op.
+# call is a fast no-op. --server-only (npm start) installs code-server alone: no chromium, no playwright-core,
+# and no root when ripgrep, libkrb5-dev and pkg-config are already there.
 #
-# usage: bash test/vscode/setup.sh [--force]
+# usage: bash test/vscode/setup.sh [--force] [--server-only]
 # env:   VSCODE_HARNESS_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/natlens/vscode-harness)
 set -euo pipefail
+
+FORCE= SERVER_ONLY=
+for arg in "$@"; do
+  case "$arg" in
+    --force) FORCE=1 ;;
+    --server-only) SERVER_ONLY=1 ;;
+    *) echo "usage: bash test/vscode/setup.sh [--force] [--server-only]" >&2; exit 2 ;;
+  esac
+done
 
 DEST=$(realpath -m "${VSCODE_HARNESS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/natlens/vscode-harness}")
 CODE_SERVER_VERSION=4.100.3
@@ -16,17 +26,28 @@ PLAYWRIGHT_VERSION=1.65.1
 # @vscode/ripgrep version pinned by code-server 4.100.3 (lib/vscode/npm-shrinkwrap.json); its postinstall
 # downloads rg from GitHub unless it finds the archive in $TMPDIR/vscode-ripgrep-cache-<version>/.
 RIPGREP_PKG_VERSION=1.15.11
-STAMP="$DEST/.installed-$CODE_SERVER_VERSION-pw$PLAYWRIGHT_VERSION"
-FORCE=${1:-}
+STAMP="$DEST/.installed-$CODE_SERVER_VERSION-pw$PLAYWRIGHT_VERSION"   # code-server and playwright-core
+SERVER_STAMP="$DEST/.installed-$CODE_SERVER_VERSION"                   # code-server alone (--server-only)
 
 die() { echo "test/vscode/setup.sh: error: $*" >&2; exit 1; }
 log() { echo "[vscode-setup] $*"; }
 
-have_apt_bits() { command -v chromium >/dev/null && command -v rg >/dev/null && [ -e /usr/include/gssapi/gssapi.h ] && command -v pkg-config >/dev/null; }
+# The Debian packages this mode needs that are missing, each with why.
+missing_apt() {
+  [ -n "$SERVER_ONLY" ] || command -v chromium >/dev/null || echo "chromium: the headless browser the UI checks drive (tests only)"
+  command -v rg >/dev/null || echo "ripgrep: code-server's file search; seeds @vscode/ripgrep, which would download rg from GitHub"
+  [ -e /usr/include/gssapi/gssapi.h ] || echo "libkrb5-dev: headers to build code-server's native kerberos module"
+  command -v pkg-config >/dev/null || echo "pkg-config: finds those headers for the native build"
+}
+have_apt_bits() { [ -z "$(missing_apt)" ]; }
+installed() {
+  [ -x "$DEST/node_modules/.bin/code-server" ] || return 1
+  if [ -n "$SERVER_ONLY" ]; then [ -f "$SERVER_STAMP" ] || [ -f "$STAMP" ]
+  else [ -f "$STAMP" ] && [ -f "$DEST/node_modules/playwright-core/package.json" ]; fi
+}
 
 # ---- fast path --------------------------------------------------------------------------------------
-if [ "$FORCE" != --force ] && [ -f "$STAMP" ] && [ -x "$DEST/node_modules/.bin/code-server" ] \
-   && [ -f "$DEST/node_modules/playwright-core/package.json" ] && have_apt_bits; then
+if [ -z "$FORCE" ] && installed && have_apt_bits; then
   exit 0
 fi
 
@@ -39,19 +60,22 @@ NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
 
 # ---- Debian packages --------------------------------------------------------------------------------
 if ! have_apt_bits; then
-  command -v apt-get >/dev/null || die "chromium/ripgrep/libkrb5-dev/pkg-config missing and apt-get is not available; install them by hand"
+  APT=$(missing_apt | cut -d: -f1 | tr '\n' ' ')
+  log "missing Debian packages:"
+  missing_apt | sed 's/^/[vscode-setup]   /'
+  command -v apt-get >/dev/null || die "apt-get is not available; install them by hand: $APT"
   SUDO=
   if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || die "need root (or sudo) to apt-get install chromium ripgrep libkrb5-dev pkg-config"
+    command -v sudo >/dev/null || die "installing them needs root: run  sudo apt-get install $APT  and try again"
     SUDO=sudo
   fi
-  log "installing Debian packages: chromium ripgrep libkrb5-dev pkg-config"
+  log "installing them: ${SUDO:+sudo }apt-get install $APT"
   export DEBIAN_FRONTEND=noninteractive
   # another apt may be running (e.g. a parallel setup); wait for the dpkg lock rather than failing
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null || die "apt-get update failed"
-  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends chromium ripgrep libkrb5-dev pkg-config \
-    >/dev/null || die "apt-get install chromium ripgrep libkrb5-dev pkg-config failed"
-  have_apt_bits || die "Debian packages installed but chromium/rg/gssapi.h/pkg-config still missing"
+  # shellcheck disable=SC2086 # one word per package
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $APT >/dev/null || die "apt-get install $APT failed"
+  have_apt_bits || die "Debian packages installed but still missing: $(missing_apt | cut -d: -f1 | tr '\n' ' ')"
 fi
 
 # ---- code-server + playwright-core ------------------------------------------------------------------
@@ -73,12 +97,14 @@ done
 
 cd "$DEST"
 [ -f package.json ] || echo '{"name":"natlens-vscode-harness","private":true}' > package.json
-log "npm install code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_VERSION into $DEST (log: $DEST/install.log)"
+PKGS=("code-server@$CODE_SERVER_VERSION")
+[ -n "$SERVER_ONLY" ] || PKGS+=("playwright-core@$PLAYWRIGHT_VERSION")
+log "npm install ${PKGS[*]} into $DEST (log: $DEST/install.log)"
 # unsafe_perm: code-server's postinstall refuses to run as root without it.
 # yes: node-pty's postinstall runs `npx node-gyp ...`, which otherwise aborts without a TTY.
 if ! TMPDIR="$DEST/tmp" npm_config_unsafe_perm=true npm_config_yes=true \
      npm install --no-audit --no-fund --foreground-scripts \
-       "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" > "$DEST/install.log" 2>&1; then
+       "${PKGS[@]}" > "$DEST/install.log" 2>&1; then
   tail -60 "$DEST/install.log" >&2
   die "npm install failed (full log: $DEST/install.log). If the log mentions github.com/microsoft/ripgrep-prebuilt, the @vscode/ripgrep version changed: update RIPGREP_PKG_VERSION."
 fi
@@ -91,5 +117,6 @@ VERSION_LINE=$(XDG_CONFIG_HOME="$DEST/tmp/xdg-config" "$DEST/node_modules/.bin/c
   || die "code-server --version failed"
 case "$VERSION_LINE" in "$CODE_SERVER_VERSION "*) ;; *) die "unexpected code-server version: $VERSION_LINE";; esac
 rm -f "$DEST"/.installed-*
-touch "$STAMP"
+touch "$SERVER_STAMP"
+[ -n "$SERVER_ONLY" ] || touch "$STAMP"
 log "ready: code-server $VERSION_LINE ($(( $(date +%s) - t0 )) s)"

@@ -49,8 +49,8 @@ check('the F1 palette lists commands', async wb => {
 
 check('a palette command shows the extension running once YAML is open', async wb => {
   await wb.openFile('service.yaml'); // activationEvents: onLanguage:yaml
-  await wb.runCommand('Developer: Show Running Extensions'); // lists activated extensions only
-  const row = wb.page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: /natlens/i });
+  await wb.runCommand('Developer: Show Running Extensions'); // lists activated extensions only, an installed one by display name
+  const row = wb.page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: /NAT Lens for Kubernetes|natlens/i });
   await row.waitFor({ timeout: 20000 });
   await wb.shot('running-extensions');
   await wb.runCommand('View: Close All Editors');
@@ -135,6 +135,7 @@ check('the preview\'s Assumptions edit the profile through the host, save it, an
 });
 
 check('the installed natlens.vsix: a hover on a Service, and its details page shows the README with its images', async wb => {
+  await wb.runCommand('View: Close All Editors'); // one editor group, whatever an earlier check left open
   await wb.openFile('service.yaml');
   await wb.waitForCodeLens('Trace a packet');
   assert.match(await wb.hover('externalTrafficPolicy', { contains: 'SNATed', timeout: 30000 }), /externalTrafficPolicy: Cluster/);

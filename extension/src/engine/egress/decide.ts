@@ -1,6 +1,6 @@
 // The egress decision: does a pod's connection to a destination leave with the pod's own address,
 // or is it SNATed by the CNI, to which address, and which setting decided. One function per CNI,
-// each following that CNI's own rules (source keys of nat-semantics.md §0 in the comments).
+// each following that CNI's own rules (the source keys in the comments are listed in profile.ts).
 import type { ClusterProfile, NodeProfile } from '../model/profile';
 import { cidrContains, parseCIDR, parseIP, type IP } from '../util/ip';
 import { CILIUM_IP_MASQ_AGENT_DEFAULT_CIDRS, LINK_LOCAL_V4, LINK_LOCAL_V6, resolveCni } from './profile';

@@ -5,8 +5,13 @@
 //     type: calico            # auto (default) | calico | cilium | flannel | aws-vpc-cni | ip-masq-agent | none
 //     ipPools: [{ cidr: 10.244.0.0/16, natOutgoing: true }]
 //
-// `cni: cilium` is short for `cni: { type: cilium }`. Source keys in the comments are the ones of
-// /work/shared/reference/nat-semantics.md §0 (CAL, C-masq, FL, AWS, IMA).
+// `cni: cilium` is short for `cni: { type: cilium }`. Source keys in the comments of egress/:
+//   CAL     tigera/docs calico/networking/configuring/workloads-outside-cluster.mdx; the IPPool
+//           reference docs.tigera.io/calico/latest/reference/resources/ippool
+//   C-masq  cilium/cilium Documentation/network/concepts/masquerading.rst
+//   FL      flannel-io/flannel Documentation/configuration.md, Documentation/kube-flannel.yml
+//   AWS     aws/amazon-vpc-cni-k8s README.md, pkg/networkutils/network.go
+//   IMA     kubernetes-sigs/ip-masq-agent README.md; kubernetes.io/docs/tasks/administer-cluster/ip-masq-agent
 import { isRecord } from '../manifest/manifest';
 import { parseCIDR, parseIP, type IPFamily } from '../util/ip';
 import type { CniWorkspace } from './workspace';

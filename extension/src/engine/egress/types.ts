@@ -1,6 +1,7 @@
 // Egress SNAT: what a CNI (or an agent next to it) does to a pod's traffic that leaves for an address
-// that is not a Service. kube-proxy only SNATs Service traffic (nat-semantics.md §1.2); everything
-// else is the CNI's job (§4). These types describe the settings that decide it, where each value came
+// that is not a Service. kube-proxy only SNATs Service traffic (its masquerade mark is set in the
+// Service chains only: kubernetes/kubernetes pkg/proxy/iptables/proxier.go); everything else is the
+// CNI's job. These types describe the settings that decide it, where each value came
 // from (a documented default, the cluster profile, or a CNI object in the workspace with its range),
 // and the decision for one pod and one destination.
 import type { FieldPath, SourceRange } from '../manifest/source';

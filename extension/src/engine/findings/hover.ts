@@ -65,7 +65,7 @@ const AFFINITY_MECHANISM: Record<ClusterModel['profile']['proxyMode'], (timeout:
   ipvs: t => `kube-proxy makes the virtual server persistent (\`-p ${t}\`): IPVS keeps a template per client address and sends its later connections to the same real server.`,
 };
 
-/** Where kube-proxy's other back ends answer differently from iptables mode (nat-semantics.md, K-nft/K-ipvs). */
+/** Where kube-proxy's other back ends answer differently from iptables mode (kubernetes/kubernetes pkg/proxy/nftables/proxier.go and pkg/proxy/ipvs/proxier.go). */
 const MODE_NOTES: Partial<Record<ClusterModel['profile']['proxyMode'], string>> = {
   nftables: '*nftables mode* (the walks above ran on its rules): no NodePorts on 127.0.0.1; a connection to a ClusterIP port the Service does not have is REJECTed, and one to an unallocated address of the service CIDR is DROPped; load balancing is one `numgen random mod N` pick instead of a cascade of probabilities.',
   ipvs: '*IPVS mode* (the walks above ran through IPVS; where it was inferred from kernel source, the walk says so): Services are IPVS virtual servers bound on kube-ipvs0, so an unknown port of a ClusterIP is rejected by `KUBE-IPVS-FILTER`, there are no NodePorts on 127.0.0.1, a node without a local endpoint under externalTrafficPolicy Local falls back to the other nodes\' endpoints instead of dropping (unmasqueraded, so the reply does not come back through that node and the connection still fails), and scheduling follows the configured scheduler (rr by default).',

@@ -157,8 +157,8 @@ function onePodPerNode(workloads: readonly Workload[]): { ip: string; nodeName: 
 
 /**
  * The edit that stops the CNI masquerading traffic to `cidr`, where the CNI's own object is in the
- * workspace: Calico exempts destinations inside any IP pool, a disabled one included (nat-semantics.md §4,
- * CAL); ip-masq-agent returns early for its nonMasqueradeCIDRs. Replies then go to a pod address, so the
+ * workspace: Calico exempts destinations inside any IP pool, a disabled one included (CAL,
+ * see egress/profile.ts); ip-masq-agent returns early for its nonMasqueradeCIDRs. Replies then go to a pod address, so the
  * destination's network must route the pod CIDR back to the nodes: the title says so.
  */
 function exemptFromMasquerade(cni: CniConfig, cidr: string, workspace: readonly ManifestFile[]): { title: string; edits: TextEdit[] } | null {
