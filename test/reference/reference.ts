@@ -137,18 +137,16 @@ export class ReferenceHarness {
 
   async stop(): Promise<void> { await this.cp.stop(); }
 
-  async runBatch(objects: readonly AnyManifestObject[], profileIn: ClusterProfile, opts: BatchOptions): Promise<BatchResult> {
-    if (profileIn.ipFamily !== 'IPv4') throw new Error('the reference harness runs IPv4 clusters only (the kernel lab is IPv4)');
-    const { profile, notes } = environmentProfile(profileIn);
-    const timings: Record<string, number> = {};
-    const t0 = performance.now();
-    const lap = (name: string) => { timings[name] = Math.round(performance.now() - t0); };
+  /**
+   * Clears the previous input and applies this one; objects the API server refuses are left out of
+   * the input and the rest applied again, so NAT Lens sees what the cluster has.
+   */
+  async apply(objects: readonly AnyManifestObject[], profile: ClusterProfile): Promise<{ input: readonly AnyManifestObject[]; model: ClusterModel; rejected: Rejections; slices: Record<string, unknown>[] }> {
     await clearInputs(this.cp);
     let input = objects;
     let model = buildClusterModel(input, profile);
     let applied = await applyModel(this.cp, model, input);
     if (applied.rejected.size > 0) {
-      // leave refused objects out on both sides, and apply again so allocations do not shift
       const refused = applied.rejected;
       input = objects.filter(o => !refused.has(objectKey(o.kind, o.namespace, o.name)) && !model.workloads.some(w => w.obj === o && w.pods.some(p => refused.has(objectKey('Pod', o.namespace, p.name)))));
       await clearInputs(this.cp);
@@ -156,9 +154,36 @@ export class ReferenceHarness {
       const again = await applyModel(this.cp, model, input);
       applied = { ...again, rejected: new Map([...refused, ...again.rejected]) };
     }
+    return { input, model, rejected: applied.rejected, slices: await settledSlices(this.cp, applied.controllerServices) };
+  }
+
+  /** kube-proxy on each node of a lab (the profile's other IPv4 addresses added to eth0), after its first sync. */
+  async startProxies(lab: Lab, profile: ClusterProfile, mode: ReferenceMode, nodes: readonly string[]): Promise<NodeProxy[]> {
+    const p = withProxyMode(profile, mode);
+    const proxies: NodeProxy[] = [];
+    try {
+      for (const node of nodes) {
+        for (const ip of p.nodes.find(n => n.name === node)!.ips.slice(1).filter(ip => /^\d+\.\d+\.\d+\.\d+$/.test(ip) && !ip.startsWith('127.'))) {
+          await lab.run({ node }, 'ip', ['addr', 'add', `${ip}/32`, 'dev', 'eth0']);
+        }
+        proxies.push(NodeProxy.start(this.built.binary, this.cp, lab, node, node, p, mode));
+      }
+      await Promise.all(proxies.map(px => px.synced(profile.ipFamily)));
+      return proxies;
+    } catch (e) {
+      await Promise.all(proxies.map(px => px.stop()));
+      throw e;
+    }
+  }
+
+  async runBatch(objects: readonly AnyManifestObject[], profileIn: ClusterProfile, opts: BatchOptions): Promise<BatchResult> {
+    if (profileIn.ipFamily !== 'IPv4') throw new Error('the reference harness runs IPv4 clusters only (the kernel lab is IPv4)');
+    const { profile, notes } = environmentProfile(profileIn);
+    const timings: Record<string, number> = {};
+    const t0 = performance.now();
+    const lap = (name: string) => { timings[name] = Math.round(performance.now() - t0); };
+    const { input, model, rejected, slices } = await this.apply(objects, profile);
     lap('applied');
-    const slices = await settledSlices(this.cp, applied.controllerServices);
-    lap('slices');
     const sliceFindings = compareSlices(model, slices);
     const nodes = opts.nodes ?? profile.nodes.map(n => n.name);
     const results: NodeResult[] = [];
@@ -166,16 +191,7 @@ export class ReferenceHarness {
       lap('labs');
       const proxies: NodeProxy[] = [];
       try {
-        for (const [mode, lab] of labs) {
-          const p = withProxyMode(profile, mode);
-          for (const node of nodes) {
-            for (const ip of p.nodes.find(n => n.name === node)!.ips.slice(1).filter(ip => /^\d+\.\d+\.\d+\.\d+$/.test(ip) && !ip.startsWith('127.'))) {
-              await lab.run({ node }, 'ip', ['addr', 'add', `${ip}/32`, 'dev', 'eth0']);
-            }
-            proxies.push(NodeProxy.start(this.built.binary, this.cp, lab, node, node, p, mode));
-          }
-        }
-        await Promise.all(proxies.map(px => px.synced(profile.ipFamily)));
+        for (const [mode, lab] of labs) proxies.push(...await this.startProxies(lab, profile, mode, nodes));
         lap('synced');
         const models = new Map(opts.modes.map(mode => [mode, buildClusterModel(input, withProxyMode(profile, mode))]));
         for (const [mode, lab] of labs) {
@@ -191,6 +207,6 @@ export class ReferenceHarness {
         await Promise.all(proxies.map(px => px.stop()));
       }
     });
-    return { nodes: results, sliceFindings, rejected: applied.rejected, environment: notes, timings };
+    return { nodes: results, sliceFindings, rejected, environment: notes, timings };
   }
 }
