@@ -5,7 +5,7 @@
 // 2: unusable input or the reference cluster cannot run here.
 import { parseArgs, UsageError } from '../../extension/src/cli/args';
 import { formatProblem, InputError, loadInput } from '../../extension/src/cli/load';
-import { ensureBuilt, ipvsUnavailable, referenceUnavailable } from './build';
+import { ensureBuilt, ipvsUnavailable, pinnedKubernetesVersion, referenceUnavailable } from './build';
 import { ReferenceHarness, versionMatches } from './reference';
 import type { ReferenceMode } from './kubeProxy';
 
@@ -30,14 +30,15 @@ async function main(argv: readonly string[]): Promise<number> {
   if (mode !== 'iptables' && mode !== 'nftables') throw new UsageError('--mode is iptables, nftables or ipvs');
   const node = args.flags.get('node') as string | undefined;
   if (node !== undefined && !input.profile.nodes.some(n => n.name === node)) throw new UsageError(`--node ${node}: not in the profile (nodes: ${input.profile.nodes.map(n => n.name).join(', ')})`);
+  const pinned = pinnedKubernetesVersion();
+  if (!versionMatches(input.profile.kubernetesVersion, pinned)) {
+    process.stderr.write(`reference: the profile models Kubernetes ${input.profile.kubernetesVersion}, but the reference cluster is built from ${pinned} (test/reference/go.mod); `
+      + `use a profile with kubernetesVersion "${pinned.replace(/^v/, '').split('.').slice(0, 2).join('.')}", or pin test/reference to that release (node test/reference/pin.mjs VERSION)\n`);
+    return 2;
+  }
   const unavailable = referenceUnavailable();
   if (unavailable) { process.stderr.write(`reference: cannot run the reference cluster here: ${unavailable}\n`); return 2; }
   const built = ensureBuilt(line => process.stderr.write(`reference: ${line}\n`));
-  if (!versionMatches(input.profile.kubernetesVersion, built.kubernetesVersion)) {
-    process.stderr.write(`reference: the profile models Kubernetes ${input.profile.kubernetesVersion}, but the reference cluster is built from ${built.kubernetesVersion} (test/reference/go.mod); `
-      + `use a profile with kubernetesVersion ${built.kubernetesVersion.replace(/^v/, '').split('.').slice(0, 2).join('.')}, or pin test/reference to that release (node test/reference/pin.mjs VERSION)\n`);
-    return 2;
-  }
   const harness = await ReferenceHarness.start(built, input.profile);
   let different = false;
   try {

@@ -30,6 +30,15 @@ export async function clearInputs(cp: ControlPlane): Promise<void> {
     cp.call('DELETE', `/api/v1/namespaces/${ns}/endpoints`),
   ]));
   await cp.call('DELETE', '/api/v1/nodes');
+  // a controller sync that was under way may still write a slice for a deleted Service
+  for (let i = 0; i < 50; i++) {
+    const left = (await cp.call<{ items: Obj[] }>('GET', '/apis/discovery.k8s.io/v1/endpointslices')).items;
+    if (left.length === 0) return;
+    await Promise.all([...new Set(left.map(s => (s['metadata'] as Obj)['namespace'] as string))]
+      .map(ns => cp.call('DELETE', `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`)));
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error('EndpointSlices of the previous input keep coming back');
 }
 
 function ignoreNotFound(e: unknown): void {

@@ -34,6 +34,7 @@ import (
 	kubeapiserver "k8s.io/kubernetes/cmd/kube-apiserver/app"
 	kubeproxy "k8s.io/kubernetes/cmd/kube-proxy/app"
 	"k8s.io/kubernetes/pkg/controller/endpointslice"
+	"k8s.io/kubernetes/pkg/proxy/util/nfacct"
 )
 
 func main() {
@@ -47,6 +48,8 @@ func main() {
 		fail(nodeProxy(os.Args[2:]))
 	case "version":
 		fmt.Println(kubernetesVersion())
+	case "nfacct-probe":
+		fail(nfacctProbe(os.Args[2:]))
 	default:
 		fail(fmt.Errorf("unknown subcommand %q", os.Args[1]))
 	}
@@ -312,4 +315,20 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// nfacctProbe prints, one per line, the nfacct counters kube-proxy's iptables mode can use in this
+// network namespace: it ensures each named counter with kube-proxy's own nfacct runner, as the
+// proxier does at start (pkg/proxy/iptables NewProxier).
+func nfacctProbe(names []string) error {
+	runner, err := nfacct.New()
+	if err != nil {
+		return nil
+	}
+	for _, name := range names {
+		if runner.Ensure(name) == nil {
+			fmt.Println(name)
+		}
+	}
+	return nil
 }

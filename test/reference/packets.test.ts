@@ -18,11 +18,12 @@ for (const style of ['ip', 'none'] as const satisfies readonly Style[]) {
   test(`real kube-proxy (iptables mode) vs the walk, pod gateway ${style}`, { skip: unavailable ?? false }, async t => {
     const { objects, profile } = labInput(style, 'iptables');
     const model = buildClusterModel(objects, profile);
-    const harness = await ReferenceHarness.start(ensureBuilt(line => t.diagnostic(line)), profile);
+    const built = ensureBuilt(line => t.diagnostic(line));
+    const harness = await ReferenceHarness.start(built, profile);
     const proxies: NodeProxy[] = [];
     const realKubeProxy: KernelBackend = {
       async load(lab) {
-        const env = environmentProfile(profile).profile;
+        const env = (await environmentProfile(built, profile)).profile;
         await harness.apply(objects, env);
         proxies.push(...await harness.startProxies(lab, env, 'iptables', ['node1', 'node2']));
       },

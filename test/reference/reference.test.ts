@@ -4,15 +4,16 @@
 // after canonical order, and so must the controller's EndpointSlices and NAT Lens's derived
 // endpoints. Skipped, with the reason, where Go, root or the netfilter tools are missing.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { parseManifest, type AnyManifestObject } from '../../extension/src/engine/manifest/manifest';
 import { parseProfile, withProxyMode, type ClusterProfile } from '../../extension/src/engine/model/profile';
-import { ensureBuilt, ipvsUnavailable, referenceUnavailable, type Built } from './build';
+import { ensureBuilt, ipvsUnavailable, pinnedKubernetesVersion, referenceUnavailable, type Built } from './build';
 import { generateBatch } from './generate';
-import { ReferenceHarness, type BatchResult } from './reference';
+import { ReferenceHarness, versionMatches, type BatchResult } from './reference';
 
 const ROOT = join(__dirname, '..', '..');
 const RESULTS = join(ROOT, 'test-results', 'reference');
@@ -117,3 +118,17 @@ test('reference cluster: real kube-apiserver, EndpointSlice controller and kube-
 });
 
 test('reference cluster: IPVS mode', { skip: unavailable ?? ipvsUnavailable() ?? 'IPVS is not compared by this harness' }, () => {});
+
+test('kubernetesVersion: the harness refuses a profile that models another release', () => {
+  assert.equal(versionMatches('1.34', 'v1.34.4'), true);
+  assert.equal(versionMatches('v1.34.4', 'v1.34.4'), true);
+  assert.equal(versionMatches('1.34.3', 'v1.34.4'), false);
+  assert.equal(versionMatches('1.31', 'v1.34.4'), false);
+  assert.equal(versionMatches('1.3', 'v1.34.4'), false);
+  mkdirSync(RESULTS, { recursive: true });
+  const profile = join(RESULTS, 'profile-1.31.yaml');
+  writeFileSync(profile, 'kubernetesVersion: "1.31"\n');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'cli.ts'), '--cluster', profile, join(ROOT, 'examples/clusterip-dns.yaml')], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, new RegExp(`the profile models Kubernetes 1\\.31, but the reference cluster is built from ${pinnedKubernetesVersion().replace(/\./g, '\\.')}`));
+});

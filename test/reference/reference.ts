@@ -1,11 +1,10 @@
 // The reference harness: one control plane, and per input ("batch") the real EndpointSlice
 // controller's slices and the real kube-proxy's rules on every node, next to NAT Lens's for the same
 // input, in canonical order.
-import { readFileSync, existsSync } from 'node:fs';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import { buildClusterModel, type ClusterModel } from '../../extension/src/engine/model/cluster';
 import { endpointsFromSlices, sortEndpoints, type EndpointInfo } from '../../extension/src/engine/model/endpoints';
-import { withProxyMode, type ClusterProfile } from '../../extension/src/engine/model/profile';
+import { NFACCT_COUNTERS, withProxyMode, type ClusterProfile } from '../../extension/src/engine/model/profile';
 import type { AnyManifestObject } from '../../extension/src/engine/manifest/manifest';
 import { generateIptables } from '../../extension/src/engine/proxy/iptables/generator';
 import { toIptablesSave } from '../../extension/src/engine/proxy/iptables/save';
@@ -54,20 +53,17 @@ export function versionMatches(profileVersion: string, built: string): boolean {
 
 /**
  * What kube-proxy finds on this machine rather than in its configuration: iptables here supports
- * --random-fully (pkg/util/iptables: iptables >= 1.6.2), and the nfacct counters exist when the
- * kernel has nfnetlink_acct (pkg/proxy/util/nfacct). The profile is set to match, and said so.
+ * --random-fully (pkg/util/iptables: iptables >= 1.6.2), and which nfacct counters the kernel lets
+ * it create (pkg/proxy/iptables NewProxier ensures each one; probed with kube-proxy's own nfacct
+ * code in a scratch namespace). The profile is set to match, and each change is said.
  */
-export function environmentProfile(profile: ClusterProfile): { profile: ClusterProfile; notes: string[] } {
-  const nfacct = existsSync('/sys/module/nfnetlink_acct') || /nfnetlink_acct/.test(safeRead('/proc/modules'));
-  const nfacctCounters = nfacct ? ['ct_state_invalid_dropped_pkts', 'localhost_nps_accepted_pkts'] as const : [];
+export async function environmentProfile(built: Built, profile: ClusterProfile): Promise<{ profile: ClusterProfile; notes: string[] }> {
+  const probed = await withScratchNamespace(run => run(built.binary, ['nfacct-probe', ...NFACCT_COUNTERS]));
+  const nfacctCounters = NFACCT_COUNTERS.filter(c => probed.stdout.split('\n').includes(c));
   const notes: string[] = [];
   if (!profile.iptablesRandomFully) notes.push('iptablesRandomFully: true (iptables here supports --random-fully)');
-  if (profile.nfacctCounters.join() !== nfacctCounters.join()) notes.push(`nfacctCounters: [${nfacctCounters.join(', ')}] (${nfacct ? 'the kernel has' : 'no'} nfnetlink_acct)`);
+  if (profile.nfacctCounters.join() !== nfacctCounters.join()) notes.push(`nfacctCounters: [${nfacctCounters.join(', ')}] (what the kernel here allows)`);
   return { profile: { ...profile, iptablesRandomFully: true, nfacctCounters }, notes };
-}
-
-function safeRead(path: string): string {
-  try { return readFileSync(path, 'utf8'); } catch { return ''; }
 }
 
 function labSpec(profile: ClusterProfile, nodes: readonly string[]): LabSpec {
@@ -178,7 +174,7 @@ export class ReferenceHarness {
 
   async runBatch(objects: readonly AnyManifestObject[], profileIn: ClusterProfile, opts: BatchOptions): Promise<BatchResult> {
     if (profileIn.ipFamily !== 'IPv4') throw new Error('the reference harness runs IPv4 clusters only (the kernel lab is IPv4)');
-    const { profile, notes } = environmentProfile(profileIn);
+    const { profile, notes } = await environmentProfile(this.built, profileIn);
     const timings: Record<string, number> = {};
     const t0 = performance.now();
     const lap = (name: string) => { timings[name] = Math.round(performance.now() - t0); };
