@@ -23,7 +23,32 @@ export function canonicalIptables(save: string): string {
     if (line === ':KUBE-PROXY-CANARY - [0:0]' || /^:KUBE-PROXY-CANARY /.test(line)) continue;
     tables.push(line.replace(/ \[\d+:\d+\]$/, ' [0:0]'));
   }
-  return sortIptablesRules(tables.join('\n') + '\n');
+  return sortByServicePort(sortIptablesRules(tables.join('\n') + '\n'));
+}
+
+/**
+ * Chains kube-proxy fills while walking its Go map of service ports (pkg/proxy/iptables/proxier.go
+ * syncProxyRules: KUBE-SERVICES, KUBE-NODEPORTS, KUBE-EXTERNAL-SERVICES, KUBE-PROXY-FIREWALL): their
+ * order between service ports is random. Upstream's test sort orders them by Service only; this
+ * orders them by "namespace/name:port" too (stable, so a port's own rules keep their order).
+ */
+const MAP_ORDERED = new Set(['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-EXTERNAL-SERVICES', 'KUBE-PROXY-FIREWALL']);
+const LAST_RULE = '"kubernetes service nodeports; NOTE: this must be the last rule in this chain"';
+
+function sortByServicePort(text: string): string {
+  const lines = text.split('\n');
+  const portOf = (rule: string) => (/--comment (?:"([^" ]*)|(\S+))/.exec(rule) ?? [])[1] ?? '';
+  for (let i = 0; i < lines.length;) {
+    const chain = /^-A (\S+) /.exec(lines[i]!)?.[1];
+    if (!chain || !MAP_ORDERED.has(chain)) { i++; continue; }
+    let j = i;
+    while (j < lines.length && lines[j]!.startsWith(`-A ${chain} `) && !lines[j]!.includes(LAST_RULE)) j++;
+    const run = lines.slice(i, j).map((rule, k) => ({ rule, k, key: portOf(rule) }));
+    run.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.k - b.k));
+    lines.splice(i, j - i, ...run.map(r => r.rule));
+    i = j === i ? i + 1 : j;
+  }
+  return lines.join('\n');
 }
 
 /** Splits `a, b { c, d }, "e, f"` at the commas outside braces and quotes. */
