@@ -38,15 +38,20 @@ const LAST_RULE = '"kubernetes service nodeports; NOTE: this must be the last ru
 function sortByServicePort(text: string): string {
   const lines = text.split('\n');
   const portOf = (rule: string) => (/--comment (?:"([^" ]*)|(\S+))/.exec(rule) ?? [])[1] ?? '';
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   for (let i = 0; i < lines.length;) {
     const chain = /^-A (\S+) /.exec(lines[i]!)?.[1];
     if (!chain || !MAP_ORDERED.has(chain)) { i++; continue; }
     let j = i;
-    while (j < lines.length && lines[j]!.startsWith(`-A ${chain} `) && !lines[j]!.includes(LAST_RULE)) j++;
-    const run = lines.slice(i, j).map((rule, k) => ({ rule, k, key: portOf(rule) }));
-    run.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.k - b.k));
-    lines.splice(i, j - i, ...run.map(r => r.rule));
-    i = j === i ? i + 1 : j;
+    while (j < lines.length && lines[j]!.startsWith(`-A ${chain} `)) j++;
+    const rules = lines.slice(i, j);
+    // the tail calls to KUBE-NODEPORTS stay last; with several node port addresses there is one per
+    // address, in the order of another Go map (GetNodeIPs)
+    const tail = rules.filter(r => r.includes(LAST_RULE)).sort(byText);
+    const body = rules.filter(r => !r.includes(LAST_RULE)).map((rule, k) => ({ rule, k, key: portOf(rule) }))
+      .sort((a, b) => byText(a.key, b.key) || a.k - b.k).map(r => r.rule);
+    lines.splice(i, j - i, ...body, ...tail);
+    i = j;
   }
   return lines.join('\n');
 }

@@ -23,8 +23,10 @@ export function kubeProxyConfig(profile: ClusterProfile, mode: ReferenceMode, no
     clientConnection: { kubeconfig, qps: 100, burst: 200 },
     hostnameOverride: nodeName,
     mode,
-    clusterCIDR: profile.clusterCIDR ?? '',
-    detectLocalMode: profile.detectLocalMode,
+    // kube-proxy has no "None" mode: no local-traffic detector is ClusterCIDR mode without a cluster
+    // CIDR (cmd/kube-proxy/app/server_linux.go getLocalDetectors returns the no-op detector)
+    clusterCIDR: profile.detectLocalMode === 'None' ? '' : profile.clusterCIDR ?? '',
+    detectLocalMode: 'ClusterCIDR',
     iptables: { ...modeSettings, localhostNodePorts: profile.localhostNodePorts },
     nftables: modeSettings,
     nodePortAddresses: [...profile.nodePortAddresses],
@@ -39,8 +41,13 @@ export function kubeProxyConfig(profile: ClusterProfile, mode: ReferenceMode, no
 
 export class NodeProxy {
   private readonly log: string[] = [];
+  private head = '';
   private constructor(readonly node: string, readonly ns: string, private readonly child: ChildProcess, private readonly metricsSocket: string) {
-    child.stderr!.on('data', (d: Buffer) => { this.log.push(d.toString()); if (this.log.length > 100) this.log.shift(); });
+    child.stderr!.on('data', (d: Buffer) => {
+      if (this.head.length < 2000) this.head += d.toString();
+      this.log.push(d.toString());
+      if (this.log.length > 100) this.log.shift();
+    });
     child.stdout!.on('data', () => {});
   }
 
@@ -96,7 +103,8 @@ export class NodeProxy {
     }
   }
 
-  logTail(): string { return this.log.join('').slice(-3000); }
+  /** The start of kube-proxy's log (where a configuration error is) and its end. */
+  logTail(): string { return `${this.head.slice(0, 2000)}\n…\n${this.log.join('').slice(-1500)}`; }
 
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;

@@ -69,7 +69,8 @@ export async function environmentProfile(built: Built, profile: ClusterProfile):
 function labSpec(profile: ClusterProfile, nodes: readonly string[]): LabSpec {
   return {
     nodes: profile.nodes.filter(n => nodes.includes(n.name)).map((n, i) => ({
-      name: n.name, ip: n.ips.find(ip => /^\d+\.\d+\.\d+\.\d+$/.test(ip) && !ip.startsWith('127.'))!,
+      // a node known only by a loopback address still needs one on the lab's node network
+      name: n.name, ip: n.ips.find(ip => /^\d+\.\d+\.\d+\.\d+$/.test(ip) && !ip.startsWith('127.')) ?? `192.0.2.${10 + i}`,
       podCIDR: n.podCIDR ?? `10.255.${i}.0/24`, podGateway: n.podGateway === 'none' ? 'none' as const : 'ip' as const, pods: [],
     })),
     clients: [],
