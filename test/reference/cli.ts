@@ -3,6 +3,7 @@
 // test/reference) and prints, per node, the difference between the real kube-proxy's ruleset and
 // `natlens rules` for the same input, both in canonical order. Exit 0: identical; 1: a difference;
 // 2: unusable input or the reference cluster cannot run here.
+import { readFileSync } from 'node:fs';
 import { parseArgs, UsageError } from '../../extension/src/cli/args';
 import { formatProblem, InputError, loadInput } from '../../extension/src/cli/load';
 import { ensureBuilt, ipvsUnavailable, pinnedKubernetesVersion, referenceUnavailable } from './build';
@@ -12,9 +13,14 @@ import type { ReferenceMode } from './kubeProxy';
 const USAGE = 'Usage: npm run reference -- [--cluster PROFILE] [--mode iptables|nftables|ipvs] [--node NAME] [--keep] FILE...';
 
 async function main(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ['cluster', 'mode', 'node'], ['keep']);
+  const args = parseArgs(argv, [
+    { name: 'cluster', value: 'PROFILE', help: 'cluster profile' },
+    { name: 'mode', value: 'MODE', help: 'iptables, nftables or ipvs' },
+    { name: 'node', value: 'NAME', help: 'only this node of the profile' },
+    { name: 'keep', help: 'leave the cluster running until interrupted' },
+  ]);
   if (args.positional.length === 0) throw new UsageError('give at least one manifest FILE');
-  const input = loadInput(args.positional, args.flags.get('cluster') as string | undefined);
+  const input = loadInput(args.positional, args.flags.get('cluster') as string | undefined, () => readFileSync(0, 'utf8'));
   let errors = 0;
   for (const { file, problem } of input.problems) {
     if (problem.severity === 'error') errors++;
