@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { parseManifest, type AnyManifestObject } from '../../extension/src/engine/manifest/manifest';
@@ -154,6 +154,7 @@ test('reference cluster: real kube-apiserver, EndpointSlice controller and kube-
     assert.fail(e instanceof Error ? e.message : String(e));
   }
   t.diagnostic(built.cached ? `reference build: cached (${built.binary})` : `reference build: ${built.buildSeconds} s`);
+  rmSync(RESULTS, { recursive: true, force: true }); // diffs of an earlier run must not look like this one's
   const repository = repositoryInputs();
   const generated = generatedInputs();
   const results = await runAll(built, [...repository, ...generated]);
