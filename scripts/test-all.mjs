@@ -1,4 +1,4 @@
-// Runs every test phase (type check, lint, unit + golden, kernel, real VS Code, webview) and ends with one
+// Runs every test phase (type check, lint, unit + golden, kernel, reference, real VS Code, webview) and ends with one
 // plain "N passed, N failed" line totalling all phases, so a run that executed no test is visible.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -87,6 +87,8 @@ if (want('lint')) checkPhase('lint', 'npm', ['run', '--silent', 'lint']);
 if (want('build')) checkPhase('build', process.execPath, ['scripts/build.mjs']);
 if (want('unit')) nodeTestPhase('unit', ['test/unit', 'test/golden']);
 if (want('kernel')) nodeTestPhase('kernel', ['test/kernel']);
+// real kube-apiserver, EndpointSlice controller and kube-proxy (test/reference); skipped without Go
+if (want('reference')) nodeTestPhase('reference', ['test/reference']);
 if (want('vscode') && existsSync(join(root, 'test/vscode/run.sh'))) summaryLinePhase('vscode', 'bash', ['test/vscode/run.sh']);
 if (want('webview') && existsSync(join(root, 'test/webview/run.mjs'))) summaryLinePhase('webview', process.execPath, ['test/webview/run.mjs']);
 

@@ -16,8 +16,8 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { withLab, type Lab, type LabMember, type LabSpec } from './lab';
-import { parseManifest } from '../../extension/src/engine/manifest/manifest';
-import { parseProfile } from '../../extension/src/engine/model/profile';
+import { parseManifest, type AnyManifestObject } from '../../extension/src/engine/manifest/manifest';
+import { parseProfile, type ClusterProfile } from '../../extension/src/engine/model/profile';
 import { buildClusterModel, type ClusterModel } from '../../extension/src/engine/model/cluster';
 import { Walker, type TraceSource, type WalkOutcome, type WalkResult } from '../../extension/src/engine/walk/walk';
 import type { RuleHop } from '../../extension/src/engine/walk/netfilter';
@@ -117,12 +117,18 @@ status: { loadBalancer: { ingress: [{ ip: ${LBLOC_VIP} }] } }`, [[B1, 'node2']])
   ports: [{ name: http, port: 80, targetPort: ${PORT}, nodePort: 30085 }]`, [[A1, 'node1'], [A2, 'node1'], [B1, 'node2']]),
 ].join('');
 
-export function buildModel(style: Style, mode: Mode = 'iptables'): ClusterModel {
+/** The lab cluster's objects and profile (test/reference applies them to a real API server). */
+export function labInput(style: Style, mode: Mode = 'iptables'): { objects: AnyManifestObject[]; profile: ClusterProfile } {
   const prof = parseProfile(profileYaml(style, mode));
   assert.deepEqual(prof.problems.map((p) => p.message), [], 'profile parses cleanly');
   const file = parseManifest(MANIFEST, 'walk-lab.yaml');
   assert.deepEqual(file.problems.filter((p) => p.severity === 'error').map((p) => p.message), [], 'manifest parses cleanly');
-  return buildClusterModel(file.objects, prof.profile);
+  return { objects: file.objects, profile: prof.profile };
+}
+
+export function buildModel(style: Style, mode: Mode = 'iptables'): ClusterModel {
+  const { objects, profile } = labInput(style, mode);
+  return buildClusterModel(objects, profile);
 }
 
 // ---------------------------------------------------------------------------------------- cases

@@ -66,3 +66,12 @@ test('another proxy mode brings its own nodePortAddresses default (platformApply
   assert.deepEqual(withProxyMode(explicit, 'nftables').nodePortAddresses, ['192.168.0.0/24']);
   assert.equal(withProxyMode(iptables, 'iptables'), iptables);
 });
+
+test('kubernetesVersion names the modelled release: 1.34 unless the profile says otherwise, and must look like a version', () => {
+  assert.equal(DEFAULT_PROFILE.kubernetesVersion, '1.34');
+  assert.equal(parseProfile('kubernetesVersion: "1.31"\n').profile.kubernetesVersion, '1.31');
+  assert.equal(parseProfile('kubernetesVersion: v1.34.4\n').profile.kubernetesVersion, 'v1.34.4');
+  const bad = parseProfile('kubernetesVersion: latest\n');
+  assert.equal(bad.profile.kubernetesVersion, '1.34');
+  assert.match(bad.problems.map(p => p.message).join('\n'), /kubernetesVersion: expected a Kubernetes version such as 1\.34, got "latest"/);
+});

@@ -27,6 +27,8 @@ export interface NodeProfile {
 }
 
 export interface ClusterProfile {
+  /** The Kubernetes release whose kube-proxy the rules follow ("1.34"); the reference harness refuses others. */
+  readonly kubernetesVersion: string;
   readonly proxyMode: ProxyMode;
   readonly ipFamily: IPFamily;
   readonly nodeName: string;
@@ -56,7 +58,11 @@ export interface ClusterProfile {
   readonly nodes: readonly NodeProfile[];
 }
 
+/** The release NAT Lens models: kube-proxy's rules as of the v1.34 line (test/reference pins the exact patch). */
+export const MODELLED_KUBERNETES_VERSION = '1.34';
+
 export const DEFAULT_PROFILE: ClusterProfile = {
+  kubernetesVersion: MODELLED_KUBERNETES_VERSION,
   proxyMode: 'iptables',
   ipFamily: 'IPv4',
   nodeName: 'node-a',
@@ -127,7 +133,7 @@ export function parseProfile(text: string, fileName = 'profile'): ProfileResult 
 type Report = (path: (string | number)[], message: string) => void;
 
 const FIELDS = [
-  'proxyMode', 'ipFamily', 'nodeName', 'nodeIPs', 'clusterCIDR', 'detectLocalMode', 'masqueradeAll', 'masqueradeBit',
+  'kubernetesVersion', 'proxyMode', 'ipFamily', 'nodeName', 'nodeIPs', 'clusterCIDR', 'detectLocalMode', 'masqueradeAll', 'masqueradeBit',
   'localhostNodePorts', 'nodePortAddresses', 'iptablesRandomFully', 'nfacctCounters', 'conntrackTCPLiberal',
   'serviceCIDRs', 'nodePortRange', 'allocate', 'nodes',
   'ipvsScheduler', 'ipvsStrictARP', 'ipvsExcludeCIDRs', 'ipvsTCPTimeout', 'ipvsTCPFinTimeout', 'ipvsUDPTimeout', 'cni',
@@ -156,6 +162,7 @@ export function resolveProfile(raw: Raw, report: Report, problems: ManifestProbl
   const ip = (v: unknown) => (typeof v === 'string' && parseIP(v) ? v : undefined);
   const cidr = (v: unknown) => (typeof v === 'string' && parseCIDR(v) ? v : undefined);
 
+  const kubernetesVersion = pick('kubernetesVersion', v => (typeof v === 'string' && /^v?\d+\.\d+(\.\d+)?$/.test(v) ? v : undefined), 'a Kubernetes version such as 1.34', d.kubernetesVersion);
   const proxyMode = pick('proxyMode', oneOf(['iptables', 'nftables', 'ipvs'] as const), 'iptables, nftables or ipvs', d.proxyMode);
   const ipFamily = pick('ipFamily', oneOf(['IPv4', 'IPv6'] as const), 'IPv4 or IPv6', d.ipFamily);
   const nodeName = pick('nodeName', str, 'a node name', d.nodeName);
@@ -184,7 +191,7 @@ export function resolveProfile(raw: Raw, report: Report, problems: ManifestProbl
   const nodes = resolveNodes(raw['nodes'], nodeName, nodeIPs, clusterCIDR, report);
   return {
     profile: {
-      proxyMode, ipFamily, nodeName, nodeIPs, clusterCIDR, detectLocalMode, masqueradeAll, masqueradeBit, localhostNodePorts,
+      kubernetesVersion, proxyMode, ipFamily, nodeName, nodeIPs, clusterCIDR, detectLocalMode, masqueradeAll, masqueradeBit, localhostNodePorts,
       nodePortAddresses, iptablesRandomFully, nfacctCounters, conntrackTCPLiberal, serviceCIDRs, nodePortRange, allocate,
       ipvsScheduler, ipvsStrictARP, ipvsExcludeCIDRs, ipvsTCPTimeout, ipvsTCPFinTimeout, ipvsUDPTimeout, cni, nodes,
     },

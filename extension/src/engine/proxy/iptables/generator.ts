@@ -126,8 +126,11 @@ function nodePortAddressMatcher(profile: ClusterProfile, node: NodeProfile) {
   return {
     matchAll,
     containsIPv4Loopback: profile.ipFamily === 'IPv4' && (matchAll || cidrs.some(c => cidrContains(c, loopback))),
-    /** The node's addresses (and loopback, which every node has) inside the CIDRs. */
-    nodeIPs: (): string[] => [...node.ips, profile.ipFamily === 'IPv4' ? '127.0.0.1' : '::1']
+    /**
+     * The node's addresses (and loopback, which every node has) inside the CIDRs, each once: upstream
+     * collects the interface addresses in a map (pkg/proxy/util/nodeport_addresses.go GetNodeIPs).
+     */
+    nodeIPs: (): string[] => [...new Set([...node.ips, profile.ipFamily === 'IPv4' ? '127.0.0.1' : '::1'])]
       .filter(ip => { const p = parseIP(ip); return p !== null && p.family === profile.ipFamily && cidrs.some(c => cidrContains(c, p)); }),
   };
 }

@@ -91,6 +91,10 @@ function formatMatch(m: RuleMatch, family: 'IPv4' | 'IPv6'): string {
   switch (m.module) {
     case 'comment':
       return `${head} --comment ${quoteComment(m.options[0]?.values[0] ?? '')}`;
+    case 'nfacct':
+      // libxt_nfacct's save prints "--nfacct-name " and then the quoted-if-needed name with its own
+      // leading space (seen from iptables v1.8.9 under the real kube-proxy, test/reference)
+      return `${head} --nfacct-name  ${find('nfacct-name')?.values[0] ?? ''}`;
     case 'mark':
       return [head, ...m.options.map(o => opt(o, o.values.map(hexMark)))].join(' ');
     case 'statistic': {

@@ -1,0 +1,81 @@
+// The control plane process (natlens-reference control-plane: etcd, kube-apiserver, EndpointSlice
+// controller on loopback) and a minimal REST client for it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface ControlPlaneOptions {
+  readonly serviceCIDRs: readonly string[];
+  readonly nodePortRange: { readonly min: number; readonly max: number };
+}
+
+interface Ready { server: string; kubeconfig: string; token: string; socket: string; version: string }
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly reason: string, message: string) { super(message); }
+}
+
+export class ControlPlane {
+  private constructor(private readonly child: ChildProcess, readonly dir: string, private readonly ready: Ready, private readonly log: string[]) {}
+
+  get kubeconfig(): string { return this.ready.kubeconfig; }
+  get socket(): string { return this.ready.socket; }
+  get version(): string { return this.ready.version; }
+  get token(): string { return this.ready.token; }
+
+  static async start(binary: string, opts: ControlPlaneOptions): Promise<ControlPlane> {
+    const dir = mkdtempSync(join(process.env['NATLENS_REFERENCE_STATE'] ?? tmpdir(), 'natlens-reference-'));
+    const child = spawn(binary, ['control-plane', '--dir', dir,
+      '--service-cidr', opts.serviceCIDRs.join(','), '--node-port-range', `${opts.nodePortRange.min}-${opts.nodePortRange.max}`],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+    const log: string[] = [];
+    child.stderr!.on('data', (d: Buffer) => { log.push(d.toString()); if (log.length > 200) log.shift(); });
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`control plane not ready after 180 s:\n${log.join('').slice(-4000)}`)), 180_000);
+      createInterface({ input: child.stdout! }).once('line', line => { clearTimeout(timer); resolve(JSON.parse(line) as Ready); });
+      child.once('exit', code => { clearTimeout(timer); reject(new Error(`control plane exited (${code}):\n${log.join('').slice(-4000)}`)); });
+    });
+    return new ControlPlane(child, dir, ready, log);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null) {
+      const exited = new Promise(r => this.child.once('exit', r));
+      this.child.kill('SIGTERM');
+      await Promise.race([exited, new Promise(r => setTimeout(r, 5000))]);
+      if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** One API call; JSON in and out. Throws ApiError with the API server's message on a failure status. */
+  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const url = new URL(path, this.ready.server);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise<T>((resolve, reject) => {
+      const req = request(url, {
+        method, rejectUnauthorized: false, agent: false,
+        headers: { authorization: `Bearer ${this.ready.token}`, accept: 'application/json', ...(payload ? { 'content-type': contentType } : {}) },
+      }, res => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: Record<string, unknown> = {};
+          try { json = text ? JSON.parse(text) : {}; } catch { json = { message: text }; }
+          if ((res.statusCode ?? 500) >= 300) reject(new ApiError(res.statusCode ?? 500, String(json['reason'] ?? ''), String(json['message'] ?? text)));
+          else resolve(json as T);
+        });
+      });
+      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /** The API server's stderr so far (for failure messages). */
+  logTail(): string { return this.log.join('').slice(-4000); }
+}
