@@ -7,7 +7,8 @@ import type { NodeProfile } from '../model/profile';
 import { generateIptables, type IptablesRuleset } from '../proxy/iptables/generator';
 import { ClusterNetwork } from './network';
 import { canonicalIP } from '../util/ip';
-import { affinityEntry, formatPacket, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RememberedClient, type RuleHop } from './netfilter';
+import { affinityEntry, formatPacket, makeHop, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RememberedClient, type RuleHop } from './netfilter';
+import { effectOf, hasEffect } from './effects';
 import type { ProxyMode } from '../model/profile';
 import type { EgressDecision } from '../egress/types';
 import type { EgressPod } from '../egress/decide';
@@ -200,18 +201,18 @@ export class Walker {
     const d = this.egress({ ip: p.src, node: node.name }, p.dst);
     if (d.verdict === 'not-egress') return state;
     const after: Packet = d.verdict === 'snat' && d.sourceSeen ? { ...p, src: d.sourceSeen, sport: 0 } : p;
-    const hop: RuleHop = {
+    const hop = makeHop({
       node: node.name, hook: 'POSTROUTING', table: 'nat', chain: CNI_EGRESS_CHAIN, line: null, rule: d.reason,
-      action: d.verdict === 'snat' ? `${d.translation === 'snat-to-source' ? 'SNAT' : 'MASQUERADE'} to ${d.sourceSeen}` : 'no SNAT: leaves with the pod address',
+      effects: [d.verdict === 'snat' ? { kind: 'snat', how: d.translation === 'snat-to-source' ? 'SNAT' : 'MASQUERADE', to: d.sourceSeen ?? after.src, owner: 'cni' } : { kind: 'keep-source', owner: 'cni' }],
       before: p, after, mark: state.mark,
-    };
+    });
     return { ...state, packet: after, masqueradedTo: d.verdict === 'snat' ? d.sourceSeen : null, hops: [...state.hops, hop] };
   }
 
   private finish(request: TraceRequest, original: Packet, firstNode: string, leaf: Leaf): WalkOutcome {
     const s = leaf.state;
-    const dnatHop = s.hops.find(h => h.action.startsWith('DNAT'));
-    const masqHop = s.hops.find(h => h.action.startsWith('MASQUERADE') || h.action.startsWith('SNAT'));
+    const dnatHop = s.hops.find(h => hasEffect(h.effects, 'dnat'));
+    const masqHop = s.hops.find(h => hasEffect(h.effects, 'snat'));
     const natNode = dnatHop?.node ?? masqHop?.node ?? null;
     // the mark counts on the node that translated the connection: the first node, except for a
     // packet that crosses a node untranslated (a pod connecting to another node's NodePort)
@@ -219,10 +220,10 @@ export class Walker {
     // any back end: the masquerade bit was set on that node (iptables KUBE-MARK-MASQ, nftables mark-for-masquerade)
     const bit = 2 ** this.model.profile.masqueradeBit;
     // (IPVS's KUBE-LOOP-BACK hairpin rule masquerades without the mark, so a MASQUERADE there counts too)
-    const masqueraded = s.hops.some(h => h.node === markNode && (Math.floor(h.mark / bit) % 2 === 1 || (h.action.startsWith('MASQUERADE') && h.chain !== CNI_EGRESS_CHAIN)));
+    const masqueraded = s.hops.some(h => h.node === markNode && (Math.floor(h.mark / bit) % 2 === 1 || effectOf(h.effects, 'snat')?.owner === 'kube-proxy'));
     const endpoint = dnatHop ? `${bracket(s.packet.dst)}:${s.packet.dport}` : null;
     const sourceSeen = `${bracket(s.packet.src)}:${s.packet.sport || '*'}`;
-    const explicitAccept = s.hops.some(h => h.action === 'ACCEPT' && h.chain.startsWith('KUBE-'));
+    const explicitAccept = s.hops.some(h => h.chain.startsWith('KUBE-') && h.effects.some(e => e.kind === 'verdict' && e.verdict === 'ACCEPT' && !e.branch));
     let verdict: Verdict;
     let delivered: string;
     switch (leaf.end) {
@@ -273,8 +274,8 @@ export class Walker {
       });
       return { reply: steps, broken: true };
     }
-    const undo = [s.hops.some(h => h.action.startsWith('MASQUERADE') || h.action.startsWith('SNAT')) ? `un-SNAT ${replyPacket.dst} back to ${original.src}` : '',
-      s.hops.some(h => h.action.startsWith('DNAT')) ? `un-DNAT ${replyPacket.src} back to ${original.dst}` : ''].filter(Boolean).join(', ');
+    const undo = [s.hops.some(h => hasEffect(h.effects, 'snat')) ? `un-SNAT ${replyPacket.dst} back to ${original.src}` : '',
+      s.hops.some(h => hasEffect(h.effects, 'dnat')) ? `un-DNAT ${replyPacket.src} back to ${original.dst}` : ''].filter(Boolean).join(', ');
     steps.push({ node: natNode, description: `conntrack on ${natNode} reverses the translation: ${undo}`, packet: restored });
     steps.push({ node: null, description: `the client receives the reply from ${original.dst}:${original.dport}, the address it connected to`, packet: restored });
     return { reply: steps, broken: false };
@@ -350,7 +351,7 @@ function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
     const o = r.outcomes[0];
     const cni = o?.hops.find(h => h.chain === CNI_EGRESS_CHAIN);
     if (o && cni) {
-      return `${conn} leaves the cluster without a Service rule. The CNI decides its source: ${cni.rule.replace(/\.?$/, '.')} ${cni.action.startsWith('no SNAT') ? `The destination sees the pod address ${packet.src}.` : `The destination sees ${cni.after.src}; replies come back to ${o.natNode ?? r.firstNode}, whose conntrack translates them back to ${packet.src}.`}`;
+      return `${conn} leaves the cluster without a Service rule. The CNI decides its source: ${cni.rule.replace(/\.?$/, '.')} ${hasEffect(cni.effects, 'keep-source') ? `The destination sees the pod address ${packet.src}.` : `The destination sees ${cni.after.src}; replies come back to ${o.natNode ?? r.firstNode}, whose conntrack translates them back to ${packet.src}.`}`;
     }
     return `${conn}: no Service rule translated it; it is delivered unchanged to ${o?.delivered ?? 'its destination'}.`;
   }
@@ -366,9 +367,8 @@ function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
     const seen = typeof r.sourceSeenByPod === 'string' ? r.sourceSeenByPod : packet.src;
     parts.push(`No masquerade: the pod sees the client address ${seen}.`);
   }
-  // a matched affinity lookup (iptables --rcheck, nftables @affinity-… goto, an IPVS persistence template)
-  const remembered = (h: RuleHop) => /--rcheck|saddr @affinity-/.test(h.rule) || h.action.includes('persistence template');
-  if (r.outcomes.every(o => o.hops.some(remembered))) {
+  // a matched affinity lookup (iptables --rcheck, an nftables @affinity-… set, an IPVS persistence template)
+  if (r.outcomes.every(o => o.hops.some(h => hasEffect(h.effects, 'affinity-hit')))) {
     parts.push(`Session affinity (ClientIP): ${packet.src} is remembered from an earlier connection, so this one goes back to the endpoint recorded for it.`);
   } else if (r.outcomes.some(o => o.remembered.length > 0)) {
     const nodes = [...new Set(r.outcomes.flatMap(o => o.remembered.map(x => x.node)))].join(', ');
