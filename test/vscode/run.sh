@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # The one entry for the real-VS Code tests:  bash test/vscode/run.sh
 #
-#  1. test/vscode/setup.sh          (code-server 4.100.3 + playwright-core in .vscode-harness/; no-op when present)
+#  1. test/vscode/setup.sh          (code-server 4.100.3 + playwright-core in the harness dir; no-op when present)
 #  2. node scripts/build.mjs        (the extension -> dist/extension.js)
 #  3. node test/vscode/build.mjs    (the mocha suite -> out/test/vscode/)
 #  4. suite: fresh code-server on a free 127.0.0.1 port, workspace = temp copy of test/fixtures/workspace/, the
 #     suite runs in its extension host (test/vscode/exttests.mjs); it prints its own `N passed, N failed`
 #  5. ui (when test/vscode/ui.mjs exists): another fresh server + workspace, the workbench is driven with
-#     playwright-core + Debian chromium (screenshots in shots/vscode/); it prints its own `N passed, N failed`
+#     playwright-core + Debian chromium (screenshots in test-results/vscode/); it prints its own `N passed, N failed`
 #  6. the last line is ONE `N passed, N failed`: suite + ui summed. Exit code 0 only when nothing failed.
 #
 # env: VSCODE_RUN_TIMEOUT_S (overall, default 900)   VSCODE_SKIP_SUITE=1 / VSCODE_SKIP_UI=1
 #      VSCODE_TEST_GREP (mocha grep inside the suite)  UI_CHECKS (regexp on UI check names)
 #      VSCODE_KEEP_RUN=1 (keep the temp run dir: server logs, user-data, workspace; 0: never keep it)
-#      SHOTS (screenshot dir, default <repo>/shots/vscode, emptied of *.png by each UI run)
-#      DEBUG_PAGE_CONSOLE=1 (print the workbench's own console)   VSCODE_HARNESS_DIR (default <repo>/.vscode-harness)
+#      SHOTS (screenshot dir, default <repo>/test-results/vscode, emptied of *.png by each UI run)
+#      DEBUG_PAGE_CONSOLE=1 (print the workbench's own console)   VSCODE_HARNESS_DIR (default ~/.cache/natlens/vscode-harness)
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -27,10 +27,10 @@ if [ -z "${NATLENS_VSCODE_RUN_INNER:-}" ]; then
   exec timeout -k 20 "${VSCODE_RUN_TIMEOUT_S:-900}" bash "$0" "$@"
 fi
 
-HARNESS=$(realpath -m "${VSCODE_HARNESS_DIR:-$ROOT/.vscode-harness}")
+HARNESS=$(realpath -m "${VSCODE_HARNESS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/natlens/vscode-harness}")
 export VSCODE_HARNESS_DIR=$HARNESS
 CS="$HARNESS/node_modules/.bin/code-server"
-SHOTS=$(realpath -m "${SHOTS:-$ROOT/shots/vscode}")
+SHOTS=$(realpath -m "${SHOTS:-$ROOT/test-results/vscode}")
 T0=$(date +%s%N)
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 log() { echo "[vscode $(( $(ms_since "$T0") / 1000 ))s] $*"; }
