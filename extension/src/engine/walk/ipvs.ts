@@ -48,9 +48,8 @@ import { generateIpvs, FLAG_PERSISTENT, type Ipset, type IpvsRuleset, type IpvsV
 import type { IptablesRuleset, Table } from '../proxy/iptables/generator';
 import { parseRule, tokenize } from '../proxy/iptables/ruleParser';
 import { canonicalIP, cidrContains, parseCIDR, parseIP, type CIDR } from '../util/ip';
-import { affinityEntry, makeHop, NodeRules, remember, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type TableOutcome } from './netfilter';
+import { affinityEntry, makeHop, NodeRules, remember, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type ProgramFactory, type Packet, type TableOutcome } from './netfilter';
 import { hasEffect, type HopEffect, type IpvsScheduling } from './effects';
-import type { ProgramFactory } from './walk';
 
 /** The chain name IPVS hops carry (they are not iptables rules; `line` is null). */
 export const IPVS_CHAIN = 'IPVS';

@@ -21,9 +21,8 @@
 import { canonicalIP, cidrContains, parseCIDR, parseIP, type CIDR, type IP } from '../util/ip';
 import { generateNftables, type NftablesRuleset, type NftBaseChain, type NftElement, type NftSet, type NftTable } from '../proxy/nftables/generator';
 import type { Table } from '../proxy/iptables/generator';
-import { WalkError, affinityEntry, makeHop, remember, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type TableOutcome } from './netfilter';
+import { WalkError, affinityEntry, makeHop, remember, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type ProgramFactory, type TableOutcome } from './netfilter';
 import type { HopEffect, NumgenBranch } from './effects';
-import type { ProgramFactory } from './walk';
 
 // ------------------------------------------------------------------------------------- expressions
 

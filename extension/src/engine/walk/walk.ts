@@ -4,7 +4,7 @@
 // comes from executing the generated rule text (see netfilter.ts).
 import type { ClusterModel } from '../model/cluster';
 import type { NodeProfile } from '../model/profile';
-import { generateIptables, type IptablesRuleset } from '../proxy/iptables/generator';
+import type { IptablesRuleset } from '../proxy/iptables/generator';
 import { ClusterNetwork } from './network';
 import { canonicalIP } from '../util/ip';
 import { affinityEntry, formatPacket, makeHop, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RememberedClient, type RuleHop } from './netfilter';
@@ -12,8 +12,7 @@ import { effectOf, hasEffect } from './effects';
 import type { ProxyMode } from '../model/profile';
 import type { EgressDecision } from '../egress/types';
 import type { EgressPod } from '../egress/decide';
-import { nftablesProgram } from './nftables';
-import { ipvsProgram } from './ipvs';
+import { backendFor } from '../proxy/backends';
 
 export type TraceSource =
   | { readonly kind: 'external'; readonly ip: string }
@@ -90,14 +89,6 @@ export interface WalkResult {
   readonly summary: string;
 }
 
-/** Builds a node's packet filter for one back end from the model. */
-export type ProgramFactory = (model: ClusterModel, node: NodeProfile, network: NodeNetwork) => NodeProgram;
-
-const iptablesProgram: ProgramFactory = (model, node, network) => new NodeRules(network, generateIptables(model, { nodeName: node.name }));
-
-/** The back ends the walk can execute. */
-export const PROGRAMS: Partial<Record<ProxyMode, ProgramFactory>> = { iptables: iptablesProgram, nftables: nftablesProgram, ipvs: ipvsProgram };
-
 /** Rules per node, generated once and parsed once, for any number of walks. */
 export class Walker {
   readonly network: ClusterNetwork;
@@ -110,7 +101,6 @@ export class Walker {
   constructor(readonly model: ClusterModel, private readonly rulesets: Map<string, IptablesRuleset> = new Map(), readonly mode: ProxyMode = 'iptables',
     private readonly egress?: (pod: EgressPod, dst: string) => EgressDecision) {
     this.network = new ClusterNetwork(model);
-    if (!PROGRAMS[mode]) throw new WalkError(`the packet walk does not model ${mode} mode yet`);
   }
 
   rulesFor(node: NodeProfile): NodeProgram {
@@ -122,7 +112,7 @@ export class Walker {
         masqueradeSource: dst => this.network.masqueradeSource(node, dst),
       };
       const given = this.mode === 'iptables' ? this.rulesets.get(node.name) : undefined;
-      program = given ? new NodeRules(network, given) : PROGRAMS[this.mode]!(this.model, node, network);
+      program = given ? new NodeRules(network, given) : backendFor(this.mode).program(this.model, node, network);
       this.programs.set(node.name, program);
     }
     return program;
@@ -379,8 +369,7 @@ function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
   return parts.join(' ');
 }
 
-/** A walker for the profile's proxy mode, or for iptables mode where that mode's walk is not modelled. */
+/** A walker for the profile's proxy mode. */
 export function walkerFor(model: ClusterModel, egress?: (pod: EgressPod, dst: string) => EgressDecision): Walker {
-  const mode = PROGRAMS[model.profile.proxyMode] ? model.profile.proxyMode : 'iptables';
-  return new Walker(model, new Map(), mode, egress);
+  return new Walker(model, new Map(), model.profile.proxyMode, egress);
 }
