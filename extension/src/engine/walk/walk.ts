@@ -13,6 +13,7 @@ import type { ProxyMode } from '../model/profile';
 import type { EgressDecision } from '../egress/types';
 import type { EgressPod } from '../egress/decide';
 import { backendFor } from '../proxy/backends';
+import { percent } from '../facts/vocabulary';
 
 export type TraceSource =
   | { readonly kind: 'external'; readonly ip: string }
@@ -323,10 +324,6 @@ function ipOfHostPort(hostPort: string): string {
   return hostPort.replace(/:(\d+|\*)$/, '').replace(/^\[|\]$/g, '');
 }
 
-function pct(p: number): string {
-  const v = p * 100;
-  return Number.isInteger(Math.round(v * 10) / 10) ? `${Math.round(v)}%` : `${v.toFixed(1)}%`;
-}
 
 /** One paragraph in plain words, built only from the walk's data. */
 function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
@@ -347,12 +344,20 @@ function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
   }
   const parts = [conn];
   const n = r.endpoints.length;
+  const scheduling = r.outcomes.flatMap(o => o.hops.flatMap(h => h.effects)).find(e => e.kind === 'dnat' && e.ipvs);
+  const how = scheduling?.kind === 'dnat' && scheduling.ipvs ? `chosen by IPVS's ${scheduling.ipvs.scheduler} scheduler` : 'chosen at random per connection';
   parts.push(n === 1 ? `is DNATed to ${r.endpoints[0]!.endpoint}${r.endpoints[0]!.node ? ` on ${r.endpoints[0]!.node}` : ''}.`
-    : `is DNATed to one of ${n} endpoints, chosen at random per connection: ${r.endpoints.map(e => `${e.endpoint}${e.node ? ` on ${e.node}` : ''} (${pct(e.probability)})`).join(', ')}.`);
-  if (r.masquerade) {
+    : `is DNATed to one of ${n} endpoints, ${how}: ${r.endpoints.map(e => `${e.endpoint}${e.node ? ` on ${e.node}` : ''} (${percent(e.probability)})`).join(', ')}.`);
+  const dnat = r.outcomes.filter(o => o.verdict === 'DNAT');
+  const masqueraded = dnat.filter(o => o.masqueraded);
+  const kept = dnat.filter(o => !o.masqueraded);
+  const sees = (os: readonly WalkOutcome[]) => os.map(o => `${o.endpoint} sees ${o.sourceSeen ? ipOfHostPort(o.sourceSeen) : '?'}`).join(', ');
+  if (masqueraded.length > 0 && kept.length === 0) {
     const seen = typeof r.sourceSeenByPod === 'string' ? `every endpoint sees ${r.sourceSeenByPod}`
       : Object.entries(r.sourceSeenByPod ?? {}).map(([ep, s]) => `${ep} sees ${s}`).join(', ');
-    parts.push(`It is marked for masquerade on ${r.outcomes.find(o => o.masqueraded)?.natNode ?? r.firstNode}, so POSTROUTING rewrites the source to the address of the interface the packet leaves by: ${seen}. The client address ${packet.src} is not visible to the pod.`);
+    parts.push(`It is marked for masquerade on ${masqueraded[0]!.natNode ?? r.firstNode}, so POSTROUTING rewrites the source to the address of the interface the packet leaves by: ${seen}. The client address ${packet.src} is not visible to the pod.`);
+  } else if (masqueraded.length > 0) {
+    parts.push(`Only some branches are masqueraded: on the way to ${masqueraded.map(o => o.endpoint).join(', ')} it is marked for masquerade on ${masqueraded[0]!.natNode ?? r.firstNode} (${sees(masqueraded)}); ${kept.map(o => o.endpoint).join(', ')} ${kept.length === 1 ? 'sees' : 'see'} the client address ${packet.src}.`);
   } else {
     const seen = typeof r.sourceSeenByPod === 'string' ? r.sourceSeenByPod : packet.src;
     parts.push(`No masquerade: the pod sees the client address ${seen}.`);
