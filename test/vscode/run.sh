@@ -6,8 +6,10 @@
 #  3. node test/vscode/build.mjs    (the mocha suite -> out/test/vscode/)
 #  4. suite: fresh code-server on a free 127.0.0.1 port, workspace = temp copy of test/fixtures/workspace/, the
 #     suite runs in its extension host (test/vscode/exttests.mjs); it prints its own `N passed, N failed`
-#  5. ui (when test/vscode/ui.mjs exists): another fresh server + workspace, the workbench is driven with
-#     playwright-core + Debian chromium (screenshots in test-results/vscode/); it prints its own `N passed, N failed`
+#  5. ui (when test/vscode/ui.mjs exists): `npm run package`, then another fresh server + workspace with the
+#     built natlens.vsix installed (code-server --install-extension: what a user installs, not the dev folder);
+#     the workbench is driven with playwright-core + Debian chromium (screenshots in test-results/vscode/); it
+#     prints its own `N passed, N failed`
 #  6. the last line is ONE `N passed, N failed`: suite + ui summed. Exit code 0 only when nothing failed.
 #
 # env: VSCODE_RUN_TIMEOUT_S (overall, default 900)   VSCODE_SKIP_SUITE=1 / VSCODE_SKIP_UI=1
@@ -94,11 +96,16 @@ export NATLENS_TEST_MARK="[natlens-test-$(od -An -N4 -tx4 /dev/urandom | tr -d '
 mkdir -p "$RUN/tmp" "$SHOTS"
 export XDG_CONFIG_HOME="$RUN/xdg-config" XDG_DATA_HOME="$RUN/xdg-data" XDG_CACHE_HOME="$RUN/xdg-cache" TMPDIR="$RUN/tmp"
 
-# start_server NAME: fresh user-data/extensions dirs and a fresh copy of the fixture workspace, code-server on
-# 127.0.0.1 with a port the kernel picks. Sets SERVER_PID, BASE, WS, SRV.
+# start_server NAME [VSIX]: fresh user-data/extensions dirs (VSIX installed into them) and a fresh copy of the
+# fixture workspace, code-server on 127.0.0.1 with a port the kernel picks. Sets SERVER_PID, BASE, WS, SRV.
 start_server() {
   SRV="$RUN/$1"; WS="$SRV/ws"
   mkdir -p "$SRV/ud/User" "$SRV/exts" "$WS"
+  if [ -n "${2:-}" ]; then
+    "$CS" --user-data-dir "$SRV/ud" --extensions-dir "$SRV/exts" --install-extension "$2" > "$SRV/install.log" 2>&1 \
+      || { cat "$SRV/install.log" >&2; fail "code-server --install-extension $2 failed"; }
+    log "installed $(basename "$2") into $SRV/exts"
+  fi
   cp -a "$ROOT/test/fixtures/workspace/." "$WS/"
   cat > "$SRV/ud/User/settings.json" <<'JSON'
 {
@@ -177,8 +184,11 @@ fi
 
 # ---- 5: UI driver -------------------------------------------------------------------------------------------
 if [ -f "$ROOT/test/vscode/ui.mjs" ] && [ "${VSCODE_SKIP_UI:-}" != 1 ]; then
-  start_server ui
-  run_phase ui node "$ROOT/test/vscode/ui.mjs" "$BASE" "$ROOT" "$WS" "$SHOTS"
+  t=$(date +%s%N)
+  npm run --silent package > "$RUN/package.log" 2>&1 || { tail -30 "$RUN/package.log" >&2; fail "npm run package failed"; }
+  log "natlens.vsix packaged ($(ms_since "$t") ms)"
+  start_server ui "$ROOT/natlens.vsix"
+  run_phase ui node "$ROOT/test/vscode/ui.mjs" "$BASE" "$WS" "$SHOTS"
   stop_server
 fi
 # finish (EXIT trap) prints the summed closing line

@@ -30,7 +30,7 @@ function assert(cond, message) {
 const eq = (a, b, what) => assert(JSON.stringify(a) === JSON.stringify(b), `${what}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`);
 
 // the real validator of webview -> host messages
-const protocolJs = (await esbuild.build({ entryPoints: [join(root, 'webview/src/protocol.ts')], bundle: true, format: 'esm', write: false, platform: 'neutral', logLevel: 'silent' })).outputFiles[0].text;
+const protocolJs = (await esbuild.build({ entryPoints: [join(root, 'protocol/preview.ts')], bundle: true, format: 'esm', write: false, platform: 'neutral', logLevel: 'silent' })).outputFiles[0].text;
 const { parseWebviewMessage } = await import('data:text/javascript;base64,' + Buffer.from(protocolJs).toString('base64'));
 
 build();

@@ -7,7 +7,7 @@ import { withProxyMode, type ClusterProfile } from '../model/profile';
 import { backendFor, type RulesText } from '../proxy/backends';
 import { entryChoices, requestFor, sourceChoices } from '../walk/choices';
 import { Walker, type WalkResult } from '../walk/walk';
-import type { DebugView, PreviewState, ProxyMode, RulesFormat, RulesView, WalkView } from '../../../../webview/src/protocol';
+import type { DebugView, PreviewState, ProxyMode, RulesFormat, RulesView, WalkView } from '../../../../protocol/preview';
 
 export interface PreviewSelection {
   /** "namespace/name", or null for every Service of the file. */
@@ -39,15 +39,18 @@ function shownModel(input: PreviewInput, selection: PreviewSelection): ClusterMo
 const key = (s: ServiceEntry) => `${s.obj.namespace}/${s.obj.name}`;
 const portLabel = (p: PortEntry) => `${p.info.portName || '(unnamed)'} ${p.info.port}/${p.info.protocol}`;
 
-/** The selected node's rules in the selected mode (iptables: the selected format; the others: their default text). */
+/** The pane's format where the mode has it (iptables' restore and save), else the mode's default text. */
+function shownFormat(selection: PreviewSelection): string | null {
+  return backendFor(selection.mode).formats.includes(selection.format) ? selection.format : null;
+}
+
 function rulesText(model: ClusterModel, selection: PreviewSelection): RulesText {
-  const backend = backendFor(selection.mode);
-  return backend.rulesText(model, selection.node, selection.mode === 'iptables' ? selection.format : backend.formats[0]);
+  return backendFor(selection.mode).rulesText(model, selection.node, shownFormat(selection) ?? undefined);
 }
 
 function rulesView(text: RulesText, selection: PreviewSelection): RulesView {
   return {
-    mode: selection.mode, format: selection.mode === 'iptables' ? selection.format : 'restore', node: selection.node,
+    mode: selection.mode, format: shownFormat(selection) ? selection.format : 'restore', node: selection.node,
     text: text.text, lines: text.lines.map(l => ({ ...l })), chains: { ...text.chains },
   };
 }
