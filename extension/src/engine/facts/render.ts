@@ -110,7 +110,18 @@ export function serviceSummary(facts: ServiceFacts): string {
   const external = externalEntries(facts);
   const working = external.filter(works);
   const masq = working.filter(e => e.endpoints.some(p => p.masquerade));
-  const outside = working.length === 0 ? 'external clients reach no endpoint'
-    : `external clients reach it through ${nodesOf(working)}${masq.length ? `, SNATed via ${nodesOf(masq)}` : ', keeping their address'}`;
+  const blocked = external.filter(isBlocked);
+  const lost = external.filter(brokenReply);
+  const outside = (working.length === 0 ? 'external clients reach no endpoint'
+    : `external clients reach it through ${nodesOf(working)}${masq.length ? `, SNATed via ${nodesOf(masq)}` : ', keeping their address'}`)
+    + (blocked.length ? `; ${nodesOf(blocked)} ${blocked.some(e => e.verdict === 'REJECT') ? 'refuses' : 'drops'} them` : '')
+    + (lost.length ? `; through ${nodesOf(lost)} the reply is lost` : '');
   return `${facts.service}: ${insideText}; ${outside} (${facts.mode} mode).`;
+}
+
+/** Who connects where, for a bullet: "External client 203.0.113.10 via NodePort 30080 on node-a". */
+export function entryLabel(e: EntryFact): string {
+  const to = e.via === 'nodePort' ? `NodePort ${e.request.dport}` : e.via === 'loadBalancer' ? `load balancer IP ${e.address}` : e.via === 'externalIP' ? `external IP ${e.address}` : `ClusterIP ${e.address}`;
+  if (e.client === 'external') return `External client ${e.source} via ${to} on ${e.node}`;
+  return `${e.client === 'pod' ? `A pod on ${e.node} (${e.source})` : `Node ${e.node} itself`} → ${to}`;
 }

@@ -7,7 +7,7 @@ import { defaultService, externallyAccessible } from '../model/service';
 import { backendFor } from '../proxy/backends';
 import { ipvsSettings } from '../proxy/ipvs/settings';
 import { serviceFacts, walkFact, type EntryFact, type EntryVia, type ServiceFacts } from '../facts/service';
-import { entryLine, externalEntries, externalSummary, internalSummary } from '../facts/render';
+import { entryLabel, entryLine, externalEntries, externalSummary, internalSummary, serviceSummary } from '../facts/render';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import { walkerFor, type ReturningClient, type WalkResult } from '../walk/walk';
 import { serviceEntryOf } from './walks';
@@ -80,12 +80,40 @@ function clusterIPAddressNote(model: ClusterModel): string {
 export function hoverAt(file: ManifestFile, offset: number, model: ClusterModel): HoverContent | null {
   for (const obj of ofKind(file.objects, 'Service')) {
     const path = obj.pathAt(offset);
+    if (path && path.length === 1 && path[0] === 'kind') {
+      const entry = serviceEntryOf(model, obj);
+      return entry ? serviceHover(obj, entry, model) : null;
+    }
     if (!path || path[0] !== 'spec' || typeof path[1] !== 'string' || !HOVER_FIELDS.has(path[1])) continue;
     const entry = serviceEntryOf(model, obj);
     if (!entry) return null;
     return explain(obj, entry, path, model);
   }
   return null;
+}
+
+const LINKS = (obj: ManifestObject<'Service'>): HoverLink[] => {
+  const service = `${obj.namespace}/${obj.name}`;
+  return [
+    { intent: 'previewRules', args: { uri: obj.fileName } },
+    { intent: 'tracePacket', args: { uri: obj.fileName, service } },
+    { intent: 'debugCommands', args: { uri: obj.fileName, service } },
+  ];
+};
+
+/** The hover on `kind: Service`: the Service's summary and every way in, from its facts. */
+export function serviceHover(obj: ManifestObject<'Service'>, entry: ServiceEntry, model: ClusterModel): HoverContent {
+  const facts = serviceFacts(entry, model);
+  const range = obj.rangeOf(['kind'], 'key') ?? obj.range;
+  const details = facts.entries.length
+    ? ['Every way in, walked through the generated rules of each node:', facts.entries.map(e => entryLine(entryLabel(e), e)).join('\n')]
+    : [];
+  return { range, summary: serviceSummary(facts), details, links: LINKS(obj) };
+}
+
+/** A hover as markdown text: the bold summary, then its paragraphs (what `natlens explain` prints). */
+export function hoverMarkdown(content: HoverContent): string {
+  return [`**${content.summary}**`, ...content.details].join('\n\n') + '\n';
 }
 
 function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: FieldPath, model: ClusterModel): HoverContent | null {
@@ -96,11 +124,7 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
   const key = `${obj.namespace}/${obj.name}`;
   const walker = walkerFor({ ...model, services: [entry] });
   const sp = entry.ports[0]?.info;
-  const links: HoverLink[] = [
-    { intent: 'previewRules', args: { uri: obj.fileName } },
-    { intent: 'tracePacket', args: { uri: obj.fileName, service: key } },
-    { intent: 'debugCommands', args: { uri: obj.fileName, service: key } },
-  ];
+  const links = LINKS(obj);
   const facts = serviceFacts(entry, model, walker);
   const modeNote = MODE_NOTES[model.profile.proxyMode];
   const make = (summary: string, details: string[]): HoverContent => ({ range, summary, details: modeNote ? [...details, modeNote] : details, links });
