@@ -236,7 +236,7 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
       const blocked = walker.trace({ source: { kind: 'external', ip: '192.0.2.123' }, entryNode: node.name, dst: vip, dport: sp.port, proto: sp.protocol.toLowerCase() as 'tcp' });
       const viaNodePort = sp.nodePort ? walker.trace({ source: { kind: 'external', ip: '192.0.2.123' }, entryNode: node.name, dst: walker.network.primaryIP(node), dport: sp.nodePort, proto: sp.protocol.toLowerCase() as 'tcp' }) : null;
       return make(`loadBalancerSourceRanges: only ${sp.loadBalancerSourceRanges.join(', ')} may reach ${vip}:${sp.port}; the rest is dropped before DNAT.`, [
-        `\`${facts.chains!.sourceRanges}\` lets the listed sources through to \`${facts.chains!.external}\`; anything else is dropped by \`${facts.chains!.sourceRangesDrop}\`. This applies to pods too.`,
+        `Before DNAT, \`${facts.chains!.sourceRanges}\` checks the source against the listed ranges, and \`${facts.chains!.sourceRangesDrop}\` drops anything else. This applies to pods too.`,
         walkLine(`192.0.2.123 (not listed) → ${vip}:${sp.port}`, blocked, 'loadBalancer'),
         ...(viaNodePort ? [walkLine(`192.0.2.123 → NodePort ${sp.nodePort} on ${node.name}`, viaNodePort, 'nodePort'), '**The node port is not protected**: kube-proxy never applies loadBalancerSourceRanges to it.'] : []),
       ]);
