@@ -6,5 +6,6 @@ import { trace } from './trace';
 import { check } from './check';
 import { debug } from './debug';
 import { explain } from './explain';
+import { node } from './node';
 
-export const COMMANDS: readonly Command[] = [rules, trace, check, debug, explain];
+export const COMMANDS: readonly Command[] = [rules, trace, check, debug, explain, node];
