@@ -316,4 +316,3 @@ export function generateIptables(model: ClusterModel, options: GenerateOptions =
     payload: lines.map(l => l.text).join('\n') + '\n',
   };
 }
-
