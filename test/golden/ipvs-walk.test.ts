@@ -23,7 +23,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadGoldenCases } from '../support/golden';
-import { Walker, PROGRAMS, type TraceRequest, type TraceSource, type WalkResult } from '../../extension/src/engine/walk/walk';
+import { Walker, type TraceRequest, type TraceSource, type WalkResult } from '../../extension/src/engine/walk/walk';
+import { BACKENDS } from '../../extension/src/engine/proxy/backends';
 import { IpvsRules, IPVS_CHAIN, ipvsProgram } from '../../extension/src/engine/walk/ipvs';
 import { generateIpvs, type IpvsVirtualServer } from '../../extension/src/engine/proxy/ipvs/generator';
 import { parseManifest } from '../../extension/src/engine/manifest/manifest';
@@ -39,7 +40,7 @@ const ipvsHops = (r: WalkResult) => r.outcomes.flatMap(o => o.hops.filter(h => h
 const explain = (r: WalkResult) => `${r.summary}\n${r.outcomes.map(o => `  p=${o.probability.toFixed(3)} ${o.verdict} ${o.endpoint ?? ''}:\n${o.hops.map(h => `    ${h.node} ${h.hook} ${h.table}/${h.chain} ${h.action.slice(0, 60)}`).join('\n')}`).join('\n')}`;
 
 test('the walk registers the IPVS program', () => {
-  assert.equal(PROGRAMS.ipvs, ipvsProgram);
+  assert.equal(BACKENDS.ipvs.program, ipvsProgram);
 });
 
 // ------------------------------------------------------------------------------------ golden cases

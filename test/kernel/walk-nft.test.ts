@@ -117,15 +117,16 @@ function parseTrace(node: string, text: string): KernelPath[] {
   return paths.filter(p => p.steps.length > 0);
 }
 
-/** The kernel's verdict word for what a walk hop did. */
+/** The kernel's verdict word for what a walk hop did: its last effect that decides the packet's way. */
 function kernelVerdict(h: RuleHop): string {
-  const last = h.action.split('; ').at(-1)!;
-  const m = /^(jump|goto) (\S+)/.exec(last);
-  if (m) return `${m[1]} ${m[2]}`;
-  if (last === 'RETURN') return 'return';
-  if (last === 'DROP' || last === 'REJECT') return 'drop'; // reject: the kernel reports NF_DROP
-  if (last === 'ACCEPT' || last.startsWith('DNAT') || last.startsWith('MASQUERADE')) return 'accept';
-  return 'continue';
+  const last = h.effects.filter(e => e.kind !== 'affinity-hit' && e.kind !== 'affinity-record').at(-1);
+  switch (last?.kind) {
+    case 'jump': return `${last.goto ? 'goto' : 'jump'} ${last.chain}`;
+    case 'return': return 'return';
+    case 'verdict': return last.verdict === 'ACCEPT' ? 'accept' : 'drop'; // reject: the kernel reports NF_DROP
+    case 'dnat': case 'snat': return 'accept';
+    default: return 'continue';
+  }
 }
 
 /**

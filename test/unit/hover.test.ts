@@ -34,7 +34,8 @@ function assertKeyRange(h: HoverContent, key: string, line: number) {
 
 test('externalTrafficPolicy: Local, walked through each node, with the in-cluster short-circuit', () => {
   const h = hover('externalTrafficPolicy');
-  assert.equal(h.summary, 'externalTrafficPolicy: Local — the client IP is kept; only nodes with a ready local endpoint answer, the others drop.');
+  // both nodes have a ready local endpoint here: no node drops, and the summary says no more than that
+  assert.equal(h.summary, 'externalTrafficPolicy: Local — the client IP is kept; only nodes with a ready local endpoint answer.');
   assert.equal(text.slice(h.range.start.offset, h.range.end.offset), 'externalTrafficPolicy');
   // 3 StatefulSet pods: shop-0 and shop-2 on node-a, shop-1 on node-b
   assert.match(h.all, /via NodePort 31000 on node-a: DNAT to 10\.244\.0\.10:8443 \(node-a\) 50%, 10\.244\.0\.11:8443 \(node-a\) 50%; no SNAT, the pod sees `203\.0\.113\.10`/);
@@ -42,7 +43,7 @@ test('externalTrafficPolicy: Local, walked through each node, with the in-cluste
   assert.match(h.all, /A pod on node-a: DNAT to .*10\.244\.1\.10:8443 \(node-b\) 33\.3%; no SNAT/);
   assert.match(h.all, /Node node-a itself: DNAT to .*; \*\*SNAT\*\*/);
   assert.match(h.all, /Health check node port 32100 answers 200 .* \(node-a: 2 ready, node-b: 1 ready\)/);
-  assert.deepEqual(h.links.map(l => l.label), ['Preview rules', 'Trace a packet', 'Commands to check it on a node']);
+  assert.deepEqual(h.links.map(l => l.intent), ['previewRules', 'tracePacket', 'debugCommands'], 'intents, which the extension maps to its commands');
 });
 
 test('type, ports, session affinity, source ranges, external IPs, cluster IP, health check, allocation', () => {
@@ -52,7 +53,7 @@ test('type, ports, session affinity, source ranges, external IPs, cluster IP, he
   assert.match(port.all, /kube-proxy never reads targetPort/);
   assert.match(port.all, /- 10\.244\.1\.10:8443 on node-b — from StatefulSet\/shop pod shop-1/);
   const affinity = hover('sessionAffinity:');
-  assert.equal(affinity.summary, 'sessionAffinity: ClientIP — a client address sticks to one endpoint for 600 s after its last connection, on each node separately.');
+  assert.equal(affinity.summary, 'sessionAffinity: ClientIP — a client address sticks to one endpoint for up to 600 s after its last recorded new connection, on each node separately.');
   // two walks each: the second connection carries what the first one left in the recent lists
   assert.match(affinity.all, /- A pod on node-a \(10\.244\.0\.200\) → 10\.96\.2\.1:443, twice: the next connection goes to the endpoint the first one took \(10\.244\.0\.10:8443 or 10\.244\.0\.11:8443 or 10\.244\.1\.10:8443\), with probability 1/);
   assert.match(affinity.all, /- External client 203\.0\.113\.10 via NodePort 31000 on node-a, then on node-b: \*\*does not stick\*\*: the next connection goes to 10\.244\.1\.10:8443, whichever endpoint the first one took/);
@@ -130,7 +131,7 @@ test('externalTrafficPolicy: Cluster: SNAT even when the pod is on the receiving
     '- External client 203.0.113.10 via NodePort 31001 on node-b: DNAT to 10.244.0.12:8080 (node-a); **SNAT**, the pod sees `192.168.0.3`',
   ].join('\n'));
   // the tutorial correction: the mark is set before the endpoint is chosen
-  assert.equal(h.details[2], 'The mark for masquerade is set in `KUBE-EXT` before an endpoint is chosen, so the connection is SNATed **even when the chosen pod is on the node it entered**. ' +
+  assert.equal(h.details[2], 'The mark for masquerade is set in `KUBE-EXT-AYXRFFGSXE6VA63F` before an endpoint is chosen, so the connection is SNATed **even when the chosen pod is on the node it entered**. ' +
     'Tutorials that draw "no SNAT when the pod is on the receiving node" describe Cilium\'s kube-proxy replacement, not kube-proxy. ' +
     'The address the pod sees is the one of the interface the packet leaves by: a remote pod sees the node address; a local pod sees the pod-side gateway where the CNI has one.');
   assert.equal(h.details.length, 3);
@@ -153,7 +154,7 @@ test('type on a ClusterIP Service: cluster-internal only, walked from the first 
 test('internalTrafficPolicy: Local: a node without a local endpoint drops, with no fallback', () => {
   const h = hover('internalTrafficPolicy: Local');
   assertKeyRange(h, 'internalTrafficPolicy', 65);
-  assert.equal(h.summary, "internalTrafficPolicy: Local — 10.96.2.3 reaches only endpoints on the client's own node; a node without one drops (no fallback).");
+  assert.equal(h.summary, "internalTrafficPolicy: Local — 10.96.2.3 reaches only endpoints on the client's own node; node-b has none and drops the connections (no fallback).");
   assert.deepEqual(h.details, [
     'Connections to the ClusterIP, as walked from each node:',
     '- From node node-a: DNAT to 10.244.0.12:8080 (node-a); **SNAT**, the pod sees `10.244.0.1`\n- From node node-b: **DROP** (filter `KUBE-SERVICES`), the client times out',

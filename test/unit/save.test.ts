@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { savedProbability, formatRule } from '../../extension/src/engine/proxy/iptables/save';
 import { parseRule } from '../../extension/src/engine/proxy/iptables/ruleParser';
 import { probability, serviceChains, endpointChain } from '../../extension/src/engine/proxy/iptables/names';
-import { formatMark } from '../../extension/src/engine/proxy/iptables/generator';
+import { formatMark } from '../../extension/src/engine/proxy/common';
 import type { ServicePortInfo } from '../../extension/src/engine/model/service';
 
 test('probabilities print like Go %0.10f, including the n=2048 tie', () => {

@@ -132,13 +132,13 @@ export class HoverProvider implements vscode.HoverProvider {
     md.isTrusted = { enabledCommands: ['natlens.previewRules', 'natlens.tracePacket', 'natlens.debugCommands'] };
     md.appendMarkdown(`**${escape(content.summary)}**\n\n`);
     for (const p of content.details) md.appendMarkdown(`${p}\n\n`);
-    const icon = { 'natlens.previewRules': 'open-preview', 'natlens.tracePacket': 'debug-step-over', 'natlens.debugCommands': 'terminal' } as const;
-    // the engine's link labels are English; the extension's own words are translated
-    const label = {
-      'natlens.previewRules': vscode.l10n.t('Preview rules'), 'natlens.tracePacket': vscode.l10n.t('Trace a packet'),
-      'natlens.debugCommands': vscode.l10n.t('Commands to check it on a node'),
+    // the engine's links are intents; the extension maps them to its commands, icons and translated labels
+    const link = {
+      previewRules: { command: 'natlens.previewRules', icon: 'open-preview', label: vscode.l10n.t('Preview rules') },
+      tracePacket: { command: 'natlens.tracePacket', icon: 'debug-step-over', label: vscode.l10n.t('Trace a packet') },
+      debugCommands: { command: 'natlens.debugCommands', icon: 'terminal', label: vscode.l10n.t('Commands to check it on a node') },
     } as const;
-    md.appendMarkdown(content.links.map(l => `[$(${icon[l.command]}) ${label[l.command]}](${commandUri(l.command, { ...l.args, uri: doc.uri.toString() })})`).join(' · '));
+    md.appendMarkdown(content.links.map(l => `[$(${link[l.intent].icon}) ${link[l.intent].label}](${commandUri(link[l.intent].command, { ...l.args, uri: doc.uri.toString() })})`).join(' · '));
     return new vscode.Hover(md, toRange(content.range));
   }
 }

@@ -5,6 +5,7 @@ import { rules } from './rules';
 import { trace } from './trace';
 import { check } from './check';
 import { debug } from './debug';
+import { explain } from './explain';
 import { node } from './node';
 
-export const COMMANDS: readonly Command[] = [rules, trace, check, debug, node];
+export const COMMANDS: readonly Command[] = [rules, trace, check, debug, explain, node];

@@ -1,13 +1,7 @@
 // natlens rules: the rules kube-proxy would program on a node, in each back end's own text forms.
-import { generateIptables } from '../../engine/proxy/iptables/generator';
-import { toIptablesSave } from '../../engine/proxy/iptables/save';
-import { generateNftables } from '../../engine/proxy/nftables/generator';
-import { generateIpvs } from '../../engine/proxy/ipvs';
-import type { ProxyMode } from '../../engine/model/profile';
+import { backendFor } from '../../engine/proxy/backends';
 import { UsageError } from '../args';
 import { CLUSTER, MODE, NODE, VERBOSE, loadModel, type Command } from '../command';
-
-const FORMATS: Record<ProxyMode, readonly string[]> = { iptables: ['restore', 'save'], nftables: ['dump', 'script'], ipvs: ['all', 'ipvsadm', 'ipset', 'iptables'] };
 
 export const rules: Command = {
   name: 'rules',
@@ -24,25 +18,10 @@ export const rules: Command = {
     const loaded = loadModel(args, 'rules', io);
     if (!loaded) return 2;
     const { model } = loaded;
-    const mode = model.profile.proxyMode;
-    const format = (args.flags.get('format') as string | undefined) ?? FORMATS[mode][0];
-    if (format !== undefined && !FORMATS[mode].includes(format)) throw new UsageError(`--format for ${mode} mode is ${FORMATS[mode].join(' or ') || 'not selectable'}`);
-    const nodeName = loaded.nodeName ?? model.profile.nodeName;
-    if (mode === 'iptables') {
-      const ruleset = generateIptables(model, { nodeName });
-      io.out(format === 'save' ? toIptablesSave(ruleset, model.profile.ipFamily) : ruleset.payload);
-    } else if (mode === 'nftables') {
-      const ruleset = generateNftables(model, { nodeName });
-      io.out(format === 'script' ? ruleset.script : ruleset.ruleset);
-    } else {
-      const ipvs = generateIpvs(model, { nodeName });
-      const parts: Record<string, string> = {
-        ipvsadm: ipvs.ipvsadm, ipset: ipvs.ipsetSave, iptables: ipvs.iptables.payload,
-      };
-      io.out(format === 'all'
-        ? `# ipvsadm -Ln\n${parts['ipvsadm']}\n# ipset save\n${parts['ipset']}\n# iptables-restore payload\n${parts['iptables']}`
-        : parts[format]!);
-    }
+    const backend = backendFor(model.profile.proxyMode);
+    const format = (args.flags.get('format') as string | undefined) ?? backend.formats[0];
+    if (!backend.formats.includes(format)) throw new UsageError(`--format for ${backend.mode} mode is ${backend.formats.join(' or ')}`);
+    io.out(backend.rulesText(model, loaded.nodeName ?? model.profile.nodeName, format).text);
     return 0;
   },
 };

@@ -14,6 +14,7 @@ import { nftEndpointNames, nftServiceChains } from '../proxy/nftables/names';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import { Walker, type TraceRequest, type WalkResult } from '../walk/walk';
 import { cmd, hostPort, iptablesPrintedProbability, shq } from './shell';
+import { percent } from '../facts/vocabulary';
 
 export interface DebugCommand {
   readonly title: string;
@@ -44,9 +45,6 @@ export interface DebugOptions {
 
 const MAX_GREP_ENDPOINTS = 8;
 
-function pct(p: number): string {
-  return `${Math.round(p * 1000) / 10}%`;
-}
 
 /** Whether the walk SNATed the connection (in any branch): the mark, or a MASQUERADE seen executing. */
 function masqueraded(r: WalkResult): boolean {
@@ -59,7 +57,7 @@ function describeWalk(r: WalkResult | null): string {
   if (r.verdict === 'REJECT') return 'REJECT ("connection refused": no endpoints)';
   if (r.verdict === 'DROP') return 'DROP (the client times out)';
   if (r.verdict !== 'DNAT') return 'no Service rule matches';
-  const eps = r.endpoints.map(e => `${e.endpoint}${e.node ? ` (${e.node})` : ''}${r.endpoints.length > 1 ? ` ${pct(e.probability)}` : ''}`).join(', ');
+  const eps = r.endpoints.map(e => `${e.endpoint}${e.node ? ` (${e.node})` : ''}${r.endpoints.length > 1 ? ` ${percent(e.probability)}` : ''}`).join(', ');
   return `DNAT to ${eps}; ${masqueraded(r) ? `SNAT to ${snatText(r)}` : 'no SNAT'}`;
 }
 

@@ -4,11 +4,7 @@
 import type { ClusterModel, PortEntry, ServiceEntry } from '../model/cluster';
 import { debugCommands, formatDebugText } from '../debug';
 import { withProxyMode, type ClusterProfile } from '../model/profile';
-import { generateIptables } from '../proxy/iptables/generator';
-import { toIptablesSave, formatRule } from '../proxy/iptables/save';
-import { parseRule } from '../proxy/iptables/ruleParser';
-import { generateNftables } from '../proxy/nftables/generator';
-import { generateIpvs } from '../proxy/ipvs';
+import { backendFor, type RulesText } from '../proxy/backends';
 import { entryChoices, requestFor, sourceChoices } from '../walk/choices';
 import { Walker, type WalkResult } from '../walk/walk';
 import type { DebugView, PreviewState, ProxyMode, RulesFormat, RulesView, WalkView } from '../../../../protocol/preview';
@@ -43,60 +39,25 @@ function shownModel(input: PreviewInput, selection: PreviewSelection): ClusterMo
 const key = (s: ServiceEntry) => `${s.obj.namespace}/${s.obj.name}`;
 const portLabel = (p: PortEntry) => `${p.info.portName || '(unnamed)'} ${p.info.port}/${p.info.protocol}`;
 
-function rulesView(model: ClusterModel, selection: PreviewSelection): RulesView {
-  const base = { mode: selection.mode, format: selection.format, node: selection.node };
-  if (selection.mode === 'ipvs') {
-    const ipvs = generateIpvs(model, { nodeName: selection.node });
-    const text = `# ipvsadm -Ln\n${ipvs.ipvsadm}\n# ipset save\n${ipvs.ipsetSave}\n# iptables rules IPVS mode writes\n${ipvs.iptables.payload}`;
-    return { ...base, format: 'restore', text, lines: text.split('\n').slice(0, -1).map(l => ({ chain: chainOfLine(l) })), chains: declarations(text) };
-  }
-  if (selection.mode === 'nftables') {
-    const nft = generateNftables(model, { nodeName: selection.node });
-    const chains: Record<string, number> = {};
-    nft.lines.forEach((l, i) => { if (l.kind === 'chain' && l.object && chains[l.object] === undefined) chains[l.object] = i; });
-    return { ...base, format: 'restore', text: nft.ruleset, lines: nft.lines.map(l => ({ chain: l.object, ...(l.service ? { service: l.service } : {}), ...(l.endpoint ? { endpoint: l.endpoint } : {}) })), chains };
-  }
-  const ruleset = generateIptables(model, { nodeName: selection.node });
-  if (selection.format === 'save') {
-    const text = toIptablesSave(ruleset, model.profile.ipFamily);
-    const lines = text.split('\n').slice(0, -1).map(l => ({ chain: chainOfLine(l) }));
-    return { ...base, text, lines, chains: declarations(text) };
-  }
+/** The pane's format where the mode has it (iptables' restore and save), else the mode's default text. */
+function shownFormat(selection: PreviewSelection): string | null {
+  return backendFor(selection.mode).formats.includes(selection.format) ? selection.format : null;
+}
+
+function rulesText(model: ClusterModel, selection: PreviewSelection): RulesText {
+  return backendFor(selection.mode).rulesText(model, selection.node, shownFormat(selection) ?? undefined);
+}
+
+function rulesView(text: RulesText, selection: PreviewSelection): RulesView {
   return {
-    ...base, text: ruleset.payload, chains: declarations(ruleset.payload),
-    lines: ruleset.lines.map(l => ({ chain: l.chain, ...(l.service ? { service: l.service } : {}), ...(l.endpoint ? { endpoint: l.endpoint } : {}) })),
+    mode: selection.mode, format: shownFormat(selection) ? selection.format : 'restore', node: selection.node,
+    text: text.text, lines: text.lines.map(l => ({ ...l })), chains: { ...text.chains },
   };
 }
 
-function chainOfLine(line: string): string | null {
-  const m = /^(?::(\S+)|-A (\S+))/.exec(line);
-  return m ? m[1] ?? m[2]! : null;
-}
-
-function declarations(text: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  text.split('\n').forEach((l, i) => { const m = /^:(\S+)/.exec(l); if (m && out[m[1]!] === undefined) out[m[1]!] = i; });
-  return out;
-}
-
-/** Hop lines point into the restore payload; in the save form the same rule sits elsewhere. */
-function lineMapper(rules: RulesView, family: 'IPv4' | 'IPv6'): (hopLine: number | null, ruleText: string, node: string) => number | null {
-  // nftables hops already point into the dump the pane shows
-  if (rules.mode === 'nftables') return (line, _text, node) => (node === rules.node ? line : null);
-  if (rules.mode === 'ipvs') {
-    // the pane shows ipvsadm, ipset save, then the iptables payload the hop lines point into
-    const offset = rules.text.split('\n').indexOf('# iptables rules IPVS mode writes') + 1;
-    return (line, _text, node) => (node === rules.node && line !== null && offset > 0 ? line + offset : null);
-  }
-  if (rules.mode !== 'iptables') return () => null;
-  if (rules.format === 'restore') return (line, _text, node) => (node === rules.node ? line : null);
-  const saved = rules.text.split('\n');
-  return (line, text, node) => {
-    if (line === null || node !== rules.node) return null;
-    const formatted = formatRule(parseRule('nat', text, 0), family);
-    const i = saved.indexOf(formatted);
-    return i >= 0 ? i : null;
-  };
+/** Hop lines of the selected node, placed in the text the pane shows. */
+function lineMapper(text: RulesText, node: string): (hopLine: number | null, ruleText: string, hopNode: string) => number | null {
+  return (line, ruleText, hopNode) => (hopNode === node ? text.hopLine(line, ruleText) : null);
 }
 
 function walkView(result: WalkResult, sourceId: string, entryId: string, labels: { source: string; entry: string }, mapLine: ReturnType<typeof lineMapper>): WalkView {
@@ -129,7 +90,8 @@ function debugView(model: ClusterModel, service: ServiceEntry, port: PortEntry |
 export function buildPreviewState(input: PreviewInput, selection: PreviewSelection): PreviewState {
   const model = shownModel(input, selection);
   const profile: ClusterProfile = model.profile;
-  const rules = rulesView(model, selection);
+  const shown = rulesText(model, selection);
+  const rules = rulesView(shown, selection);
   const focus = (selection.service ? input.services.find(s => key(s) === selection.service) : undefined) ?? input.services.find(s => s.ports.length > 0);
   const portIndex = focus && selection.port < focus.ports.length ? selection.port : 0;
   const sources = focus && focus.ports.length ? sourceChoices(input.model, focus, portIndex) : [];
@@ -142,7 +104,7 @@ export function buildPreviewState(input: PreviewInput, selection: PreviewSelecti
     if (source && entry) {
       const walker = new Walker(model, new Map(), selection.mode, input.egress);
       const result = walker.trace(requestFor(source, entry, focus.ports[portIndex]!.info.protocol.toLowerCase() as 'tcp'));
-      walk = walkView(result, source.id, entry.id, { source: source.label, entry: entry.label }, lineMapper(rules, profile.ipFamily));
+      walk = walkView(result, source.id, entry.id, { source: source.label, entry: entry.label }, lineMapper(shown, selection.node));
     }
   }
   // a file of headless or ExternalName Services has no port to select, but still commands to run

@@ -1,19 +1,20 @@
 // The walk as text for a terminal or a read-only document: one hop a line.
 import { formatPacket } from './netfilter';
 import { CNI_EGRESS_CHAIN, type ReturningClient, type WalkResult } from './walk';
+import { percent } from '../facts/vocabulary';
 
-function pct(p: number): string {
-  return `${(p * 100).toFixed(p * 100 === Math.round(p * 100) ? 0 : 1)}%`;
-}
 
 export function formatWalk(r: WalkResult): string {
   const out: string[] = [];
   out.push(`packet: ${formatPacket(r.packet)}, entering ${r.firstNode}`);
-  out.push(`verdict: ${r.verdict}${r.masquerade ? ', masqueraded' : ''}${r.snatAddress ? ` (SNAT to ${r.snatAddress})` : ''}`);
-  if (r.endpoints.length) out.push(`endpoints: ${r.endpoints.map(e => `${e.endpoint}${e.node ? ` (${e.node})` : ''} ${pct(e.probability)}`).join(', ')}`);
+  const reached = r.outcomes.filter(o => o.verdict === 'DNAT');
+  const masqueraded = reached.filter(o => o.masqueraded).length;
+  const masquerade = !r.masquerade ? '' : masqueraded < reached.length ? `, masqueraded on ${masqueraded} of ${reached.length} branches` : ', masqueraded';
+  out.push(`verdict: ${r.verdict}${masquerade}${r.snatAddress ? ` (SNAT to ${r.snatAddress})` : ''}`);
+  if (r.endpoints.length) out.push(`endpoints: ${r.endpoints.map(e => `${e.endpoint}${e.node ? ` (${e.node})` : ''} ${percent(e.probability)}`).join(', ')}`);
   r.outcomes.forEach((o, i) => {
     out.push('');
-    const head = r.outcomes.length > 1 ? `branch ${i + 1}/${r.outcomes.length}, ${pct(o.probability)}: ` : '';
+    const head = r.outcomes.length > 1 ? `branch ${i + 1}/${r.outcomes.length}, ${percent(o.probability)}: ` : '';
     const fate = o.verdict === 'DROP' || o.verdict === 'REJECT' ? o.delivered : `delivered to ${o.delivered}`;
     out.push(`${head}${o.verdict}${o.endpoint ? ` to ${o.endpoint}` : ''}; ${fate}${o.sourceSeen ? `; source seen: ${o.sourceSeen}` : ''}`);
     const width = Math.max(...o.hops.map(h => `${h.node} ${h.hook} ${h.table}/${h.chain}`.length), 10);
@@ -33,8 +34,8 @@ export function formatWalk(r: WalkResult): string {
 export function formatReturning(returns: readonly ReturningClient[]): string {
   const out = ['', 'again: the same client\'s next connection, with what the first one left in the session-affinity lists (taken as not yet expired):'];
   for (const r of returns) {
-    const next = r.again.endpoints.map(e => `${e.endpoint}${e.node ? ` (${e.node})` : ''} ${pct(e.probability)}`).join(', ');
-    out.push(`  after ${r.first.endpoint ?? r.first.verdict} (${pct(r.first.probability)}): ${r.again.verdict}${next ? ` to ${next}` : ''}`);
+    const next = r.again.endpoints.map(e => `${e.endpoint}${e.node ? ` (${e.node})` : ''} ${percent(e.probability)}`).join(', ');
+    out.push(`  after ${r.first.endpoint ?? r.first.verdict} (${percent(r.first.probability)}): ${r.again.verdict}${next ? ` to ${next}` : ''}`);
   }
   return out.join('\n') + '\n';
 }

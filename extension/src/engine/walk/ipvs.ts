@@ -48,11 +48,11 @@ import { generateIpvs, FLAG_PERSISTENT, type Ipset, type IpvsRuleset, type IpvsV
 import type { IptablesRuleset, Table } from '../proxy/iptables/generator';
 import { parseRule, tokenize } from '../proxy/iptables/ruleParser';
 import { canonicalIP, cidrContains, parseCIDR, parseIP, type CIDR } from '../util/ip';
-import { affinityEntry, NodeRules, remember, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type ProgramFactory, type RuleHop, type TableOutcome } from './netfilter';
+import { affinityEntry, makeHop, NodeRules, remember, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type ProgramFactory, type Packet, type TableOutcome } from './netfilter';
+import { hasEffect, type HopEffect, type IpvsScheduling } from './effects';
 
 /** The chain name IPVS hops carry (they are not iptables rules; `line` is null). */
 export const IPVS_CHAIN = 'IPVS';
-const INFERRED = 'inferred from kernel and kube-proxy source: not covered by upstream tests';
 
 /** A rule of KUBE-IPVS-OUT-FILTER: `-s IP -m ipvs --vaddr IP --vproto P --vport N -j DROP`. */
 interface IpvsMatchRule {
@@ -310,17 +310,18 @@ export class IpvsRules implements NodeProgram {
     const from = s.hops.length;
     return this.table('OUTPUT', 'filter', s).flatMap(o => {
       if (o.verdict !== 'ACCEPT') return [o];
-      const entered = new Set(o.state.hops.slice(from).filter(h => h.action.startsWith('jump ')).map(h => h.action.slice(5)));
+      const entered = new Set(o.state.hops.slice(from).flatMap(h => h.effects.flatMap(e => (e.kind === 'jump' ? [e.chain] : []))));
       for (const r of this.ipvsMatchRules) {
         if (!entered.has(r.chain) && r.chain !== 'OUTPUT') continue;
         const src = parseIP(o.state.packet.src);
         if (r.src && (src !== null && cidrContains(r.src.cidr, src)) === r.src.negated) continue;
         if (r.vaddr !== (canonicalIP(vs.address) ?? vs.address) || r.vproto !== vs.protocol.toLowerCase() || r.vport !== vs.port) continue;
         if (r.target !== 'DROP' && r.target !== 'REJECT' && r.target !== 'ACCEPT' && r.target !== 'RETURN') throw new WalkError(`target ${r.target} of a -m ipvs rule is not modelled: ${r.text}`);
-        const hop: RuleHop = {
-          node: this.node.name, hook: 'OUTPUT', table: 'filter', chain: r.chain, line: r.line, rule: r.text, action: r.target,
+        const hop = makeHop({
+          node: this.node.name, hook: 'OUTPUT', table: 'filter', chain: r.chain, line: r.line, rule: r.text,
+          effects: [r.target === 'RETURN' ? { kind: 'return' } : { kind: 'verdict', verdict: r.target }],
           before: o.state.packet, after: o.state.packet, mark: o.state.mark,
-        };
+        });
         const next = { ...o.state, hops: [...o.state.hops, hop] };
         if (r.target === 'RETURN') return [{ state: next, verdict: 'ACCEPT' as const }];
         return [{ state: next, verdict: r.target }];
@@ -336,55 +337,52 @@ export class IpvsRules implements NodeProgram {
     const at = hook === 'INPUT' ? 'LOCAL_IN' : 'LOCAL_OUT';
     const n = vs.realServers.length;
     if (n === 0) {
-      const hop: RuleHop = {
+      const hop = makeHop({
         node: this.node.name, hook, table: 'nat', chain: IPVS_CHAIN, line: null, rule: `${vsLine} (${vs.service}, no real servers)`,
-        action: `REJECT (IPVS at ${at}: virtual server ${vs.key} has no real server; the kernel's ip_vs_leave sends ICMP port unreachable and drops the packet; ${INFERRED})`,
+        effects: [{ kind: 'ipvs-no-real-server', at, virtualServer: vs.key }],
         before: s.packet, after: s.packet, mark: s.mark,
-      };
+      });
       return [{ state: { ...s, hops: [...s.hops, hop] }, verdict: 'REJECT' }];
     }
-    const notes = [
-      `IPVS ${vs.scheduler} at ${at}`,
-      n > 1 ? `1 of ${n} real servers, each taken as equally likely for a first connection` : 'the only real server',
-      'masquerading forwarder',
-      ...(vs.flags & FLAG_PERSISTENT ? [`persistent ${vs.timeout}s: later connections from this client address go to the same real server`] : []),
-      ...(vs.selection === 'local-fallback-to-cluster'
-        ? [`${vs.kind === 'clusterIP' ? 'internal' : 'external'}TrafficPolicy Local without a local endpoint: kube-proxy falls back to the cluster-wide endpoints (proxier.go syncEndpoint, kubernetes/kubernetes#97081), where iptables and nftables drop`]
-        : []),
-      INFERRED,
-    ];
     // persistence: a template per client address sends its later connections to the same real server
     const template = (rs: { address: string; port: number }) => `IPVS persistence ${vs.key} -> ${hostPort(rs.address, rs.port)}`;
     const persistent = (vs.flags & FLAG_PERSISTENT) !== 0;
     const known = persistent ? vs.realServers.filter(rs => s.affinity?.has(affinityEntry(this.node.name, template(rs), s.packet.src))) : [];
     const candidates = known.length > 0 ? known : vs.realServers;
-    if (known.length > 0) notes.splice(1, 1, `the real server this client's persistence template (${vs.timeout}s) names`);
+    const scheduling: IpvsScheduling = {
+      scheduler: vs.scheduler, at, realServers: n, persistentSeconds: persistent ? vs.timeout : null, fromTemplate: known.length > 0,
+      localFallback: vs.selection === 'local-fallback-to-cluster' ? (vs.kind === 'clusterIP' ? 'internal' : 'external') : null,
+    };
     return candidates.map(rs => {
       const after: Packet = { ...s.packet, dst: canonicalIP(rs.address) ?? rs.address, dport: rs.port };
-      const hop: RuleHop = {
+      const to = hostPort(rs.address, rs.port);
+      const effects: HopEffect[] = [
+        ...(known.length > 0 ? [{ kind: 'affinity-hit' as const, list: template(rs) }] : []),
+        { kind: 'dnat', to, ipvs: scheduling },
+        ...(persistent ? [{ kind: 'affinity-record' as const, list: template(rs), address: s.packet.src, store: 'ipvs-template' as const }] : []),
+      ];
+      const hop = makeHop({
         node: this.node.name, hook, table: 'nat', chain: IPVS_CHAIN, line: null,
-        rule: `-a ${svc} -r ${hostPort(rs.address, rs.port)} -m -w ${rs.weight} (${vs.service})`,
-        // "DNAT" first: the walk finds the translating hop by that word
-        action: `DNAT to ${hostPort(rs.address, rs.port)} (${notes.join('; ')})`,
+        rule: `-a ${svc} -r ${to} -m -w ${rs.weight} (${vs.service})`, effects,
         before: s.packet, after, mark: s.mark,
-      };
+      });
       const scheduled: ConnState = { ...s, packet: after, dnat: true, probability: s.probability / candidates.length, hops: [...s.hops, hop] };
       return { state: persistent ? remember(scheduled, this.node.name, template(rs), s.packet.src) : scheduled, verdict: 'ACCEPT' as const };
     });
   }
 
   private localDelivery(s: ConnState, hook: Hook): ConnState {
-    const hop: RuleHop = {
+    const hop = makeHop({
       node: this.node.name, hook, table: 'filter', chain: IPVS_CHAIN, line: null, rule: `${s.packet.dst} is on kube-ipvs0; no virtual server on ${s.packet.proto}/${s.packet.dport}`,
-      action: 'accepted for a local socket on the kube-ipvs0 address (the walk routes without kube-ipvs0 and shows it going on; not modelled further)',
+      effects: [{ kind: 'local-socket' }],
       before: s.packet, after: s.packet, mark: s.mark,
-    };
+    });
     return { ...s, hops: [...s.hops, hop] };
   }
 
   /** Did IPVS on this node schedule this packet? */
   private scheduledHere(s: ConnState): boolean {
-    return s.hops.some(h => h.node === this.node.name && h.chain === IPVS_CHAIN && h.action.startsWith('DNAT'));
+    return s.hops.some(h => h.node === this.node.name && h.chain === IPVS_CHAIN && hasEffect(h.effects, 'dnat'));
   }
 
   private hook(hook: Hook, state: ConnState): TableOutcome[] {

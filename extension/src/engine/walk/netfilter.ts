@@ -6,6 +6,7 @@ import type { IptablesRuleset, Table } from '../proxy/iptables/generator';
 import type { ClusterModel } from '../model/cluster';
 import type { NodeProfile } from '../model/profile';
 import { parseRestore, parseRule, type ParsedRule, type RuleMatch } from '../proxy/iptables/ruleParser';
+import { describeEffects, type HopEffect } from './effects';
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
@@ -31,10 +32,18 @@ export interface RuleHop {
   /** 0-based line of the rule in the node's generated payload; null for the built-in jumps. */
   readonly line: number | null;
   readonly rule: string;
+  /** What the hop did, as data. */
+  readonly effects: readonly HopEffect[];
+  /** The effects in words (rendered by makeHop, never read back). */
   readonly action: string;
   readonly before: Packet;
   readonly after: Packet;
   readonly mark: number;
+}
+
+/** A hop with its text rendered from its effects: the one way hops are made. */
+export function makeHop(hop: Omit<RuleHop, 'action'>): RuleHop {
+  return { ...hop, action: describeEffects(hop.effects) };
 }
 
 export interface ConnState {
@@ -267,11 +276,12 @@ export class NodeRules implements NodeProgram {
     return done;
   }
 
-  private hop(hook: Hook, table: Table, rule: CompiledRule, before: ConnState, after: ConnState, action: string): ConnState {
-    const hop: RuleHop = {
+  private hop(hook: Hook, table: Table, rule: CompiledRule, before: ConnState, after: ConnState, effect: HopEffect): ConnState {
+    const affinity = affinityEffects(rule.parsed, before);
+    const hop = makeHop({
       node: this.node.name, hook, table, chain: rule.parsed.chain, line: rule.parsed.line >= 0 ? rule.parsed.line : null,
-      rule: rule.parsed.text, action, before: before.packet, after: after.packet, mark: after.mark,
-    };
+      rule: rule.parsed.text, effects: [...affinity, effect], before: before.packet, after: after.packet, mark: after.mark,
+    });
     return { ...after, hops: [...before.hops, hop] };
   }
 
@@ -281,34 +291,34 @@ export class NodeRules implements NodeProgram {
     const opt = (name: string) => rule.parsed.targetOptions.find(o => o.name === name)?.values[0];
     switch (target) {
       case undefined:
-        return [{ state: this.hop(hook, table, rule, state, state, 'matched (no target)'), kind: 'continue' }];
+        return [{ state: this.hop(hook, table, rule, state, state, { kind: 'match' }), kind: 'continue' }];
       case 'RETURN':
-        return [{ state: this.hop(hook, table, rule, state, state, 'RETURN'), kind: 'return-to-caller' }];
+        return [{ state: this.hop(hook, table, rule, state, state, { kind: 'return' }), kind: 'return-to-caller' }];
       case 'ACCEPT': case 'DROP': case 'REJECT':
-        return [{ state: this.hop(hook, table, rule, state, state, target), kind: target }];
+        return [{ state: this.hop(hook, table, rule, state, state, { kind: 'verdict', verdict: target }), kind: target }];
       case 'MARK': {
         const mark = markAfter(state.mark, opt);
         if (mark === null) throw new WalkError(`MARK option not understood: ${rule.parsed.text}`);
         const after = { ...state, mark };
-        return [{ state: this.hop(hook, table, rule, state, after, `MARK 0x${mark.toString(16)}`), kind: 'continue' }];
+        return [{ state: this.hop(hook, table, rule, state, after, { kind: 'mark', result: mark }), kind: 'continue' }];
       }
       case 'DNAT': {
         const to = opt('to-destination') ?? '';
         const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(to);
         if (!m) throw new WalkError(`DNAT target not understood: ${to}`);
         const after = { ...state, packet: { ...state.packet, dst: m[1]!, dport: Number(m[2]) }, dnat: true };
-        return [{ state: this.hop(hook, table, rule, state, after, `DNAT to ${to}`), kind: 'ACCEPT' }];
+        return [{ state: this.hop(hook, table, rule, state, after, { kind: 'dnat', to }), kind: 'ACCEPT' }];
       }
       case 'MASQUERADE': {
         const src = this.node.masqueradeSource(state.packet.dst);
         // --random-fully: the kernel also picks a random source port (shown as port 0, "*")
         const sport = rule.parsed.targetOptions.some(o => o.name === 'random-fully') ? 0 : state.packet.sport;
         const after = { ...state, packet: { ...state.packet, src, sport }, masqueradedTo: src };
-        return [{ state: this.hop(hook, table, rule, state, after, `MASQUERADE to ${src}`), kind: 'ACCEPT' }];
+        return [{ state: this.hop(hook, table, rule, state, after, { kind: 'snat', how: 'MASQUERADE', to: src, owner: 'kube-proxy' }), kind: 'ACCEPT' }];
       }
       default: {
         if (!this.chains.has(`${table}/${target}`)) throw new WalkError(`target ${target} is not modelled (${rule.parsed.text})`);
-        const entered = this.hop(hook, table, rule, state, state, `jump ${target}`);
+        const entered = this.hop(hook, table, rule, state, state, { kind: 'jump', chain: target, goto: false });
         return this.runChain(hook, table, target, entered, depth + 1).map(r => ({
           state: r.state,
           kind: r.kind === 'return' ? 'continue' as const : r.kind,
@@ -374,6 +384,21 @@ export class NodeRules implements NodeProgram {
     }
     return probability;
   }
+}
+
+/**
+ * A matched rule's session-affinity effects: `--rcheck`/`--update` found the client in a list (the
+ * match succeeded, so it is there), `--set` records it.
+ */
+function affinityEffects(rule: ParsedRule, state: ConnState): HopEffect[] {
+  const out: HopEffect[] = [];
+  for (const m of rule.matches) {
+    if (m.module !== 'recent') continue;
+    const list = m.options.find(o => o.name === 'name')?.values[0] ?? 'DEFAULT';
+    if (m.options.some(o => (o.name === 'rcheck' || o.name === 'update') && !o.negated)) out.push({ kind: 'affinity-hit', list });
+    if (m.options.some(o => o.name === 'set')) out.push({ kind: 'affinity-record', list, address: state.packet.src, store: 'recent' });
+  }
+  return out;
 }
 
 /** The list a rule's `-m recent --set` adds the source address to, if it has one. */

@@ -21,7 +21,8 @@
 import { canonicalIP, cidrContains, parseCIDR, parseIP, type CIDR, type IP } from '../util/ip';
 import { generateNftables, type NftablesRuleset, type NftBaseChain, type NftElement, type NftSet, type NftTable } from '../proxy/nftables/generator';
 import type { Table } from '../proxy/iptables/generator';
-import { WalkError, affinityEntry, remember, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type ProgramFactory, type RuleHop, type TableOutcome } from './netfilter';
+import { WalkError, affinityEntry, makeHop, remember, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type ProgramFactory, type TableOutcome } from './netfilter';
+import type { HopEffect, NumgenBranch } from './effects';
 
 // ------------------------------------------------------------------------------------- expressions
 
@@ -365,8 +366,14 @@ function parseVerdict(words: readonly string[], rule: string): Verdict {
   throw new WalkError(`nftables verdict "${words.join(' ')}" is not modelled by the packet walk (rule: ${rule})`);
 }
 
-function verdictText(v: Verdict): string {
-  return v.kind === 'jump' || v.kind === 'goto' ? `${v.kind} ${v.chain}` : v.kind.toUpperCase();
+function verdictEffect(v: Verdict, branch?: NumgenBranch): HopEffect {
+  const b = branch ? { branch } : {};
+  switch (v.kind) {
+    case 'jump': case 'goto': return { kind: 'jump', chain: v.chain, goto: v.kind === 'goto', ...b };
+    case 'return': return { kind: 'return' };
+    case 'continue': return { kind: 'continue', ...b };
+    default: return { kind: 'verdict', verdict: v.kind === 'accept' ? 'ACCEPT' : v.kind === 'drop' ? 'DROP' : 'REJECT', ...b };
+  }
 }
 
 // ----------------------------------------------------------------------------------------- lookup
@@ -433,7 +440,7 @@ const HOOKS: Record<Hook, NftBaseChain['hook']> = {
 type ChainEnd = { state: ConnState; kind: 'return' | 'accept' | 'drop' | 'reject' };
 
 /** One branch of a matched rule: its state after the statements, and what happens next. */
-type RuleBranch = { state: ConnState; next: Verdict | null; action: string };
+type RuleBranch = { state: ConnState; next: Verdict | null; effects: HopEffect[] };
 
 interface Context { readonly hook: Hook; readonly table: Table }
 
@@ -527,7 +534,7 @@ export class NftRules implements NodeProgram {
               next.push({ state: b.state, index: i + 1 });
               continue;
             }
-            const after = this.hop(ctx, rule, s, b.state, b.action);
+            const after = this.hop(ctx, rule, s, b.state, b.effects);
             const v = b.next;
             switch (v.kind) {
               case 'continue': next.push({ state: after, index: i + 1 }); break;
@@ -550,22 +557,27 @@ export class NftRules implements NodeProgram {
     return done;
   }
 
-  private hop(ctx: Context, rule: CompiledRule, before: ConnState, after: ConnState, action: string): ConnState {
-    const hop: RuleHop = {
+  private hop(ctx: Context, rule: CompiledRule, before: ConnState, after: ConnState, effects: HopEffect[]): ConnState {
+    const hop = makeHop({
       node: this.node.name, hook: ctx.hook, table: ctx.table, chain: rule.chain, line: rule.line,
-      rule: rule.text, action, before: before.packet, after: after.packet, mark: after.mark,
-    };
+      rule: rule.text, effects, before: before.packet, after: after.packet, mark: after.mark,
+    });
     return { ...after, hops: [...before.hops, hop] };
   }
 
   /** null: the rule does not match. Otherwise its branches (one, or one per numgen value). */
   private evalRule(rule: CompiledRule, start: ConnState): RuleBranch[] | null {
     let state = start;
-    const actions: string[] = [];
-    const done = (next: Verdict, action?: string): RuleBranch[] => [{ state, next, action: [...actions, ...(action ? [action] : [])].join('; ') }];
+    const effects: HopEffect[] = [];
+    const done = (next: Verdict, last?: HopEffect): RuleBranch[] => [{ state, next, effects: [...effects, ...(last ? [last] : [])] }];
     for (const p of rule.pieces) {
       switch (p.kind) {
-        case 'cmp': if (!this.compare(p, state, rule)) return null; break;
+        case 'cmp': {
+          const hit = this.compare(p, state, rule);
+          if (!hit) return null;
+          if (hit === 'remembered') effects.push({ kind: 'affinity-hit', list: (p.value as { set: string }).set });
+          break;
+        }
         case 'fib': if (this.node.isLocal(p.which === 'saddr' ? state.packet.src : state.packet.dst) === p.negated) return null; break;
         // the walk follows the first packet of a connection
         case 'ctstate': if (p.states.includes('new') === p.negated) return null; break;
@@ -573,31 +585,31 @@ export class NftRules implements NodeProgram {
           const m = state.mark;
           const mark = (p.op === 'set' ? p.value : p.op === 'or' ? m | p.value : p.op === 'xor' ? m ^ p.value : m & p.value) >>> 0;
           state = { ...state, mark };
-          actions.push(`MARK 0x${mark.toString(16)}`);
+          effects.push({ kind: 'mark', result: mark });
           break;
         }
         case 'update':
+          effects.push({ kind: 'affinity-record', list: p.set, address: state.packet.src, store: 'set' });
           state = remember(state, this.node.name, p.set, state.packet.src);
-          actions.push(`update @${p.set}`);
           break;
         case 'dnat': {
           state = { ...state, packet: { ...state.packet, dst: p.ip, dport: p.port ?? state.packet.dport }, dnat: true };
-          return done({ kind: 'accept' }, `DNAT to ${p.to}`);
+          return done({ kind: 'accept' }, { kind: 'dnat', to: p.to });
         }
         case 'masquerade': {
           const src = this.node.masqueradeSource(state.packet.dst);
           // fully-random: the kernel also picks a random source port (shown as port 0, "*")
           state = { ...state, packet: { ...state.packet, src, sport: p.randomPort ? 0 : state.packet.sport }, masqueradedTo: src };
-          return done({ kind: 'accept' }, `MASQUERADE to ${src}`);
+          return done({ kind: 'accept' }, { kind: 'snat', how: 'MASQUERADE', to: src, owner: 'kube-proxy' });
         }
-        case 'verdict': return done(p.verdict, verdictText(p.verdict));
+        case 'verdict': return done(p.verdict, verdictEffect(p.verdict));
         case 'vmap': {
           const key = p.sel.map(s => this.read(s, state));
           if (key.some(k => k === null)) return null;
           const e = this.containers.get(p.map)!.find(p.sel, key as (string | number)[], rule.text);
           if (!e) return null;
           const v = parseVerdict((e.value ?? []).join(' . ').split(' '), `${rule.text}, element ${e.key.join(' . ')}`);
-          return done(v, verdictText(v));
+          return done(v, verdictEffect(v));
         }
         case 'numgen': {
           const branches: RuleBranch[] = [];
@@ -607,16 +619,16 @@ export class NftRules implements NodeProgram {
             if (!v) { missing++; continue; }
             branches.push({
               state: { ...state, probability: state.probability / p.mod }, next: v,
-              action: [...actions, `${verdictText(v)} (numgen ${k + p.offset} of ${p.mod})`].join('; '),
+              effects: [...effects, verdictEffect(v, { value: k + p.offset, of: p.mod })],
             });
           }
           if (branches.length === 0) return null;
-          if (missing > 0) branches.push({ state: { ...start, probability: start.probability * missing / p.mod }, next: null, action: '' });
+          if (missing > 0) branches.push({ state: { ...start, probability: start.probability * missing / p.mod }, next: null, effects: [] });
           return branches;
         }
       }
     }
-    return done({ kind: 'continue' }, actions.length ? undefined : 'matched (no statement)');
+    return done({ kind: 'continue' }, effects.length ? undefined : { kind: 'match' });
   }
 
   /** The packet's value for a selector; null when the packet has no such field (another protocol). */
@@ -630,16 +642,19 @@ export class NftRules implements NodeProgram {
     }
   }
 
-  private compare(p: Extract<Piece, { kind: 'cmp' }>, state: ConnState, rule: CompiledRule): boolean {
+  /** Does the comparison hold; 'remembered' when it holds because an earlier connection updated the set (session affinity). */
+  private compare(p: Extract<Piece, { kind: 'cmp' }>, state: ConnState, rule: CompiledRule): boolean | 'remembered' {
     const values = p.sel.map(s => this.read(s, state));
     // a missing field (e.g. `tcp dport` on a udp packet) fails the match, negated or not
     if (values.some(v => v === null)) return false;
     if (p.mask !== null) values[0] = ((values[0] as number) & p.mask) >>> 0;
     let hit: boolean;
     if ('set' in p.value) {
+      if (this.containers.get(p.value.set)!.find(p.sel, values as (string | number)[], rule.text) !== undefined) return !p.negated;
       // a dynamic set (session affinity) also holds what `update` recorded for an earlier connection
-      hit = this.containers.get(p.value.set)!.find(p.sel, values as (string | number)[], rule.text) !== undefined
-        || (values.length === 1 && (state.affinity?.has(affinityEntry(this.node.name, p.value.set, String(values[0]))) ?? false));
+      const remembered = values.length === 1 && (state.affinity?.has(affinityEntry(this.node.name, p.value.set, String(values[0]))) ?? false);
+      if (remembered && !p.negated) return 'remembered';
+      hit = remembered;
     } else {
       const literals = 'anon' in p.value ? p.value.anon : [p.value.literal];
       hit = literals.some(l => this.literalMatches(l, values[0]!));

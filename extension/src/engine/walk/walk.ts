@@ -4,15 +4,16 @@
 // comes from executing the generated rule text (see netfilter.ts).
 import type { ClusterModel } from '../model/cluster';
 import type { NodeProfile } from '../model/profile';
-import { generateIptables, type IptablesRuleset } from '../proxy/iptables/generator';
+import type { IptablesRuleset } from '../proxy/iptables/generator';
 import { ClusterNetwork } from './network';
 import { canonicalIP } from '../util/ip';
-import { affinityEntry, formatPacket, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type ProgramFactory, type RememberedClient, type RuleHop } from './netfilter';
+import { affinityEntry, formatPacket, makeHop, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RememberedClient, type RuleHop } from './netfilter';
+import { effectOf, hasEffect } from './effects';
 import type { ProxyMode } from '../model/profile';
 import type { EgressDecision } from '../egress/types';
 import type { EgressPod } from '../egress/decide';
-import { nftablesProgram } from './nftables';
-import { ipvsProgram } from './ipvs';
+import { backendFor } from '../proxy/backends';
+import { percent } from '../facts/vocabulary';
 
 export type TraceSource =
   | { readonly kind: 'external'; readonly ip: string }
@@ -89,11 +90,6 @@ export interface WalkResult {
   readonly summary: string;
 }
 
-const iptablesProgram: ProgramFactory = (model, node, network) => new NodeRules(network, generateIptables(model, { nodeName: node.name }));
-
-/** The back ends the walk can execute. */
-export const PROGRAMS: Partial<Record<ProxyMode, ProgramFactory>> = { iptables: iptablesProgram, nftables: nftablesProgram, ipvs: ipvsProgram };
-
 /** Rules per node, generated once and parsed once, for any number of walks. */
 export class Walker {
   readonly network: ClusterNetwork;
@@ -106,7 +102,6 @@ export class Walker {
   constructor(readonly model: ClusterModel, private readonly rulesets: Map<string, IptablesRuleset> = new Map(), readonly mode: ProxyMode = 'iptables',
     private readonly egress?: (pod: EgressPod, dst: string) => EgressDecision) {
     this.network = new ClusterNetwork(model);
-    if (!PROGRAMS[mode]) throw new WalkError(`the packet walk does not model ${mode} mode yet`);
   }
 
   rulesFor(node: NodeProfile): NodeProgram {
@@ -118,7 +113,7 @@ export class Walker {
         masqueradeSource: dst => this.network.masqueradeSource(node, dst),
       };
       const given = this.mode === 'iptables' ? this.rulesets.get(node.name) : undefined;
-      program = given ? new NodeRules(network, given) : PROGRAMS[this.mode]!(this.model, node, network);
+      program = given ? new NodeRules(network, given) : backendFor(this.mode).program(this.model, node, network);
       this.programs.set(node.name, program);
     }
     return program;
@@ -197,18 +192,18 @@ export class Walker {
     const d = this.egress({ ip: p.src, node: node.name }, p.dst);
     if (d.verdict === 'not-egress') return state;
     const after: Packet = d.verdict === 'snat' && d.sourceSeen ? { ...p, src: d.sourceSeen, sport: 0 } : p;
-    const hop: RuleHop = {
+    const hop = makeHop({
       node: node.name, hook: 'POSTROUTING', table: 'nat', chain: CNI_EGRESS_CHAIN, line: null, rule: d.reason,
-      action: d.verdict === 'snat' ? `${d.translation === 'snat-to-source' ? 'SNAT' : 'MASQUERADE'} to ${d.sourceSeen}` : 'no SNAT: leaves with the pod address',
+      effects: [d.verdict === 'snat' ? { kind: 'snat', how: d.translation === 'snat-to-source' ? 'SNAT' : 'MASQUERADE', to: d.sourceSeen ?? after.src, owner: 'cni' } : { kind: 'keep-source', owner: 'cni' }],
       before: p, after, mark: state.mark,
-    };
+    });
     return { ...state, packet: after, masqueradedTo: d.verdict === 'snat' ? d.sourceSeen : null, hops: [...state.hops, hop] };
   }
 
   private finish(request: TraceRequest, original: Packet, firstNode: string, leaf: Leaf): WalkOutcome {
     const s = leaf.state;
-    const dnatHop = s.hops.find(h => h.action.startsWith('DNAT'));
-    const masqHop = s.hops.find(h => h.action.startsWith('MASQUERADE') || h.action.startsWith('SNAT'));
+    const dnatHop = s.hops.find(h => hasEffect(h.effects, 'dnat'));
+    const masqHop = s.hops.find(h => hasEffect(h.effects, 'snat'));
     const natNode = dnatHop?.node ?? masqHop?.node ?? null;
     // the mark counts on the node that translated the connection: the first node, except for a
     // packet that crosses a node untranslated (a pod connecting to another node's NodePort)
@@ -216,10 +211,10 @@ export class Walker {
     // any back end: the masquerade bit was set on that node (iptables KUBE-MARK-MASQ, nftables mark-for-masquerade)
     const bit = 2 ** this.model.profile.masqueradeBit;
     // (IPVS's KUBE-LOOP-BACK hairpin rule masquerades without the mark, so a MASQUERADE there counts too)
-    const masqueraded = s.hops.some(h => h.node === markNode && (Math.floor(h.mark / bit) % 2 === 1 || (h.action.startsWith('MASQUERADE') && h.chain !== CNI_EGRESS_CHAIN)));
+    const masqueraded = s.hops.some(h => h.node === markNode && (Math.floor(h.mark / bit) % 2 === 1 || effectOf(h.effects, 'snat')?.owner === 'kube-proxy'));
     const endpoint = dnatHop ? `${bracket(s.packet.dst)}:${s.packet.dport}` : null;
     const sourceSeen = `${bracket(s.packet.src)}:${s.packet.sport || '*'}`;
-    const explicitAccept = s.hops.some(h => h.action === 'ACCEPT' && h.chain.startsWith('KUBE-'));
+    const explicitAccept = s.hops.some(h => h.chain.startsWith('KUBE-') && h.effects.some(e => e.kind === 'verdict' && e.verdict === 'ACCEPT' && !e.branch));
     let verdict: Verdict;
     let delivered: string;
     switch (leaf.end) {
@@ -270,8 +265,8 @@ export class Walker {
       });
       return { reply: steps, broken: true };
     }
-    const undo = [s.hops.some(h => h.action.startsWith('MASQUERADE') || h.action.startsWith('SNAT')) ? `un-SNAT ${replyPacket.dst} back to ${original.src}` : '',
-      s.hops.some(h => h.action.startsWith('DNAT')) ? `un-DNAT ${replyPacket.src} back to ${original.dst}` : ''].filter(Boolean).join(', ');
+    const undo = [s.hops.some(h => hasEffect(h.effects, 'snat')) ? `un-SNAT ${replyPacket.dst} back to ${original.src}` : '',
+      s.hops.some(h => hasEffect(h.effects, 'dnat')) ? `un-DNAT ${replyPacket.src} back to ${original.dst}` : ''].filter(Boolean).join(', ');
     steps.push({ node: natNode, description: `conntrack on ${natNode} reverses the translation: ${undo}`, packet: restored });
     steps.push({ node: null, description: `the client receives the reply from ${original.dst}:${original.dport}, the address it connected to`, packet: restored });
     return { reply: steps, broken: false };
@@ -329,10 +324,6 @@ function ipOfHostPort(hostPort: string): string {
   return hostPort.replace(/:(\d+|\*)$/, '').replace(/^\[|\]$/g, '');
 }
 
-function pct(p: number): string {
-  const v = p * 100;
-  return Number.isInteger(Math.round(v * 10) / 10) ? `${Math.round(v)}%` : `${v.toFixed(1)}%`;
-}
 
 /** One paragraph in plain words, built only from the walk's data. */
 function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
@@ -347,25 +338,32 @@ function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
     const o = r.outcomes[0];
     const cni = o?.hops.find(h => h.chain === CNI_EGRESS_CHAIN);
     if (o && cni) {
-      return `${conn} leaves the cluster without a Service rule. The CNI decides its source: ${cni.rule.replace(/\.?$/, '.')} ${cni.action.startsWith('no SNAT') ? `The destination sees the pod address ${packet.src}.` : `The destination sees ${cni.after.src}; replies come back to ${o.natNode ?? r.firstNode}, whose conntrack translates them back to ${packet.src}.`}`;
+      return `${conn} leaves the cluster without a Service rule. The CNI decides its source: ${cni.rule.replace(/\.?$/, '.')} ${hasEffect(cni.effects, 'keep-source') ? `The destination sees the pod address ${packet.src}.` : `The destination sees ${cni.after.src}; replies come back to ${o.natNode ?? r.firstNode}, whose conntrack translates them back to ${packet.src}.`}`;
     }
     return `${conn}: no Service rule translated it; it is delivered unchanged to ${o?.delivered ?? 'its destination'}.`;
   }
   const parts = [conn];
   const n = r.endpoints.length;
+  const scheduling = r.outcomes.flatMap(o => o.hops.flatMap(h => h.effects)).find(e => e.kind === 'dnat' && e.ipvs);
+  const how = scheduling?.kind === 'dnat' && scheduling.ipvs ? `chosen by IPVS's ${scheduling.ipvs.scheduler} scheduler` : 'chosen at random per connection';
   parts.push(n === 1 ? `is DNATed to ${r.endpoints[0]!.endpoint}${r.endpoints[0]!.node ? ` on ${r.endpoints[0]!.node}` : ''}.`
-    : `is DNATed to one of ${n} endpoints, chosen at random per connection: ${r.endpoints.map(e => `${e.endpoint}${e.node ? ` on ${e.node}` : ''} (${pct(e.probability)})`).join(', ')}.`);
-  if (r.masquerade) {
+    : `is DNATed to one of ${n} endpoints, ${how}: ${r.endpoints.map(e => `${e.endpoint}${e.node ? ` on ${e.node}` : ''} (${percent(e.probability)})`).join(', ')}.`);
+  const dnat = r.outcomes.filter(o => o.verdict === 'DNAT');
+  const masqueraded = dnat.filter(o => o.masqueraded);
+  const kept = dnat.filter(o => !o.masqueraded);
+  const sees = (os: readonly WalkOutcome[]) => os.map(o => `${o.endpoint} sees ${o.sourceSeen ? ipOfHostPort(o.sourceSeen) : '?'}`).join(', ');
+  if (masqueraded.length > 0 && kept.length === 0) {
     const seen = typeof r.sourceSeenByPod === 'string' ? `every endpoint sees ${r.sourceSeenByPod}`
       : Object.entries(r.sourceSeenByPod ?? {}).map(([ep, s]) => `${ep} sees ${s}`).join(', ');
-    parts.push(`It is marked for masquerade on ${r.outcomes.find(o => o.masqueraded)?.natNode ?? r.firstNode}, so POSTROUTING rewrites the source to the address of the interface the packet leaves by: ${seen}. The client address ${packet.src} is not visible to the pod.`);
+    parts.push(`It is marked for masquerade on ${masqueraded[0]!.natNode ?? r.firstNode}, so POSTROUTING rewrites the source to the address of the interface the packet leaves by: ${seen}. The client address ${packet.src} is not visible to the pod.`);
+  } else if (masqueraded.length > 0) {
+    parts.push(`Only some branches are masqueraded: on the way to ${masqueraded.map(o => o.endpoint).join(', ')} it is marked for masquerade on ${masqueraded[0]!.natNode ?? r.firstNode} (${sees(masqueraded)}); ${kept.map(o => o.endpoint).join(', ')} ${kept.length === 1 ? 'sees' : 'see'} the client address ${packet.src}.`);
   } else {
     const seen = typeof r.sourceSeenByPod === 'string' ? r.sourceSeenByPod : packet.src;
     parts.push(`No masquerade: the pod sees the client address ${seen}.`);
   }
-  // a matched affinity lookup (iptables --rcheck, nftables @affinity-… goto, an IPVS persistence template)
-  const remembered = (h: RuleHop) => /--rcheck|saddr @affinity-/.test(h.rule) || h.action.includes('persistence template');
-  if (r.outcomes.every(o => o.hops.some(remembered))) {
+  // a matched affinity lookup (iptables --rcheck, an nftables @affinity-… set, an IPVS persistence template)
+  if (r.outcomes.every(o => o.hops.some(h => hasEffect(h.effects, 'affinity-hit')))) {
     parts.push(`Session affinity (ClientIP): ${packet.src} is remembered from an earlier connection, so this one goes back to the endpoint recorded for it.`);
   } else if (r.outcomes.some(o => o.remembered.length > 0)) {
     const nodes = [...new Set(r.outcomes.flatMap(o => o.remembered.map(x => x.node)))].join(', ');
@@ -376,8 +374,7 @@ function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
   return parts.join(' ');
 }
 
-/** A walker for the profile's proxy mode, or for iptables mode where that mode's walk is not modelled. */
+/** A walker for the profile's proxy mode. */
 export function walkerFor(model: ClusterModel, egress?: (pod: EgressPod, dst: string) => EgressDecision): Walker {
-  const mode = PROGRAMS[model.profile.proxyMode] ? model.profile.proxyMode : 'iptables';
-  return new Walker(model, new Map(), mode, egress);
+  return new Walker(model, new Map(), model.profile.proxyMode, egress);
 }

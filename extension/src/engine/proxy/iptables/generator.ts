@@ -6,9 +6,10 @@
 import type { ClusterModel, PortEntry } from '../../model/cluster';
 import type { ClusterProfile, NodeProfile } from '../../model/profile';
 import { categorizeEndpoints, dedupEndpoints, type EndpointInfo } from '../../model/endpoints';
-import { portFlags, type ServicePortInfo } from '../../model/service';
+import { portFlags } from '../../model/service';
 import { cidrContains, isLoopback, parseCIDR, parseIP } from '../../util/ip';
 import { endpointChain, probability, serviceChains } from './names';
+import { compareServicePorts, formatMark, localTrafficCIDR, nodePortCIDRs } from '../common';
 
 export type Table = 'filter' | 'nat';
 
@@ -59,11 +60,6 @@ export interface GenerateOptions {
 const LARGE_CLUSTER_ENDPOINTS_THRESHOLD = 1000;
 const SERVICE_CHAIN_PREFIXES = ['KUBE-SVC-', 'KUBE-SVL-', 'KUBE-EXT-', 'KUBE-FW-', 'KUBE-SEP-'];
 
-/** Go fmt "%#08x": the width pads the digits, then "0x" is prefixed. */
-export function formatMark(bit: number): string {
-  return '0x' + (2 ** bit).toString(16).padStart(8, '0');
-}
-
 export const IPTABLES_JUMPS: readonly JumpRule[] = [
   jump('filter', 'INPUT', 'KUBE-EXTERNAL-SERVICES', 'kubernetes externally-visible service portals', true),
   jump('filter', 'FORWARD', 'KUBE-EXTERNAL-SERVICES', 'kubernetes externally-visible service portals', true),
@@ -104,24 +100,13 @@ interface LocalDetector {
 }
 
 function localDetector(profile: ClusterProfile): LocalDetector | null {
-  if (profile.detectLocalMode !== 'ClusterCIDR' || !profile.clusterCIDR) return null;
-  const c = parseCIDR(profile.clusterCIDR.trim());
-  if (!c || c.ip.family !== profile.ipFamily) return null;
-  const cidr = profile.clusterCIDR.trim();
-  return { ifLocal: `-s ${cidr}`, ifNotLocal: `! -s ${cidr}` };
+  const cidr = localTrafficCIDR(profile);
+  return cidr === null ? null : { ifLocal: `-s ${cidr}`, ifNotLocal: `! -s ${cidr}` };
 }
 
 /** pkg/proxy/util NodePortAddresses for this family: match-all, or the CIDRs (and "primary"). */
 function nodePortAddressMatcher(profile: ClusterProfile, node: NodeProfile) {
-  const cidrs = profile.nodePortAddresses.flatMap(entry => {
-    if (entry === 'primary') {
-      const primary = node.ips.find(ip => parseIP(ip)?.family === profile.ipFamily);
-      return primary ? [parseCIDR(`${primary}/${profile.ipFamily === 'IPv4' ? 32 : 128}`)!] : [];
-    }
-    const c = parseCIDR(entry);
-    return c && c.ip.family === profile.ipFamily ? [c] : [];
-  });
-  const matchAll = cidrs.length === 0 || cidrs.some(c => c.prefix === 0);
+  const { matchAll, cidrs } = nodePortCIDRs(profile, node);
   const loopback = parseIP(profile.ipFamily === 'IPv4' ? '127.0.0.1' : '::1')!;
   return {
     matchAll,
@@ -164,7 +149,7 @@ export function generateIptables(model: ClusterModel, options: GenerateOptions =
     filterRules.rule('KUBE-FIREWALL', '-m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP');
   }
 
-  const ports = model.services.flatMap(s => s.ports).sort(comparePorts);
+  const ports = model.services.flatMap(s => s.ports).sort((a, b) => compareServicePorts(a.info, b.info));
   const endpointsOf = new Map<PortEntry, EndpointInfo[]>(ports.map(p => [p, dedupEndpoints(p.endpoints, nodeName)]));
   const totalEndpoints = [...endpointsOf.values()].reduce((n, eps) => n + eps.length, 0);
   const largeClusterMode = totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
@@ -333,13 +318,4 @@ export function generateIptables(model: ClusterModel, options: GenerateOptions =
     nodeName, lines, jumps: IPTABLES_JUMPS, masqueradeMark: mark, largeClusterMode,
     payload: lines.map(l => l.text).join('\n') + '\n',
   };
-}
-
-function comparePorts(a: PortEntry, b: PortEntry): number {
-  const ka = sortKey(a.info), kb = sortKey(b.info);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
-function sortKey(sp: ServicePortInfo): string {
-  return `${sp.namespace}\u0000${sp.serviceName}\u0000${sp.portName}\u0000${sp.protocol}`;
 }

@@ -24,9 +24,9 @@
 import type { ClusterModel } from '../../model/cluster';
 import type { ClusterProfile, NodeProfile } from '../../model/profile';
 import { categorizeEndpoints, dedupEndpoints, type EndpointInfo } from '../../model/endpoints';
-import type { ServicePortInfo } from '../../model/service';
-import { canonicalIP, cidrContains, isLoopback, joinHostPort, parseCIDR, parseIP, type CIDR, type IP, type IPFamily } from '../../util/ip';
-import { formatMark, type JumpRule, type PayloadLine, type Table } from '../iptables/generator';
+import { canonicalIP, cidrContains, isLoopback, joinHostPort, parseCIDR, parseIP, type IP, type IPFamily } from '../../util/ip';
+import type { JumpRule, PayloadLine, Table } from '../iptables/generator';
+import { compareServicePorts, formatMark, localTrafficCIDR, nodePortCIDRs } from '../common';
 import {
   CHAIN, DUMMY_DEVICE, FILTER_CHAINS, IPSET_HASHSIZE, IPSET_INFO, IPSET_MAXELEM, IPSET_PORT_RANGE, IPSET_RULES, NAT_CHAINS,
   ipsetName, type IpsetKey,
@@ -134,10 +134,8 @@ export function nodeAddressSet(deviceAddresses: Readonly<Record<string, readonly
 interface LocalDetector { readonly ifNotLocal: string }
 
 function localDetector(profile: ClusterProfile): LocalDetector | null {
-  if (profile.detectLocalMode !== 'ClusterCIDR' || !profile.clusterCIDR) return null;
-  const c = parseCIDR(profile.clusterCIDR.trim());
-  if (!c || c.ip.family !== profile.ipFamily) return null;
-  return { ifNotLocal: `! -s ${profile.clusterCIDR.trim()}` };
+  const cidr = localTrafficCIDR(profile);
+  return cidr === null ? null : { ifNotLocal: `! -s ${cidr}` };
 }
 
 /** The addresses on the node's own devices: its IPs and the pod gateway a bridge/ptp CNI puts on the host. */
@@ -152,19 +150,6 @@ function deviceAddresses(node: NodeProfile): { address: string; source: 'node' |
     if (text && !out.some(o => o.address === text)) out.push({ address: text, source: 'podGateway' });
   }
   return out;
-}
-
-/** NewNodePortAddresses for the family: the CIDRs ("primary" = the node's primary IP); none left = match all. */
-function nodePortCIDRs(profile: ClusterProfile, node: NodeProfile): { matchAll: boolean; cidrs: CIDR[] } {
-  const cidrs = profile.nodePortAddresses.flatMap(entry => {
-    if (entry === 'primary') {
-      const primary = node.ips.find(ip => parseIP(ip)?.family === profile.ipFamily);
-      return primary ? [parseCIDR(`${primary}/${profile.ipFamily === 'IPv4' ? 32 : 128}`)!] : [];
-    }
-    const c = parseCIDR(entry);
-    return c && c.ip.family === profile.ipFamily ? [c] : [];
-  });
-  return { matchAll: cidrs.length === 0 || cidrs.some(c => c.prefix === 0), cidrs };
 }
 
 class EntrySet {
@@ -200,7 +185,7 @@ export function generateIpvs(model: ClusterModel, options: GenerateIpvsOptions =
   const devices = deviceAddresses(node).filter(d => isValidForSet(parseIP(d.address)!, family));
   const nodeAddresses = new Set(devices.map(d => d.address));
 
-  const ports = model.services.flatMap(s => s.ports).sort((a, b) => comparePorts(a.info, b.info));
+  const ports = model.services.flatMap(s => s.ports).sort((a, b) => compareServicePorts(a.info, b.info));
 
   // kube-ipvs0 holds every cluster IP and every external/LB IP that is not already a node address.
   // We need it before the walk for nodePortAddresses CIDRs: GetNodeIPs lists every interface,
@@ -452,10 +437,4 @@ function writeIptablesRules(
   natRules.commit();
   const lines = [...natChains.lines, ...natRules.lines, ...filterChains.lines, ...filterRules.lines];
   return { payload: lines.map(l => l.text).join('\n') + '\n', lines, jumps: IPVS_JUMPS, masqueradeMark: mark };
-}
-
-function comparePorts(a: ServicePortInfo, b: ServicePortInfo): number {
-  const ka = `${a.namespace}\u0000${a.serviceName}\u0000${a.portName}\u0000${a.protocol}`;
-  const kb = `${b.namespace}\u0000${b.serviceName}\u0000${b.portName}\u0000${b.protocol}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }

@@ -8,12 +8,13 @@
 // every map (by name) followed by its elements. kube-proxy walks services in Go map order; we walk
 // them sorted by name, and the upstream comparison sorts those differences away.
 // `script` holds the same objects in an order `nft -f` accepts (declarations before references).
-import type { ClusterModel, PortEntry } from '../../model/cluster';
+import type { ClusterModel } from '../../model/cluster';
 import type { ClusterProfile, NodeProfile } from '../../model/profile';
 import { categorizeEndpoints, dedupEndpoints, type EndpointInfo } from '../../model/endpoints';
-import { portFlags, type ServicePortInfo } from '../../model/service';
-import { cidrContains, formatIP, isLoopback, parseCIDR, parseIP, type CIDR, type IPFamily } from '../../util/ip';
+import { portFlags } from '../../model/service';
+import { cidrContains, formatIP, isLoopback, parseCIDR, parseIP, type IPFamily } from '../../util/ip';
 import { isServiceChainName, nftEndpointNames, nftServiceChains } from './names';
+import { compareServicePorts, formatMark, localTrafficCIDR, nodePortCIDRs } from '../common';
 
 export const KUBE_PROXY_TABLE = 'kube-proxy';
 
@@ -114,11 +115,6 @@ export interface NftGenerateOptions {
   readonly existingChains?: readonly string[];
 }
 
-/** Go fmt "%#08x". */
-export function formatNftMark(bit: number): string {
-  return '0x' + (2 ** bit).toString(16).padStart(8, '0');
-}
-
 /** The ServiceCIDRs of one family, joined as proxier.OnServiceCIDRsChanged stores them. */
 export function serviceCIDRsForFamily(cidrs: readonly string[], family: IPFamily): string {
   return cidrs.filter(c => (parseCIDR(c)?.ip.family === 'IPv4') === (family === 'IPv4')).join(',');
@@ -137,17 +133,8 @@ interface NodePortAddresses {
  */
 function nodePortAddresses(profile: ClusterProfile, node: NodeProfile): NodePortAddresses {
   const family = profile.ipFamily;
-  const cidrs: CIDR[] = [];
-  for (const entry of profile.nodePortAddresses) {
-    if (entry === 'primary') {
-      const primary = node.ips.map(parseIP).find(ip => ip !== null && ip.family === family && !isLoopback(ip));
-      if (primary) cidrs.push({ ip: primary, prefix: family === 'IPv4' ? 32 : 128 });
-      continue;
-    }
-    const c = parseCIDR(entry);
-    if (c && c.ip.family === family) cidrs.push(c);
-  }
-  if (cidrs.length === 0 || cidrs.some(c => c.prefix === 0)) return { matchAll: true, ips: [] };
+  const { matchAll, cidrs } = nodePortCIDRs(profile, node);
+  if (matchAll) return { matchAll: true, ips: [] };
   const ips: string[] = [];
   for (const text of node.ips) {
     const ip = parseIP(text);
@@ -165,11 +152,8 @@ interface LocalDetectorNFT {
 
 /** proxyutil.NewDetectLocalByCIDR: the CIDR text is used as given. */
 function localDetector(profile: ClusterProfile, ipX: string): LocalDetectorNFT | null {
-  if (profile.detectLocalMode !== 'ClusterCIDR' || !profile.clusterCIDR) return null;
-  const cidr = profile.clusterCIDR.trim();
-  const c = parseCIDR(cidr);
-  if (!c || c.ip.family !== profile.ipFamily) return null;
-  return { ifLocal: `${ipX} saddr ${cidr}`, ifNotLocal: `${ipX} saddr != ${cidr}` };
+  const cidr = localTrafficCIDR(profile);
+  return cidr === null ? null : { ifLocal: `${ipX} saddr ${cidr}`, ifNotLocal: `${ipX} saddr != ${cidr}` };
 }
 
 /** The kube-proxy table under construction: knftables' transaction semantics, without the kernel. */
@@ -218,7 +202,7 @@ export function generateNftables(model: ClusterModel, options: NftGenerateOption
   const profile = model.profile;
   const nodeName = options.nodeName ?? profile.nodeName;
   const node = profile.nodes.find(n => n.name === nodeName) ?? { name: nodeName, ips: [], podCIDR: null, podGateway: null };
-  const mark = options.masqueradeMarkText ?? formatNftMark(profile.masqueradeBit);
+  const mark = options.masqueradeMarkText ?? formatMark(profile.masqueradeBit);
   const isIPv6 = profile.ipFamily === 'IPv6';
   const family: NftFamily = isIPv6 ? 'ip6' : 'ip';
   const ipX = family;
@@ -297,7 +281,7 @@ export function generateNftables(model: ClusterModel, options: NftGenerateOption
 
   // ---- syncProxyRules: one pass per service port
   const activeChains = new Set<string>();
-  const ports = model.services.flatMap(s => s.ports).sort(comparePorts);
+  const ports = model.services.flatMap(s => s.ports).sort((a, b) => compareServicePorts(a.info, b.info));
   for (const entry of ports) {
     const sp = entry.info;
     const svc = sp.nameString;
@@ -442,14 +426,6 @@ function concat(...parts: string[]): string {
   return parts.filter(p => p !== '').join(' ');
 }
 
-function comparePorts(a: PortEntry, b: PortEntry): number {
-  const ka = sortKey(a.info), kb = sortKey(b.info);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
-function sortKey(sp: ServicePortInfo): string {
-  return `${sp.namespace}\u0000${sp.serviceName}\u0000${sp.portName}\u0000${sp.protocol}`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Printing, in knftables' syntax (Table/Chain/Rule/Set/Map/Element writeOperation with "add")

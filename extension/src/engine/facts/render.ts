@@ -1,0 +1,127 @@
+// Sentences over a Service's facts, shared by the CodeLens, the hovers and `natlens explain`.
+// A renderer states only what the facts say.
+import type { EntryFact, ServiceFacts } from './service';
+import { percent } from './vocabulary';
+
+const isBlocked = (e: EntryFact) => e.verdict === 'DROP' || e.verdict === 'REJECT';
+/** A connection that is translated and whose reply comes back on at least one branch. */
+const works = (e: EntryFact) => e.verdict === 'DNAT' && e.endpoints.some(p => !p.replyBroken);
+const brokenReply = (e: EntryFact) => e.verdict === 'DNAT' && e.endpoints.length > 0 && e.endpoints.every(p => p.replyBroken);
+const nodesOf = (es: readonly EntryFact[]) => [...new Set(es.map(e => e.node))].join(', ');
+
+export function externalEntries(facts: ServiceFacts): EntryFact[] {
+  return facts.entries.filter(e => e.client === 'external');
+}
+
+/** What the pod sees, over the branches that reach an endpoint: one address, or one per endpoint. */
+export function podSees(e: EntryFact, code = (s: string) => s): string {
+  const seen = [...new Set(e.endpoints.map(p => p.sourceSeen ?? ''))];
+  if (e.endpoints.length === 0) return '—';
+  if (seen.length === 1) return code(seen[0]!);
+  return e.endpoints.map(p => `${code(p.sourceSeen ?? '?')} at ${p.endpoint}`).join(', ');
+}
+
+/** The CodeLens above a Service. */
+export function lensTitle(facts: ServiceFacts): string {
+  if (facts.headless) return 'headless: no kube-proxy NAT, clients reach pods directly';
+  if (!facts.port) return 'no kube-proxy rules';
+  const n = facts.readyEndpoints;
+  const parts = [`${n} ready endpoint${n === 1 ? '' : 's'}`];
+  if (n === 0) parts.push('connections refused (REJECT)');
+  if (facts.externallyAccessible) {
+    const external = externalEntries(facts);
+    const working = external.filter(works);
+    const masqueraded = working.filter(e => e.endpoints.some(p => p.masquerade));
+    const kept = working.filter(e => e.endpoints.every(p => !p.masquerade));
+    if (masqueraded.length && kept.length) parts.push(`external: SNAT via ${nodesOf(masqueraded)}, client IP kept via ${nodesOf(kept)}`);
+    else if (masqueraded.length) parts.push('external: SNAT, client IP lost');
+    else if (kept.length) parts.push('external: client IP kept');
+    const dropping = external.filter(e => e.verdict === 'DROP');
+    const refusing = external.filter(e => e.verdict === 'REJECT');
+    const lost = external.filter(brokenReply);
+    if (dropping.length) parts.push(`drops on ${nodesOf(dropping)}`);
+    if (refusing.length) parts.push(`refused on ${nodesOf(refusing)}`);
+    if (lost.length) parts.push(`reply lost via ${nodesOf(lost)} (no SNAT)`);
+  } else {
+    parts.push('cluster-internal only');
+  }
+  if (facts.proxiedIngress.length) parts.push(`load balancer ${facts.proxiedIngress.join(', ')}: ipMode Proxy, not through kube-proxy`);
+  return `NAT: ${parts.join(' · ')}`;
+}
+
+/** One hover bullet: what the rules do with this entry's new connection. */
+export function entryLine(label: string, e: EntryFact): string {
+  if (isBlocked(e)) {
+    return `- ${label}: **${e.verdict}** (${e.rule?.table} \`${e.rule?.chain}\`)${e.verdict === 'REJECT' ? ', "connection refused"' : ', the client times out'}`;
+  }
+  if (e.verdict !== 'DNAT') return `- ${label}: no Service rule matches`;
+  const many = e.endpoints.length > 1;
+  const eps = e.endpoints.map(p => `${p.endpoint}${p.node ? ` (${p.node})` : ''}${many ? ` ${percent(p.probability)}` : ''}`).join(', ');
+  const masq = e.endpoints.filter(p => p.masquerade).length;
+  const snat = masq === 0 ? 'no SNAT' : masq === e.endpoints.length ? '**SNAT**' : `**SNAT** on ${masq} of ${e.endpoints.length} branches`;
+  const broken = e.endpoints.filter(p => p.replyBroken);
+  const reply = broken.length ? `; **the reply does not come back** through ${e.node} for ${broken.map(p => p.endpoint).join(', ')}, so the connection fails` : '';
+  return `- ${label}: DNAT to ${eps}; ${snat}, the pod sees ${podSees(e, s => `\`${s}\``)}${reply}`;
+}
+
+/** The hover's one-line summary of external traffic (the type and externalTrafficPolicy fields). */
+export function externalSummary(facts: ServiceFacts, policy: 'Cluster' | 'Local'): string {
+  const external = externalEntries(facts);
+  const working = external.filter(works);
+  const blocked = external.filter(isBlocked);
+  const lost = external.filter(brokenReply);
+  if (policy === 'Cluster') {
+    return working.length && working.every(e => e.endpoints.every(p => p.masquerade))
+      ? 'externalTrafficPolicy: Cluster — external traffic is spread over every endpoint and SNATed: the pod never sees the client IP.'
+      : `externalTrafficPolicy: Cluster — external traffic is spread over every endpoint${working.some(e => e.endpoints.some(p => p.masquerade)) ? '; some paths are SNATed' : ''}.`;
+  }
+  const verb = (es: readonly EntryFact[], drop: string, reject: string) => `${nodesOf(es)} ${new Set(es.map(e => e.node)).size === 1 ? 'has' : 'have'} none and ${es.some(e => e.verdict === 'REJECT') ? reject : drop}`;
+  const others = [
+    ...(blocked.length ? [verb(blocked, 'drops the connection', 'refuses the connection (REJECT)')] : []),
+    ...(lost.length ? [`${verb(lost, 'sends the connection unmasqueraded to another node\'s endpoint, whose reply is lost', '')}`] : []),
+  ];
+  return `externalTrafficPolicy: Local — the client IP is kept; only nodes with a ready local endpoint answer${others.length ? `; ${others.join('; ')}` : ''}.`;
+}
+
+/** The hover summary of internalTrafficPolicy, from the walks of node clients to the ClusterIP. */
+export function internalSummary(facts: ServiceFacts, local: boolean): string {
+  const sp = facts.port!;
+  if (!local) return `internalTrafficPolicy: Cluster — ${sp.clusterIP} reaches every ready endpoint, wherever it runs.`;
+  const inside = facts.entries.filter(e => e.client === 'node' && e.via === 'clusterIP');
+  const blocked = inside.filter(isBlocked);
+  const elsewhere = inside.filter(e => e.verdict === 'DNAT' && e.endpoints.some(p => p.node !== e.node));
+  const parts = [
+    ...(blocked.length ? [`${nodesOf(blocked)} ${new Set(blocked.map(e => e.node)).size === 1 ? 'has' : 'have'} none and ${blocked.every(e => e.verdict === 'REJECT') ? 'refuses the connections (REJECT)' : 'drops the connections'} (no fallback)`] : []),
+    ...(elsewhere.length ? [`from ${nodesOf(elsewhere)} connections go to other nodes' endpoints`] : []),
+  ];
+  return `internalTrafficPolicy: Local — ${sp.clusterIP} reaches only endpoints on the client's own node${parts.length ? `; ${parts.join('; ')}` : ''}.`;
+}
+
+/** The summary sentence `natlens explain` and the hover on `kind: Service` give. */
+export function serviceSummary(facts: ServiceFacts): string {
+  if (facts.headless) return 'Headless Service: kube-proxy programs no rules for it, so there is no DNAT and no SNAT.';
+  if (!facts.port) return 'kube-proxy programs no rules for this Service (no ClusterIP or no ports).';
+  const sp = facts.port;
+  const inside = facts.entries.filter(e => e.client === 'pod' && e.via === 'clusterIP');
+  const insideText = inside.every(works) && inside.length
+    ? `pods reach ${sp.clusterIP}:${sp.port} on every node${inside.some(e => e.endpoints.some(p => p.masquerade)) ? ', some masqueraded' : ', keeping their address'}`
+    : `pods reach ${sp.clusterIP}:${sp.port} on ${nodesOf(inside.filter(works)) || 'no node'}`;
+  if (!facts.externallyAccessible) return `${facts.service}: ${insideText}; nothing external (${facts.mode} mode).`;
+  const external = externalEntries(facts);
+  const working = external.filter(works);
+  const masq = working.filter(e => e.endpoints.some(p => p.masquerade));
+  const blocked = external.filter(isBlocked);
+  const lost = external.filter(brokenReply);
+  const outside = (working.length === 0 ? 'external clients reach no endpoint'
+    : `external clients reach it through ${nodesOf(working)}${masq.length ? `, SNATed via ${nodesOf(masq)}` : ', keeping their address'}`)
+    + (blocked.length ? `; ${nodesOf(blocked)} ${blocked.some(e => e.verdict === 'REJECT') ? 'refuses' : 'drops'} them` : '')
+    + (lost.length ? `; through ${nodesOf(lost)} the reply is lost` : '');
+  return `${facts.service}: ${insideText}; ${outside} (${facts.mode} mode).`;
+}
+
+/** Who connects where, for a bullet: "External client 203.0.113.10 via NodePort 30080 on node-a". */
+export function entryLabel(e: EntryFact): string {
+  const to = e.via === 'nodePort' ? `NodePort ${e.request.dport}` : e.via === 'loadBalancer' ? `load balancer IP ${e.address}` : e.via === 'externalIP' ? `external IP ${e.address}` : `ClusterIP ${e.address}`;
+  if (e.client === 'external') return `External client ${e.source} via ${to} on ${e.node}`;
+  return `${e.client === 'pod' ? `A pod on ${e.node} (${e.source})` : `Node ${e.node} itself`} → ${to}`;
+}

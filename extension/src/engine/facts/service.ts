@@ -1,0 +1,164 @@
+// The facts of one Service, computed once from walks over the generated rules: for every way in
+// (who connects, through which node, to which address and port) the verdict, the endpoints with
+// their probabilities, whether and where the source is rewritten, what each endpoint sees, whether
+// the reply finds its way back, and the rule that decided. Every surface renders these facts.
+import type { ClusterModel, ServiceEntry } from '../model/cluster';
+import type { ProxyMode } from '../model/profile';
+import { defaultService, type ServicePortInfo } from '../model/service';
+import { backendFor, type PortChains, type ProxySemantics } from '../proxy/backends';
+import { localTrafficCIDR } from '../proxy/common';
+import { joinHostPort } from '../util/ip';
+import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
+import { hasEffect } from '../walk/effects';
+import type { RuleHop } from '../walk/netfilter';
+import { walkerFor, type TraceRequest, type Verdict, type Walker, type WalkResult } from '../walk/walk';
+
+export type ClientKind = 'external' | 'pod' | 'node';
+export type EntryVia = 'clusterIP' | 'nodePort' | 'loadBalancer' | 'externalIP';
+
+export interface EndpointFact {
+  /** "ip:port" the connection is DNATed to. */
+  readonly endpoint: string;
+  readonly node: string | null;
+  readonly probability: number;
+  /** kube-proxy masqueraded the connection on its way to this endpoint. */
+  readonly masquerade: boolean;
+  /** The node whose rules masqueraded it (null: no masquerade). */
+  readonly snatNode: string | null;
+  /** The source address this endpoint sees. */
+  readonly sourceSeen: string | null;
+  /** The reply does not come back through the node that translated the connection: it fails. */
+  readonly replyBroken: boolean;
+}
+
+/** The rule that decided a connection's fate (the drop, the reject, or the DNAT). */
+export interface DecidingRule {
+  readonly node: string;
+  readonly table: string;
+  readonly chain: string;
+  readonly rule: string;
+}
+
+export interface EntryFact {
+  readonly client: ClientKind;
+  /** The client's address. */
+  readonly source: string;
+  /** The node the connection enters (a pod's or node client's own node). */
+  readonly node: string;
+  readonly via: EntryVia;
+  /** "ip:port" the client connects to. */
+  readonly address: string;
+  readonly verdict: Verdict;
+  readonly endpoints: readonly EndpointFact[];
+  readonly rule: DecidingRule | null;
+  /** The walk request, so that any surface can replay exactly this walk. */
+  readonly request: TraceRequest;
+}
+
+export interface ServiceFacts {
+  /** "namespace/name". */
+  readonly service: string;
+  readonly mode: ProxyMode;
+  readonly headless: boolean;
+  /** Distinct ready endpoints over all ports. */
+  readonly readyEndpoints: number;
+  readonly externallyAccessible: boolean;
+  /** The first port's facts (the one hovers and the CodeLens speak about); null without ports. */
+  readonly port: ServicePortInfo | null;
+  readonly chains: PortChains | null;
+  readonly semantics: Omit<ProxySemantics, 'chains'>;
+  /** kube-proxy can tell pod traffic from other traffic (detect-local by clusterCIDR). */
+  readonly localTrafficDetector: boolean;
+  /** Load-balancer ingress addresses with ipMode Proxy: kube-proxy writes no rules for them. */
+  readonly proxiedIngress: readonly string[];
+  readonly entries: readonly EntryFact[];
+}
+
+const cache = new WeakMap<ClusterModel, WeakMap<ServiceEntry, ServiceFacts>>();
+
+/** The Service's facts, computed once per model. */
+export function serviceFacts(entry: ServiceEntry, model: ClusterModel, walker?: Walker): ServiceFacts {
+  let perModel = cache.get(model);
+  if (!perModel) cache.set(model, (perModel = new WeakMap()));
+  let facts = perModel.get(entry);
+  // a Service's rules do not depend on other Services: walk a model that holds only this one
+  if (!facts) perModel.set(entry, (facts = computeFacts(entry, model, walker ?? walkerFor({ ...model, services: [entry] }))));
+  return facts;
+}
+
+function computeFacts(entry: ServiceEntry, model: ClusterModel, walker: Walker): ServiceFacts {
+  const backend = backendFor(model.profile.proxyMode);
+  const { chains, ...semantics } = backend.semantics;
+  const sp = entry.ports[0]?.info ?? null;
+  const readyEndpoints = new Set(entry.ports.flatMap(p => p.endpoints.filter(e => e.ready).map(e => e.key))).size;
+  const proxiedIngress = (entry.service.status?.loadBalancer?.ingress ?? []).filter(i => i?.ip && i.ipMode === 'Proxy').map(i => i.ip!);
+  return {
+    service: `${entry.obj.namespace}/${entry.obj.name}`,
+    mode: backend.mode,
+    headless: defaultService(entry.service).headless,
+    readyEndpoints,
+    externallyAccessible: sp !== null && (sp.nodePort !== 0 || sp.loadBalancerVIPs.length > 0 || sp.externalIPs.length > 0),
+    port: sp,
+    chains: sp ? chains(sp) : null,
+    semantics,
+    localTrafficDetector: localTrafficCIDR(model.profile) !== null,
+    proxiedIngress,
+    entries: sp ? entryRequests(sp, model, walker).map(e => entryFact(e.client, e.via, e.request, walker.trace(e.request))) : [],
+  };
+}
+
+/** Every way into the Service's first port: external clients through each node, pods and nodes from inside. */
+function entryRequests(sp: ServicePortInfo, model: ClusterModel, walker: Walker): { client: ClientKind; via: EntryVia; request: TraceRequest }[] {
+  const proto = sp.protocol.toLowerCase() as TraceRequest['proto'];
+  const out: { client: ClientKind; via: EntryVia; request: TraceRequest }[] = [];
+  const external = (node: string, via: EntryVia, dst: string, dport: number) =>
+    out.push({ client: 'external', via, request: { source: { kind: 'external', ip: EXTERNAL_CLIENT_IP }, entryNode: node, dst, dport, proto } });
+  const inside = (node: string, via: EntryVia, dst: string, dport: number) => {
+    const podIP = spareNodePodIP(walker.network, node);
+    if (podIP) out.push({ client: 'pod', via, request: { source: { kind: 'pod', ip: podIP, node }, dst, dport, proto } });
+    const nodeIP = walker.network.node(node) ? walker.network.primaryIP(walker.network.node(node)!) : null;
+    if (nodeIP) out.push({ client: 'node', via, request: { source: { kind: 'node', node, ip: nodeIP }, dst, dport, proto } });
+  };
+  for (const node of model.profile.nodes) {
+    if (sp.nodePort) external(node.name, 'nodePort', walker.network.primaryIP(node), sp.nodePort);
+    for (const vip of sp.loadBalancerVIPs) external(node.name, 'loadBalancer', vip, sp.port);
+    for (const ip of sp.externalIPs) external(node.name, 'externalIP', ip, sp.port);
+  }
+  for (const node of model.profile.nodes) {
+    inside(node.name, 'clusterIP', sp.clusterIP, sp.port);
+    // in-cluster clients of a load-balancer address are captured on their own node (ipMode VIP)
+    for (const vip of sp.loadBalancerVIPs) inside(node.name, 'loadBalancer', vip, sp.port);
+  }
+  return out;
+}
+
+/** The facts of one walk (for a hover that walks a client of its own, such as a source outside loadBalancerSourceRanges). */
+export function walkFact(r: WalkResult, via: EntryVia): EntryFact {
+  return entryFact(r.request.source.kind, via, r.request, r);
+}
+
+function entryFact(client: ClientKind, via: EntryVia, request: TraceRequest, r: WalkResult): EntryFact {
+  const byEndpoint = new Map<string, { fact: EndpointFact; probability: number }>();
+  for (const o of r.outcomes) {
+    if (o.verdict !== 'DNAT' || !o.endpoint) continue;
+    const seen = byEndpoint.get(o.endpoint);
+    const sourceSeen = o.sourceSeen ? o.sourceSeen.replace(/:(\d+|\*)$/, '').replace(/^\[|\]$/g, '') : null;
+    const fact: EndpointFact = {
+      endpoint: o.endpoint, node: o.endpointNode, probability: (seen?.probability ?? 0) + o.probability,
+      masquerade: (seen?.fact.masquerade ?? false) || o.masqueraded, snatNode: seen?.fact.snatNode ?? (o.masqueraded ? o.natNode : null),
+      sourceSeen: seen?.fact.sourceSeen ?? sourceSeen, replyBroken: (seen?.fact.replyBroken ?? false) || o.replyBroken,
+    };
+    byEndpoint.set(o.endpoint, { fact, probability: fact.probability });
+  }
+  return {
+    client, source: r.packet.src, node: r.firstNode, via, address: joinHostPort(r.packet.dst, r.packet.dport),
+    verdict: r.verdict, endpoints: [...byEndpoint.values()].map(e => e.fact), rule: decidingRule(r), request,
+  };
+}
+
+function decidingRule(r: WalkResult): DecidingRule | null {
+  const hop = (h: RuleHop | undefined) => (h ? { node: h.node, table: h.table, chain: h.chain, rule: h.rule } : null);
+  if (r.verdict === 'DROP' || r.verdict === 'REJECT') return hop(r.outcomes.find(o => o.verdict === r.verdict)?.hops.at(-1));
+  if (r.verdict === 'DNAT') return hop(r.hops.find(h => hasEffect(h.effects, 'dnat')));
+  return null;
+}

@@ -1,0 +1,103 @@
+// What a walk hop did to the connection, as data: every back end (iptables rules, nftables rules,
+// IPVS scheduling, the CNI's egress SNAT) records typed effects, and the hop's text is rendered
+// from them here, in one place. Code that needs to know what happened reads the effects, never text.
+
+/** nftables `numgen random mod N`: the branch this hop took. */
+export interface NumgenBranch {
+  readonly value: number;
+  readonly of: number;
+}
+
+/** How IPVS (ip_vs_in) chose a real server: the facts kube-proxy's virtual server gives the kernel. */
+export interface IpvsScheduling {
+  readonly scheduler: string;
+  /** The netfilter hook IPVS runs at: LOCAL_IN for traffic to the node, LOCAL_OUT for its own. */
+  readonly at: 'LOCAL_IN' | 'LOCAL_OUT';
+  readonly realServers: number;
+  /** Session affinity: the persistence timeout in seconds, when the virtual server is persistent. */
+  readonly persistentSeconds: number | null;
+  /** This client's persistence template chose the real server (a returning client). */
+  readonly fromTemplate: boolean;
+  /** The Local traffic policy found no local endpoint and kube-proxy gave IPVS the cluster-wide ones. */
+  readonly localFallback: 'internal' | 'external' | null;
+}
+
+/** Who wrote the source NAT: kube-proxy's rules, or the CNI's own masquerade for traffic leaving the cluster. */
+export type SnatOwner = 'kube-proxy' | 'cni';
+
+export type HopEffect =
+  /** The rule matched and has no target (iptables) or no statement (nftables): it only counts. */
+  | { readonly kind: 'match' }
+  | { readonly kind: 'jump'; readonly chain: string; readonly goto: boolean; readonly branch?: NumgenBranch }
+  | { readonly kind: 'return' }
+  | { readonly kind: 'continue'; readonly branch?: NumgenBranch }
+  | { readonly kind: 'verdict'; readonly verdict: 'ACCEPT' | 'DROP' | 'REJECT'; readonly branch?: NumgenBranch }
+  /** IPVS has a virtual server without real servers: ip_vs_leave answers ICMP port unreachable. */
+  | { readonly kind: 'ipvs-no-real-server'; readonly at: IpvsScheduling['at']; readonly virtualServer: string }
+  | { readonly kind: 'mark'; readonly result: number }
+  /** The client address is recorded in a session-affinity list (iptables recent, nftables set, IPVS template). */
+  | { readonly kind: 'affinity-record'; readonly list: string; readonly address: string; readonly store: 'recent' | 'set' | 'ipvs-template' }
+  /** An earlier connection's affinity entry matched: this one follows it. */
+  | { readonly kind: 'affinity-hit'; readonly list: string }
+  | { readonly kind: 'dnat'; readonly to: string; readonly ipvs?: IpvsScheduling }
+  | { readonly kind: 'snat'; readonly how: 'MASQUERADE' | 'SNAT'; readonly to: string; readonly owner: SnatOwner }
+  /** The CNI lets the packet leave with the pod's own address. */
+  | { readonly kind: 'keep-source'; readonly owner: 'cni' }
+  /** IPVS mode: a kube-ipvs0 address without a virtual server on the port is delivered to a local socket. */
+  | { readonly kind: 'local-socket' };
+
+type EffectOf<K extends HopEffect['kind']> = Extract<HopEffect, { kind: K }>;
+
+export function effectOf<K extends HopEffect['kind']>(effects: readonly HopEffect[], kind: K): EffectOf<K> | undefined {
+  return effects.find((e): e is EffectOf<K> => e.kind === kind);
+}
+
+export function hasEffect(effects: readonly HopEffect[], kind: HopEffect['kind']): boolean {
+  return effects.some(e => e.kind === kind);
+}
+
+const INFERRED = 'inferred from kernel and kube-proxy source: not covered by upstream tests';
+
+function branchText(b: NumgenBranch | undefined): string {
+  return b ? ` (numgen ${b.value} of ${b.of})` : '';
+}
+
+function ipvsNotes(s: IpvsScheduling): string {
+  const notes = [
+    `IPVS ${s.scheduler} at ${s.at}`,
+    s.fromTemplate ? `the real server this client's persistence template (${s.persistentSeconds}s) names`
+      : s.realServers > 1 ? `1 of ${s.realServers} real servers, each taken as equally likely for a first connection` : 'the only real server',
+    'masquerading forwarder',
+    ...(s.persistentSeconds !== null ? [`persistent ${s.persistentSeconds}s: later connections from this client address go to the same real server`] : []),
+    ...(s.localFallback
+      ? [`${s.localFallback}TrafficPolicy Local without a local endpoint: kube-proxy falls back to the cluster-wide endpoints (proxier.go syncEndpoint, kubernetes/kubernetes#97081), where iptables and nftables drop`]
+      : []),
+    INFERRED,
+  ];
+  return notes.join('; ');
+}
+
+function effectText(e: HopEffect): string | null {
+  switch (e.kind) {
+    case 'match': return 'matched (no target)';
+    case 'jump': return `${e.goto ? 'goto' : 'jump'} ${e.chain}${branchText(e.branch)}`;
+    case 'return': return 'RETURN';
+    case 'continue': return `CONTINUE${branchText(e.branch)}`;
+    case 'verdict': return `${e.verdict}${branchText(e.branch)}`;
+    case 'ipvs-no-real-server':
+      return `REJECT (IPVS at ${e.at}: virtual server ${e.virtualServer} has no real server; the kernel's ip_vs_leave sends ICMP port unreachable and drops the packet; ${INFERRED})`;
+    case 'mark': return `MARK 0x${e.result.toString(16)}`;
+    // the rule text beside the hop shows iptables' --set; an nftables update and an IPVS template do not show themselves
+    case 'affinity-record': return e.store === 'set' ? `update @${e.list}` : null;
+    case 'affinity-hit': return null;
+    case 'dnat': return `DNAT to ${e.to}${e.ipvs ? ` (${ipvsNotes(e.ipvs)})` : ''}`;
+    case 'snat': return `${e.how} to ${e.to}`;
+    case 'keep-source': return 'no SNAT: leaves with the pod address';
+    case 'local-socket': return 'accepted for a local socket on the kube-ipvs0 address (the walk routes without kube-ipvs0 and shows it going on; not modelled further)';
+  }
+}
+
+/** The hop's one-line description, rendered from its effects. */
+export function describeEffects(effects: readonly HopEffect[]): string {
+  return effects.map(effectText).filter((t): t is string => t !== null).join('; ');
+}

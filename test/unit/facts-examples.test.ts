@@ -1,0 +1,208 @@
+// The examples of issue 11, each now stated truly, in every mode where it applies: what the surfaces
+// said against the walk before, and what they say now that they render the walk's facts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseManifest, type ManifestFile } from '../../extension/src/engine/manifest/manifest';
+import { parseProfile, withProxyMode, type ClusterProfile, type ProxyMode } from '../../extension/src/engine/model/profile';
+import { buildClusterModel, type ClusterModel } from '../../extension/src/engine/model/cluster';
+import { serviceLenses } from '../../extension/src/engine/findings/codelens';
+import { hoverAt, hoverMarkdown } from '../../extension/src/engine/findings/hover';
+import { walkerFor } from '../../extension/src/engine/walk/walk';
+import { formatWalk } from '../../extension/src/engine/walk/format';
+
+const root = new URL('../../', import.meta.url).pathname;
+const base = parseProfile(readFileSync(`${root}examples/cluster.yaml`, 'utf8')).profile;
+const MODES: readonly ProxyMode[] = ['iptables', 'nftables', 'ipvs'];
+
+function setup(text: string, mode: ProxyMode, patch: Partial<ClusterProfile> = {}): { file: ManifestFile; model: ClusterModel; hover: (needle: string) => string; lens: string } {
+  const file = parseManifest(text, 'svc.yaml');
+  const model = buildClusterModel(file.objects, { ...withProxyMode(base, mode), ...patch });
+  const hover = (needle: string) => {
+    const h = hoverAt(file, text.indexOf(needle) + 1, model);
+    assert.ok(h, `a hover at ${needle}`);
+    return hoverMarkdown(h);
+  };
+  return { file, model, hover, lens: serviceLenses(file, model)[0]!.title };
+}
+
+const deployment = (replicas: number, nodeSelector = '') => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: t}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {${nodeSelector}containers: [{name: web, image: x, ports: [{containerPort: 8080}]}]}
+`;
+
+const endpointOnNodeA = `---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-1, namespace: t, labels: {kubernetes.io/service-name: web}}
+addressType: IPv4
+ports: [{name: http, port: 8080, protocol: TCP}]
+endpoints:
+  - {addresses: [10.244.0.10], nodeName: node-a, conditions: {ready: true}}
+`;
+
+const nodePortLocal = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: t}
+spec:
+  type: NodePort
+  externalTrafficPolicy: Local
+  clusterIP: 10.96.7.7
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: 8080, nodePort: 30777}]
+${endpointOnNodeA}`;
+
+test('IPVS, NodePort with externalTrafficPolicy Local, its only endpoint on node-a: the lens and hover say the reply is lost via node-b', () => {
+  const { lens, hover } = setup(nodePortLocal, 'ipvs');
+  assert.equal(lens, 'NAT: 1 ready endpoint · external: client IP kept · reply lost via node-b (no SNAT)');
+  const h = hover('externalTrafficPolicy');
+  assert.match(h, /^\*\*externalTrafficPolicy: Local — the client IP is kept; only nodes with a ready local endpoint answer; node-b has none and sends the connection unmasqueraded to another node's endpoint, whose reply is lost\.\*\*/);
+  assert.doesNotMatch(h, /the others drop/);
+  assert.match(h, /via NodePort 30777 on node-b: DNAT to 10\.244\.0\.10:8080 \(node-a\); no SNAT, the pod sees `203\.0\.113\.10`; \*\*the reply does not come back\*\* through node-b/);
+});
+
+for (const mode of ['iptables', 'nftables'] as const) {
+  test(`${mode}: the same Service drops on node-b, and lens and hover say so`, () => {
+    const { lens, hover } = setup(nodePortLocal, mode);
+    assert.equal(lens, 'NAT: 1 ready endpoint · external: client IP kept · drops on node-b');
+    assert.match(hover('externalTrafficPolicy'), /^\*\*externalTrafficPolicy: Local — the client IP is kept; only nodes with a ready local endpoint answer; node-b has none and drops the connection\.\*\*/);
+  });
+}
+
+const internalLocal = (type: string) => `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: t}
+spec:
+  type: ${type}
+  internalTrafficPolicy: Local
+  clusterIP: 10.96.7.8
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: 8080${type === 'NodePort' ? ', nodePort: 30778' : ''}}]
+${endpointOnNodeA}`;
+
+for (const mode of MODES) {
+  test(`${mode}: internalTrafficPolicy Local: the hover summary says what the walk from node-b does`, () => {
+    const { hover } = setup(internalLocal('ClusterIP'), mode);
+    const h = hover('internalTrafficPolicy');
+    const refused = mode === 'ipvs';
+    assert.match(h, new RegExp(`^\\*\\*internalTrafficPolicy: Local — 10\\.96\\.7\\.8 reaches only endpoints on the client's own node; node-b has none and ${refused ? 'refuses the connections \\(REJECT\\)' : 'drops the connections'} \\(no fallback\\)\\.\\*\\*`));
+    assert.match(h, new RegExp(`From node node-b: \\*\\*${refused ? 'REJECT' : 'DROP'}\\*\\*`));
+  });
+}
+
+const clusterIP = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: t}
+spec:
+  clusterIP: 10.96.7.9
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+${deployment(2)}`;
+
+test('IPVS: the ClusterIP hover says kube-ipvs0 binds the address and strictARP decides who answers ARP', () => {
+  const loose = setup(clusterIP, 'ipvs').hover('clusterIP');
+  assert.doesNotMatch(loose, /nothing answers ARP/);
+  assert.match(loose, /binds the address on the dummy device `kube-ipvs0`.*without `strictARP` every node answers ARP/);
+  const strict = setup(clusterIP, 'ipvs', { ipvsStrictARP: true }).hover('clusterIP');
+  assert.match(strict, /with `strictARP` the nodes do not answer ARP for it/);
+  for (const mode of ['iptables', 'nftables'] as const) assert.match(setup(clusterIP, mode).hover('clusterIP'), /nothing answers ARP for it/);
+});
+
+const loadBalancer = (extra: string, status: string) => `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: t}
+spec:
+  type: LoadBalancer
+  clusterIP: 10.96.7.10
+  selector: {app: web}
+  ${extra}
+  ports: [{port: 443, targetPort: 8080, nodePort: 30779}]
+status:
+  loadBalancer:
+    ingress: [${status}]
+${deployment(2)}`;
+
+test('nftables: the ports and loadBalancerSourceRanges hovers name the service-/external-/firewall- chains', () => {
+  const { hover } = setup(loadBalancer('loadBalancerSourceRanges: [203.0.113.0/24]', '{ip: 198.51.100.7}'), 'nftables');
+  const ports = hover('ports:');
+  assert.match(ports, /Decided in `service-[A-Z0-9]{8}-t\/web\/tcp\/`; external traffic in `external-[A-Z0-9]{8}-t\/web\/tcp\/`/);
+  const ranges = hover('loadBalancerSourceRanges');
+  assert.match(ranges, /`firewall-[A-Z0-9]{8}-t\/web\/tcp\/` checks the source/);
+  for (const h of [ports, ranges, hover('type:')]) assert.doesNotMatch(h, /KUBE-(SVC|EXT|FW|PROXY-FIREWALL)/);
+  assert.match(hover('type:'), /The mark for masquerade is set in `external-/);
+});
+
+for (const mode of ['iptables', 'nftables'] as const) {
+  test(`${mode}: without a local-traffic detector (clusterCIDR null) the Local hover promises no pod short-circuit`, () => {
+    const { hover } = setup(nodePortLocal, mode, { clusterCIDR: null });
+    const h = hover('externalTrafficPolicy');
+    assert.doesNotMatch(h, /short-circuited for pods/);
+    assert.match(h, /no local-traffic detector here \(no `clusterCIDR`\), so it writes no `pod traffic` short-circuit/);
+    assert.match(setup(nodePortLocal, mode).hover('externalTrafficPolicy'), /short-circuited for pods and for the node itself/);
+  });
+}
+
+for (const mode of MODES) {
+  test(`${mode}: ipMode Proxy: the lens says kube-proxy does not handle the address, the hover has no empty walk list`, () => {
+    const text = loadBalancer('allocateLoadBalancerNodePorts: false', '{ip: 198.51.100.8, ipMode: Proxy}').replace(', nodePort: 30779', '');
+    const { lens, hover } = setup(text, mode);
+    assert.match(lens, /load balancer 198\.51\.100\.8: ipMode Proxy, not through kube-proxy/);
+    assert.doesNotMatch(lens, /client IP kept/);
+    const h = hover('type:');
+    assert.doesNotMatch(h, /What kube-proxy's rules do with a new connection[^\n]*:\n\n(\n|$)/);
+    assert.match(h, /has `ipMode: Proxy`: kube-proxy writes no rules for that address/);
+  });
+
+  test(`${mode}: LoadBalancer with externalTrafficPolicy Cluster: in-cluster clients of the VIP are captured and SNATed on their own node`, () => {
+    const { hover } = setup(loadBalancer('', '{ip: 198.51.100.9}'), mode);
+    const h = hover('type:');
+    assert.match(h, /In-cluster clients of the load-balancer IP never reach the load balancer: kube-proxy captures 198\.51\.100\.9 on their own node/);
+    assert.match(h, /A pod on node-a → 198\.51\.100\.9:443: DNAT to /);
+  });
+}
+
+const selfCall = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: t}
+spec:
+  clusterIP: 10.96.7.11
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+${deployment(3)}`;
+
+for (const mode of MODES) {
+  test(`${mode}: partial masquerade: a pod calling its own Service is masqueraded only on the branch back to itself`, () => {
+    const { model } = setup(selfCall, mode);
+    const pod = model.workloads[0]!.pods[0]!;
+    const r = walkerFor(model).trace({ source: { kind: 'pod', ip: pod.ip, node: pod.nodeName }, dst: '10.96.7.11', dport: 80, proto: 'tcp' });
+    const masqueraded = r.outcomes.filter(o => o.masqueraded);
+    assert.deepEqual(masqueraded.map(o => o.endpoint), [`${pod.ip}:8080`], 'hairpin: only the branch to itself');
+    assert.match(r.summary, new RegExp(`Only some branches are masqueraded: on the way to ${pod.ip.replace(/\./g, '\\.')}:8080`));
+    assert.doesNotMatch(r.summary, /is not visible to the pod/);
+    assert.match(formatWalk(r), /^verdict: DNAT, masqueraded on 1 of 3 branches/m);
+  });
+}
+
+test('sessionAffinity: the hover says the timer runs from the last recorded new connection, and iptables evicts beyond 100 clients', () => {
+  const text = clusterIP.replace('  selector: {app: web}', '  selector: {app: web}\n  sessionAffinity: ClientIP');
+  const iptables = setup(text, 'iptables').hover('sessionAffinity');
+  assert.match(iptables, /up to 10800 s after its last recorded new connection/);
+  assert.doesNotMatch(iptables, /after its last connection,/);
+  assert.match(iptables, /keeps at most 100 addresses per endpoint \(`ip_list_tot`\): with more clients the oldest are evicted/);
+  assert.match(setup(text, 'nftables').hover('sessionAffinity'), /refreshed by each new connection/);
+  assert.match(setup(text, 'ipvs').hover('sessionAffinity'), /persistent \(`-p 10800`\)/);
+});
+
+test('IPVS: the walk summary names the IPVS scheduler instead of a random pick', () => {
+  const { model } = setup(clusterIP, 'ipvs');
+  const r = walkerFor(model).trace({ source: { kind: 'node', node: 'node-a' }, dst: '10.96.7.9', dport: 80, proto: 'tcp' });
+  assert.match(r.summary, /chosen by IPVS's rr scheduler/);
+  assert.doesNotMatch(r.summary, /at random/);
+});
