@@ -8,8 +8,8 @@ import { analyzeFile } from '../../extension/src/engine/findings/analyze';
 import { hoverAt } from '../../extension/src/engine/findings/hover';
 import { serviceLenses } from '../../extension/src/engine/findings/codelens';
 import { generateIptables } from '../../extension/src/engine/proxy/iptables/generator';
-import { toIptablesSave, formatRule } from '../../extension/src/engine/proxy/iptables/save';
-import { parseRestore } from '../../extension/src/engine/proxy/iptables/ruleParser';
+import { toIptablesSave } from '../../extension/src/engine/proxy/iptables/save';
+import { parseRule } from '../../extension/src/engine/proxy/iptables/ruleParser';
 import { generateNftables } from '../../extension/src/engine/proxy/nftables/generator';
 import { generateIpvs } from '../../extension/src/engine/proxy/ipvs';
 import { debugCommands, formatDebugText } from '../../extension/src/engine/debug';
@@ -101,24 +101,25 @@ function rules(model: ClusterModel, mode: ProxyMode, call: Call, failures: Failu
     const ruleset = call('generateIptables', () => generateIptables(model, { nodeName }));
     if (!ruleset) return;
     call('toIptablesSave', () => toIptablesSave(ruleset, model.profile.ipFamily));
-    // every generated rule must parse back with the arguments it was written from
+    // every rule parses back, and a rule written for a Service carries that Service's comment and no other
     call('iptables round trip', () => {
-      const parsed = parseRestore(ruleset.payload);
-      for (const table of parsed.tables) for (const rule of table.rules) {
-        const again = formatRule(rule, model.profile.ipFamily);
-        if (again.includes('\n')) failures.push({ call: 'iptables round trip', kind: 'round-trip', detail: again });
-      }
-      return parsed.tables.length;
+      ruleset.lines.forEach((line, i) => {
+        if (!line.text.startsWith('-A ')) return;
+        const rule = parseRule(line.table ?? 'nat', line.text, i);
+        const comments = rule.matches.filter(m => m.module === 'comment').flatMap(m => m.options.map(o => o.values.join(' ')));
+        if (line.service && (comments.length > 1 || (comments[0] !== undefined && !comments[0].startsWith(line.service)))) {
+          failures.push({ call: 'iptables round trip', kind: 'round-trip', detail: line.text });
+        }
+      });
+      return ruleset.lines.length;
     });
   } else if (mode === 'nftables') {
     const nft = call('generateNftables', () => generateNftables(model, { nodeName }));
-    if (nft) { outputsOf(nft.ruleset); outputsOf(nft.script); }
+    call('nftables text', () => nft && `${nft.ruleset}\n${nft.script}`);
   } else {
     call('generateIpvs', () => { const r = generateIpvs(model, { nodeName }); return `${r.ipvsadm}\n${r.ipsetSave}\n${r.iptables.payload}`; });
   }
 }
-
-function outputsOf(_text: string): void {}
 
 function walks(model: ClusterModel, mode: ProxyMode, egress: ReturnType<typeof egressDeciderFor> | undefined, call: Call, perPort: number): void {
   const walker = call(`Walker:${mode}`, () => new Walker(model, new Map(), mode, egress));
