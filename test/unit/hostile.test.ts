@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { runPipeline } from '../fuzz/pipeline';
+import { runPipeline, timeBudget } from '../fuzz/pipeline';
 import { parseManifest } from '../../extension/src/engine/manifest/manifest';
 import { parseProfile } from '../../extension/src/engine/model/profile';
 import { buildClusterModel } from '../../extension/src/engine/model/cluster';
@@ -16,7 +16,7 @@ const read = (name: string, file: string) => readFileSync(`${dir}${name}/${file}
 for (const name of readdirSync(dir).sort()) {
   test(`hostile reproducer ${name}: no exception, no slow call, no [object Object]`, () => {
     const profile = existsSync(`${dir}${name}/profile.yaml`) ? read(name, 'profile.yaml') : null;
-    const { failures, calls } = runPipeline(read(name, 'input.yaml'), profile, { hoverSamples: 8 });
+    const { failures, calls } = runPipeline(read(name, 'input.yaml'), profile, { hoverSamples: 8, budgetMs: timeBudget() });
     assert.ok(calls > 5);
     assert.deepEqual(failures, []);
   });
@@ -33,7 +33,7 @@ test('01: a namespace that is no DNS label makes the Service unmodelled, with th
 });
 
 test('02: clusterIP: 2 is refused as the API server refuses to decode it; other objects still modelled', () => {
-  const text = `${read('02-exception-util_ip_ts_73', 'input.yaml')}---\napiVersion: v1\nkind: Service\nmetadata: {name: ok}\nspec: {clusterIP: 10.96.0.9, ports: [{port: 80}]}\n`;
+  const text = `${read('02-exception-util_ip_ts_73', 'input.yaml')}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: ok}\nspec: {clusterIP: 10.96.0.9, ports: [{port: 80}]}\n`;
   const file = parseManifest(text, 'x.yaml');
   assert.deepEqual(file.objects.map(o => o.name), ['ok']);
   assert.ok(problemsOf(text).some(p => p.startsWith('4:13 error spec.clusterIP: Invalid type: expected string, got number 2')), problemsOf(text).join('\n'));
@@ -62,6 +62,6 @@ test('h1: toIptablesSave of 10,000 pods is linear (well under 2 s)', () => {
 test('h3: 50,000 keys in one mapping parse in well under 2 s', () => {
   const start = performance.now();
   const file = parseManifest(read('h3-hang-parse-json-many-keys', 'input.yaml'), 'x.yaml');
-  assert.ok(performance.now() - start < 2000, `${performance.now() - start} ms`);
+  assert.ok(performance.now() - start < timeBudget(), `${performance.now() - start} ms`);
   assert.deepEqual(file.problems.filter(p => p.severity === 'error'), []);
 });
