@@ -70,7 +70,14 @@ function record(name, passed, failed, skipped) {
   phaseLines.push(`${name}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 }
 
+/** `git status --porcelain`, or null outside a git checkout. */
+function treeStatus() {
+  const r = spawnSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout : null;
+}
+
 mkdirSync(join(root, 'test-results'), { recursive: true });
+const statusBefore = treeStatus();
 // the kernel and browser phases need Debian packages; install what is missing (as root)
 run('bash', ['scripts/system-deps.sh']);
 const want = p => only.length === 0 || only.includes(p);
@@ -80,6 +87,15 @@ if (want('unit')) nodeTestPhase('unit', ['test/unit', 'test/golden']);
 if (want('kernel')) nodeTestPhase('kernel', ['test/kernel']);
 if (want('vscode') && existsSync(join(root, 'test/vscode/run.sh'))) summaryLinePhase('vscode', 'bash', ['test/vscode/run.sh']);
 if (want('webview') && existsSync(join(root, 'test/webview/run.mjs'))) summaryLinePhase('webview', process.execPath, ['test/webview/run.mjs']);
+
+// tests write only to test-results/ and temp dirs: the tree must be as the run found it
+if (statusBefore !== null) {
+  console.log('\n=== clean tree ===');
+  const after = treeStatus();
+  const changed = after.split('\n').filter(l => l && !statusBefore.split('\n').includes(l));
+  for (const l of changed) console.log(`changed by the tests: ${l}`);
+  record('clean tree', changed.length === 0 ? 1 : 0, changed.length === 0 ? 0 : 1, 0);
+}
 
 console.log('\n=== summary ===');
 for (const l of phaseLines) console.log(l);

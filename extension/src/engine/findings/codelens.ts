@@ -4,7 +4,7 @@ import type { SourceRange } from '../manifest/source';
 import type { ClusterModel } from '../model/cluster';
 import { defaultService, externallyAccessible } from '../model/service';
 import { walkerFor } from '../walk/walk';
-import { externalWalks, serviceEntryOf } from './analyze';
+import { externalWalks, serviceEntryOf } from './walks';
 
 export interface ServiceLens {
   readonly range: SourceRange;

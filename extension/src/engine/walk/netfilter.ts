@@ -3,6 +3,8 @@
 // followed with its probability, so the caller sees all endpoints a connection can reach.
 import { cidrContains, parseCIDR, parseIP, type CIDR, type IP } from '../util/ip';
 import type { IptablesRuleset, Table } from '../proxy/iptables/generator';
+import type { ClusterModel } from '../model/cluster';
+import type { NodeProfile } from '../model/profile';
 import { parseRestore, parseRule, type ParsedRule, type RuleMatch } from '../proxy/iptables/ruleParser';
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
@@ -93,6 +95,9 @@ export class WalkError extends Error {}
 export interface NodeProgram {
   runHook(hook: Hook, state: ConnState): TableOutcome[];
 }
+
+/** Builds a node's packet filter for one back end from the model. */
+export type ProgramFactory = (model: ClusterModel, node: NodeProfile, network: NodeNetwork) => NodeProgram;
 
 /** iptables tables each hook runs, in the kernel's order (raw and mangle hold nothing of kube-proxy's). */
 const IPTABLES_HOOK_TABLES: Record<Hook, readonly Table[]> = {
