@@ -161,7 +161,7 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
   const validated = validateKubernetesObject(known, value);
   for (const v of validated.violations) {
     problems.push({
-      code: 'invalid-field', severity: 'error', range: doc.rangeOf([...basePath, ...v.path]) ?? range,
+      code: 'invalid-field', severity: 'error', range: doc.rangeOf([...basePath, ...v.path]) ?? doc.rangeOf([...basePath, ...v.path.slice(0, -1)]) ?? range,
       message: `${v.message}; ${validated.rejected ? `NAT Lens does not model this ${kind}` : 'NAT Lens does not model this port'}`,
     });
   }

@@ -18,7 +18,7 @@ export interface IntegerRule { readonly type: 'integer'; readonly check?: (value
 export interface BooleanRule { readonly type: 'boolean' }
 export interface IntOrStringRule { readonly type: 'int-or-string'; readonly check?: (value: number | string) => string[] }
 export interface ListRule<E> { readonly type: 'list'; readonly items: Rule<E> }
-export interface ObjectRule<T> { readonly type: 'object'; readonly fields: Fields<T> }
+export interface ObjectRule<T> { readonly type: 'object'; readonly fields: Fields<T>; readonly required?: readonly (keyof T & string)[] }
 export interface StringMapRule { readonly type: 'string-map' }
 
 /** The rule a field of TypeScript type T may have (non-distributive: `number | string` is int-or-string). */
@@ -34,7 +34,7 @@ export type Rule<T> =
 export type Fields<T> = { readonly [K in keyof T]?: Rule<NonNullable<T[K]>> };
 
 export type AnyRule = StringRule | IntegerRule | BooleanRule | IntOrStringRule | { readonly type: 'list'; readonly items: AnyRule }
-  | { readonly type: 'object'; readonly fields: Readonly<Record<string, AnyRule | undefined>> } | StringMapRule;
+  | { readonly type: 'object'; readonly fields: Readonly<Record<string, AnyRule | undefined>>; readonly required?: readonly string[] } | StringMapRule;
 
 const str = (check?: (value: string) => string[]): StringRule => (check ? { type: 'string', check } : { type: 'string' });
 const int = (check?: (value: number) => string[]): IntegerRule => (check ? { type: 'integer', check } : { type: 'integer' });
@@ -42,7 +42,7 @@ const bool: BooleanRule = { type: 'boolean' };
 const strings: ListRule<string> = { type: 'list', items: str() };
 const stringMap: StringMapRule = { type: 'string-map' };
 const list = <E>(items: Rule<E>): ListRule<E> => ({ type: 'list', items });
-const object = <T>(fields: Fields<T>): ObjectRule<T> => ({ type: 'object', fields });
+const object = <T>(fields: Fields<T>, required?: readonly (keyof T & string)[]): ObjectRule<T> => (required ? { type: 'object', fields, required } : { type: 'object', fields });
 const protocol: StringRule = { type: 'string', enum: ['SCTP', 'TCP', 'UDP'] };
 
 const metadata = (name: (value: string) => string[]) => object<ObjectMeta>({
@@ -54,7 +54,7 @@ const labelSelector = object<LabelSelector>({
   matchExpressions: list(object<LabelSelectorRequirement>({ key: str(), operator: str(), values: strings })),
 });
 
-const containerPort = object<ContainerPort>({ name: str(name => (name === '' ? [] : ianaServiceName(name))), containerPort: int(portNumber), protocol });
+const containerPort = object<ContainerPort>({ name: str(name => (name === '' ? [] : ianaServiceName(name))), containerPort: int(portNumber), protocol }, ['containerPort']);
 const container = object<Container>({ name: str(), ports: list(containerPort), restartPolicy: str() });
 const podSpec = object<PodSpec>({ containers: list(container), initContainers: list(container), nodeName: str(), hostNetwork: bool });
 const podTemplate = object<PodTemplateSpec>({ metadata: metadata(optionalDns1123Subdomain), spec: podSpec });
@@ -62,7 +62,7 @@ const podTemplate = object<PodTemplateSpec>({ metadata: metadata(optionalDns1123
 const servicePort = object<ServicePort>({
   name: str(optionalDns1123Label), protocol, port: int(portNumber), targetPort: { type: 'int-or-string', check: portNumberOrName },
   nodePort: int(optionalPortNumber), appProtocol: str(),
-});
+}, ['port']);
 
 const service = object<Service>({
   metadata: metadata(optionalDns1035Label),

@@ -113,6 +113,8 @@ class Walk {
           const checked = this.value(v, field, [...path, k]);
           if (checked !== undefined) out[k] = checked;
         }
+        // field.Required, as validateServicePort and validateContainerPorts report a missing port
+        for (const k of rule.required ?? []) if (out[k] === undefined) this.report([...path, k], `${formatPath([...path, k])}: Required value`);
         return out;
       }
     }
