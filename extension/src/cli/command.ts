@@ -65,6 +65,9 @@ export function loadModel(args: ParsedArgs, command: string, io: CliIO) {
   }
   const profile = mode ? withProxyMode(input.profile, mode as ProxyMode) : input.profile;
   const model = buildClusterModel(input.files.flatMap(f => f.objects), profile);
+  for (const l of model.limits ?? []) {
+    io.err(formatProblem(l.obj.fileName, { code: 'limit', severity: 'warning', message: l.message, range: l.obj.rangeOf(l.path) ?? l.obj.range }) + '\n');
+  }
   if (verbose) for (const a of model.assumptions) io.err(`assumption: ${a.subject} ${a.field} = ${a.value} (${a.reason})\n`);
   return { model, nodeName, files: input.files };
 }
