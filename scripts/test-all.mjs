@@ -85,6 +85,8 @@ if (want('typecheck')) checkPhase('typecheck', 'npx', ['tsc', '--noEmit', '-p', 
 if (want('build')) checkPhase('build', process.execPath, ['scripts/build.mjs']);
 if (want('unit')) nodeTestPhase('unit', ['test/unit', 'test/golden']);
 if (want('kernel')) nodeTestPhase('kernel', ['test/kernel']);
+// seeded and time-bounded (NATLENS_FUZZ_SEED, NATLENS_FUZZ_SECONDS); one test per fuzzed input
+if (want('fuzz')) summaryLinePhase('fuzz', process.execPath, ['--import', 'tsx', 'test/fuzz/fuzz.ts']);
 if (want('vscode') && existsSync(join(root, 'test/vscode/run.sh'))) summaryLinePhase('vscode', 'bash', ['test/vscode/run.sh']);
 if (want('webview') && existsSync(join(root, 'test/webview/run.mjs'))) summaryLinePhase('webview', process.execPath, ['test/webview/run.mjs']);
 

@@ -33,6 +33,8 @@ export interface PipelineOptions {
   readonly hoverSamples?: number;
   /** Walks per Service port (sources × entries are sampled, not all run). */
   readonly walksPerPort?: number;
+  /** Called with each call's name and duration (for profiling a slow input). */
+  readonly onCall?: (name: string, ms: number) => void;
 }
 
 /**
@@ -51,11 +53,14 @@ export function runPipeline(text: string, profileText: string | null, options: P
   const outputs: string[] = [];
   let calls = 0;
   const call = <T>(name: string, fn: () => T): T | undefined => {
+    // after one slow call the input has failed; the rest would only take longer
+    if (failures.some(f => f.kind === 'slow')) return undefined;
     calls++;
     const start = performance.now();
     try {
       const value = fn();
       const took = performance.now() - start;
+      options.onCall?.(name, took);
       if (took > budget) failures.push({ call: name, kind: 'slow', detail: `${took.toFixed(0)} ms` });
       const shown = typeof value === 'string' ? value : safeJson(value);
       if (shown.includes('[object Object]')) failures.push({ call: name, kind: 'object-object', detail: excerpt(shown, '[object Object]') });
@@ -116,7 +121,7 @@ function rules(model: ClusterModel, mode: ProxyMode, call: Call, failures: Failu
         if (!line.text.startsWith('-A ')) return;
         const rule = parseRule(line.table ?? 'nat', line.text, i);
         const comments = rule.matches.filter(m => m.module === 'comment').flatMap(m => m.options.map(o => o.values.join(' ')));
-        if (line.service && (comments.length > 1 || (comments[0] !== undefined && !comments[0].startsWith(line.service)))) {
+        if (line.service && (comments.length > 1 || (comments[0] !== undefined && !comments[0].includes(line.service)))) {
           failures.push({ call: 'iptables round trip', kind: 'round-trip', detail: line.text });
         }
       });
