@@ -68,12 +68,16 @@ interface ParsedChunk {
 
 // Line starts are "\n" only: YAML 1.2 does not break lines at U+2028/U+2029, which the `m` flag would.
 const DOCUMENT_START = /(?<=^|\n)---(?=[ \t\r\n]|$)/g;
+const DIRECTIVES_ONLY = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*%[^\n]*\n(?:[ \t]*(?:[%#][^\n]*)?\r?\n)*$/;
 const YAML_11_DIRECTIVE = /^%YAML[ \t]+1\.1[ \t\r]*$/m;
 
 /** Splits a stream at its "---" lines: each chunk holds one document (YAML allows no anchors across them). */
 function splitDocuments(text: string): { chunk: string; base: number }[] {
   const starts = [0];
-  for (const m of text.matchAll(DOCUMENT_START)) if (m.index! > 0) starts.push(m.index!);
+  for (const m of text.matchAll(DOCUMENT_START)) {
+    // the "---" that ends a directive prologue (%YAML 1.1) starts that same document
+    if (m.index! > 0 && !DIRECTIVES_ONLY.test(text.slice(starts[starts.length - 1], m.index))) starts.push(m.index!);
+  }
   return starts.map((base, i) => ({ base, chunk: text.slice(base, starts[i + 1] ?? text.length) }));
 }
 
