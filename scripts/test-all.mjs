@@ -1,4 +1,4 @@
-// Runs every test phase (type check, unit + golden, kernel, real VS Code, webview) and ends with one
+// Runs every test phase (type check, lint, unit + golden, kernel, real VS Code, webview) and ends with one
 // plain "N passed, N failed" line totalling all phases, so a run that executed no test is visible.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -81,7 +81,9 @@ const statusBefore = treeStatus();
 // the kernel and browser phases need Debian packages; install what is missing (as root)
 run('bash', ['scripts/system-deps.sh']);
 const want = p => only.length === 0 || only.includes(p);
-if (want('typecheck')) checkPhase('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+// typecheck: the whole tree, then each layer on its own (the engine and the protocol without DOM or Node.js types)
+if (want('typecheck')) checkPhase('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+if (want('lint')) checkPhase('lint', 'npm', ['run', '--silent', 'lint']);
 if (want('build')) checkPhase('build', process.execPath, ['scripts/build.mjs']);
 if (want('unit')) nodeTestPhase('unit', ['test/unit', 'test/golden']);
 if (want('kernel')) nodeTestPhase('kernel', ['test/kernel']);

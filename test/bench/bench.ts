@@ -9,8 +9,14 @@ import { buildClusterModel } from '../../extension/src/engine/model/cluster';
 import { parseProfile } from '../../extension/src/engine/model/profile';
 import { generateIptables } from '../../extension/src/engine/proxy/iptables/generator';
 import { syntheticManifest } from './synthetic';
+import { parseNodeDump } from '../../extension/src/engine/node/dump';
+import { NodeInterpreter, type NodePacket } from '../../extension/src/engine/node/interpreter';
 import { Walker } from '../../extension/src/engine/walk/walk';
 import { analyzeFile, FindingsCache } from '../../extension/src/engine/findings/analyze';
+import { main as cliMain } from '../../extension/src/cli/main';
+import { sharedDir } from '../support/shared';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -82,6 +88,18 @@ if (process.env.NATLENS_BENCH_PEAK === '1') {
     (global.gc ? '' : ' [run with --expose-gc for exact memory figures]'));
 }
 
+// 5. A node dump of that size: kube-proxy's restore input for the 10,000-Service ruleset read back
+//    as a paste, and one `natlens node trace` through it from KUBE-SERVICES.
+{
+  const saved = generateIptables(bigModel()).payload;
+  const parse = time(3, () => parseNodeDump(saved));
+  const interpreter = new NodeInterpreter(parse.result.iptables[0]!, parse.result.ipsets);
+  const packet: NodePacket = { family: 'ip', src: '10.244.0.99', dst: '10.96.39.15', proto: 'tcp', sport: 40000, dport: 80, inIface: null, outIface: null, mark: 0, ctstate: ['NEW'], ctstatus: null, local: [], physdevIn: false, recent: [] };
+  const trace = time(21, () => interpreter.run(packet, { table: 'nat', chain: 'KUBE-SERVICES' }));
+  console.log(`node dump, 10,000 Services x 10 endpoints (${(saved.length / 1048576).toFixed(1)} MiB restore input): parse ${parse.ms.toFixed(0)} ms (median of 3), ` +
+    `${parse.result.unknown.length} unread lines; one node trace ${trace.ms.toFixed(1)} ms (median of 21), ${trace.result.branches.length} branches`);
+}
+
 // 2. Parse + model of a 2,000-document manifest next to a bare yaml.parseAllDocuments.
 {
   const text = syntheticManifest(1000, 3);
@@ -116,4 +134,29 @@ if (process.env.NATLENS_BENCH_PEAK === '1') {
   }
   const ms = median(samples);
   console.log(`keystroke to diagnostics, 2,000-document file: ${ms.toFixed(1)} ms after a one-line edit (median of 9) vs ${full.ms.toFixed(0)} ms for a full parse: ${(ms / full.ms * 100).toFixed(1)}% (target < 10%)`);
+}
+
+// 5. natlens check over the whole real-world corpus at once (../shared/realworld) next to parsing its
+//    files: the model, the walks and the rules may cost at most half as much again as the parse.
+{
+  const shared = sharedDir('realworld/cluster3.yaml');
+  if (!shared) {
+    console.log('check over the real-world corpus: skipped, ../shared/realworld is not beside the repository');
+  } else {
+    const corpus = join(shared, 'realworld');
+    const paths = manifestFilesUnder(join(corpus, 'files'));
+    const texts = paths.map(p => [p, readFileSync(p, 'utf8')] as const);
+    const parse = time(1, () => texts.map(([p, t]) => parseManifest(t, p)).length);
+    const silent = { out: () => {}, err: () => {} };
+    const check = time(1, () => cliMain(['check', '--format', 'json', '--cluster', join(corpus, 'cluster3.yaml'), join(corpus, 'files')], silent));
+    console.log(`check over the real-world corpus, ${paths.length} files at once: ${check.ms.toFixed(0)} ms (exit ${check.result}); ` +
+      `parsing them ${parse.ms.toFixed(0)} ms; ratio ${(check.ms / parse.ms).toFixed(2)}x (target < 1.5x)`);
+  }
+}
+
+function manifestFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap(e => {
+    const path = join(dir, e.name);
+    return e.isDirectory() ? manifestFilesUnder(path) : /\.(ya?ml|json)$/.test(e.name) ? [path] : [];
+  });
 }

@@ -25,7 +25,7 @@ test('--version prints the version; --help and help list every command', () => {
     const r = cli(argv);
     assert.equal(r.code, 0, argv.join(' '));
     assert.equal(r.out, usage());
-    for (const c of COMMANDS) assert.match(r.out, new RegExp(`^  natlens ${c.name} .*FILE\\.\\.\\.$`, 'm'));
+    for (const c of COMMANDS) assert.match(r.out, new RegExp(`^  natlens ${c.name} .*(FILE|MANIFEST|DUMP)\\b`, 'm'));
   }
   assert.equal(cli([]).code, 2, 'no command is a usage error');
 });
@@ -56,9 +56,13 @@ test('- reads the manifest from standard input; its problems are named <stdin>',
   const fromStdin = cli(['rules', '--cluster', join(examples, 'cluster.yaml'), '-'], { stdin: () => readFileSync(file, 'utf8') });
   assert.equal(fromStdin.code, 0, fromStdin.err);
   assert.equal(fromStdin.out, fromFile.out);
-  const bad = cli(['check', '-'], { stdin: () => 'apiVersion: v1\nkind: Service\nmetadata: [oops\n' });
+  const bad = cli(['rules', '-'], { stdin: () => 'apiVersion: v1\nkind: Service\nmetadata: [oops\n' });
   assert.equal(bad.code, 2);
   assert.match(bad.err, /^<stdin>:\d+:\d+: error: YAML: /m);
+  // check does not abort: the parse error is a finding of <stdin>
+  const checked = cli(['check', '-'], { stdin: () => 'apiVersion: v1\nkind: Service\nmetadata: [oops\n' });
+  assert.equal(checked.code, 1);
+  assert.match(checked.out, /^<stdin>:\d+:\d+: error \[yaml-syntax\] YAML: /m);
   assert.equal(cli(['check', '-', '-'], { stdin: () => '' }).code, 2, 'standard input is read once');
 });
 

@@ -176,7 +176,7 @@ check('selftest: squiggle, hover and quick fix (TypeScript)', async wb => {
     'import { readFileSync } from "fs";\nexport const answer: number = 42;\nconst wrong: number = "forty-two";\nexport { wrong };\n');
   await wb.openFile('selftest.ts');
   await wb.waitForSquiggle('error', { timeout: 60000 });
-  const hover = await wb.hover('answer', { contains: 'const answer: number' , timeout: 30000 });
+  const hover = await wb.hover('answer', { contains: 'const answer: number', timeout: 30000 });
   assert.match(hover, /const answer: number/);
   await wb.shot('selftest-hover');
   await wb.unhover();

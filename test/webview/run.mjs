@@ -589,7 +589,7 @@ try {
     const hover = await hoverText(l + 1, 5, 'onerror=');
     assert(hover.includes(xss.img), `hover shows the literal comment: ${hover}`);
     await page.waitForTimeout(200);
-    const r = await page.evaluate(x => ({
+    const r = await page.evaluate(() => ({
       flag: window.__xss,
       scripts: document.scripts.length,
       handlers: document.querySelectorAll('[onerror], [onload], [onclick]').length,
@@ -606,7 +606,7 @@ try {
       copyLabels: [...document.querySelectorAll('#debug-list .copy-command')].map(b => b.getAttribute('aria-label')),
       csp: window.__csp,
       errors: window.__errors,
-    }), xss);
+    }));
     eq(r.flag, undefined, 'window.__xss (a payload ran)');
     eq(r.handlers, 0, 'elements with inline handlers');
     eq(r.imgs, [], 'img elements');

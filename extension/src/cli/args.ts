@@ -1,6 +1,8 @@
 /** The CLI's flag parser: --name value, --name=value, boolean flags, and positional files. */
 export interface ParsedArgs {
   readonly flags: Map<string, string | true>;
+  /** Every value of a `repeated` option, in order (`flags` keeps the last). */
+  readonly lists: Map<string, string[]>;
   readonly positional: string[];
 }
 
@@ -9,6 +11,8 @@ export interface OptionSpec {
   readonly name: string;
   readonly value?: string;
   readonly required?: boolean;
+  /** May be given more than once (`--local A --local B`). */
+  readonly repeated?: boolean;
   readonly help: string;
 }
 
@@ -16,6 +20,7 @@ export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[], options: readonly OptionSpec[]): ParsedArgs {
   const flags = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -32,7 +37,8 @@ export function parseArgs(argv: readonly string[], options: readonly OptionSpec[
       const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
       flags.set(name, value);
+      if (option.repeated) lists.set(name, [...(lists.get(name) ?? []), value]);
     }
   }
-  return { flags, positional };
+  return { flags, lists, positional };
 }

@@ -16,6 +16,8 @@ export interface CliIO {
 /** One natlens command: a module under commands/ and one entry in commands/index.ts. */
 export interface Command {
   readonly name: string;
+  /** The synopsis lines, for a command whose arguments are not `[options] FILE...` (node's subcommands). */
+  readonly synopsis?: readonly string[];
   /** One line in `natlens --help`. */
   readonly summary: string;
   /** `natlens <command> --help`: what the command does, after its synopsis. */
@@ -31,6 +33,7 @@ export const NODE: OptionSpec = { name: 'node', value: 'NAME', help: "generate f
 export const VERBOSE: OptionSpec = { name: 'verbose', help: 'also print informational messages (ignored kinds, assumptions)' };
 
 export function synopsis(command: Command): string {
+  if (command.synopsis) return command.synopsis.join('\n  ');
   const options = command.options.map(o => {
     const text = o.value === undefined ? `--${o.name}` : `--${o.name} ${o.value}`;
     return o.required ? text : `[${text}]`;
@@ -46,12 +49,28 @@ export function commandHelp(command: Command): string {
   return `Usage: ${synopsis(command)}\n\n${command.description}\n\nOptions:\n${options.join('\n')}\n\n${FILES_HELP}\n`;
 }
 
-/** Loads the files and the profile, prints their problems; null when an error makes the input unusable. */
-export function loadModel(args: ParsedArgs, command: string, io: CliIO) {
-  if (args.positional.length === 0) throw new UsageError(`${command}: give at least one manifest FILE`);
+/** The files and the profile of a command line, with --mode applied to the profile. */
+export function readInput(args: ParsedArgs, command: string, io: CliIO, options: { allowNoFiles?: boolean } = {}) {
+  if (args.positional.length === 0 && !options.allowNoFiles) throw new UsageError(`${command}: give at least one manifest FILE`);
   const mode = args.flags.get('mode');
   if (mode !== undefined && mode !== 'iptables' && mode !== 'nftables' && mode !== 'ipvs') throw new UsageError('--mode is iptables, nftables or ipvs');
   const input = loadInput(args.positional, args.flags.get('cluster') as string | undefined, io.stdin ?? (() => readFileSync(0, 'utf8')));
+  return { ...input, profile: mode ? withProxyMode(input.profile, mode as ProxyMode) : input.profile };
+}
+
+/** The cluster model of the input; --verbose lists what it assumed. */
+export function buildModel(input: ReturnType<typeof readInput>, args: ParsedArgs, io: CliIO) {
+  const model = buildClusterModel(input.files.flatMap(f => f.objects), input.profile);
+  for (const l of model.limits ?? []) {
+    io.err(formatProblem(l.obj.fileName, { code: 'limit', severity: 'warning', message: l.message, range: l.obj.rangeOf(l.path) ?? l.obj.range }) + '\n');
+  }
+  if (args.flags.has('verbose')) for (const a of model.assumptions) io.err(`assumption: ${a.subject} ${a.field} = ${a.value} (${a.reason})\n`);
+  return model;
+}
+
+/** Loads the files and the profile, prints their problems; null when an error makes the input unusable. */
+export function loadModel(args: ParsedArgs, command: string, io: CliIO) {
+  const input = readInput(args, command, io);
   const verbose = args.flags.has('verbose');
   let errors = 0;
   for (const { file, problem } of input.problems) {
@@ -63,11 +82,5 @@ export function loadModel(args: ParsedArgs, command: string, io: CliIO) {
   if (nodeName !== undefined && !input.profile.nodes.some(n => n.name === nodeName)) {
     throw new UsageError(`--node ${nodeName}: not in the profile (nodes: ${input.profile.nodes.map(n => n.name).join(', ')})`);
   }
-  const profile = mode ? withProxyMode(input.profile, mode as ProxyMode) : input.profile;
-  const model = buildClusterModel(input.files.flatMap(f => f.objects), profile);
-  for (const l of model.limits ?? []) {
-    io.err(formatProblem(l.obj.fileName, { code: 'limit', severity: 'warning', message: l.message, range: l.obj.rangeOf(l.path) ?? l.obj.range }) + '\n');
-  }
-  if (verbose) for (const a of model.assumptions) io.err(`assumption: ${a.subject} ${a.field} = ${a.value} (${a.reason})\n`);
-  return { model, nodeName, files: input.files };
+  return { model: buildModel(input, args, io), nodeName, files: input.files };
 }

@@ -1,7 +1,9 @@
 // Reads the CLI's inputs from disk and hands them to the engine; the engine never touches files.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
+import { applyKustomization, composeKustomizations, KUSTOMIZATION_FILE_NAMES, parseKustomization, type Kustomization } from '../engine/manifest/kustomize';
+import { LineIndex } from '../engine/manifest/source';
 import { DEFAULT_PROFILE, parseProfile, type ClusterProfile } from '../engine/model/profile';
 
 export interface LoadedInput {
@@ -18,15 +20,76 @@ export const STDIN_NAME = '<stdin>';
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
 const MAX_BYTES = 64 * 1024 * 1024;
 
-function readText(path: string): string {
-  let size: number;
+/** The text of a file, or why it cannot be read. */
+function tryReadText(path: string): { text: string } | { error: string } {
   try {
-    size = statSync(path).size;
-  } catch {
-    throw new InputError(`${path}: no such file`);
+    const size = statSync(path).size;
+    if (size > MAX_BYTES) return { error: `${(size / 1048576).toFixed(0)} MiB is too large to analyse` };
+    return { text: readFileSync(path, 'utf8') };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { error: code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(e)})` };
   }
-  if (size > MAX_BYTES) throw new InputError(`${path}: ${(size / 1048576).toFixed(0)} MiB is too large to analyse`);
-  return readFileSync(path, 'utf8');
+}
+
+function readText(path: string): string {
+  const r = tryReadText(path);
+  if ('error' in r) throw new InputError(`${path}: ${r.error}`);
+  return r.text;
+}
+
+/** A manifest that exists but cannot be read: a problem of its own, so that the other files are still analysed. */
+function unreadableFile(fileName: string, reason: string): ManifestFile {
+  const lines = new LineIndex('');
+  return {
+    fileName, text: '', lines, documents: [], objects: [],
+    problems: [{ code: 'unreadable-file', severity: 'error', range: lines.range(0, 0), message: `${basename(fileName)} ${reason}` }],
+  };
+}
+
+function readManifest(path: string): ManifestFile {
+  const r = tryReadText(path);
+  if ('text' in r) return parseManifest(r.text, path);
+  if (!existsSync(path)) throw new InputError(`${path}: no such file`);
+  return unreadableFile(path, r.error);
+}
+
+function isDirectory(path: string): boolean {
+  try { return statSync(path).isDirectory(); } catch { return false; }
+}
+
+/**
+ * The kustomization that lists each file (by absolute path), nested ones composed. The directories of the
+ * inputs and those above them are looked at, outermost first, so an outer kustomization keeps its claim.
+ */
+function kustomizationsFor(files: readonly string[]): Map<string, Kustomization> {
+  const out = new Map<string, Kustomization>();
+  // a kustomization lists its resources downwards: look in each input's directory and a few above it
+  const dirs = new Set<string>();
+  for (const f of files) for (let dir = dirname(resolve(f)), up = 0; up < 8 && !dirs.has(dir); dir = dirname(dir), up++) dirs.add(dir);
+  for (const dir of [...dirs].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))) visitKustomization(dir, null, [], out);
+  return out;
+}
+
+/** Records the files a kustomization in `dir` lists (through nested ones), with what applies to each. */
+function visitKustomization(dir: string, outer: Kustomization | null, chain: readonly string[], out: Map<string, Kustomization>): void {
+  if (chain.includes(dir) || chain.length > 16) return;
+  const read = KUSTOMIZATION_FILE_NAMES.map(n => tryReadText(join(dir, n))).find(r => 'text' in r);
+  const own = read && 'text' in read ? parseKustomization(read.text) : null;
+  if (!own) return;
+  const k = outer ? composeKustomizations(outer, own) : own;
+  for (const r of own.resources) {
+    const path = resolve(dir, r);
+    if (isDirectory(path)) visitKustomization(path, k, [...chain, dir], out);
+    else if (!out.has(path)) out.set(path, k);
+  }
+}
+
+/** The manifests a kustomization directory lists (through nested ones), read as kustomize would name their objects. */
+export function kustomizationSources(dir: string): ManifestFile[] {
+  const listed = new Map<string, Kustomization>();
+  visitKustomization(resolve(dir), null, [], listed);
+  return [...listed].filter(([path]) => existsSync(path)).map(([path, k]) => applyKustomization(readManifest(path), k));
 }
 
 /** The manifests under a directory, recursively, in code-point order of their paths; dot-entries skipped. */
@@ -36,7 +99,8 @@ function manifestsUnder(dir: string): string[] {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...manifestsUnder(path));
-    else if (entry.isFile() && MANIFEST_EXTENSIONS.test(entry.name)) out.push(path);
+    // a kustomization is read for what it does to its resources, not analysed as a manifest
+    else if (entry.isFile() && MANIFEST_EXTENSIONS.test(entry.name) && !KUSTOMIZATION_FILE_NAMES.includes(entry.name)) out.push(path);
   }
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -66,7 +130,13 @@ export function loadInput(paths: readonly string[], profilePath: string | undefi
   // `natlens check --cluster cluster.yaml *.yaml` names the profile among the manifests: it is not one
   const expanded = expandPaths(paths);
   const manifests = profilePath ? expanded.filter(path => path === '-' || resolve(path) !== resolve(profilePath)) : expanded;
-  const files = manifests.map(path => (path === '-' ? parseManifest(readStdinText(readStdin), STDIN_NAME) : parseManifest(readText(path), path)));
+  const kustomizations = kustomizationsFor(manifests.filter(path => path !== '-'));
+  const files = manifests.map(path => {
+    if (path === '-') return parseManifest(readStdinText(readStdin), STDIN_NAME);
+    const file = readManifest(path);
+    const k = kustomizations.get(resolve(path));
+    return k ? applyKustomization(file, k) : file;
+  });
   for (const f of files) for (const p of f.problems) problems.push({ file: f.fileName, problem: p });
   return { files, profile, problems };
 }

@@ -12,7 +12,7 @@ what to look for.`,
   options: [
     CLUSTER, MODE, NODE,
     { name: 'service', value: 'NS/NAME', help: 'only this Service (default: every Service in FILE...)' },
-    { name: 'port', value: 'NAME|NUMBER', help: "only this port of the Service (default: its first)" },
+    { name: 'port', value: 'NAME|NUMBER', help: 'only this port of the Service (default: its first)' },
     VERBOSE,
   ],
   run(args, io) {

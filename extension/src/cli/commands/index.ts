@@ -5,5 +5,6 @@ import { rules } from './rules';
 import { trace } from './trace';
 import { check } from './check';
 import { debug } from './debug';
+import { node } from './node';
 
-export const COMMANDS: readonly Command[] = [rules, trace, check, debug];
+export const COMMANDS: readonly Command[] = [rules, trace, check, debug, node];

@@ -16,6 +16,7 @@ import { RULE_MODULES } from './rules';
 import { serviceContext, serviceNatContext } from './rules/context';
 import type { Fix, Report } from './rules/types';
 import { serviceEntryOf } from './walks';
+import { customResources, type CustomResource } from './evidence';
 
 export type { Fix } from './rules/types';
 
@@ -46,26 +47,29 @@ export function analyzeFile(file: ManifestFile, model: ClusterModel, options: An
     if (configured === 'off' || suppressed.file.has('*') || suppressed.file.has(d.rule)) return;
     const lineRules = suppressed.lines.get(d.range.start.line);
     if (lineRules && (lineRules.has('*') || lineRules.has(d.rule))) return;
-    out.push({ ...d, severity: configured ?? RULES[d.rule].severity, service: subject });
+    out.push({ ...d, severity: configured ?? d.severity ?? RULES[d.rule].severity, service: subject });
   };
-  cache?.begin(model);
+  const workspace = options.workspace ?? [file];
+  cache?.begin(model, customResources(workspace));
   for (const obj of ofKind(file.objects, 'Service')) {
-    const drafts = cache?.get(file, obj, model) ?? cache?.put(file, obj, model, analyzeService(obj, file, model)) ?? analyzeService(obj, file, model);
+    const drafts = cache?.get(file, obj, model) ?? cache?.put(file, obj, model, analyzeService(obj, file, model, workspace)) ?? analyzeService(obj, file, model, workspace);
     for (const d of drafts) report(d, `${obj.namespace}/${obj.name}`);
   }
   let cni: CniConfig | undefined;
-  const workspace = options.workspace ?? [file];
   for (const obj of ofKind(file.objects, 'NetworkPolicy')) {
     const ctx = { obj, model, workspace, cni: () => (cni ??= resolveCni(model.profile.cni, readCniConfig(workspace), model.profile).config) };
     for (const rule of RULE_MODULES) {
       if (rule.subject === 'NetworkPolicy') for (const r of rule.check(ctx)) report({ ...r, rule: rule.id }, `${obj.namespace}/${obj.name}`);
     }
   }
+  for (const rule of RULE_MODULES) {
+    if (rule.subject === 'File') for (const { subject, ...r } of rule.check({ file, model })) report({ ...r, rule: rule.id }, subject);
+  }
   return out;
 }
 
-function analyzeService(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel): Draft[] {
-  const ctx = serviceContext(obj, file, model);
+function analyzeService(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel, workspace: readonly ManifestFile[]): Draft[] {
+  const ctx = serviceContext(obj, file, model, workspace);
   const entry = serviceEntryOf(model, obj);
   // a Service's rules do not depend on other Services: walk a model that holds only this one
   const nat = entry ? serviceNatContext(ctx, entry, walkerFor({ ...model, services: [entry] })) : null;
@@ -89,9 +93,9 @@ export class FindingsCache {
   /** By document, then by the Service's path in it (the items of a List share their document). */
   private entries = new Map<object, Map<string, { start: { offset: number; line: number }; key: string; drafts: Draft[] }>>();
 
-  /** Drops everything when the Services' context changed. */
-  begin(model: ClusterModel): void {
-    const context = [model.profile, ...model.workloads.map(w => w.obj.object), ...model.services.flatMap(s => s.ports.map(p => p.endpointOrigin === 'EndpointSlice' || p.endpointOrigin === 'Endpoints' ? p.endpoints : null))];
+  /** Drops everything when the Services' context changed (custom resources are evidence for operator-made pods). */
+  begin(model: ClusterModel, customResources: readonly CustomResource[] = []): void {
+    const context = [model.profile, JSON.stringify(customResources), ...model.workloads.map(w => w.obj.object), ...model.services.flatMap(s => s.ports.map(p => p.endpointOrigin === 'EndpointSlice' || p.endpointOrigin === 'Endpoints' ? p.endpoints : null))];
     const same = context.length === this.context.length && context.every((c, i) => c === this.context[i] || (Array.isArray(c) && sameEndpoints(c, this.context[i])));
     if (!same) this.entries.clear();
     this.context = context;

@@ -4,7 +4,7 @@
 // value validation where a value reaches kube-proxy's rule text (pkg/apis/core/validation).
 import type {
   ClientIPConfig, Container, ContainerPort, EndpointAddress, EndpointPort as CoreEndpointPort, EndpointSubset, Endpoints, LoadBalancerIngress,
-  LoadBalancerStatus, Pod, PodSpec, PodStatus, PodTemplateSpec, Service, ServicePort, ServiceSpec, ServiceStatus, SessionAffinityConfig,
+  LoadBalancerStatus, Pod, PodSpec, ReplicationController, ReplicationControllerSpec, PodStatus, PodTemplateSpec, Service, ServicePort, ServiceSpec, ServiceStatus, SessionAffinityConfig,
 } from 'kubernetes-types/core/v1';
 import type { LabelSelector, LabelSelectorRequirement, ObjectMeta } from 'kubernetes-types/meta/v1';
 import type { Endpoint, EndpointConditions, EndpointHints, EndpointPort, EndpointSlice, ForZone } from 'kubernetes-types/discovery/v1';
@@ -114,6 +114,7 @@ export const KIND_SCHEMAS = {
   StatefulSet: object<StatefulSet>({ metadata: metadata(optionalDns1123Subdomain), spec: object<StatefulSetSpec>({ selector: labelSelector, template: podTemplate, replicas: int(), serviceName: str() }) }),
   DaemonSet: object<DaemonSet>({ metadata: metadata(optionalDns1123Subdomain), spec: object<DaemonSetSpec>({ selector: labelSelector, template: podTemplate }) }),
   ReplicaSet: object<ReplicaSet>({ metadata: metadata(optionalDns1123Subdomain), spec: object<ReplicaSetSpec>({ selector: labelSelector, template: podTemplate, replicas: int() }) }),
+  ReplicationController: object<ReplicationController>({ metadata: metadata(optionalDns1123Subdomain), spec: object<ReplicationControllerSpec>({ selector: stringMap, template: podTemplate, replicas: int() }) }),
   Job: object<Job>({ metadata: metadata(optionalDns1123Subdomain), spec: jobSpec }),
   CronJob: object<CronJob>({ metadata: metadata(optionalDns1123Subdomain), spec: object<CronJobSpec>({ jobTemplate: object<JobTemplateSpec>({ metadata: metadata(optionalDns1123Subdomain), spec: jobSpec }) }) }),
   NetworkPolicy: object<NetworkPolicy>({

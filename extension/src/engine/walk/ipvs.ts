@@ -420,4 +420,3 @@ export const ipvsProgram: ProgramFactory = (model, node, network) => {
   const bridge = node.podGateway && node.podGateway !== 'none' && node.podCIDR ? node.podCIDR : null;
   return new IpvsRules(network, generateIpvs(model, { nodeName: node.name }), bridge);
 };
-

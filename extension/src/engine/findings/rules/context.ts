@@ -13,9 +13,9 @@ export function goValue(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
-export function serviceContext(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel): ServiceContext {
+export function serviceContext(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel, workspace: readonly ManifestFile[] = [file]): ServiceContext {
   return {
-    obj, file, model,
+    obj, file, model, workspace,
     spec: obj.object.spec ?? {},
     defaulted: defaultService(obj.object),
     at: (path, part = 'value') => obj.rangeOf([...path], part) ?? obj.rangeOf(['spec'], 'key') ?? obj.range,

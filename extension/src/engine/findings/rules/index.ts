@@ -20,6 +20,9 @@ import { externalIpsRisk } from './external-ips-risk';
 import { affinityBehindSnat } from './affinity-behind-snat';
 import { policyIpBlockBehindSnat } from './policy-ip-block-behind-snat';
 import { policyEgressIpBlockSnat } from './policy-egress-ip-block-snat';
+import { exposedAdminPort } from './exposed-admin-port';
+import { ipFamilyNotServed } from './ip-family-not-served';
+import { duplicateObject } from './duplicate-object';
 
 export const RULE_MODULES = [
   etpNotExternal,
@@ -43,4 +46,7 @@ export const RULE_MODULES = [
   affinityBehindSnat,
   policyIpBlockBehindSnat,
   policyEgressIpBlockSnat,
+  exposedAdminPort,
+  ipFamilyNotServed,
+  duplicateObject,
 ] as const;

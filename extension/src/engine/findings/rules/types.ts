@@ -33,6 +33,8 @@ export interface Report {
   readonly message: string;
   readonly range: SourceRange;
   readonly fixes: readonly Fix[];
+  /** Lower than the rule's default where the files do not prove the problem (the setting still overrides it). */
+  readonly severity?: FindingSeverity;
 }
 
 /** A Service as its manifest says it, with the helpers every Service rule locates and fixes with. */
@@ -40,6 +42,8 @@ export interface ServiceContext {
   readonly obj: ManifestObject<'Service'>;
   readonly file: ManifestFile;
   readonly model: ClusterModel;
+  /** The workspace's manifest files: evidence beyond the model (custom resources an operator turns into pods). */
+  readonly workspace: readonly ManifestFile[];
   readonly spec: NonNullable<ManifestObject<'Service'>['object']['spec']>;
   readonly defaulted: DefaultedService;
   /** The range of a field, falling back to `spec:` and then to the object. */
@@ -93,4 +97,15 @@ export interface NetworkPolicyRule<Id extends string = string> extends RuleBase<
   check(ctx: NetworkPolicyContext): Report[];
 }
 
-export type RuleModule<Id extends string = string> = ServiceApiRule<Id> | ServiceNatRule<Id> | NetworkPolicyRule<Id>;
+/** A file as part of the model: what the model did with its objects (kept, set aside as duplicates). */
+export interface FileContext {
+  readonly file: ManifestFile;
+  readonly model: ClusterModel;
+}
+
+export interface FileRule<Id extends string = string> extends RuleBase<Id> {
+  readonly subject: 'File';
+  check(ctx: FileContext): (Report & { readonly subject: string })[];
+}
+
+export type RuleModule<Id extends string = string> = ServiceApiRule<Id> | ServiceNatRule<Id> | NetworkPolicyRule<Id> | FileRule<Id>;
