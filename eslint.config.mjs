@@ -28,6 +28,8 @@ export default tseslint.config(
       '@stylistic/keyword-spacing': 'error',
       '@stylistic/space-infix-ops': 'error',
       '@stylistic/comma-spacing': 'error',
+      // a leading underscore names a value kept on purpose (a rest sibling left out, a slot skipped)
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
   },
   // CommonJS files: require is their import

@@ -89,6 +89,8 @@ if (want('unit')) nodeTestPhase('unit', ['test/unit', 'test/golden']);
 if (want('kernel')) nodeTestPhase('kernel', ['test/kernel']);
 // real kube-apiserver, EndpointSlice controller and kube-proxy (test/reference); skipped without Go
 if (want('reference')) nodeTestPhase('reference', ['test/reference']);
+// seeded and time-bounded (NATLENS_FUZZ_SEED, NATLENS_FUZZ_SECONDS); one test per fuzzed input
+if (want('fuzz')) summaryLinePhase('fuzz', process.execPath, ['--import', 'tsx', 'test/fuzz/fuzz.ts']);
 if (want('vscode') && existsSync(join(root, 'test/vscode/run.sh'))) summaryLinePhase('vscode', 'bash', ['test/vscode/run.sh']);
 if (want('webview') && existsSync(join(root, 'test/webview/run.mjs'))) summaryLinePhase('webview', process.execPath, ['test/webview/run.mjs']);
 

@@ -43,7 +43,7 @@ test('multi-document YAML gives typed objects with exact field ranges', () => {
 });
 
 test('offsets are UTF-16 code units, as VS Code counts them', () => {
-  const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: "😀x"\n  namespace: ns\nspec:\n  clusterIP: 10.0.0.1\n';
+  const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  labels: {a: "😀x"}\n  namespace: ns\nspec:\n  clusterIP: 10.0.0.1\n';
   const svc = parseManifest(text, 'u.yaml').objects[0]!;
   const r = svc.rangeOf(['metadata', 'namespace'])!;
   assert.equal(text.slice(r.start.offset, r.end.offset), 'ns');

@@ -61,6 +61,9 @@ export function readInput(args: ParsedArgs, command: string, io: CliIO, options:
 /** The cluster model of the input; --verbose lists what it assumed. */
 export function buildModel(input: ReturnType<typeof readInput>, args: ParsedArgs, io: CliIO) {
   const model = buildClusterModel(input.files.flatMap(f => f.objects), input.profile);
+  for (const l of model.limits ?? []) {
+    io.err(formatProblem(l.obj.fileName, { code: 'limit', severity: 'warning', message: l.message, range: l.obj.rangeOf(l.path) ?? l.obj.range }) + '\n');
+  }
   if (args.flags.has('verbose')) for (const a of model.assumptions) io.err(`assumption: ${a.subject} ${a.field} = ${a.value} (${a.reason})\n`);
   return model;
 }

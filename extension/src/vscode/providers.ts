@@ -1,5 +1,6 @@
 // Diagnostics, hovers, code actions and CodeLenses: thin adapters from the engine's findings.
 import * as vscode from 'vscode';
+import { inertMarkdown } from './markdown';
 import { analyzeFile, disableForLineEdit, FindingsCache, policyRefactors, type Finding } from '../engine/findings/analyze';
 import { RULE_IDS, type FindingSeverity, type RuleId } from '../engine/findings/catalog';
 import { hoverAt } from '../engine/findings/hover';
@@ -131,7 +132,7 @@ export class HoverProvider implements vscode.HoverProvider {
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: ['natlens.previewRules', 'natlens.tracePacket', 'natlens.debugCommands'] };
     md.appendMarkdown(`**${escape(content.summary)}**\n\n`);
-    for (const p of content.details) md.appendMarkdown(`${p}\n\n`);
+    for (const p of content.details) md.appendMarkdown(`${inertMarkdown(p)}\n\n`);
     // the engine's links are intents; the extension maps them to its commands, icons and translated labels
     const link = {
       previewRules: { command: 'natlens.previewRules', icon: 'open-preview', label: vscode.l10n.t('Preview rules') },

@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
 import { parseProfile, resolveProfile, withProxyMode, DEFAULT_PROFILE, type ClusterProfile } from '../engine/model/profile';
-import { buildClusterModel, type ClusterModel } from '../engine/model/cluster';
+import type { ClusterModel } from '../engine/model/cluster';
+import { buildIsolatedModel, type ExcludedObject } from '../engine/model/isolate';
 import { applyProfilePatch, profileToYaml } from '../engine/model/profilePatch';
 import type { ProfilePatch } from '../../../protocol/preview';
 
@@ -69,6 +70,8 @@ export class Session implements vscode.Disposable {
   /** Edits made in the preview's Assumptions pane, until saved or the settings change. */
   private edited: ClusterProfile | null = null;
   private modelCache: ClusterModel | null = null;
+  /** Objects the last model left out because building it failed on them. */
+  excluded: readonly ExcludedObject[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when anything the model depends on changed (a manifest, a workspace file, the settings). */
   readonly onDidChange = this.changed.event;
@@ -170,7 +173,12 @@ export class Session implements vscode.Disposable {
 
   async model(): Promise<ClusterModel> {
     const { profile } = await this.profile();
-    if (!this.modelCache || this.modelCache.profile !== profile) this.modelCache = buildClusterModel(this.manifestFiles().flatMap(f => f.objects), profile);
+    if (!this.modelCache || this.modelCache.profile !== profile) {
+      // one object the model cannot take must not take every file's hovers and diagnostics with it
+      const { model, excluded } = buildIsolatedModel(this.manifestFiles().flatMap(f => f.objects), profile);
+      this.modelCache = model;
+      this.excluded = excluded;
+    }
     return this.modelCache;
   }
 }

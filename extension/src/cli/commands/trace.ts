@@ -6,6 +6,7 @@ import { requestFromAddresses } from '../../engine/walk/request';
 import { formatReturning, formatWalk } from '../../engine/walk/format';
 import { UsageError } from '../args';
 import { CLUSTER, MODE, NODE, VERBOSE, loadModel, type Command } from '../command';
+import { InputError } from '../load';
 
 export const trace: Command = {
   name: 'trace',
@@ -47,7 +48,8 @@ client entering --node, or the node that owns the destination address).`,
       }
       return 0;
     } catch (e) {
-      if (e instanceof WalkError) throw new UsageError(`trace: ${e.message}`);
+      // the walk could not follow the packet: a fact about the input, not a mistake in the command line
+      if (e instanceof WalkError) throw new InputError(`trace: the walk stopped: ${e.message}`);
       throw e;
     }
   },

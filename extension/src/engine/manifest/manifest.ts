@@ -6,6 +6,7 @@ import type { CronJob, Job } from 'kubernetes-types/batch/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import { DEFAULT_YAML_LIMITS, parseYamlDocuments, type YamlDocument, type YamlParseLimits } from './yamlAdapter';
 import { LineIndex, type FieldPath, type SourceRange } from './source';
+import { validateKubernetesObject } from '../validate';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -159,12 +160,21 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
     });
     return;
   }
-  const metadata = isRecord(value['metadata']) ? value['metadata'] : {};
+  const validated = validateKubernetesObject(known, value);
+  for (const v of validated.violations) {
+    problems.push({
+      code: 'invalid-field', severity: 'error', range: doc.rangeOf([...basePath, ...v.path]) ?? doc.rangeOf([...basePath, ...v.path.slice(0, -1)]) ?? range,
+      message: `${v.message}; ${validated.rejected ? `NAT Lens does not model this ${kind}` : 'NAT Lens does not model this port'}`,
+    });
+  }
+  if (validated.rejected) return;
+  const checked = validated.value;
+  const metadata = isRecord(checked['metadata']) ? checked['metadata'] : {};
   const name = typeof metadata['name'] === 'string' ? metadata['name'] : '';
   const namespace = typeof metadata['namespace'] === 'string' && metadata['namespace'] ? metadata['namespace'] : 'default';
   if (!name) problems.push({ code: 'no-name', severity: 'warning', range, message: `${kind} has no metadata.name` });
   out.push({
-    kind: known, name, namespace, object: objectWithoutNulls(value) as never, fileName, fileText,
+    kind: known, name, namespace, object: objectWithoutNulls(checked) as never, fileName, fileText,
     documentIndex: doc.index, basePath,
     ...objectLocator(doc, basePath),
   } as AnyManifestObject);

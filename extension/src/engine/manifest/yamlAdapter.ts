@@ -1,5 +1,5 @@
 // The only module that talks to the `yaml` package: a major upgrade of it touches this file alone.
-import { parseAllDocuments, stringify, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
+import { Document, parseAllDocuments, stringify, isAlias, isMap, isPair, isScalar, isSeq, type Node as YamlNode, type YAMLMap } from 'yaml';
 import { LineIndex, type FieldPath, type SourceRange } from './source';
 
 export interface YamlProblem {
@@ -26,11 +26,37 @@ export interface YamlParseLimits {
   readonly maxAliasExpansions: number;
   /** Values (scalars, maps, sequences) a document may expand to. */
   readonly maxNodes: number;
+  /** Flow collections ([ ] and { }) nested in one another; deeper text is not handed to the parser. */
+  readonly maxNestingDepth: number;
+  /** Keys of one mapping. */
+  readonly maxKeysPerMapping: number;
+  /** Documents of one file. */
+  readonly maxDocuments: number;
 }
 
-export const DEFAULT_YAML_LIMITS: YamlParseLimits = { maxAliasExpansions: 1000, maxNodes: 1_000_000 };
+/** The documented limits (docs/limits.md). */
+export const DEFAULT_YAML_LIMITS: YamlParseLimits = { maxAliasExpansions: 1000, maxNodes: 1_000_000, maxNestingDepth: 1000, maxKeysPerMapping: 100_000, maxDocuments: 10_000 };
 
-class ExpansionLimit extends Error {}
+/** A document that cannot be used, with the offset (in its chunk) to report it at. */
+class DocumentRefused extends Error {
+  constructor(message: string, readonly start: number, readonly end: number) {
+    super(message);
+  }
+}
+
+/** Where flow collections nest deeper than `max` (quoted scalars and comments do not count), or -1. */
+function tooDeep(chunk: string, max: number): number {
+  let depth = 0;
+  for (let i = 0; i < chunk.length; i++) {
+    const c = chunk.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) { if (++depth > max) return i; }
+    else if (c === 0x5d || c === 0x7d) depth = Math.max(0, depth - 1);
+    else if (c === 0x22) { for (i++; i < chunk.length && chunk.charCodeAt(i) !== 0x22; i++) if (chunk.charCodeAt(i) === 0x5c) i++; }
+    else if (c === 0x27 && (i === 0 || /[\s\[{,:]/.test(chunk[i - 1]!))) { for (i++; i < chunk.length && chunk.charCodeAt(i) !== 0x27; i++); }
+    else if (c === 0x23 && (i === 0 || /\s/.test(chunk[i - 1]!))) { while (i < chunk.length && chunk.charCodeAt(i) !== 0x0a) i++; }
+  }
+  return -1;
+}
 
 /** A document parsed on its own: offsets are relative to its chunk, so it survives edits elsewhere. */
 interface ParsedChunk {
@@ -40,12 +66,18 @@ interface ParsedChunk {
   readonly problems: readonly { message: string; start: number; end: number; severity: 'error' | 'warning' }[];
 }
 
-const DOCUMENT_START = /^---(?=[ \t]|$)/gm;
+// Line starts are "\n" only: YAML 1.2 does not break lines at U+2028/U+2029, which the `m` flag would.
+const DOCUMENT_START = /(?<=^|\n)---(?=[ \t\r\n]|$)/g;
+const DIRECTIVES_ONLY = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*%[^\n]*\n(?:[ \t]*(?:[%#][^\n]*)?\r?\n)*$/;
+const YAML_11_DIRECTIVE = /^%YAML[ \t]+1\.1[ \t\r]*$/m;
 
 /** Splits a stream at its "---" lines: each chunk holds one document (YAML allows no anchors across them). */
 function splitDocuments(text: string): { chunk: string; base: number }[] {
   const starts = [0];
-  for (const m of text.matchAll(DOCUMENT_START)) if (m.index! > 0) starts.push(m.index!);
+  for (const m of text.matchAll(DOCUMENT_START)) {
+    // the "---" that ends a directive prologue (%YAML 1.1) starts that same document
+    if (m.index! > 0 && !DIRECTIVES_ONLY.test(text.slice(starts[starts.length - 1], m.index))) starts.push(m.index!);
+  }
   return starts.map((base, i) => ({ base, chunk: text.slice(base, starts[i + 1] ?? text.length) }));
 }
 
@@ -56,7 +88,17 @@ function firstLine(message: string): string {
 }
 
 function parseChunk(chunk: string, limits: YamlParseLimits): ParsedChunk | null {
-  const docs = parseAllDocuments(chunk, { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true, strict: false, version: '1.2' });
+  const deep = tooDeep(chunk, limits.maxNestingDepth);
+  if (deep >= 0) return refusedChunk(chunk, `Collections nested more than ${limits.maxNestingDepth} deep; document not analysed`, deep);
+  // duplicate keys are found in toPlain, in linear time (the package's own check compares every pair)
+  const version = YAML_11_DIRECTIVE.test(chunk) ? '1.1' : '1.2';
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(chunk, { prettyErrors: false, keepSourceTokens: false, uniqueKeys: false, strict: false, version });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return refusedChunk(chunk, 'Document too deeply nested to parse; not analysed', 0);
+  }
   const list = Array.isArray(docs) ? docs : [];
   const doc = list.find(d => d.contents !== null || d.errors.length > 0) ?? list[0];
   if (!doc) return null;
@@ -68,11 +110,12 @@ function parseChunk(chunk: string, limits: YamlParseLimits): ParsedChunk | null 
   let value: unknown;
   if (doc.errors.length === 0) {
     try {
-      value = toPlain(doc.contents as YamlNode | null, { doc, aliases: 0, nodes: 0 }, limits);
+      value = toPlain(doc.contents as YamlNode | null, { doc, aliases: 0, nodes: 0, open: new Set() }, limits);
     } catch (e) {
-      if (!(e instanceof ExpansionLimit)) throw e;
+      if (!(e instanceof DocumentRefused) && !(e instanceof RangeError)) throw e;
       const [from, , to] = doc.range ?? [0, 0, 0];
-      problems.push({ message: e.message, start: from, end: Math.min(to, from + 1), severity: 'error' });
+      const at = e instanceof DocumentRefused ? e : { message: 'Document too deeply nested to convert; not analysed', start: from, end: Math.min(to, from + 1) };
+      problems.push({ message: at.message, start: at.start, end: at.end, severity: 'error' });
     }
   }
   return { chunk, doc, value, problems };
@@ -90,7 +133,12 @@ export function parseYamlDocuments(text: string, lines: LineIndex, limits: YamlP
     if (parsed) (reusable.get(parsed.chunk) ?? reusable.set(parsed.chunk, []).get(parsed.chunk)!).push(parsed);
   }
   const out: YamlDocument[] = [];
-  for (const { chunk, base } of splitDocuments(text)) {
+  const chunks = splitDocuments(text);
+  for (const [i, { chunk, base }] of chunks.entries()) {
+    if (i === limits.maxDocuments) {
+      out.push(makeDocument(refusedChunk(text.slice(base), `More than ${limits.maxDocuments} documents in one file; the rest is not analysed`, 0), base, out.length, lines));
+      break;
+    }
     const parsed = reusable.get(chunk)?.shift() ?? parseChunk(chunk, limits);
     if (!parsed) continue;
     out.push(makeDocument(parsed, base, out.length, lines));
@@ -124,38 +172,66 @@ function makeDocument(parsed: ParsedChunk, base: number, index: number, lines: L
   return document;
 }
 
-interface Budget { readonly doc: Document; aliases: number; nodes: number }
+/** `open`: the collections being converted, to find an alias that refers to its own ancestor. */
+interface Budget { readonly doc: Document; aliases: number; nodes: number; readonly open: Set<YamlNode> }
+
+const rangeOfNode = (node: unknown): [number, number] => {
+  const r = (node as { range?: [number, number, number] } | null)?.range;
+  return r ? [r[0], r[1]] : [0, 0];
+};
 
 function toPlain(node: YamlNode | null | undefined, budget: Budget, limits: YamlParseLimits): unknown {
   if (node == null) return null;
-  if (++budget.nodes > limits.maxNodes) throw new ExpansionLimit(`Document expands to more than ${limits.maxNodes} values; not analysed`);
+  if (++budget.nodes > limits.maxNodes) throw new DocumentRefused(`Document expands to more than ${limits.maxNodes} values; not analysed`, ...rangeOfNode(node));
   if (isScalar(node)) return node.value;
   if (isAlias(node)) {
     if (++budget.aliases > limits.maxAliasExpansions) {
-      throw new ExpansionLimit(`Too many alias expansions (more than ${limits.maxAliasExpansions}): looks like an alias bomb; document not analysed`);
+      throw new DocumentRefused(`Too many alias expansions (more than ${limits.maxAliasExpansions}): looks like an alias bomb; document not analysed`, ...rangeOfNode(node));
     }
-    return toPlain(node.resolve(budget.doc) as YamlNode | undefined, budget, limits);
+    const target = node.resolve(budget.doc) as YamlNode | undefined;
+    if (target && budget.open.has(target)) throw new DocumentRefused(`Alias *${node.source} refers to a collection that contains it (a cycle); document not analysed`, ...rangeOfNode(node));
+    return toPlain(target, budget, limits);
   }
-  if (isMap(node)) {
-    const out: Record<string, unknown> = {};
-    for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const k = pair.key;
-      const key = isScalar(k) ? String(k.value) : isAlias(k) ? String(toPlain(k, budget, limits)) : JSON.stringify(toPlain(k as YamlNode, budget, limits));
-      if (key === '<<' && isScalar(k)) {
-        // YAML 1.1 merge keys, which Kubernetes' YAML decoder honours: explicit keys win.
-        const merged = toPlain(pair.value as YamlNode, budget, limits);
-        for (const source of Array.isArray(merged) ? merged : [merged]) {
-          if (source && typeof source === 'object') for (const [mk, mv] of Object.entries(source)) if (!(mk in out)) out[mk] = mv;
-        }
-        continue;
+  if (!isMap(node) && !isSeq(node)) return null;
+  budget.open.add(node);
+  try {
+    return isMap(node) ? mapToPlain(node, budget, limits) : node.items.map(item => toPlain(item as YamlNode, budget, limits));
+  } finally {
+    budget.open.delete(node);
+  }
+}
+
+function mapToPlain(node: YAMLMap, budget: Budget, limits: YamlParseLimits): Record<string, unknown> {
+  if (node.items.length > limits.maxKeysPerMapping) throw new DocumentRefused(`A mapping with ${node.items.length} keys (more than ${limits.maxKeysPerMapping}); document not analysed`, ...rangeOfNode(node));
+  const out: Record<string, unknown> = {};
+  const seen = new Set<string>();
+  for (const pair of node.items) {
+    if (!isPair(pair)) continue;
+    const k = pair.key as YamlNode | null;
+    const key = isScalar(k) ? String(k.value) : isAlias(k) ? String(toPlain(k, budget, limits)) : JSON.stringify(toPlain(k, budget, limits));
+    if (seen.has(key)) throw new DocumentRefused('Map keys must be unique', ...rangeOfNode(k));
+    seen.add(key);
+    if (key === '<<' && isScalar(k)) {
+      // YAML 1.1 merge keys, which Kubernetes' YAML decoder honours: explicit keys win.
+      const merged = toPlain(pair.value as YamlNode, budget, limits);
+      for (const source of Array.isArray(merged) ? merged : [merged]) {
+        if (source && typeof source === 'object') for (const [mk, mv] of Object.entries(source)) if (!(mk in out)) out[mk] = mv;
       }
-      out[key] = toPlain(pair.value as YamlNode | null, budget, limits);
+      continue;
     }
-    return out;
+    const value = toPlain(pair.value as YamlNode | null, budget, limits);
+    // a key "__proto__" is data, not the object's prototype
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
   }
-  if (isSeq(node)) return node.items.map(item => toPlain(item as YamlNode, budget, limits));
-  return null;
+  return out;
+}
+
+function refusedChunk(chunk: string, message: string, at: number): ParsedChunk {
+  // an empty document stands in for the refused one, so that its offsets and index stay in place
+  const doc = new Document(null);
+  doc.range = [0, chunk.length, chunk.length];
+  return { chunk, doc, value: undefined, problems: [{ message, start: at, end: Math.min(chunk.length, at + 1), severity: 'error' }] };
 }
 
 function locate(doc: Document, root: YamlNode | null, path: FieldPath): { key?: unknown; value: unknown } | undefined {

@@ -73,13 +73,25 @@ export interface Workload {
   readonly hostNetwork: boolean;
 }
 
+/** A documented bound the input exceeded (docs/limits.md): what was cut, at the field that asked for more. */
+export interface LimitExceeded {
+  readonly obj: ManifestObject<WorkloadKind>;
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
 export interface ClusterModel {
   readonly profile: ClusterProfile;
   readonly services: readonly ServiceEntry[];
   readonly workloads: readonly Workload[];
   readonly assumptions: readonly Assumption[];
   readonly duplicates: readonly DuplicateObject[];
+  /** Where the input asked for more than NAT Lens models (pods across all workloads). */
+  readonly limits?: readonly LimitExceeded[];
 }
+
+/** Pods derived from all workloads together: more would make every rule set and walk slow, not more exact. */
+export const MAX_TOTAL_PODS = 10_000;
 
 /** Objects with their duplicates (same kind, namespace and name as an earlier one) set apart. */
 function withoutDuplicates(objects: readonly AnyManifestObject[]): { unique: AnyManifestObject[]; duplicates: DuplicateObject[] } {
@@ -111,8 +123,9 @@ function proxiedByKubeProxyType(svc: Service): boolean {
 
 export function buildClusterModel(input: readonly AnyManifestObject[], profile: ClusterProfile): ClusterModel {
   const assumptions: Assumption[] = [];
+  const limits: LimitExceeded[] = [];
   const { unique: objects, duplicates } = withoutDuplicates(input);
-  const workloads = deriveWorkloads(objects, profile);
+  const workloads = deriveWorkloads(objects, profile, limits);
   for (const d of duplicates) {
     assumptions.push({ subject: `${d.obj.namespace}/${d.obj.name}`, field: d.obj.kind, value: `${d.first.fileName}`, reason: `also in ${d.obj.fileName}; modelled once, from the first file (an apply keeps one object per kind, namespace and name)` });
   }
@@ -160,7 +173,7 @@ export function buildClusterModel(input: readonly AnyManifestObject[], profile: 
     });
     return { obj, service, ports, selectedWorkloads, possiblySelectedWorkloads, unservedFamilies: unservedFamilies(service, profile.ipFamily) };
   });
-  return { profile, services, workloads, assumptions, duplicates };
+  return { profile, services, workloads, assumptions, duplicates, ...(limits.length ? { limits } : {}) };
 }
 
 export function matchesSelector(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {
@@ -190,12 +203,23 @@ function replicasOf(o: ManifestObject<WorkloadKind>, nodeCount: number): number 
   }
 }
 
+/** The field that sets a workload's pod count, to report a limit at. */
+function replicasPath(o: ManifestObject<WorkloadKind>): (string | number)[] {
+  switch (o.kind) {
+    case 'Job': return ['spec', 'parallelism'];
+    case 'CronJob': return ['spec', 'jobTemplate', 'spec', 'parallelism'];
+    case 'DaemonSet': case 'Pod': return ['kind'];
+    default: return ['spec', 'replicas'];
+  }
+}
+
 /**
  * Pods are placed deterministically: pod k of a workload goes to node (k mod N) in profile order
  * (a DaemonSet puts one on each node; a Pod with spec.nodeName stays there), and gets the next free
  * address of that node's pod CIDR, starting at .10, in the order workloads appear in the input.
  */
-function deriveWorkloads(objects: readonly AnyManifestObject[], profile: ClusterProfile): Workload[] {
+function deriveWorkloads(objects: readonly AnyManifestObject[], profile: ClusterProfile, limits: LimitExceeded[]): Workload[] {
+  let podBudget = MAX_TOTAL_PODS;
   const nodes = profile.nodes;
   const nextHost = new Map<string, number>();
   const podIP = (node: NodeProfile): string => {
@@ -220,7 +244,15 @@ function deriveWorkloads(objects: readonly AnyManifestObject[], profile: Cluster
         if (typeof p?.containerPort === 'number') ports.push({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', container: c.name });
       }
     }
-    const replicas = Math.max(0, Math.min(replicasOf(o, nodes.length), 10_000));
+    const wanted = Math.max(0, replicasOf(o, nodes.length));
+    const replicas = Math.min(wanted, podBudget);
+    podBudget -= replicas;
+    if (replicas < wanted) {
+      limits.push({
+        obj: o, path: replicasPath(o),
+        message: `${o.kind} ${o.namespace}/${o.name} asks for ${wanted} pods; NAT Lens models at most ${MAX_TOTAL_PODS} pods across all workloads, so it models ${replicas} of them`,
+      });
+    }
     const pod = o.kind === 'Pod' ? (o as ManifestObject<'Pod'>).object : undefined;
     const fixedNode = pod ? nodes.find(n => n.name === (pod.spec?.nodeName ?? '')) : undefined;
     const hostNetwork = template?.spec?.hostNetwork === true;

@@ -7,6 +7,7 @@ import { LineIndex } from '../manifest/source';
 import { parseYamlDocuments } from '../manifest/yamlAdapter';
 import { isRecord, type ManifestProblem } from '../manifest/manifest';
 import { formatIP, offsetIP, parseCIDR, parseIP, type IPFamily } from '../util/ip';
+import { dns1123Subdomain } from '../validate/formats';
 import { DEFAULT_CNI_PROFILE, resolveCniProfile, type CniProfile } from '../egress/profile';
 
 export type ProxyMode = 'iptables' | 'nftables' | 'ipvs';
@@ -206,13 +207,24 @@ function parsePortRange(v: unknown): { min: number; max: number } | undefined {
   return min >= 1 && max <= 65535 && min <= max ? { min, max } : undefined;
 }
 
+/** Nodes one profile may list: Kubernetes' own scalability limit (5,000 nodes per cluster). */
+export const MAX_NODES = 5000;
+
 function resolveNodes(raw: unknown, nodeName: string, nodeIPs: readonly string[], clusterCIDR: string | null, report: Report): NodeProfile[] {
   const given: Raw[] = [];
+  const names = new Set<string>();
   if (raw !== undefined && raw !== null) {
     if (!Array.isArray(raw)) report(['nodes'], 'nodes: expected a list of { name, ips, podCIDR, podGateway }');
     else raw.forEach((n, i) => {
-      if (!isRecord(n) || typeof n['name'] !== 'string') report(['nodes', i], 'nodes: each entry needs a name');
-      else given.push(n);
+      if (i === MAX_NODES) report(['nodes', i], `nodes: more than ${MAX_NODES} nodes (the limit NAT Lens models); the rest are ignored`);
+      if (i >= MAX_NODES) return;
+      if (!isRecord(n) || typeof n['name'] !== 'string') { report(['nodes', i], 'nodes: each entry needs a name'); return; }
+      // a node name reaches rule comments and walk output: the API server's rule for it (ValidateNodeName)
+      const invalid = dns1123Subdomain(n['name']);
+      if (invalid.length) { report(['nodes', i, 'name'], `nodes[${i}].name: Invalid value: ${JSON.stringify(n['name'])}: ${invalid.join('; ')}`); return; }
+      if (names.has(n['name'])) { report(['nodes', i, 'name'], `nodes[${i}].name: Duplicate value: ${JSON.stringify(n['name'])}; the first node of that name is used`); return; }
+      names.add(n['name']);
+      given.push(n);
     });
   }
   const self = given.find(n => n['name'] === nodeName);

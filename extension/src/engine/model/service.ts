@@ -126,7 +126,8 @@ export function servicePortInfos(obj: ManifestObject<'Service'>, family: IPFamil
     .map(ing => canonicalIP(ing.ip!))
     .filter((ip): ip is string => ip !== null && ipFamilyOf(ip) === family);
   const needsHealthCheck = d.type === 'LoadBalancer' && externalPolicyLocal;
-  return d.ports.map((p, portIndex) => ({
+  // a port the validation layer left out (null) is not modelled; the others keep their index
+  return d.ports.flatMap((p, portIndex) => (spec.ports?.[portIndex] == null ? [] : [{
     namespace: obj.namespace,
     serviceName: obj.name,
     portName: p.name,
@@ -145,7 +146,7 @@ export function servicePortInfos(obj: ManifestObject<'Service'>, family: IPFamil
     healthCheckNodePort: needsHealthCheck ? spec.healthCheckNodePort ?? 0 : 0,
     externalPolicyLocal,
     internalPolicyLocal,
-  }));
+  }]));
 }
 
 /** pkg/proxy/serviceport.go: the per-port flags that decide which chains exist. */

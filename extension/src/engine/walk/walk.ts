@@ -145,7 +145,15 @@ export class Walker {
    * client again, from another source port) with what the first connection left in the affinity lists.
    */
   returning(first: TraceRequest, next: TraceRequest = { ...first, sport: (first.sport ?? 40000) + 1 }): ReturningClient[] {
-    return this.trace(first).outcomes.map(o => ({ first: o, again: this.trace(next, o.remembered) }));
+    // outcomes that left the same affinity entries (all of them, without ClientIP affinity) lead to the
+    // same next walk: one walk per distinct set, not one per outcome (quadratic in endpoints)
+    const walks = new Map<string, WalkResult>();
+    return this.trace(first).outcomes.map(o => {
+      const key = o.remembered.map(r => affinityEntry(r.node, r.list, r.address)).sort().join('\n');
+      let again = walks.get(key);
+      if (!again) walks.set(key, (again = this.trace(next, o.remembered)));
+      return { first: o, again };
+    });
   }
 
   private walkNode(node: NodeProfile, state: ConnState, entry: 'PREROUTING' | 'OUTPUT', depth: number): Leaf[] {

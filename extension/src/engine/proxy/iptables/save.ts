@@ -28,7 +28,10 @@ export function toIptablesSave(ruleset: IptablesRuleset, family: 'IPv4' | 'IPv6'
     const userChains = [...new Set([...table.chains.map(c => c.name), ...jumps.map(j => j.target)])].sort(byteOrder);
     for (const c of userChains) out.push(`:${c} - [0:0]`);
     for (const c of BUILTIN_CHAINS[tableName]) out.push(...jumps.filter(j => j.chain === c).map(j => formatRule(parseJump(j), family)));
-    for (const c of userChains) out.push(...table.rules.filter(r => r.chain === c).map(r => formatRule(r, family)));
+    // rules grouped by chain once: filtering every rule per chain is quadratic in Services and pods
+    const byChain = new Map<string, ParsedRule[]>();
+    for (const r of table.rules) (byChain.get(r.chain) ?? byChain.set(r.chain, []).get(r.chain)!).push(r);
+    for (const c of userChains) for (const r of byChain.get(c) ?? []) out.push(formatRule(r, family));
     out.push('COMMIT');
   }
   return out.join('\n') + '\n';
