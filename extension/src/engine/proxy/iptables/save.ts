@@ -28,7 +28,12 @@ export function toIptablesSave(ruleset: IptablesRuleset, family: 'IPv4' | 'IPv6'
     const userChains = [...new Set([...table.chains.map(c => c.name), ...jumps.map(j => j.target)])].sort(byteOrder);
     for (const c of userChains) out.push(`:${c} - [0:0]`);
     for (const c of BUILTIN_CHAINS[tableName]) out.push(...jumps.filter(j => j.chain === c).map(j => formatRule(parseJump(j), family)));
-    for (const c of userChains) out.push(...table.rules.filter(r => r.chain === c).map(r => formatRule(r, family)));
+    const rulesOf = new Map<string, ParsedRule[]>();
+    for (const r of table.rules) {
+      const list = rulesOf.get(r.chain);
+      if (list) list.push(r); else rulesOf.set(r.chain, [r]);
+    }
+    for (const c of userChains) for (const r of rulesOf.get(c) ?? []) out.push(formatRule(r, family));
     out.push('COMMIT');
   }
   return out.join('\n') + '\n';
