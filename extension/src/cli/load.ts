@@ -1,7 +1,7 @@
 // Reads the CLI's inputs from disk and hands them to the engine; the engine never touches files.
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
+import { DEFAULT_MAX_BYTES, parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
 import { DEFAULT_PROFILE, parseProfile, type ClusterProfile } from '../engine/model/profile';
 
 export interface LoadedInput {
@@ -20,7 +20,7 @@ function readText(path: string): string {
   } catch {
     throw new InputError(`${path}: no such file`);
   }
-  if (size > 64 * 1024 * 1024) throw new InputError(`${path}: ${(size / 1048576).toFixed(0)} MiB is too large to analyse`);
+  if (size > DEFAULT_MAX_BYTES) throw new InputError(`${path}: ${(size / 1048576).toFixed(1)} MiB is too large; NAT Lens analyses files up to ${DEFAULT_MAX_BYTES / 1048576} MiB`);
   return readFileSync(path, 'utf8');
 }
 

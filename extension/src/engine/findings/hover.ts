@@ -88,7 +88,7 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
   const svc = entry.service;
   const d = defaultService(svc);
   const key = `${obj.namespace}/${obj.name}`;
-  const walker = walkerFor(model);
+  const walker = walkerFor(model).forServices([entry]);
   const sp = entry.ports[0]?.info;
   const links: HoverLink[] = [
     { label: 'Preview rules', command: 'natlens.previewRules', args: { uri: obj.fileName } },
