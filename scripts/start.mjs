@@ -5,6 +5,7 @@ import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { harnessDir } from '../test/vscode/browser.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const step = (cmd, args) => {
@@ -12,7 +13,7 @@ const step = (cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
-step('bash', ['test/vscode/setup.sh']);          // code-server 4.100.3 in .vscode-harness/ (once)
+step('bash', ['test/vscode/setup.sh']);          // code-server 4.100.3 in the harness dir (once)
 step(process.execPath, ['scripts/build.mjs']);
 
 const port = Number(process.env.PORT) || await new Promise(resolve => {
@@ -30,7 +31,7 @@ writeFileSync(join(run, 'user', 'User', 'settings.json'), JSON.stringify({
   'extensions.autoUpdate': false, 'extensions.autoCheckUpdates': false, 'update.mode': 'none', 'git.openRepositoryInParentFolders': 'never',
 }, null, 2));
 
-const codeServer = join(root, '.vscode-harness', 'node_modules', '.bin', 'code-server');
+const codeServer = join(harnessDir(), 'node_modules', '.bin', 'code-server');
 const server = spawn(codeServer, [
   '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
   '--user-data-dir', join(run, 'user'), '--extensions-dir', extensions, join(root, 'examples'),

@@ -1,4 +1,4 @@
-// Runs every test phase (type check, unit + golden, kernel, real VS Code, webview) and ends with one
+// Runs every test phase (type check, lint, unit + golden, kernel, real VS Code, webview) and ends with one
 // plain "N passed, N failed" line totalling all phases, so a run that executed no test is visible.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -70,16 +70,34 @@ function record(name, passed, failed, skipped) {
   phaseLines.push(`${name}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 }
 
+/** `git status --porcelain`, or null outside a git checkout. */
+function treeStatus() {
+  const r = spawnSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout : null;
+}
+
 mkdirSync(join(root, 'test-results'), { recursive: true });
+const statusBefore = treeStatus();
 // the kernel and browser phases need Debian packages; install what is missing (as root)
 run('bash', ['scripts/system-deps.sh']);
 const want = p => only.length === 0 || only.includes(p);
-if (want('typecheck')) checkPhase('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+// typecheck: the whole tree, then each layer on its own (the engine and the protocol without DOM or Node.js types)
+if (want('typecheck')) checkPhase('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+if (want('lint')) checkPhase('lint', 'npm', ['run', '--silent', 'lint']);
 if (want('build')) checkPhase('build', process.execPath, ['scripts/build.mjs']);
 if (want('unit')) nodeTestPhase('unit', ['test/unit', 'test/golden']);
 if (want('kernel')) nodeTestPhase('kernel', ['test/kernel']);
 if (want('vscode') && existsSync(join(root, 'test/vscode/run.sh'))) summaryLinePhase('vscode', 'bash', ['test/vscode/run.sh']);
 if (want('webview') && existsSync(join(root, 'test/webview/run.mjs'))) summaryLinePhase('webview', process.execPath, ['test/webview/run.mjs']);
+
+// tests write only to test-results/ and temp dirs: the tree must be as the run found it
+if (statusBefore !== null) {
+  console.log('\n=== clean tree ===');
+  const after = treeStatus();
+  const changed = after.split('\n').filter(l => l && !statusBefore.split('\n').includes(l));
+  for (const l of changed) console.log(`changed by the tests: ${l}`);
+  record('clean tree', changed.length === 0 ? 1 : 0, changed.length === 0 ? 0 : 1, 0);
+}
 
 console.log('\n=== summary ===');
 for (const l of phaseLines) console.log(l);

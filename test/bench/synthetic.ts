@@ -38,4 +38,3 @@ ${eps.join('\n')}`);
   }
   return docs.join('\n---\n') + '\n';
 }
-

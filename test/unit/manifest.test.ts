@@ -108,8 +108,8 @@ test('unknown kinds and non-objects are noted, never thrown', () => {
   assert.deepEqual(f.problems.map(p => p.code).sort(), ['not-an-object', 'not-an-object', 'unknown-api-version', 'unknown-kind']);
 });
 
-test("CNI objects the egress model reads are not reported as unknown", () => {
-  const f = parseManifest(`apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: p}\nspec: {cidr: 10.244.0.0/16, natOutgoing: true}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ip-masq-agent, namespace: kube-system}\n`, "cni.yaml");
+test('CNI objects the egress model reads are not reported as unknown', () => {
+  const f = parseManifest(`apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: p}\nspec: {cidr: 10.244.0.0/16, natOutgoing: true}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ip-masq-agent, namespace: kube-system}\n`, 'cni.yaml');
   assert.deepEqual(f.problems, []);
 });
 

@@ -10,7 +10,7 @@ import { serviceChains } from '../../extension/src/engine/proxy/iptables/names';
 import { nftServiceChains } from '../../extension/src/engine/proxy/nftables/names';
 import { debugCommands } from '../../extension/src/engine/debug';
 import { buildPreviewState, type PreviewSelection } from '../../extension/src/engine/preview/state';
-import type { DebugView } from '../../webview/src/protocol';
+import type { DebugView } from '../../protocol/preview';
 
 const root = new URL('../../', import.meta.url).pathname;
 const profile = parseProfile(readFileSync(`${root}examples/cluster.yaml`, 'utf8')).profile;

@@ -31,13 +31,13 @@ test('chain names hash like kube-proxy', () => {
 test('rules are reordered the way iptables-save prints them', () => {
   const cases: [string, string][] = [
     ['-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j KUBE-SVC-X',
-     '-A KUBE-SERVICES -d 172.30.0.41/32 -p tcp -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp --dport 80 -j KUBE-SVC-X'],
+      '-A KUBE-SERVICES -d 172.30.0.41/32 -p tcp -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp --dport 80 -j KUBE-SVC-X'],
     ['-A KUBE-MARK-MASQ -j MARK --or-mark 0x00004000', '-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000'],
     ['-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000', '-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0'],
     ['-A KUBE-SVC-X -m comment --comment "a -> 1.2.3.4:80" -m recent --name KUBE-SEP-Y --rcheck --seconds 10800 --reap -j KUBE-SEP-Y',
-     '-A KUBE-SVC-X -m comment --comment "a -> 1.2.3.4:80" -m recent --rcheck --seconds 10800 --reap --name KUBE-SEP-Y --mask 255.255.255.255 --rsource -j KUBE-SEP-Y'],
+      '-A KUBE-SVC-X -m comment --comment "a -> 1.2.3.4:80" -m recent --rcheck --seconds 10800 --reap --name KUBE-SEP-Y --mask 255.255.255.255 --rsource -j KUBE-SEP-Y'],
     ['-A KUBE-SERVICES -m comment --comment "a has no endpoints" -m tcp -p tcp -d 1.2.3.4 --dport 80 -j REJECT',
-     '-A KUBE-SERVICES -d 1.2.3.4/32 -p tcp -m comment --comment "a has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable'],
+      '-A KUBE-SERVICES -d 1.2.3.4/32 -p tcp -m comment --comment "a has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable'],
     ['-A X -m comment --comment plain_word-1 -s 10.0.1.5/16 -j RETURN', '-A X -s 10.0.0.0/16 -m comment --comment plain_word-1 -j RETURN'],
   ];
   for (const [restore, saved] of cases) assert.equal(formatRule(parseRule('nat', restore, 0), 'IPv4'), saved);

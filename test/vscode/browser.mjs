@@ -8,13 +8,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
 
-/** playwright-core from the repo's devDependencies, else the copy test/vscode/setup.sh put in .vscode-harness/. */
+/** Where test/vscode/setup.sh installs code-server and playwright-core: outside the repository, shared by clones. */
+export function harnessDir() {
+  return process.env.VSCODE_HARNESS_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'natlens', 'vscode-harness');
+}
+
+/** playwright-core from the repo's devDependencies, else the copy test/vscode/setup.sh put in the harness. */
 async function loadPlaywright() {
   try {
     return await import('playwright-core');
   } catch {
-    const harness = process.env.VSCODE_HARNESS_DIR || path.join(repoRoot, '.vscode-harness');
-    return import(pathToFileURL(path.join(harness, 'node_modules/playwright-core/index.mjs')).href);
+    return import(pathToFileURL(path.join(harnessDir(), 'node_modules/playwright-core/index.mjs')).href);
   }
 }
 

@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # The one entry for the real-VS Code tests:  bash test/vscode/run.sh
 #
-#  1. test/vscode/setup.sh          (code-server 4.100.3 + playwright-core in .vscode-harness/; no-op when present)
+#  1. test/vscode/setup.sh          (code-server 4.100.3 + playwright-core in the harness dir; no-op when present)
 #  2. node scripts/build.mjs        (the extension -> dist/extension.js)
 #  3. node test/vscode/build.mjs    (the mocha suite -> out/test/vscode/)
 #  4. suite: fresh code-server on a free 127.0.0.1 port, workspace = temp copy of test/fixtures/workspace/, the
 #     suite runs in its extension host (test/vscode/exttests.mjs); it prints its own `N passed, N failed`
-#  5. ui (when test/vscode/ui.mjs exists): another fresh server + workspace, the workbench is driven with
-#     playwright-core + Debian chromium (screenshots in shots/vscode/); it prints its own `N passed, N failed`
+#  5. ui (when test/vscode/ui.mjs exists): `npm run package`, then another fresh server + workspace with the
+#     built natlens.vsix installed (code-server --install-extension: what a user installs, not the dev folder);
+#     the workbench is driven with playwright-core + Debian chromium (screenshots in test-results/vscode/); it
+#     prints its own `N passed, N failed`
 #  6. the last line is ONE `N passed, N failed`: suite + ui summed. Exit code 0 only when nothing failed.
 #
 # env: VSCODE_RUN_TIMEOUT_S (overall, default 900)   VSCODE_SKIP_SUITE=1 / VSCODE_SKIP_UI=1
 #      VSCODE_TEST_GREP (mocha grep inside the suite)  UI_CHECKS (regexp on UI check names)
 #      VSCODE_KEEP_RUN=1 (keep the temp run dir: server logs, user-data, workspace; 0: never keep it)
-#      SHOTS (screenshot dir, default <repo>/shots/vscode, emptied of *.png by each UI run)
-#      DEBUG_PAGE_CONSOLE=1 (print the workbench's own console)   VSCODE_HARNESS_DIR (default <repo>/.vscode-harness)
+#      SHOTS (screenshot dir, default <repo>/test-results/vscode, emptied of *.png by each UI run)
+#      DEBUG_PAGE_CONSOLE=1 (print the workbench's own console)   VSCODE_HARNESS_DIR (default ~/.cache/natlens/vscode-harness)
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -27,10 +29,10 @@ if [ -z "${NATLENS_VSCODE_RUN_INNER:-}" ]; then
   exec timeout -k 20 "${VSCODE_RUN_TIMEOUT_S:-900}" bash "$0" "$@"
 fi
 
-HARNESS=$(realpath -m "${VSCODE_HARNESS_DIR:-$ROOT/.vscode-harness}")
+HARNESS=$(realpath -m "${VSCODE_HARNESS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/natlens/vscode-harness}")
 export VSCODE_HARNESS_DIR=$HARNESS
 CS="$HARNESS/node_modules/.bin/code-server"
-SHOTS=$(realpath -m "${SHOTS:-$ROOT/shots/vscode}")
+SHOTS=$(realpath -m "${SHOTS:-$ROOT/test-results/vscode}")
 T0=$(date +%s%N)
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 log() { echo "[vscode $(( $(ms_since "$T0") / 1000 ))s] $*"; }
@@ -94,11 +96,16 @@ export NATLENS_TEST_MARK="[natlens-test-$(od -An -N4 -tx4 /dev/urandom | tr -d '
 mkdir -p "$RUN/tmp" "$SHOTS"
 export XDG_CONFIG_HOME="$RUN/xdg-config" XDG_DATA_HOME="$RUN/xdg-data" XDG_CACHE_HOME="$RUN/xdg-cache" TMPDIR="$RUN/tmp"
 
-# start_server NAME: fresh user-data/extensions dirs and a fresh copy of the fixture workspace, code-server on
-# 127.0.0.1 with a port the kernel picks. Sets SERVER_PID, BASE, WS, SRV.
+# start_server NAME [VSIX]: fresh user-data/extensions dirs (VSIX installed into them) and a fresh copy of the
+# fixture workspace, code-server on 127.0.0.1 with a port the kernel picks. Sets SERVER_PID, BASE, WS, SRV.
 start_server() {
   SRV="$RUN/$1"; WS="$SRV/ws"
   mkdir -p "$SRV/ud/User" "$SRV/exts" "$WS"
+  if [ -n "${2:-}" ]; then
+    "$CS" --user-data-dir "$SRV/ud" --extensions-dir "$SRV/exts" --install-extension "$2" > "$SRV/install.log" 2>&1 \
+      || { cat "$SRV/install.log" >&2; fail "code-server --install-extension $2 failed"; }
+    log "installed $(basename "$2") into $SRV/exts"
+  fi
   cp -a "$ROOT/test/fixtures/workspace/." "$WS/"
   cat > "$SRV/ud/User/settings.json" <<'JSON'
 {
@@ -177,8 +184,11 @@ fi
 
 # ---- 5: UI driver -------------------------------------------------------------------------------------------
 if [ -f "$ROOT/test/vscode/ui.mjs" ] && [ "${VSCODE_SKIP_UI:-}" != 1 ]; then
-  start_server ui
-  run_phase ui node "$ROOT/test/vscode/ui.mjs" "$BASE" "$ROOT" "$WS" "$SHOTS"
+  t=$(date +%s%N)
+  npm run --silent package > "$RUN/package.log" 2>&1 || { tail -30 "$RUN/package.log" >&2; fail "npm run package failed"; }
+  log "natlens.vsix packaged ($(ms_since "$t") ms)"
+  start_server ui "$ROOT/natlens.vsix"
+  run_phase ui node "$ROOT/test/vscode/ui.mjs" "$BASE" "$WS" "$SHOTS"
   stop_server
 fi
 # finish (EXIT trap) prints the summed closing line

@@ -3,14 +3,14 @@
 #   code-server 4.100.3 (= VS Code 1.100.3; the last code-server whose engines.node accepts Node 20)
 #   + playwright-core (drives Debian's chromium; no browser download)
 #   + Debian packages: chromium, ripgrep, libkrb5-dev, pkg-config (the last two build code-server's native deps).
-# Everything lands in <repo>/.vscode-harness/ (gitignored). A second call is a fast no-op.
+# Everything lands in ~/.cache/natlens/vscode-harness/ (outside the repository, shared by clones). A second
+# call is a fast no-op.
 #
 # usage: bash test/vscode/setup.sh [--force]
-# env:   VSCODE_HARNESS_DIR (default <repo>/.vscode-harness)
+# env:   VSCODE_HARNESS_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/natlens/vscode-harness)
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-DEST=$(realpath -m "${VSCODE_HARNESS_DIR:-$ROOT/.vscode-harness}")
+DEST=$(realpath -m "${VSCODE_HARNESS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/natlens/vscode-harness}")
 CODE_SERVER_VERSION=4.100.3
 PLAYWRIGHT_VERSION=1.65.1
 # @vscode/ripgrep version pinned by code-server 4.100.3 (lib/vscode/npm-shrinkwrap.json); its postinstall

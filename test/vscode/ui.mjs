@@ -1,7 +1,7 @@
 // UI checks: drives the real VS Code workbench served by code-server with playwright-core + Debian chromium.
-// The extension under test is loaded from the repo as extensionDevelopmentPath (no .vsix needed).
+// The extension under test is the packaged natlens.vsix that run.sh installed into the server, as a user has it.
 //
-// usage (run.sh does this): node test/vscode/ui.mjs <base-url> <extensionDevelopmentPath> <workspace> <shots-dir>
+// usage (run.sh does this): node test/vscode/ui.mjs <base-url> <workspace> <shots-dir>
 // env: UI_CHECKS=<regexp>   only the checks whose name matches
 //      UI_SELFTEST=1        also run the harness self-checks (squiggle, hover, quick fix and webview helpers,
 //                           exercised on VS Code's built-in TypeScript and Markdown support)
@@ -134,6 +134,41 @@ check('the preview\'s Assumptions edit the profile through the host, save it, an
   await wb.runCommand('View: Close All Editors');
 });
 
+check('the installed natlens.vsix: a hover on a Service, and its details page shows the README with its images', async wb => {
+  await wb.openFile('service.yaml');
+  await wb.waitForCodeLens('Trace a packet');
+  assert.match(await wb.hover('externalTrafficPolicy', { contains: 'SNATed', timeout: 30000 }), /externalTrafficPolicy: Cluster/);
+  await wb.unhover();
+
+  await wb.runCommand('Extensions: Show Enabled Extensions');
+  const row = wb.page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'NAT Lens for Kubernetes' });
+  await row.waitFor({ timeout: 20000 });
+  await row.click();
+  const header = wb.page.locator('.extension-editor .header');
+  await header.locator('.name', { hasText: 'NAT Lens for Kubernetes' }).waitFor({ timeout: 20000 });
+  // the package's own icon (256x256), not VS Code's default one
+  await waitUntil(() => header.locator('img.icon').evaluate(i => i.complete && i.naturalWidth === 256), 'the icon from media/icon.png is shown');
+
+  await wb.webviewText('h1', { contains: 'NAT Lens for Kubernetes', timeout: 30000 });
+  const view = await wb.webview();
+  // the README shipped in the package: its images are loaded and its links go to sections of the page
+  const page = () => view.locator('body').evaluate(body => ({
+    images: [...body.querySelectorAll('img')].map(i => ({ alt: i.alt, loaded: i.complete && i.naturalWidth > 0 })),
+    anchors: [...body.querySelectorAll('a[href]')].map(a => ({ href: a.getAttribute('href'), target: a.getAttribute('href').startsWith('#') ? document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1))) !== null : null })),
+    headings: [...body.querySelectorAll('h2')].map(h => h.textContent),
+  }));
+  await waitUntil(async () => { const p = await page(); return p.images.length >= 3 && p.images.every(i => i.loaded); }, 'every README image is loaded');
+  const readme = await page();
+  wb.log(`   images: ${JSON.stringify(readme.images.map(i => i.alt))}; sections: ${JSON.stringify(readme.headings)}`);
+  assert.ok(readme.headings.includes('NAT Lens diagnostics') && readme.headings.includes('Egress NAT and debug commands'), 'the linked docs are sections of the page');
+  // '#' is the page's own scroll-to-top button
+  const broken = readme.anchors.filter(a => a.href !== '#').filter(a => a.target === false || (a.target === null && !/^(https|mailto):/.test(a.href)));
+  assert.deepEqual(broken, [], 'every link goes to a section of the page or to https:');
+  assert.ok(readme.anchors.some(a => a.href === '#nat-lens-diagnostics'), JSON.stringify(readme.anchors));
+  await wb.shot('extension-details');
+  await wb.runCommand('View: Close All Editors');
+});
+
 // ---- harness self-checks (UI_SELFTEST=1): prove the helpers on built-in language features --------------------
 
 check('selftest: squiggle, hover and quick fix (TypeScript)', async wb => {
@@ -141,7 +176,7 @@ check('selftest: squiggle, hover and quick fix (TypeScript)', async wb => {
     'import { readFileSync } from "fs";\nexport const answer: number = 42;\nconst wrong: number = "forty-two";\nexport { wrong };\n');
   await wb.openFile('selftest.ts');
   await wb.waitForSquiggle('error', { timeout: 60000 });
-  const hover = await wb.hover('answer', { contains: 'const answer: number' , timeout: 30000 });
+  const hover = await wb.hover('answer', { contains: 'const answer: number', timeout: 30000 });
   assert.match(hover, /const answer: number/);
   await wb.shot('selftest-hover');
   await wb.unhover();
@@ -163,9 +198,9 @@ check('selftest: webview content (Markdown preview)', async wb => {
 
 // ---- runner -----------------------------------------------------------------------------------------------------
 
-const [base, extDir, workspace, shots] = process.argv.slice(2);
-if (!base || !extDir || !workspace || !shots) {
-  console.error('usage: ui.mjs <base-url> <extensionDevelopmentPath> <workspace> <shots-dir>');
+const [base, workspace, shots] = process.argv.slice(2);
+if (!base || !workspace || !shots) {
+  console.error('usage: ui.mjs <base-url> <workspace> <shots-dir>');
   process.exit(2);
 }
 fs.mkdirSync(shots, { recursive: true });
@@ -187,7 +222,7 @@ page.on('console', msg => {
 });
 const wb = new Workbench(page, { workspace, shots, log: m => console.log(m) });
 try {
-  await page.goto(workbenchUrl(base, { folder: workspace, extensionDevelopmentPath: extDir }));
+  await page.goto(workbenchUrl(base, { folder: workspace }));
   await wb.ready();
   console.log(`${stamp()} workbench loaded`);
   for (const c of selected) {
@@ -220,16 +255,7 @@ try {
   await close();
 }
 if (selected.length === 0) { console.log(`no UI check matches ${only}`); failed++; }
-// the README shows these: refresh them from a run where every check passed
-const README_SHOTS = ['hover', 'quickfix', 'preview'];
-if (failed === 0) {
-  const docs = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs', 'images');
-  for (const name of README_SHOTS) {
-    const shot = path.join(shots, `${name}.png`);
-    if (fs.existsSync(shot)) fs.copyFileSync(shot, path.join(docs, `vscode-${name}.png`));
-  }
-}
-console.log(`${stamp()} screenshots in ${shots}${failed === 0 ? ` (README's in docs/images/vscode-*.png)` : ''}`);
+console.log(`${stamp()} screenshots in ${shots}`);
 if (process.env.VSCODE_RESULT_FILE) fs.writeFileSync(process.env.VSCODE_RESULT_FILE, `${passed} ${failed} ${failed ? 1 : 0}\n`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -13,7 +13,7 @@ import { toIptablesSave } from '../../extension/src/engine/proxy/iptables/save';
 import { entryChoices, sourceChoices } from '../../extension/src/engine/walk/choices';
 import { buildPreviewState, type PreviewSelection } from '../../extension/src/engine/preview/state';
 import { syntheticManifest } from '../bench/synthetic';
-import type { PreviewState } from '../../webview/src/protocol';
+import type { PreviewState } from '../../protocol/preview';
 import { previewHtml } from '../../webview/src/html';
 
 const root = new URL('../../', import.meta.url).pathname;

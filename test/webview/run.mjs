@@ -9,10 +9,9 @@ import * as esbuild from 'esbuild';
 import { build, startServer, makeFixtures, newNonce, THEMES, testPage, launchBrowser, root } from './harness.mjs';
 
 const started = Date.now();
-const SHOTS = join(root, 'shots/webview');
-const DOCS = join(root, 'docs/images');
+// screenshots go to test-results/ (npm run screenshots copies the README's into docs/images/)
+const SHOTS = join(root, 'test-results/webview');
 mkdirSync(SHOTS, { recursive: true });
-mkdirSync(DOCS, { recursive: true });
 
 let passed = 0, failed = 0;
 async function check(name, fn) {
@@ -31,7 +30,7 @@ function assert(cond, message) {
 const eq = (a, b, what) => assert(JSON.stringify(a) === JSON.stringify(b), `${what}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`);
 
 // the real validator of webview -> host messages
-const protocolJs = (await esbuild.build({ entryPoints: [join(root, 'webview/src/protocol.ts')], bundle: true, format: 'esm', write: false, platform: 'neutral', logLevel: 'silent' })).outputFiles[0].text;
+const protocolJs = (await esbuild.build({ entryPoints: [join(root, 'protocol/preview.ts')], bundle: true, format: 'esm', write: false, platform: 'neutral', logLevel: 'silent' })).outputFiles[0].text;
 const { parseWebviewMessage } = await import('data:text/javascript;base64,' + Buffer.from(protocolJs).toString('base64'));
 
 build();
@@ -251,7 +250,7 @@ try {
     assert(after.includes(hops[dnatIndex].after.dst + ':' + hops[dnatIndex].after.dport) && after.includes('DNAT'), `packet after DNAT: ${after}`);
     assert(await page.locator('#packet-after .changed.dnat').count() === 1, 'the rewritten destination is marked');
     assert((await page.locator('#packet-before').textContent()).includes('192.168.0.2:31443'), 'packet before');
-    await page.screenshot({ path: join(DOCS, 'preview-stepping.png') });
+    await page.screenshot({ path: join(SHOTS, 'preview-stepping.png') });
     await page.click('#step-back');
     eq(await highlighted(), hops[dnatIndex - 1].line, 'back: previous rule');
     assert(!(await page.locator('#packet-after').textContent()).includes('DNAT'), 'back: no DNAT yet');
@@ -535,7 +534,7 @@ try {
       await page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
       looks[name] = await themeLook();
       const file = { light: 'preview-light.png', dark: 'preview-dark.png', highContrast: 'preview-high-contrast.png' }[name];
-      await page.screenshot({ path: join(DOCS, file) });
+      await page.screenshot({ path: join(SHOTS, file) });
     }
     const rgb = hex => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
     for (const [name, theme] of Object.entries(THEMES)) {
@@ -590,7 +589,7 @@ try {
     const hover = await hoverText(l + 1, 5, 'onerror=');
     assert(hover.includes(xss.img), `hover shows the literal comment: ${hover}`);
     await page.waitForTimeout(200);
-    const r = await page.evaluate(x => ({
+    const r = await page.evaluate(() => ({
       flag: window.__xss,
       scripts: document.scripts.length,
       handlers: document.querySelectorAll('[onerror], [onload], [onclick]').length,
@@ -607,7 +606,7 @@ try {
       copyLabels: [...document.querySelectorAll('#debug-list .copy-command')].map(b => b.getAttribute('aria-label')),
       csp: window.__csp,
       errors: window.__errors,
-    }), xss);
+    }));
     eq(r.flag, undefined, 'window.__xss (a payload ran)');
     eq(r.handlers, 0, 'elements with inline handlers');
     eq(r.imgs, [], 'img elements');
@@ -651,6 +650,6 @@ try {
   await server.close();
 }
 
-console.log(`webview tests took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in docs/images/preview-*.png and shots/webview/`);
+console.log(`webview tests took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-results/webview/`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -2,7 +2,7 @@
 // edit is sent as a ProfilePatch; the host answers with a new state), the model's assumptions and
 // the problems found.
 import { h, icon, fill, setOptions } from './dom';
-import type { NodeView, PreviewState, ProfilePatch, WebviewMessage } from './protocol';
+import type { NodeView, PreviewState, ProfilePatch, WebviewMessage } from '../../protocol/preview';
 
 export interface AssumptionsPaneOptions {
   post(m: WebviewMessage): void;

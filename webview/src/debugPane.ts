@@ -2,7 +2,7 @@
 // port the preview shows, on its node and in its mode. Each can be copied (the host writes the
 // clipboard), or all of them as `natlens debug` prints them.
 import { h, icon, fill } from './dom';
-import type { DebugCommandView, DebugView, PreviewState, WebviewMessage } from './protocol';
+import type { DebugCommandView, DebugView, PreviewState, WebviewMessage } from '../../protocol/preview';
 
 export interface DebugPaneOptions {
   post(m: WebviewMessage): void;

@@ -2,7 +2,7 @@
 // the path of the chosen branch, drawn as SVG with createElementNS and textContent only.
 import { s } from './dom';
 import { pct, type Step } from './steps';
-import type { NodeView, OutcomeView, PreviewState } from './protocol';
+import type { NodeView, OutcomeView, PreviewState } from '../../protocol/preview';
 
 export interface DiagramPod {
   readonly endpoint: string;

@@ -1,7 +1,7 @@
 // Says in words what one line of the rules pane does: the hover on a rule. Works on the text alone
 // (plus the pane's per-line metadata), for iptables-restore/iptables-save lines and for kube-proxy's
 // nftables lines. Returns plain text lines; the caller escapes them for Markdown.
-import type { RulesView } from './protocol';
+import type { RulesView } from '../../protocol/preview';
 
 export interface Explanation {
   /** One line: what the rule does. */

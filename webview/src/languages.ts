@@ -4,7 +4,7 @@
 import { monaco } from './monaco';
 import { iptablesLanguage, nftLanguage } from './tokens';
 import { escapeMarkdown, explainLine } from './explain';
-import type { RulesView } from './protocol';
+import type { RulesView } from '../../protocol/preview';
 
 export const IPTABLES = 'natlens-iptables';
 export const NFT = 'natlens-nft';

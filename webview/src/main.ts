@@ -5,7 +5,7 @@ import { monaco } from './monaco';
 import './styles.css';
 import { workerRequests } from './csp';
 import { h, icon, fill, setOptions } from './dom';
-import { parseHostMessage, type PreviewState, type WebviewMessage } from './protocol';
+import { parseHostMessage, type PreviewState, type WebviewMessage } from '../../protocol/preview';
 import { isPreviewState } from './validate';
 import { vscodeApi } from './vscodeApi';
 import { RulesPane } from './rulesPane';

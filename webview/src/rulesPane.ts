@@ -4,7 +4,7 @@ import { monaco } from './monaco';
 import { IPTABLES, NFT, registerLanguages } from './languages';
 import { applyMonacoTheme, cssVar } from './theme';
 import { h, icon, setOptions } from './dom';
-import type { PreviewState, ProxyMode, RulesFormat, RulesView, WebviewMessage } from './protocol';
+import type { PreviewState, ProxyMode, RulesFormat, RulesView, WebviewMessage } from '../../protocol/preview';
 
 export interface RulesPaneOptions {
   post(m: WebviewMessage): void;

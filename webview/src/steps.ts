@@ -1,6 +1,6 @@
 // The walk as a sequence of steps to move through: the rule hops of one branch (outcome), where the
 // packet ends up, then the reply path.
-import type { HopView, OutcomeView, PacketView, WalkView } from './protocol';
+import type { HopView, OutcomeView, PacketView, WalkView } from '../../protocol/preview';
 
 export interface Step {
   readonly kind: 'hop' | 'end' | 'reply';

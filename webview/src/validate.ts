@@ -1,7 +1,7 @@
 // A deep check of a PreviewState before the webview renders it. protocol.ts checks the message's
 // shape; this checks every field the panes read, so a malformed state is ignored as a whole instead
 // of half-rendering.
-import type { PreviewState } from './protocol';
+import type { PreviewState } from '../../protocol/preview';
 
 type Check = (v: unknown) => boolean;
 

@@ -1,5 +1,5 @@
 // The webview side of the VS Code API: posting messages and the state kept across reloads.
-import type { WebviewMessage } from './protocol';
+import type { WebviewMessage } from '../../protocol/preview';
 
 export interface VsCodeApi<S> {
   postMessage(message: WebviewMessage): void;

@@ -3,7 +3,7 @@
 import { h, icon, fill, setOptions } from './dom';
 import { renderDiagram } from './diagram';
 import { likeliest, outcomeLabel, packetText, endpointText, stepsOf, type Step } from './steps';
-import type { PacketView, PreviewState, WalkView, WebviewMessage } from './protocol';
+import type { PacketView, PreviewState, WalkView, WebviewMessage } from '../../protocol/preview';
 
 export interface WalkSelection {
   readonly key: string;

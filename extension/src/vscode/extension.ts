@@ -5,6 +5,7 @@ import { GeneratedDocuments, SCHEME } from './documents';
 import { previewRules, showDebugCommands, tracePacket, type TraceArgs } from './commands';
 import { CodeActions, Diagnostics, HoverProvider, Lenses } from './providers';
 import { PREVIEW_VIEW_TYPE, PreviewPanel } from './preview';
+import { registerNodeDumps } from './nodeDumps';
 
 const MANIFESTS: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'json' }, { language: 'jsonc' }];
 
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): NatLensApi {
     vscode.commands.registerCommand('natlens.tracePacket', (args?: TraceArgs) => tracePacket(session, docs, context.extensionUri, args)),
     vscode.commands.registerCommand('natlens.previewRules', (args?: { uri?: string; node?: string; service?: string }) => previewRules(session, docs, context.extensionUri, args)),
     vscode.commands.registerCommand('natlens.debugCommands', (args?: { uri?: string; service?: string }) => showDebugCommands(session, docs, args)),
+    registerNodeDumps(docs),
     vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => PreviewPanel.revive(panel, session, docs, context.extensionUri, state),
     }),

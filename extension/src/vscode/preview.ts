@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { buildPreviewState, type PreviewSelection } from '../engine/preview/state';
 import { egressDeciderFor } from '../engine/egress';
-import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../../webview/src/protocol';
+import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../../protocol/preview';
 import { previewHtml } from '../../../webview/src/html';
 import type { Session } from './session';
 import type { GeneratedDocuments } from './documents';

@@ -6,7 +6,7 @@ import { parseManifest, type ManifestFile, type ManifestProblem } from '../engin
 import { parseProfile, resolveProfile, withProxyMode, DEFAULT_PROFILE, type ClusterProfile } from '../engine/model/profile';
 import { buildClusterModel, type ClusterModel } from '../engine/model/cluster';
 import { applyProfilePatch, profileToYaml } from '../engine/model/profilePatch';
-import type { ProfilePatch } from '../../../webview/src/protocol';
+import type { ProfilePatch } from '../../../protocol/preview';
 
 const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
 const EXCLUDE_GLOB = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**}';

@@ -8,8 +8,7 @@
 // `cni: cilium` is short for `cni: { type: cilium }`. Source keys in the comments are the ones of
 // /work/shared/reference/nat-semantics.md §0 (CAL, C-masq, FL, AWS, IMA).
 import { isRecord } from '../manifest/manifest';
-import type { ClusterProfile } from '../model/profile';
-import { parseCIDR, parseIP } from '../util/ip';
+import { parseCIDR, parseIP, type IPFamily } from '../util/ip';
 import type { CniWorkspace } from './workspace';
 import {
   CNI_TYPES, type AwsRandomizeSNAT, type CalicoNatExclusions, type CalicoPool, type CiliumRoutingMode, type CniConfig, type CniType, type Setting,
@@ -155,8 +154,14 @@ export interface ResolvedCni {
   readonly assumptions: readonly string[];
 }
 
+/** What resolveCni reads of the cluster profile (a ClusterProfile is one; model/profile imports this module). */
+export interface CniClusterContext {
+  readonly clusterCIDR: string | null;
+  readonly ipFamily: IPFamily;
+}
+
 /** The effective settings for one CNI type (`as` overrides the profile's type, e.g. for a hover on an IPPool). */
-export function resolveCni(cni: CniProfile, workspace: CniWorkspace | null, profile: ClusterProfile, as?: CniType): ResolvedCni {
+export function resolveCni(cni: CniProfile, workspace: CniWorkspace | null, profile: CniClusterContext, as?: CniType): ResolvedCni {
   const assumptions: string[] = [];
   let type: CniType;
   if (as) type = as;

@@ -4,7 +4,8 @@ import type { SourceRange } from '../manifest/source';
 import type { ClusterModel } from '../model/cluster';
 import { defaultService, externallyAccessible } from '../model/service';
 import { walkerFor, type Walker } from '../walk/walk';
-import { externalWalks, serviceEntryOf, type FindingsCache } from './analyze';
+import type { FindingsCache } from './analyze';
+import { externalWalks, serviceEntryOf } from './walks';
 
 export interface ServiceLens {
   readonly range: SourceRange;
@@ -12,7 +13,7 @@ export interface ServiceLens {
   readonly title: string;
 }
 
-/** With `cache` (the one the file's diagnostics use), a title is computed again only when its Service or what it depends on changed. */
+/** With `cache` (one per document, kept by the CodeLens provider), a title is computed again only when its Service or what it depends on changed. */
 export function serviceLenses(file: ManifestFile, model: ClusterModel, cache?: FindingsCache): ServiceLens[] {
   let walker: Walker | undefined;
   cache?.begin(model);

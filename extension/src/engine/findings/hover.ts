@@ -7,7 +7,7 @@ import { defaultService, externallyAccessible } from '../model/service';
 import { serviceChains } from '../proxy/iptables/names';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import { walkerFor, type ReturningClient, type WalkResult } from '../walk/walk';
-import { externalWalks, serviceEntryOf } from './analyze';
+import { externalWalks, serviceEntryOf } from './walks';
 
 export interface HoverLink {
   readonly label: string;

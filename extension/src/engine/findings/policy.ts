@@ -1,28 +1,17 @@
-// NetworkPolicy meets SNAT: an ingress ipBlock is matched against the source the pod sees, which
+// The checks behind the NetworkPolicy rules. NetworkPolicy meets SNAT: an ingress ipBlock is matched against the source the pod sees, which
 // kube-proxy may have rewritten to a node address; an egress ipBlock lets pods out towards a range
 // that then sees the node's address, because the CNI masquerades it. Evidence comes from walks.
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
-import { ofKind, type ManifestFile, type ManifestObject } from '../manifest/manifest';
-import type { SourceRange } from '../manifest/source';
+import type { ManifestFile, ManifestObject } from '../manifest/manifest';
 import type { ClusterModel, ServiceEntry, Workload } from '../model/cluster';
 import { externallyAccessible } from '../model/service';
 import { cidrContains, formatIP, offsetIP, parseCIDR, parseIP } from '../util/ip';
 import { CNI_EGRESS_CHAIN, walkerFor } from '../walk/walk';
 import { egressDecision } from '../egress/decide';
-import { resolveCni } from '../egress/profile';
-import { readCniConfig } from '../egress/workspace';
 import type { CniConfig } from '../egress/types';
 import { appendDocument, appendListItem, inFile, setField, type TextEdit } from './edits';
-import type { RuleId } from './catalog';
-
-export interface PolicyDraft {
-  readonly rule: RuleId;
-  readonly message: string;
-  readonly range: SourceRange;
-  readonly fixes: readonly { title: string; edits: readonly TextEdit[]; preferred: boolean; kind: 'quickfix' | 'refactor' }[];
-  readonly subject: string;
-}
+import type { Report } from './rules/types';
 
 /** metav1.LabelSelector semantics: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist). */
 export function selectorMatches(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
@@ -57,20 +46,13 @@ function addressIn(cidr: string, except: readonly string[]): string | null {
   return null;
 }
 
-/** `workspace`: the manifest files whose CNI objects (IPPools, the ip-masq-agent ConfigMap, ...) decide egress SNAT. */
-export function policyFindings(file: ManifestFile, model: ClusterModel, workspace: readonly ManifestFile[] = [file]): PolicyDraft[] {
-  const policies = ofKind(file.objects, 'NetworkPolicy');
-  if (policies.length === 0) return [];
-  const cni = resolveCni(model.profile.cni, readCniConfig(workspace), model.profile).config;
-  return policies.flatMap(obj => [...ingressBehindSnat(obj, model), ...egressBlockBehindSnat(obj, model, cni, workspace)]);
-}
-
 function selectedWorkloads(obj: ManifestObject<'NetworkPolicy'>, model: ClusterModel): Workload[] {
   const selector = (obj.object as NetworkPolicy).spec?.podSelector;
   return model.workloads.filter(w => w.obj.namespace === obj.namespace && selectorMatches(selector, w.labels));
 }
 
-function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterModel): PolicyDraft[] {
+/** Ingress ipBlocks against the addresses external clients arrive with, walked through each node. */
+export function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterModel): Report[] {
   const policy = obj.object as NetworkPolicy;
   const spec = policy.spec;
   if (!spec) return [];
@@ -79,7 +61,7 @@ function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterM
   const targets = selectedWorkloads(obj, model);
   if (targets.length === 0) return [];
   const services: ServiceEntry[] = model.services.filter(s => externallyAccessible(s.service) && s.ports.length > 0 && s.selectedWorkloads.some(w => targets.includes(w)));
-  const out: PolicyDraft[] = [];
+  const out: Report[] = [];
   (spec.ingress ?? []).forEach((rule, i) => (rule.from ?? []).forEach((peer, j) => {
     const block = peer.ipBlock;
     if (!block?.cidr) return;
@@ -108,7 +90,7 @@ function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterM
       const range = obj.rangeOf(['spec', 'ingress', i, 'from', j, 'ipBlock', 'cidr']) ?? obj.range;
       const via = `Service ${key} (${sp.nodePort ? `NodePort ${sp.nodePort}` : target})`;
       out.push({
-        rule: 'policy-ip-block-behind-snat', range, subject: `${obj.namespace}/${obj.name}`,
+        range,
         message: matching.length === 0
           ? `External clients in ${block.cidr} reach these pods through ${via}, whose external traffic is masqueraded: the pods see ${[...seen].join(', ')}, never an address in ${block.cidr}. This ipBlock does not match that traffic, so the policy blocks it.`
           : `External clients reach these pods through ${via}, whose external traffic is masqueraded to node addresses, and ${matching.join(', ')} ${matching.length === 1 ? 'is' : 'are'} inside ${block.cidr}: this ipBlock lets every client through, whatever its own address.`,
@@ -124,7 +106,7 @@ function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterM
  * the pod's own packet, before the CNI's POSTROUTING masquerade, so the rule does let the pods out; what
  * it cannot do is make the destination see them: an allowlist there must admit node addresses.
  */
-function egressBlockBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterModel, cni: CniConfig, workspace: readonly ManifestFile[]): PolicyDraft[] {
+export function egressBlockBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterModel, cni: CniConfig, workspace: readonly ManifestFile[]): Report[] {
   const spec = (obj.object as NetworkPolicy).spec;
   if (!spec) return [];
   // networking/v1: without policyTypes, Egress applies when the policy has egress rules
@@ -134,7 +116,7 @@ function egressBlockBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: Clus
   if (pods.length === 0) return [];
   // the destinations are outside the cluster: walk the pods' packets without Service rules
   const walker = walkerFor({ ...model, services: [] }, (pod, dst) => egressDecision(cni, model.profile, pod, dst));
-  const out: PolicyDraft[] = [];
+  const out: Report[] = [];
   (spec.egress ?? []).forEach((rule, i) => (rule.to ?? []).forEach((peer, j) => {
     const block = peer.ipBlock;
     const cidr = block?.cidr ? parseCIDR(block.cidr) : null;
@@ -157,7 +139,7 @@ function egressBlockBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: Clus
     const range = obj.rangeOf(['spec', 'egress', i, 'to', j, 'ipBlock', 'cidr']) ?? obj.range;
     const exempt = exemptFromMasquerade(cni, block.cidr, workspace);
     out.push({
-      rule: 'policy-egress-ip-block-snat', range, subject: `${obj.namespace}/${obj.name}`,
+      range,
       message: `The pods this policy selects leave for ${block.cidr} with a node's address, not their own: ${reason.replace(/\.?$/, '.')} `
         + `A connection to ${dst} arrives from ${seen.join(', ')}. This rule does let the pods out (the policy checks their packets before the CNI rewrites them), `
         + `but a firewall or allowlist at ${block.cidr} has to admit the node addresses, and then it admits every pod on those nodes.`,

@@ -1,5 +1,5 @@
 // Turns manifest text into typed Kubernetes objects that remember where each field came from.
-import type { Endpoints, Pod, PodTemplateSpec, Service } from 'kubernetes-types/core/v1';
+import type { Endpoints, Pod, PodTemplateSpec, ReplicationController, Service } from 'kubernetes-types/core/v1';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1';
 import type { CronJob, Job } from 'kubernetes-types/batch/v1';
@@ -25,6 +25,7 @@ interface KindTypes {
   StatefulSet: StatefulSet;
   DaemonSet: DaemonSet;
   ReplicaSet: ReplicaSet;
+  ReplicationController: ReplicationController;
   Job: Job;
   CronJob: CronJob;
   NetworkPolicy: NetworkPolicy;
@@ -42,6 +43,7 @@ const KNOWN_API_VERSIONS: Record<KnownKind, string> = {
   StatefulSet: 'apps/v1',
   DaemonSet: 'apps/v1',
   ReplicaSet: 'apps/v1',
+  ReplicationController: 'v1',
   Job: 'batch/v1',
   CronJob: 'batch/v1',
   NetworkPolicy: 'networking.k8s.io/v1',
@@ -50,7 +52,7 @@ const KNOWN_API_VERSIONS: Record<KnownKind, string> = {
 /** Kinds the egress model reads from the documents themselves (Calico pools, ip-masq-agent and Cilium config maps). */
 const EGRESS_KINDS = ['IPPool', 'FelixConfiguration', 'ConfigMap'];
 
-export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'] as const;
+export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 /** A recognised object of one kind, with the way back to its source text. */
@@ -167,7 +169,7 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
   const namespace = typeof metadata['namespace'] === 'string' && metadata['namespace'] ? metadata['namespace'] : 'default';
   if (!name) problems.push({ code: 'no-name', severity: 'warning', range, message: `${kind} has no metadata.name` });
   out.push({
-    kind: known, name, namespace, object: value as never, fileName, fileText,
+    kind: known, name, namespace, object: objectWithoutNulls(value) as never, fileName, fileText,
     documentIndex: doc.index, basePath,
     ...objectLocator(doc, basePath),
   } as AnyManifestObject);
@@ -189,6 +191,38 @@ export function objectLocator(doc: YamlDocument, basePath: FieldPath): Pick<Mani
       return full.slice(basePath.length);
     },
   };
+}
+
+/**
+ * The object as the API server decodes it: a field written as `null` is unset (`nodePort: null` on a
+ * ClusterIP Service is accepted). List entries stay, so field paths keep pointing at the source.
+ */
+const withoutNullsOf = new WeakMap<object, unknown>();
+
+/** withoutNulls, once per parsed value (a reused document yields the same object again). */
+function objectWithoutNulls(value: Record<string, unknown>): unknown {
+  const known = withoutNullsOf.get(value);
+  if (known) return known;
+  const stripped = withoutNulls(value);
+  withoutNullsOf.set(value, stripped);
+  return stripped;
+}
+
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(withoutNulls);
+    return items.every((v, i) => v === value[i]) ? value : items;
+  }
+  if (!isRecord(value)) return value;
+  let changed = false;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const stripped = v === null ? undefined : withoutNulls(v);
+    if (stripped !== v) changed = true;
+    if (stripped !== undefined) out[k] = stripped;
+  }
+  // unchanged objects keep their identity: caches key on a reused document's value
+  return changed ? out : value;
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

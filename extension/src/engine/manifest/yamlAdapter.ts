@@ -49,6 +49,12 @@ function splitDocuments(text: string): { chunk: string; base: number }[] {
   return starts.map((base, i) => ({ base, chunk: text.slice(base, starts[i + 1] ?? text.length) }));
 }
 
+/** The parser's message without the rest of the document it may quote (a token can run to the end of the file). */
+function firstLine(message: string): string {
+  const line = message.split('\n')[0]!;
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
 function parseChunk(chunk: string, limits: YamlParseLimits): ParsedChunk | null {
   const docs = parseAllDocuments(chunk, { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true, strict: false, version: '1.2' });
   const list = Array.isArray(docs) ? docs : [];
@@ -56,8 +62,8 @@ function parseChunk(chunk: string, limits: YamlParseLimits): ParsedChunk | null 
   if (!doc) return null;
   const problems: { message: string; start: number; end: number; severity: 'error' | 'warning' }[] = [];
   for (const d of list) {
-    for (const e of d.errors) problems.push({ message: e.message.split('\n')[0]!, start: e.pos[0], end: e.pos[1], severity: 'error' });
-    for (const w of d.warnings) problems.push({ message: w.message.split('\n')[0]!, start: w.pos[0], end: w.pos[1], severity: 'warning' });
+    for (const e of d.errors) problems.push({ message: firstLine(e.message), start: e.pos[0], end: e.pos[1], severity: 'error' });
+    for (const w of d.warnings) problems.push({ message: firstLine(w.message), start: w.pos[0], end: w.pos[1], severity: 'warning' });
   }
   let value: unknown;
   if (doc.errors.length === 0) {

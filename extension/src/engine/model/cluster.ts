@@ -7,8 +7,10 @@ import { ofKind, podTemplateOf, WORKLOAD_KINDS, type AnyManifestObject, type Man
 import { sha256 } from '../util/sha256';
 import { cidrContains, formatIP, ipFromNumberV4, ipToNumberV4, joinHostPort, offsetIP, parseCIDR, parseIP } from '../util/ip';
 import type { ClusterProfile, NodeProfile } from './profile';
-import { defaultService, servicePortInfos, type ServicePortInfo } from './service';
+import { defaultService, serviceType, servicePortInfos, type ServicePortInfo } from './service';
 import { endpointsFromLegacy, endpointsFromSlices, sortEndpoints, type EndpointInfo, type EndpointOrigin } from './endpoints';
+import { controllerLabels, matchPod } from './controllers';
+import type { IPFamily } from '../util/ip';
 
 export interface Assumption {
   /** "ns/name" of the Service (or workload) it concerns. */
@@ -30,8 +32,18 @@ export interface ServiceEntry {
   /** The object with allocations filled in; equal to obj.object when nothing was allocated. */
   readonly service: Service;
   readonly ports: readonly PortEntry[];
-  /** Workloads whose pod template matches the selector (same namespace). */
+  /** Workloads with at least one pod the selector matches (same namespace), controller labels included. */
   readonly selectedWorkloads: readonly Workload[];
+  /** Workloads whose pods match only if labels a controller sets at run time have the selected values. */
+  readonly possiblySelectedWorkloads: readonly Workload[];
+  /** The IP families the Service asks for when the profile's family is not among them: kube-proxy of this family skips it. */
+  readonly unservedFamilies: readonly string[] | null;
+}
+
+/** A second object of the same kind, namespace and name: the model holds the first only, as an apply would keep one. */
+export interface DuplicateObject {
+  readonly obj: AnyManifestObject;
+  readonly first: AnyManifestObject;
 }
 
 export interface ContainerPortInfo {
@@ -45,6 +57,8 @@ export interface DerivedPod {
   readonly name: string;
   readonly ip: string;
   readonly nodeName: string;
+  /** Template labels plus those the controller sets with a value known from the files. */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface Workload {
@@ -53,6 +67,10 @@ export interface Workload {
   readonly replicas: number;
   readonly ports: readonly ContainerPortInfo[];
   readonly pods: readonly DerivedPod[];
+  /** Label keys the controller sets on every pod with a value known only at run time. */
+  readonly runtimeLabels: readonly string[];
+  /** spec.hostNetwork: the pods use their node's address, and so do their endpoints. */
+  readonly hostNetwork: boolean;
 }
 
 export interface ClusterModel {
@@ -60,11 +78,44 @@ export interface ClusterModel {
   readonly services: readonly ServiceEntry[];
   readonly workloads: readonly Workload[];
   readonly assumptions: readonly Assumption[];
+  readonly duplicates: readonly DuplicateObject[];
 }
 
-export function buildClusterModel(objects: readonly AnyManifestObject[], profile: ClusterProfile): ClusterModel {
+/** Objects with their duplicates (same kind, namespace and name as an earlier one) set apart. */
+function withoutDuplicates(objects: readonly AnyManifestObject[]): { unique: AnyManifestObject[]; duplicates: DuplicateObject[] } {
+  const seen = new Map<string, AnyManifestObject>();
+  const unique: AnyManifestObject[] = [];
+  const duplicates: DuplicateObject[] = [];
+  for (const obj of objects) {
+    const key = `${obj.kind}/${obj.namespace}/${obj.name}`;
+    const first = seen.get(key);
+    if (first && obj.name) duplicates.push({ obj, first });
+    else { seen.set(key, obj); unique.push(obj); }
+  }
+  return { unique, duplicates };
+}
+
+/** The families a Service asks for when the profile's is not one of them (spec.ipFamilies, else its cluster IPs). */
+function unservedFamilies(svc: Service, family: IPFamily): string[] | null {
+  if (!proxiedByKubeProxyType(svc)) return null;
+  const spec = svc.spec ?? {};
+  const asked = spec.ipFamilies?.length ? spec.ipFamilies.map(String)
+    : [...new Set([spec.clusterIP ?? '', ...(spec.clusterIPs ?? [])].map(ip => parseIP(ip)?.family).filter((f): f is IPFamily => f !== undefined))];
+  return asked.length > 0 && !asked.includes(family) ? asked : null;
+}
+
+/** kube-proxy handles the Service at all: not ExternalName, not headless. */
+function proxiedByKubeProxyType(svc: Service): boolean {
+  return serviceType(svc) !== 'ExternalName' && svc.spec?.clusterIP !== 'None' && svc.spec?.clusterIPs?.[0] !== 'None';
+}
+
+export function buildClusterModel(input: readonly AnyManifestObject[], profile: ClusterProfile): ClusterModel {
   const assumptions: Assumption[] = [];
+  const { unique: objects, duplicates } = withoutDuplicates(input);
   const workloads = deriveWorkloads(objects, profile);
+  for (const d of duplicates) {
+    assumptions.push({ subject: `${d.obj.namespace}/${d.obj.name}`, field: d.obj.kind, value: `${d.first.fileName}`, reason: `also in ${d.obj.fileName}; modelled once, from the first file (an apply keeps one object per kind, namespace and name)` });
+  }
   const slicesByService = new Map<string, EndpointSlice[]>();
   for (const s of ofKind(objects, 'EndpointSlice')) {
     const owner = s.object.metadata?.labels?.['kubernetes.io/service-name'];
@@ -73,6 +124,7 @@ export function buildClusterModel(objects: readonly AnyManifestObject[], profile
     (slicesByService.get(key) ?? slicesByService.set(key, []).get(key)!).push(s.object);
   }
   const legacy = new Map(ofKind(objects, 'Endpoints').map(e => [`${e.namespace}/${e.name}`, e.object]));
+  const hostNetworkPods = new Set(workloads.filter(w => w.hostNetwork).flatMap(w => w.pods.map(p => `${w.obj.kind}/${w.obj.name} pod ${p.name}`)));
   const serviceObjs = ofKind(objects, 'Service');
   const allocated = profile.allocate ? allocate(serviceObjs, profile, assumptions) : new Map<ManifestObject<'Service'>, Service>();
 
@@ -81,24 +133,34 @@ export function buildClusterModel(objects: readonly AnyManifestObject[], profile
     const effective = { ...obj, object: service };
     const key = `${obj.namespace}/${obj.name}`;
     const selector = defaultService(service).selector;
-    const selectedWorkloads = selector && Object.keys(selector).length > 0
-      ? workloads.filter(w => w.obj.namespace === obj.namespace && matchesSelector(w.labels, selector))
-      : [];
+    const selectedPods = new Map<Workload, DerivedPod[]>();
+    const possiblySelectedWorkloads: Workload[] = [];
+    if (selector && Object.keys(selector).length > 0) {
+      for (const w of workloads) {
+        if (w.obj.namespace !== obj.namespace) continue;
+        const matches = w.pods.map(pod => matchPod(pod.labels, w.runtimeLabels, selector));
+        // a workload scaled to zero matches on its template; it just has no endpoints
+        const template = w.pods.length === 0 ? matchPod(w.labels, w.runtimeLabels, selector) : null;
+        if (matches.includes('match') || template === 'match') selectedPods.set(w, w.pods.filter((_, i) => matches[i] === 'match'));
+        else if (matches.includes('unknown') || template === 'unknown') possiblySelectedWorkloads.push(w);
+      }
+    }
+    const selectedWorkloads = [...selectedPods.keys()];
     const slices = slicesByService.get(key);
     const legacyEndpoints = legacy.get(key);
     const ports = servicePortInfos(effective, profile.ipFamily).map((info): PortEntry => {
       if (slices) return { info, endpoints: sortEndpoints(endpointsFromSlices(info, slices, profile.ipFamily)), endpointOrigin: 'EndpointSlice' };
       if (legacyEndpoints) return { info, endpoints: sortEndpoints(endpointsFromLegacy(info, legacyEndpoints, profile.ipFamily)), endpointOrigin: 'Endpoints' };
       if (selectedWorkloads.length > 0) {
-        const eps = sortEndpoints(deriveEndpoints(info, selectedWorkloads));
-        for (const ep of eps) assumptions.push({ subject: key, field: `endpoint ${info.nameString}`, value: `${ep.key} on ${ep.nodeName}`, reason: `derived from ${ep.from} (no EndpointSlice in the input)` });
+        const eps = sortEndpoints(deriveEndpoints(info, selectedPods));
+        for (const ep of eps) assumptions.push({ subject: key, field: `endpoint ${info.nameString}`, value: `${ep.key} on ${ep.nodeName}`, reason: `derived from ${ep.from} (no EndpointSlice in the input)${hostNetworkPods.has(ep.from) ? '; hostNetwork: the pod has its node\'s address' : ''}` });
         return { info, endpoints: eps, endpointOrigin: 'derived' };
       }
       return { info, endpoints: [], endpointOrigin: 'none' };
     });
-    return { obj, service, ports, selectedWorkloads };
+    return { obj, service, ports, selectedWorkloads, possiblySelectedWorkloads, unservedFamilies: unservedFamilies(service, profile.ipFamily) };
   });
-  return { profile, services, workloads, assumptions };
+  return { profile, services, workloads, assumptions, duplicates };
 }
 
 export function matchesSelector(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {
@@ -143,6 +205,7 @@ function deriveWorkloads(objects: readonly AnyManifestObject[], profile: Cluster
     return c ? formatIP(offsetIP(c.ip, n)) : '';
   };
   const out: Workload[] = [];
+  const nodeIP = (node: NodeProfile): string => node.ips.find(ip => parseIP(ip)?.family === profile.ipFamily) ?? '';
   for (const obj of objects) {
     if (!(WORKLOAD_KINDS as readonly string[]).includes(obj.kind)) continue;
     const o = obj as ManifestObject<WorkloadKind>;
@@ -160,26 +223,34 @@ function deriveWorkloads(objects: readonly AnyManifestObject[], profile: Cluster
     const replicas = Math.max(0, Math.min(replicasOf(o, nodes.length), 10_000));
     const pod = o.kind === 'Pod' ? (o as ManifestObject<'Pod'>).object : undefined;
     const fixedNode = pod ? nodes.find(n => n.name === (pod.spec?.nodeName ?? '')) : undefined;
+    const hostNetwork = template?.spec?.hostNetwork === true;
     const pods: DerivedPod[] = [];
+    let runtimeLabels: readonly string[] = [];
     for (let k = 0; k < replicas; k++) {
       const node = fixedNode ?? nodes[k % nodes.length]!;
       const ownIP = pod?.status?.podIP;
-      pods.push({ name: o.kind === 'Pod' ? o.name : `${o.name}-${k}`, ip: ownIP && parseIP(ownIP) ? ownIP : podIP(node), nodeName: node.name });
+      const name = o.kind === 'Pod' ? o.name : `${o.name}-${k}`;
+      const added = controllerLabels(o, name, k);
+      runtimeLabels = added.runtime;
+      // a hostNetwork pod has its node's address (the kubelet reports the node IP as the pod IP)
+      const ip = ownIP && parseIP(ownIP) ? ownIP : hostNetwork ? nodeIP(node) : podIP(node);
+      pods.push({ name, ip, nodeName: node.name, labels: { ...labels, ...added.known } });
     }
-    out.push({ obj: o, labels, replicas, ports, pods });
+    if (replicas === 0) runtimeLabels = controllerLabels(o, `${o.name}-0`, 0).runtime;
+    out.push({ obj: o, labels, replicas, ports, pods, runtimeLabels, hostNetwork });
   }
   return out;
 }
 
 /** What the EndpointSlice controller would write for this port: a named targetPort resolves per pod. */
-function deriveEndpoints(info: ServicePortInfo, workloads: readonly Workload[]): EndpointInfo[] {
+function deriveEndpoints(info: ServicePortInfo, selected: ReadonlyMap<Workload, readonly DerivedPod[]>): EndpointInfo[] {
   const out: EndpointInfo[] = [];
-  for (const w of workloads) {
+  for (const [w, pods] of selected) {
     const port = typeof info.targetPort === 'number'
       ? info.targetPort
       : w.ports.find(p => p.name === info.targetPort && p.protocol === info.protocol)?.containerPort;
     if (!port) continue;
-    for (const pod of w.pods) {
+    for (const pod of pods) {
       if (!pod.ip) continue;
       out.push({
         ip: pod.ip, port, key: joinHostPort(pod.ip, port), nodeName: pod.nodeName, ready: true, serving: true, terminating: false,
@@ -220,7 +291,7 @@ function allocate(services: readonly ManifestObject<'Service'>[], profile: Clust
     const next: Service = { ...svc, spec: { ...spec } };
     const nextSpec = next.spec!;
     let changed = false;
-    if (!spec.clusterIP && d.type !== 'ExternalName' && cidr) {
+    if (!spec.clusterIP && d.type !== 'ExternalName' && cidr && !unservedFamilies(svc, profile.ipFamily)) {
       const ip = allocateIP(cidr, key, usedIPs);
       if (ip) {
         nextSpec.clusterIP = ip;

@@ -2,7 +2,7 @@
 import type { ClusterProfile, NodeProfile } from './profile';
 import { stringifyYaml } from '../manifest/yamlAdapter';
 import { parseCIDR, parseIP } from '../util/ip';
-import type { ProfilePatch } from '../../../../webview/src/protocol';
+import type { ProfilePatch } from '../../../../protocol/preview';
 
 /** Applies a patch; invalid values are reported and left out. */
 export function applyProfilePatch(profile: ClusterProfile, patch: ProfilePatch): { profile: ClusterProfile; errors: string[] } {

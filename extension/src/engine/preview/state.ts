@@ -11,7 +11,7 @@ import { generateNftables } from '../proxy/nftables/generator';
 import { generateIpvs } from '../proxy/ipvs';
 import { entryChoices, requestFor, sourceChoices } from '../walk/choices';
 import { Walker, type WalkResult } from '../walk/walk';
-import type { DebugView, PreviewState, ProxyMode, RulesFormat, RulesView, WalkView } from '../../../../webview/src/protocol';
+import type { DebugView, PreviewState, ProxyMode, RulesFormat, RulesView, WalkView } from '../../../../protocol/preview';
 
 export interface PreviewSelection {
   /** "namespace/name", or null for every Service of the file. */

@@ -48,8 +48,7 @@ import { generateIpvs, FLAG_PERSISTENT, type Ipset, type IpvsRuleset, type IpvsV
 import type { IptablesRuleset, Table } from '../proxy/iptables/generator';
 import { parseRule, tokenize } from '../proxy/iptables/ruleParser';
 import { canonicalIP, cidrContains, parseCIDR, parseIP, type CIDR } from '../util/ip';
-import { affinityEntry, NodeRules, remember, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RuleHop, type TableOutcome } from './netfilter';
-import type { ProgramFactory } from './walk';
+import { affinityEntry, NodeRules, remember, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type ProgramFactory, type RuleHop, type TableOutcome } from './netfilter';
 
 /** The chain name IPVS hops carry (they are not iptables rules; `line` is null). */
 export const IPVS_CHAIN = 'IPVS';
@@ -421,4 +420,3 @@ export const ipvsProgram: ProgramFactory = (model, node, network) => {
   const bridge = node.podGateway && node.podGateway !== 'none' && node.podCIDR ? node.podCIDR : null;
   return new IpvsRules(network, generateIpvs(model, { nodeName: node.name }), bridge);
 };
-

@@ -3,6 +3,8 @@
 // followed with its probability, so the caller sees all endpoints a connection can reach.
 import { cidrContains, parseCIDR, parseIP, type CIDR, type IP } from '../util/ip';
 import type { IptablesRuleset, Table } from '../proxy/iptables/generator';
+import type { ClusterModel } from '../model/cluster';
+import type { NodeProfile } from '../model/profile';
 import { parseRestore, parseRule, type ParsedRule, type RuleMatch } from '../proxy/iptables/ruleParser';
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
@@ -93,6 +95,9 @@ export class WalkError extends Error {}
 export interface NodeProgram {
   runHook(hook: Hook, state: ConnState): TableOutcome[];
 }
+
+/** Builds a node's packet filter for one back end from the model. */
+export type ProgramFactory = (model: ClusterModel, node: NodeProfile, network: NodeNetwork) => NodeProgram;
 
 /** iptables tables each hook runs, in the kernel's order (raw and mangle hold nothing of kube-proxy's). */
 const IPTABLES_HOOK_TABLES: Record<Hook, readonly Table[]> = {
@@ -282,13 +287,8 @@ export class NodeRules implements NodeProgram {
       case 'ACCEPT': case 'DROP': case 'REJECT':
         return [{ state: this.hop(hook, table, rule, state, state, target), kind: target }];
       case 'MARK': {
-        const value = (name: string) => Number(opt(name)) >>> 0;
-        let mark = state.mark;
-        if (opt('or-mark') !== undefined) mark = (mark | value('or-mark')) >>> 0;
-        else if (opt('xor-mark') !== undefined) mark = (mark ^ value('xor-mark')) >>> 0;
-        else if (opt('set-mark') !== undefined) mark = value('set-mark');
-        else if (opt('and-mark') !== undefined) mark = (mark & value('and-mark')) >>> 0;
-        else throw new WalkError(`MARK option not understood: ${rule.parsed.text}`);
+        const mark = markAfter(state.mark, opt);
+        if (mark === null) throw new WalkError(`MARK option not understood: ${rule.parsed.text}`);
         const after = { ...state, mark };
         return [{ state: this.hop(hook, table, rule, state, after, `MARK 0x${mark.toString(16)}`), kind: 'continue' }];
       }
@@ -351,12 +351,7 @@ export class NodeRules implements NodeProgram {
         case 'tcp/sport': case 'udp/sport': case 'sctp/sport': ok = m.module === p.proto && portMatches(v, p.sport); break;
         case 'addrtype/dst-type': ok = v === 'LOCAL' ? this.node.isLocal(p.dst) : false; break;
         case 'addrtype/src-type': ok = v === 'LOCAL' ? this.node.isLocal(p.src) : false; break;
-        case 'mark/mark': {
-          const [value, mask] = v.split('/');
-          const maskValue = mask === undefined ? 0xffffffff : Number(mask) >>> 0;
-          ok = ((state.mark & maskValue) >>> 0) === (Number(value) >>> 0);
-          break;
-        }
+        case 'mark/mark': ok = markMatches(state.mark, v); break;
         case 'conntrack/ctstate': {
           // the first packet of a connection: NEW, plus DNAT once a DNAT rule has rewritten it
           const states = new Set(['NEW', ...(state.dnat ? ['DNAT'] : [])]);
@@ -396,7 +391,30 @@ function lowerBound(sorted: number[], value: number): number {
   return lo;
 }
 
-function portMatches(spec: string, port: number): boolean {
+/** xt_mark `--mark VALUE[/MASK]`. */
+export function markMatches(mark: number, spec: string): boolean {
+  const [value, mask] = spec.split('/');
+  const maskValue = mask === undefined ? 0xffffffff : Number(mask) >>> 0;
+  return ((mark & maskValue) >>> 0) === (Number(value) >>> 0);
+}
+
+/**
+ * The packet mark after an xt_MARK target (`--set-xmark V/M` as iptables-save prints it, and the
+ * `--set-mark`, `--or-mark`, `--and-mark`, `--xor-mark` forms kube-proxy writes); null when none is given.
+ */
+export function markAfter(mark: number, opt: (name: string) => string | undefined): number | null {
+  const value = (name: string) => Number(opt(name)!.split('/')[0]) >>> 0;
+  const mask = (name: string, fallback: number) => { const m = opt(name)!.split('/')[1]; return m === undefined ? fallback : Number(m) >>> 0; };
+  if (opt('or-mark') !== undefined) return (mark | value('or-mark')) >>> 0;
+  if (opt('xor-mark') !== undefined) return (mark ^ value('xor-mark')) >>> 0;
+  if (opt('and-mark') !== undefined) return (mark & value('and-mark')) >>> 0;
+  // xt_MARK: --set-xmark V/M is (mark & ~M) ^ V; --set-mark V/M is (mark & ~M) | V (default mask: all bits)
+  if (opt('set-xmark') !== undefined) return ((mark & ~mask('set-xmark', 0xffffffff)) ^ value('set-xmark')) >>> 0;
+  if (opt('set-mark') !== undefined) return ((mark & ~mask('set-mark', 0xffffffff)) | value('set-mark')) >>> 0;
+  return null;
+}
+
+export function portMatches(spec: string, port: number): boolean {
   const [lo, hi] = spec.split(':');
   return hi === undefined ? Number(lo) === port : port >= Number(lo || 0) && port <= Number(hi || 65535);
 }

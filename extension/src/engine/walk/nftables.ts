@@ -21,8 +21,7 @@
 import { canonicalIP, cidrContains, parseCIDR, parseIP, type CIDR, type IP } from '../util/ip';
 import { generateNftables, type NftablesRuleset, type NftBaseChain, type NftElement, type NftSet, type NftTable } from '../proxy/nftables/generator';
 import type { Table } from '../proxy/iptables/generator';
-import { WalkError, affinityEntry, remember, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type RuleHop, type TableOutcome } from './netfilter';
-import type { ProgramFactory } from './walk';
+import { WalkError, affinityEntry, remember, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type ProgramFactory, type RuleHop, type TableOutcome } from './netfilter';
 
 // ------------------------------------------------------------------------------------- expressions
 

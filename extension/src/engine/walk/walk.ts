@@ -7,7 +7,7 @@ import type { NodeProfile } from '../model/profile';
 import { generateIptables, type IptablesRuleset } from '../proxy/iptables/generator';
 import { ClusterNetwork } from './network';
 import { canonicalIP } from '../util/ip';
-import { affinityEntry, formatPacket, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RememberedClient, type RuleHop } from './netfilter';
+import { affinityEntry, formatPacket, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type ProgramFactory, type RememberedClient, type RuleHop } from './netfilter';
 import type { ProxyMode } from '../model/profile';
 import type { EgressDecision } from '../egress/types';
 import type { EgressPod } from '../egress/decide';
@@ -88,9 +88,6 @@ export interface WalkResult {
   readonly hops: readonly RuleHop[];
   readonly summary: string;
 }
-
-/** Builds a node's packet filter for one back end from the model. */
-export type ProgramFactory = (model: ClusterModel, node: NodeProfile, network: NodeNetwork) => NodeProgram;
 
 const iptablesProgram: ProgramFactory = (model, node, network) => new NodeRules(network, generateIptables(model, { nodeName: node.name }));
 

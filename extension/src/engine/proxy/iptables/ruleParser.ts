@@ -29,6 +29,8 @@ export interface ParsedRule {
   readonly protocol?: AddressMatch;
   readonly matches: readonly RuleMatch[];
   readonly target?: string;
+  /** `-g CHAIN`: the chain is gone to, not jumped to (its RETURN returns from this rule's chain). */
+  readonly goto?: boolean;
   readonly targetOptions: readonly RuleOption[];
   /** 0-based line in the text it came from. */
   readonly line: number;
@@ -100,8 +102,9 @@ export function parseRule(table: string, text: string, line: number): ParsedRule
       matches.push({ module: tokens[++i] ?? '', options: currentOptions });
       continue;
     }
-    if (t === '-j' || t === '--jump') {
+    if (t === '-j' || t === '--jump' || t === '-g' || t === '--goto') {
       rule.target = tokens[++i] ?? '';
+      if (t === '-g' || t === '--goto') rule.goto = true;
       targetOptions = [];
       currentOptions = null;
       continue;

@@ -24,91 +24,23 @@
 import type { ClusterModel } from '../../model/cluster';
 import type { ClusterProfile, NodeProfile } from '../../model/profile';
 import { categorizeEndpoints, dedupEndpoints, type EndpointInfo } from '../../model/endpoints';
-import type { Protocol, ServicePortInfo } from '../../model/service';
+import type { ServicePortInfo } from '../../model/service';
 import { canonicalIP, cidrContains, isLoopback, joinHostPort, parseCIDR, parseIP, type CIDR, type IP, type IPFamily } from '../../util/ip';
 import { formatMark, type JumpRule, type PayloadLine, type Table } from '../iptables/generator';
 import {
   CHAIN, DUMMY_DEVICE, FILTER_CHAINS, IPSET_HASHSIZE, IPSET_INFO, IPSET_MAXELEM, IPSET_PORT_RANGE, IPSET_RULES, NAT_CHAINS,
-  ipsetName, type IpsetKey, type IpsetType,
+  ipsetName, type IpsetKey,
 } from './names';
 import { ipvsSettings, ipvsSysctls, type IpvsSettings, type IpvsSysctl } from './settings';
 import { renderIpvsadmList, renderIpvsadmRules } from './ipvsadm';
 import { renderIpsetSave } from './ipset';
+import type { EndpointSelection, Ipset, IpsetEntry, IpvsRealServer, IpvsVirtualServer, VirtualServerKind } from './objects';
+
+export type { EndpointSelection, Ipset, IpsetEntry, IpvsRealServer, IpvsVirtualServer, VirtualServerKind } from './objects';
 
 /** utilipvs FlagPersistent / FlagSourceHash (kube-proxy never sets anything else; the kernel adds "hashed" 0x2). */
 export const FLAG_PERSISTENT = 0x1;
 export const FLAG_SOURCE_HASH = 0x10;
-
-export type VirtualServerKind = 'clusterIP' | 'externalIP' | 'loadBalancer' | 'nodePort';
-
-export interface IpvsRealServer {
-  readonly address: string;
-  readonly port: number;
-  /** Always 1: kube-proxy gives every real server weight 1. */
-  readonly weight: number;
-  /** RealServer.String(): "ip:port", IPv6 bracketed. */
-  readonly key: string;
-  readonly nodeName: string | null;
-  readonly local: boolean;
-  readonly ready: boolean;
-  readonly serving: boolean;
-  readonly terminating: boolean;
-}
-
-/**
- * Which endpoints became real servers: the cluster-wide set, the node-local set (a Local traffic
- * policy with local endpoints), or the cluster-wide set although the policy is Local (no local
- * endpoint: IPVS falls back, kubernetes/kubernetes#97081, where iptables and nftables drop).
- */
-export type EndpointSelection = 'cluster' | 'local' | 'local-fallback-to-cluster';
-
-export interface IpvsVirtualServer {
-  readonly kind: VirtualServerKind;
-  /** kube-proxy's service port name ("ns/name:port"). */
-  readonly service: string;
-  readonly portIndex: number;
-  readonly address: string;
-  readonly port: number;
-  readonly protocol: Protocol;
-  readonly scheduler: string;
-  /** kube-proxy's VirtualServer.Flags: FLAG_PERSISTENT for ClientIP affinity, FLAG_SOURCE_HASH with "mh". */
-  readonly flags: number;
-  /** Persistence timeout in seconds (ClientIP affinity timeout); 0 when not persistent. */
-  readonly timeout: number;
-  /** VirtualServer.String(): "ip:port/PROTO". */
-  readonly key: string;
-  /** Whether kube-proxy binds the address to kube-ipvs0 (cluster IPs; external and LB IPs not already local). */
-  readonly boundToDummy: boolean;
-  readonly selection: EndpointSelection;
-  /** Sorted by "ip:port" (byte order), as upstream's fake IPVS keeps them. */
-  readonly realServers: readonly IpvsRealServer[];
-  /** Other service ports that asked for the same virtual server earlier in the walk (the last one wins). */
-  readonly alsoClaimedBy: readonly string[];
-}
-
-export interface IpsetEntry {
-  /** kube-proxy's Entry.String(), the text it passes to `ipset add`. */
-  readonly text: string;
-  readonly service?: string | undefined;
-  readonly endpoint?: string | undefined;
-  /** Set when the kernel refuses the entry (`ipset add` fails, kube-proxy logs and goes on). */
-  readonly kernelRejects?: string | undefined;
-}
-
-export interface Ipset {
-  readonly key: IpsetKey;
-  readonly name: string;
-  readonly type: IpsetType;
-  /** "inet"/"inet6" for hash sets; null for bitmap:port (no family). */
-  readonly family: 'inet' | 'inet6' | null;
-  readonly hashsize: number;
-  readonly maxelem: number;
-  /** bitmap:port range. */
-  readonly range: string;
-  /** Comment on the iptables rules that match the set (ipset itself is created without a comment). */
-  readonly comment: string;
-  readonly entries: readonly IpsetEntry[];
-}
 
 export interface IpvsIptables {
   /** The iptables-restore input kube-proxy writes with --noflush: "*nat … COMMIT\n*filter … COMMIT\n". */

@@ -14,7 +14,7 @@
 //     failed `ipset add`), so such entries are left out;
 //   * sets are listed in creation order; kube-proxy creates them in Go map order (random), we use
 //     upstream's ipsetInfo order.
-import type { Ipset } from './generator';
+import type { Ipset } from './objects';
 
 /** The member text `ipset save` prints for an entry kube-proxy added. */
 export function savedEntry(set: Pick<Ipset, 'type'>, text: string): string {

@@ -19,7 +19,7 @@
 // of a table form a cycle under that rule (e.g. 10.x < 100.x < 192.x < 10.x) the real order also
 // depends on the kernel's hash-table order, which we cannot know; we start from our walk order.
 import { parseIP } from '../../util/ip';
-import type { IpvsVirtualServer } from './generator';
+import type { IpvsVirtualServer } from './objects';
 
 const PROTO_NUMBER: Record<string, number> = { TCP: 6, UDP: 17, SCTP: 132 };
 const RULE_OPTION: Record<string, string> = { TCP: '-t', UDP: '-u', SCTP: '--sctp-service' };

@@ -1,0 +1,83 @@
+// What every natlens command is made of, and the parts they share: the common options, loading the input
+// into a cluster model, and the help text built from the options (so --help and the parser cannot disagree).
+import { buildClusterModel } from '../engine/model/cluster';
+import { withProxyMode, type ProxyMode } from '../engine/model/profile';
+import { readFileSync } from 'node:fs';
+import { UsageError, type OptionSpec, type ParsedArgs } from './args';
+import { formatProblem, loadInput } from './load';
+
+export interface CliIO {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** The whole of standard input, for a FILE given as `-` (default: the process's). */
+  readonly stdin?: () => string;
+}
+
+/** One natlens command: a module under commands/ and one entry in commands/index.ts. */
+export interface Command {
+  readonly name: string;
+  /** The synopsis lines, for a command whose arguments are not `[options] FILE...` (node's subcommands). */
+  readonly synopsis?: readonly string[];
+  /** One line in `natlens --help`. */
+  readonly summary: string;
+  /** `natlens <command> --help`: what the command does, after its synopsis. */
+  readonly description: string;
+  readonly options: readonly OptionSpec[];
+  /** The exit status: 0 success, 1 command-specific (check: an error-level finding), 2 unusable input. */
+  run(args: ParsedArgs, io: CliIO): number;
+}
+
+export const CLUSTER: OptionSpec = { name: 'cluster', value: 'PROFILE', help: 'cluster profile (YAML or JSON): node, addresses, kube-proxy settings' };
+export const MODE: OptionSpec = { name: 'mode', value: 'iptables|nftables|ipvs', help: "the kube-proxy back end (default: the profile's proxyMode)" };
+export const NODE: OptionSpec = { name: 'node', value: 'NAME', help: "generate for this node of the profile (default: the profile's nodeName)" };
+export const VERBOSE: OptionSpec = { name: 'verbose', help: 'also print informational messages (ignored kinds, assumptions)' };
+
+export function synopsis(command: Command): string {
+  if (command.synopsis) return command.synopsis.join('\n  ');
+  const options = command.options.map(o => {
+    const text = o.value === undefined ? `--${o.name}` : `--${o.name} ${o.value}`;
+    return o.required ? text : `[${text}]`;
+  });
+  return ['natlens', command.name, ...options, 'FILE...'].join(' ');
+}
+
+export const FILES_HELP = 'FILE... are YAML or JSON manifests; a directory means the .yaml, .yml and .json files under it\n(recursively, sorted); - reads standard input.';
+
+export function commandHelp(command: Command): string {
+  const width = Math.max(...command.options.map(o => (o.value === undefined ? o.name.length + 2 : o.name.length + 3 + o.value.length)));
+  const options = command.options.map(o => `  ${(o.value === undefined ? `--${o.name}` : `--${o.name} ${o.value}`).padEnd(width)}  ${o.help}`);
+  return `Usage: ${synopsis(command)}\n\n${command.description}\n\nOptions:\n${options.join('\n')}\n\n${FILES_HELP}\n`;
+}
+
+/** The files and the profile of a command line, with --mode applied to the profile. */
+export function readInput(args: ParsedArgs, command: string, io: CliIO) {
+  if (args.positional.length === 0) throw new UsageError(`${command}: give at least one manifest FILE`);
+  const mode = args.flags.get('mode');
+  if (mode !== undefined && mode !== 'iptables' && mode !== 'nftables' && mode !== 'ipvs') throw new UsageError('--mode is iptables, nftables or ipvs');
+  const input = loadInput(args.positional, args.flags.get('cluster') as string | undefined, io.stdin ?? (() => readFileSync(0, 'utf8')));
+  return { ...input, profile: mode ? withProxyMode(input.profile, mode as ProxyMode) : input.profile };
+}
+
+/** The cluster model of the input; --verbose lists what it assumed. */
+export function buildModel(input: ReturnType<typeof readInput>, args: ParsedArgs, io: CliIO) {
+  const model = buildClusterModel(input.files.flatMap(f => f.objects), input.profile);
+  if (args.flags.has('verbose')) for (const a of model.assumptions) io.err(`assumption: ${a.subject} ${a.field} = ${a.value} (${a.reason})\n`);
+  return model;
+}
+
+/** Loads the files and the profile, prints their problems; null when an error makes the input unusable. */
+export function loadModel(args: ParsedArgs, command: string, io: CliIO) {
+  const input = readInput(args, command, io);
+  const verbose = args.flags.has('verbose');
+  let errors = 0;
+  for (const { file, problem } of input.problems) {
+    if (problem.severity === 'error') errors++;
+    if (problem.severity !== 'info' || verbose) io.err(formatProblem(file, problem) + '\n');
+  }
+  if (errors > 0) return null;
+  const nodeName = args.flags.get('node') as string | undefined;
+  if (nodeName !== undefined && !input.profile.nodes.some(n => n.name === nodeName)) {
+    throw new UsageError(`--node ${nodeName}: not in the profile (nodes: ${input.profile.nodes.map(n => n.name).join(', ')})`);
+  }
+  return { model: buildModel(input, args, io), nodeName, files: input.files };
+}

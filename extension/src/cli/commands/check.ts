@@ -1,0 +1,47 @@
+// natlens check: the editor's diagnostics for CI, as text, JSON or SARIF.
+import { analyzeFile } from '../../engine/findings/analyze';
+import { formatText, internalErrorReported, problemToReported, toReported, toSarif, type ReportedFinding } from '../../engine/findings/report';
+import { modelNote } from '../../engine/model/assumptions';
+import { UsageError } from '../args';
+import { CLUSTER, MODE, VERBOSE, buildModel, readInput, type Command } from '../command';
+import { formatProblem } from '../load';
+import { VERSION } from '../version';
+
+export const check: Command = {
+  name: 'check',
+  summary: "The editor's diagnostics for CI",
+  description: `The editor's diagnostics for CI: API-invalid Services (the API server's wording) and NAT
+consequences (client IP lost, Local-policy drops, selectors that match nothing, ...).
+A file that cannot be read or parsed is a finding of its own (in every format) and the
+other files are still analysed; a kustomization.yaml applies its namespace and namePrefix
+to the resources it lists. Exit 1 when a finding has severity error, 0 otherwise; 3 when
+natlens failed on a file (its finding says so, the others are reported).`,
+  options: [CLUSTER, MODE, { name: 'format', value: 'text|json|sarif', help: 'the report form (default text)' }, VERBOSE],
+  run(args, io) {
+    const format = args.flags.get('format') ?? 'text';
+    if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError('--format is text, json or sarif');
+    // check never gives up on the files: only an unusable profile stops it
+    const input = readInput(args, 'check', io);
+    const verbose = args.flags.has('verbose');
+    const profileProblems = input.problems.filter(p => p.file === args.flags.get('cluster'));
+    for (const { file, problem } of profileProblems) if (problem.severity !== 'info' || verbose) io.err(formatProblem(file, problem) + '\n');
+    if (profileProblems.some(p => p.problem.severity === 'error')) return 2;
+    const model = buildModel(input, args, io);
+    const note = modelNote(model);
+    if (note) io.err(`natlens: note: ${note}\n`);
+    let failed = false;
+    const findings = input.files.flatMap((file): ReportedFinding[] => {
+      const problems = file.problems.filter(p => p.severity !== 'info' || verbose).map(p => problemToReported(file.fileName, p));
+      try {
+        return [...problems, ...analyzeFile(file, model, { workspace: input.files }).map(f => toReported(file.fileName, f))];
+      } catch (e) {
+        failed = true;
+        return [...problems, internalErrorReported(file.fileName, e)];
+      }
+    });
+    if (format === 'json') io.out(JSON.stringify(findings, null, 2) + '\n');
+    else if (format === 'sarif') io.out(JSON.stringify(toSarif(findings, VERSION), null, 2) + '\n');
+    else io.out(formatText(findings));
+    return failed ? 3 : findings.some(f => f.severity === 'error') ? 1 : 0;
+  },
+};

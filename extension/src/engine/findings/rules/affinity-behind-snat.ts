@@ -1,0 +1,26 @@
+// ClientIP affinity is recorded per node and per source address.
+import { externallyAccessible } from '../../model/service';
+import type { ServiceNatRule } from './types';
+
+export const affinityBehindSnat: ServiceNatRule<'affinity-behind-snat'> = {
+  id: 'affinity-behind-snat',
+  subject: 'Service', needsRules: true,
+  meta: {
+    title: 'Session affinity is per node and per source address',
+    severity: 'information',
+    category: 'nat',
+    docs: `\`sessionAffinity: ClientIP\` is recorded per node and keyed on the source address
+only: clients behind one NAT or proxy address all stick to one endpoint, and with
+\`externalTrafficPolicy: Cluster\` a client that a load balancer spreads over several nodes can stick to
+a different endpoint on each.`,
+  },
+  check({ obj, entry, defaulted, at }) {
+    if (entry.ports.length === 0 || !externallyAccessible(obj.object)) return [];
+    if (defaulted.sessionAffinity !== 'ClientIP' || defaulted.externalTrafficPolicy === 'Local') return [];
+    return [{
+      range: at(['spec', 'sessionAffinity']),
+      message: 'Session affinity is kept per node and per source address: a client that a load balancer sends through several nodes can stick to a different endpoint on each, and every client behind one NAT or proxy address sticks to the same endpoint.',
+      fixes: [],
+    }];
+  },
+};

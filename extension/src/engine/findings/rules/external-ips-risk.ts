@@ -1,0 +1,23 @@
+// externalIPs are captured on every node (CVE-2020-8554).
+import type { ServiceNatRule } from './types';
+
+export const externalIpsRisk: ServiceNatRule<'external-ips-risk'> = {
+  id: 'external-ips-risk',
+  subject: 'Service', needsRules: true,
+  meta: {
+    title: 'externalIPs can intercept other traffic (CVE-2020-8554)',
+    severity: 'warning',
+    category: 'nat',
+    docs: `kube-proxy captures \`externalIPs\` on every node, for traffic from pods and nodes too.
+Anyone allowed to set the field can intercept traffic to any address (CVE-2020-8554); many clusters
+block it with an admission policy, and newer API servers warn that it is deprecated.`,
+  },
+  check({ spec, at }) {
+    if ((spec.externalIPs?.length ?? 0) === 0) return [];
+    return [{
+      range: at(['spec', 'externalIPs'], 'key'),
+      message: `kube-proxy captures ${spec.externalIPs!.join(', ')} on every node, for pods and nodes too: whoever may set externalIPs can intercept traffic to any address (CVE-2020-8554). Clusters often block the field with an admission policy.`,
+      fixes: [],
+    }];
+  },
+};

@@ -1,0 +1,51 @@
+// A selector no workload of the workspace matches, and no endpoint objects: a warning only when a
+// workload of the same file carries part of the selector (it was written for that workload and
+// misses), with no custom resource an operator could turn into the pods and no controller label
+// whose value is chosen at run time; otherwise information, saying what NAT Lens could not see.
+import { nearMisses, operatorSources } from '../evidence';
+import type { ServiceNatRule } from './types';
+
+export const selectorMatchesNothing: ServiceNatRule<'selector-matches-nothing'> = {
+  id: 'selector-matches-nothing',
+  subject: 'Service', needsRules: true,
+  meta: {
+    title: 'No workload matches the selector',
+    severity: 'warning',
+    category: 'nat',
+    docs: `The workspace has workloads, but none in the Service's namespace matches its
+selector, and there is no EndpointSlice for it: if no pod has those labels, the Service has no
+endpoints and kube-proxy REJECTs connections to it ("connection refused"). Reported only when the
+workspace holds workloads at all. The labels controllers add to their pods count
+(\`statefulset.kubernetes.io/pod-name\`, \`apps.kubernetes.io/pod-index\`, \`job-name\`,
+\`batch.kubernetes.io/job-name\`, \`batch.kubernetes.io/job-completion-index\`); a selector on a label
+whose value is chosen at run time (\`pod-template-hash\`, \`controller-revision-hash\`, \`controller-uid\`)
+cannot be decided. A warning only when a workload in the same file carries part of the selector and
+misses the rest (the selector was written for it); otherwise information, since pods created by an
+operator (from a custom resource in the files, such as a Prometheus or a CephCluster), by a controller,
+or defined in other files do not appear in the files given.`,
+  },
+  check({ obj, entry, model, workspace, walker, defaulted, at }) {
+    const selector = defaulted.selector;
+    const hasEndpointObjects = entry.ports.some(p => p.endpointOrigin === 'EndpointSlice' || p.endpointOrigin === 'Endpoints');
+    if (!selector || Object.keys(selector).length === 0 || hasEndpointObjects || entry.selectedWorkloads.length > 0 || model.workloads.length === 0 || entry.ports.length === 0) return [];
+    const sp = entry.ports[0]!.info;
+    const r = walker.trace({ source: { kind: 'node', node: model.profile.nodeName }, dst: sp.clusterIP, dport: sp.port, proto: sp.protocol.toLowerCase() as 'tcp' });
+    const range = at(['spec', 'selector'], 'key');
+    const wanted = Object.entries(selector).map(([k, val]) => `${k}=${val}`).join(',');
+    const consequence = `the Service has no endpoints${r.verdict === 'REJECT' ? ', and kube-proxy REJECTs connections to it: clients see "connection refused".' : '.'}`;
+    const operators = operatorSources(entry, workspace);
+    const possible = entry.possiblySelectedWorkloads;
+    const misses = nearMisses(entry, model.workloads.filter(w => w.obj.fileName === obj.fileName), selector);
+    if (misses.length > 0 && operators.length === 0 && possible.length === 0) {
+      const m = misses[0]!;
+      const instead = m.missed.map(x => (x.has === undefined ? `no ${x.key} label` : `${x.key}=${x.has}`)).join(', ');
+      return [{ range, fixes: [], message: `No workload matches the selector ${wanted}: the pods of ${m.workload.obj.kind}/${m.workload.obj.name} in this file have ${m.matched.join(',')} but ${instead}, so ${consequence}` }];
+    }
+    const because = possible.length > 0
+      ? `the pods of ${possible.map(w => `${w.obj.kind}/${w.obj.name}`).join(', ')} match only if ${[...new Set(possible.flatMap(w => w.runtimeLabels.filter(k => k in selector)))].join(', ')} has the selected value, which the controller chooses at run time`
+      : operators.length > 0
+        ? `the files hold custom resources (${operators.slice(0, 3).map(cr => `${cr.kind}/${cr.name}`).join(', ')}${operators.length > 3 ? ', ...' : ''}) from which an operator may create the pods`
+        : 'pods created by an operator or controller, or defined in files not given, would not appear here';
+    return [{ range, fixes: [], severity: 'information', message: `No workload in the files given matches the selector ${wanted}; ${because}. If no running pod has these labels, ${consequence}` }];
+  },
+};

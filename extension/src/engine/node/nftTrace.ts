@@ -1,0 +1,139 @@
+// `natlens node trace` on an `nft list ruleset` paste: kube-proxy's own table is rebuilt as the
+// object model the generated-rules walk reads (NftTable), and executed by that same walk
+// (walk/nftables.ts NftRules), so the nftables semantics exist once. Other tables (iptables-nft's,
+// firewalld's inet tables, ...) are not executed yet; the report says so.
+import type { NftBaseChain, NftElement, NftLine, NftSet, NftTable, NftablesRuleset } from '../proxy/nftables/generator';
+import { NftRules } from '../walk/nftables';
+import { WalkError, type ConnState, type NodeNetwork, type RuleHop } from '../walk/netfilter';
+import type { NodeDump } from './dump';
+import type { Effect, NodePacket, NodeHook, Start } from './interpreter';
+import type { NftDumpTable } from './nftDump';
+import type { BranchReport, NodeTraceReport, TraceFields, TraceStep } from './report';
+
+const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
+const TERMINAL = new Set(['verdict', 'dnat', 'snat', 'masquerade', 'redirect', 'return']);
+const HOOKS = new Set(['prerouting', 'input', 'forward', 'output', 'postrouting']);
+
+/**
+ * nft prints some expressions otherwise than kube-proxy writes them (nft(8) lists bitwise operations
+ * as symbols and `mark` as `meta mark`): `meta mark set meta mark | 0x4000` is kube-proxy's
+ * `mark set mark or 0x4000`. The walk reads kube-proxy's forms.
+ */
+function asWritten(rule: string): string {
+  return rule
+    .replace(/\bmeta mark set meta mark ([|^&]) /g, (_, op: string) => `mark set mark ${op === '|' ? 'or' : op === '^' ? 'xor' : 'and'} `)
+    .replace(/\bmeta mark & /g, 'mark and ')
+    .replace(/\bmeta mark\b/g, 'mark');
+}
+
+/** An element as listed (`10.96.0.10 . tcp . 53 : goto service-…`), without listed-only suffixes. */
+function element(text: string, map: boolean): NftElement {
+  const clean = text.replace(/\s+(timeout|expires|counter|comment)\b.*$/, '');
+  const colon = map ? clean.indexOf(' : ') : -1;
+  const key = (colon >= 0 ? clean.slice(0, colon) : clean).split(' . ').map(s => s.trim());
+  return colon >= 0 ? { key, value: [clean.slice(colon + 3).trim()] } : { key };
+}
+
+/** The pasted table as the generator's object model, with each rule's line in the paste. */
+export function nftRuleset(t: NftDumpTable): { ruleset: NftablesRuleset; pasted: { line: number; text: string }[] } {
+  if (t.family !== 'ip' && t.family !== 'ip6') throw new WalkError(`table ${t.family} ${t.name}: only ip and ip6 tables are executed`);
+  const lines: NftLine[] = [];
+  const pasted: { line: number; text: string }[] = [];
+  const chains = new Map([...t.chains.values()].map(c => {
+    let base: NftBaseChain | undefined;
+    if (c.base) {
+      if ((c.base.type !== 'nat' && c.base.type !== 'filter') || !HOOKS.has(c.base.hook) || c.base.priority === null) throw new WalkError(`chain ${c.name}: ${c.base.type} hook ${c.base.hook} priority ${c.base.priorityText} is not executed`);
+      if (c.base.policy !== 'accept') throw new WalkError(`chain ${c.name}: policy ${c.base.policy} is not executed (kube-proxy's base chains accept)`);
+      base = { type: c.base.type, hook: c.base.hook as NftBaseChain['hook'], priority: c.base.priority };
+    }
+    const rules = c.rules.map(r => {
+      lines.push({ text: `add rule ${t.family} ${t.name} ${c.name} ${asWritten(r.text)}${r.comment !== null ? ` comment "${r.comment}"` : ''}`, kind: 'rule', object: c.name });
+      pasted.push({ line: r.line, text: r.text });
+      return { chain: c.name, rule: asWritten(r.text), comment: r.comment ?? undefined };
+    });
+    return [c.name, { name: c.name, base, rules }] as const;
+  }));
+  const containers = (kind: 'set' | 'map') => new Map([...t.sets.values()].filter(s => s.kind === kind).map(s => [s.name, {
+    kind, name: s.name, type: s.type, flags: s.flags, comment: s.comment ?? undefined, elements: s.elements.map(e => element(e, kind === 'map')),
+  } satisfies NftSet] as const));
+  const table: NftTable = { family: t.family, name: t.name, comment: t.comment ?? '', chains, sets: containers('set'), maps: containers('map') };
+  const allRules = [...t.chains.values()].flatMap(c => c.rules.map(r => ({ chain: c.name, text: r.text })));
+  const masqueradeMark = /0x[0-9a-f]+/i.exec(allRules.find(r => r.chain === 'mark-for-masquerade')?.text ?? '')?.[0] ?? '';
+  const nodePortsMatchAll = allRules.some(r => /^fib daddr type local .*@service-nodeports/.test(r.text));
+  return { ruleset: { nodeName: 'node', family: t.family, table, ruleset: '', lines, script: '', masqueradeMark, nodePortsMatchAll }, pasted };
+}
+
+/** "ns/name:port" from kube-proxy's nftables chain names (service-HASH-ns/name/proto/port, endpoint-…). */
+function serviceOfChain(chain: string): string | null {
+  const m = /^(?:service|external|local|firewall|endpoint)-[A-Z0-9]+-([^/]+)\/([^/]+)\/[^/]+\/([^_]*)/.exec(chain);
+  return m ? `${m[1]}/${m[2]}:${m[3]}` : null;
+}
+
+export function traceNft(dump: NodeDump, packet: NodePacket, start: Start, common: (b: readonly BranchReport[]) => TraceFields): NodeTraceReport {
+  const table = dump.nft.find(t => t.name === 'kube-proxy' && t.family === packet.family);
+  const others = dump.nft.filter(t => t !== table).map(t => `${t.family} ${t.name}`);
+  const notes = others.length ? [`not executed (only kube-proxy's table is): ${others.join(', ')}`] : [];
+  if (!table) throw new WalkError(`the paste has no ${packet.family} kube-proxy table to execute${others.length ? ` (${others.join(', ')} are not executed yet)` : ''}`);
+  if (!('hook' in start)) throw new WalkError('on an nft dump, start at a hook (--hook): --chain is for iptables dumps');
+  if (packet.proto !== 'tcp' && packet.proto !== 'udp' && packet.proto !== 'sctp') throw new WalkError(`--proto ${packet.proto}: the nftables walk reads tcp, udp and sctp`);
+  let branches: BranchReport[];
+  try {
+    const { ruleset, pasted } = nftRuleset(table);
+    const network: NodeNetwork = {
+      name: 'node',
+      isLocal: ip => {
+        if (/^127\./.test(ip) || ip === '::1') return true;
+        if (packet.local === null) throw new WalkError(`fib type local: whether ${ip} is one of the node's addresses is not known (give --local)`);
+        return packet.local.includes(ip);
+      },
+      // the interface's address is not in the paste: the report says "masquerade", not to which address
+      masqueradeSource: () => '0.0.0.0',
+    };
+    const initial: ConnState = {
+      packet: { proto: packet.proto, src: packet.src, dst: packet.dst, sport: packet.sport ?? 0, dport: packet.dport ?? 0 },
+      mark: packet.mark, dnat: packet.ctstate.includes('DNAT'), masqueradedTo: null, probability: 1, hops: [],
+    };
+    const outcomes = new NftRules(network, ruleset).runHook(start.hook as NodeHook, initial);
+    branches = outcomes.map(o => branchOf(o.state, o.verdict, pasted));
+  } catch (e) {
+    if (!(e instanceof WalkError)) throw e;
+    branches = [unresolved(packet, e.message)];
+  }
+  return { entered: start.hook, ...common(branches), branches, notes };
+}
+
+function unresolved(packet: NodePacket, reason: string): BranchReport {
+  return {
+    probability: 1, verdict: 'UNRESOLVED', jumps: [], unresolvedChain: null, unresolvedReason: reason, firstMatchingRule: null, terminalRule: null,
+    dnatTo: null, snatTo: null, masquerade: false, randomFully: false, markAfter: hex(packet.mark), service: null, endpoints: [], path: [],
+  };
+}
+
+function effectOf(h: RuleHop): Effect {
+  if (h.before.dst !== h.after.dst || h.before.dport !== h.after.dport) return { kind: 'dnat', to: `${h.after.dst}:${h.after.dport}` };
+  if (h.before.src !== h.after.src) return { kind: 'masquerade', randomFully: h.after.sport === 0 };
+  const v = /(?:^|; )(jump|goto) (\S+)/.exec(h.action);
+  if (v) return { kind: v[1] as 'jump' | 'goto', chain: v[2]! };
+  if (/\b(DROP|REJECT|ACCEPT)\b/.test(h.action)) return { kind: 'verdict', verdict: /\bDROP\b/.test(h.action) ? 'DROP' : /\bREJECT\b/.test(h.action) ? 'REJECT' : 'ACCEPT' };
+  if (/\bRETURN\b/.test(h.action)) return { kind: 'return' };
+  if (/^MARK /.test(h.action)) return { kind: 'mark', mark: h.mark };
+  return { kind: 'match' };
+}
+
+function branchOf(s: ConnState, verdict: 'ACCEPT' | 'DROP' | 'REJECT', pasted: readonly { line: number; text: string }[]): BranchReport {
+  const path: TraceStep[] = s.hops.map(h => ({
+    table: h.table, chain: h.chain, line: h.line === null ? null : pasted[h.line]!.line + 1, rule: h.line === null ? null : pasted[h.line]!.text, effect: effectOf(h), owner: 'kube-proxy',
+  }));
+  const last = path[path.length - 1];
+  const jumps = path.flatMap(p => (p.effect.kind === 'jump' || p.effect.kind === 'goto' ? [p.effect.chain] : []));
+  const dnat = path.find(p => p.effect.kind === 'dnat');
+  const dnatTo = dnat && dnat.effect.kind === 'dnat' ? dnat.effect.to : null;
+  const masq = path.find(p => p.effect.kind === 'masquerade');
+  return {
+    probability: s.probability, verdict, jumps, unresolvedChain: null, unresolvedReason: null,
+    firstMatchingRule: path[0]?.rule ?? null, terminalRule: last && TERMINAL.has(last.effect.kind) ? last.rule : null,
+    dnatTo, snatTo: null, masquerade: s.masqueradedTo !== null, randomFully: masq?.effect.kind === 'masquerade' && masq.effect.randomFully,
+    markAfter: hex(s.mark), service: jumps.map(serviceOfChain).find(x => x !== null) ?? null,
+    endpoints: dnatTo ? [{ endpoint: dnatTo, probability: s.probability, chain: dnat!.chain }] : [], path,
+  };
+}
