@@ -15,6 +15,10 @@ import { hoverAt } from '../../extension/src/engine/findings/hover';
 import { syntheticManifest } from './synthetic';
 import { Walker } from '../../extension/src/engine/walk/walk';
 import { analyzeFile, FindingsCache } from '../../extension/src/engine/findings/analyze';
+import { main as cliMain } from '../../extension/src/cli/main';
+import { sharedDir } from '../support/shared';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -137,7 +141,25 @@ if (process.env.NATLENS_BENCH_SCALE) {
   console.log(`keystroke to diagnostics, 2,000-document file: ${ms.toFixed(1)} ms after a one-line edit (median of 9) vs ${full.ms.toFixed(0)} ms for a full parse: ${(ms / full.ms * 100).toFixed(1)}% (target < 10%)`);
 }
 
-// 5. The editor's paths on the 2,000-document file, called the way the providers call them: after
+// 5. natlens check over the whole real-world corpus at once (../shared/realworld) next to parsing its
+//    files: the model, the walks and the rules may cost at most half as much again as the parse.
+{
+  const shared = sharedDir('realworld/cluster3.yaml');
+  if (!shared) {
+    console.log('check over the real-world corpus: skipped, ../shared/realworld is not beside the repository');
+  } else {
+    const corpus = join(shared, 'realworld');
+    const paths = manifestFilesUnder(join(corpus, 'files'));
+    const texts = paths.map(p => [p, readFileSync(p, 'utf8')] as const);
+    const parse = time(1, () => texts.map(([p, t]) => parseManifest(t, p)).length);
+    const silent = { out: () => {}, err: () => {} };
+    const check = time(1, () => cliMain(['check', '--format', 'json', '--cluster', join(corpus, 'cluster3.yaml'), join(corpus, 'files')], silent));
+    console.log(`check over the real-world corpus, ${paths.length} files at once: ${check.ms.toFixed(0)} ms (exit ${check.result}); ` +
+      `parsing them ${parse.ms.toFixed(0)} ms; ratio ${(check.ms / parse.ms).toFixed(2)}x (target < 1.5x)`);
+  }
+}
+
+// 6. The editor's paths on the 2,000-document file, called the way the providers call them: after
 //    each of 50 edits, the file is parsed incrementally, the model rebuilt, then diagnostics,
 //    CodeLenses and a hover are computed with the caches the providers keep per document.
 {
@@ -177,7 +199,7 @@ if (process.env.NATLENS_BENCH_SCALE) {
     `EndpointSlice edit to diagnostics ${fmt(samples.slice)} (target <= 20 ms)`);
 }
 
-// 6. Scale: each size in a fresh process, so peaks do not mix; CPU time, which a busy machine
+// 7. Scale: each size in a fresh process, so peaks do not mix; CPU time, which a busy machine
 //    inflates less than wall time. Targets: generation <= 300 ms at 10,000 in iptables mode, nftables
 //    and IPVS within 1.5x of it; whole runs within 1.2x of the parse floor.
 for (const size of [1000, 3000, 10_000, 30_000]) {
@@ -192,4 +214,11 @@ for (const size of [1000, 3000, 10_000, 30_000]) {
   });
   console.log(`scale ${size} Services x 10 endpoints (CPU time): parse floor ${floor.cpuMs} ms (peak ${mb(floor.peak)}); ` +
     `parse + model ${model.cpuMs} ms (peak ${mb(model.peak)}); generation: ${modes.join('; ')}`);
+}
+
+function manifestFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap(e => {
+    const path = join(dir, e.name);
+    return e.isDirectory() ? manifestFilesUnder(path) : /\.(ya?ml|json)$/.test(e.name) ? [path] : [];
+  });
 }

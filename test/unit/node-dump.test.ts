@@ -1,3 +1,4 @@
+/* eslint-disable @stylistic/no-tabs -- `nft list ruleset` indents with tabs, and these dumps are its output */
 // Reading what people paste from a node: every tool's output, mixed, with prompts, grep prefixes and
 // noise; and bad input that must never throw or hang.
 import { test } from 'node:test';

@@ -13,6 +13,8 @@ import { buildClusterModel } from '../../extension/src/engine/model/cluster';
 import { analyzeFile } from '../../extension/src/engine/findings/analyze';
 import { generateIptables } from '../../extension/src/engine/proxy/iptables/generator';
 import { main } from '../../extension/src/cli/main';
+import { applyKustomization, sourceOf } from '../../extension/src/engine/manifest/kustomize';
+import { spawnSync } from 'node:child_process';
 
 const root = new URL('../../', import.meta.url).pathname;
 const profile = parseProfile(readFileSync(`${root}examples/cluster.yaml`, 'utf8')).profile;
@@ -161,7 +163,7 @@ test('local-policy-imbalance: a warning only with the endpoints in the files and
   assert.equal(lb.severity, 'information', 'single replica behind a health-checked load balancer is by design');
   const alone = analyse(service('web', 'app: web', local('NodePort'))).findings.find(f => f.rule === 'local-policy-imbalance')!;
   assert.equal(alone.severity, 'information');
-  assert.match(alone.message, /No workload or EndpointSlice in the files given backs this Service/);
+  assert.match(alone.message, /no workload or EndpointSlice in the files given backs this Service/);
 });
 
 test('exposed-admin-port: a LoadBalancer offering Elasticsearch to every source, with a not preferred loadBalancerSourceRanges fix', () => {
@@ -189,14 +191,21 @@ function inTempDir(fn: (dir: string) => void) {
   try { fn(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
+/**
+ * An overlay (namespace shop, prefix prod-) over a base holding a Service in default and a Deployment
+ * without a namespace: only with the overlay's namespace do the two meet.
+ */
+function writeKustomizeTree(dir: string, basePrefix: string) {
+  mkdirSync(join(dir, 'base'));
+  writeFileSync(join(dir, 'base', 'svc.yaml'), service('web', 'app: web', '  type: NodePort').replace('namespace: t', 'namespace: default'));
+  writeFileSync(join(dir, 'base', 'web.yaml'), workload('Deployment', 'web', 'app: web', 'replicas: 1').replace(', namespace: t', ''));
+  writeFileSync(join(dir, 'base', 'kustomization.yaml'), `resources: [svc.yaml, web.yaml]\n${basePrefix ? `namePrefix: ${basePrefix}\n` : ''}`);
+  writeFileSync(join(dir, 'kustomization.yaml'), 'namespace: shop\nnamePrefix: prod-\nresources: [base]\n');
+}
+
 test('kustomize: a kustomization.yaml applies its namespace and namePrefix to the resources it lists', () => {
   inTempDir(dir => {
-    mkdirSync(join(dir, 'base'));
-    writeFileSync(join(dir, 'base', 'svc.yaml'), service('web', 'app: web', '  type: NodePort').replace('namespace: t', 'namespace: default'));
-    // without the kustomization's namespace the Deployment (no namespace) and the Service (default) would not meet in shop
-    writeFileSync(join(dir, 'base', 'web.yaml'), workload('Deployment', 'web', 'app: web', 'replicas: 1').replace(', namespace: t', ''));
-    writeFileSync(join(dir, 'base', 'kustomization.yaml'), 'resources: [svc.yaml, web.yaml]\nnamePrefix: base-\n');
-    writeFileSync(join(dir, 'kustomization.yaml'), 'namespace: shop\nnamePrefix: prod-\nresources: [base]\n');
+    writeKustomizeTree(dir, 'base-');
     const r = cli('check', '--format', 'json', dir);
     assert.equal(r.code, 0, r.err);
     const findings = JSON.parse(r.out) as { service: string; file: string }[];
@@ -235,5 +244,41 @@ test('check says once that a one-node profile hides multi-node effects; --verbos
     assert.match(verbose.err, /^assumption: t\/web spec\.clusterIP = /m);
     assert.match(verbose.err, /^assumption: t\/web endpoint t\/web:http = 10\.244\.0\.10:8080 on node-a/m);
     assert.doesNotMatch(cli('check', '--cluster', `${root}examples/cluster.yaml`, join(dir, 'web.yaml')).err, /note:/);
+  });
+});
+
+test('kustomize mapping: a place in the rendering maps to the same field of the source object, kustomize names applied', () => {
+  const source = applyKustomization(parseManifest(service('web', 'app: web', '  type: NodePort').replace('namespace: t', 'namespace: default'), 'base/svc.yaml'), { namespace: 'shop', namePrefix: 'prod-', resources: [] });
+  // what kubectl kustomize prints: other key order, the namespace added
+  const rendered = parseManifest('apiVersion: v1\nkind: Service\nmetadata:\n  name: prod-web\n  namespace: shop\nspec:\n  ports:\n  - name: http\n    port: 80\n    targetPort: 8080\n  selector:\n    app: web\n  type: NodePort\n', 'rendered');
+  const at = (text: string) => rendered.text.indexOf(text);
+  const typeAt = sourceOf(rendered, at('NodePort'), [source])!;
+  assert.equal(typeAt.fileName, 'base/svc.yaml');
+  assert.equal(source.text.slice(typeAt.range.start.offset, typeAt.range.end.offset), 'NodePort');
+  // metadata.namespace is not in the source: the innermost field it has (metadata)
+  const nsAt = sourceOf(rendered, at('shop'), [source])!;
+  assert.equal(nsAt.range.start.line, source.objects[0]!.rangeOf(['metadata'])!.start.line);
+  assert.equal(sourceOf(rendered, at('prod-web'), []), null, 'no source: no mapping');
+});
+
+test('check --kustomize renders with kubectl and reports at the source files; without kubectl it says so', () => {
+  inTempDir(dir => {
+    writeKustomizeTree(dir, '');
+    const path = process.env['PATH'];
+    try {
+      process.env['PATH'] = dir; // no kubectl there
+      const absent = cli('check', '--kustomize', dir);
+      assert.equal(absent.code, 2);
+      assert.match(absent.err, /--kustomize needs kubectl on PATH/);
+    } finally {
+      process.env['PATH'] = path;
+    }
+    if (spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status !== 0) return; // kubectl is not installed here
+    const r = cli('check', '--format', 'json', '--kustomize', dir);
+    assert.equal(r.code, 0, r.err);
+    const findings = JSON.parse(r.out) as { service: string; file: string; line: number }[];
+    const lost = findings.find(f => f.service === 'shop/prod-web')!;
+    assert.equal(lost.file, join(dir, 'base', 'svc.yaml'));
+    assert.equal(lost.line, 7, 'the type: line of the source');
   });
 });

@@ -5,26 +5,12 @@
 // place, and every true finding must still be reported there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { main } from '../../extension/src/cli/main';
+import { sharedDir } from '../support/shared';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-/** shared/ beside the repository; for a git worktree, beside its main checkout. */
-function sharedDir(): string | null {
-  const candidates = [process.env['NATLENS_SHARED_DIR'] ?? '', join(repoRoot, '..', 'shared')];
-  const dotGit = join(repoRoot, '.git');
-  if (existsSync(dotGit) && statSync(dotGit).isFile()) {
-    const gitdir = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1]?.trim();
-    // <main checkout>/.git/worktrees/<name>
-    if (gitdir) candidates.push(join(resolve(repoRoot, gitdir), '..', '..', '..', '..', 'shared'));
-  }
-  return candidates.find(c => c && existsSync(join(c, 'realworld', 'REVIEW.tsv'))) ?? null;
-}
-
-const shared = sharedDir();
+const shared = sharedDir('realworld/REVIEW.tsv');
 const corpus = shared ? join(shared, 'realworld') : null;
 const skip = corpus ? false : 'the real-world corpus (../shared/realworld beside the repository) is not there';
 

@@ -50,8 +50,8 @@ export function commandHelp(command: Command): string {
 }
 
 /** The files and the profile of a command line, with --mode applied to the profile. */
-export function readInput(args: ParsedArgs, command: string, io: CliIO) {
-  if (args.positional.length === 0) throw new UsageError(`${command}: give at least one manifest FILE`);
+export function readInput(args: ParsedArgs, command: string, io: CliIO, options: { allowNoFiles?: boolean } = {}) {
+  if (args.positional.length === 0 && !options.allowNoFiles) throw new UsageError(`${command}: give at least one manifest FILE`);
   const mode = args.flags.get('mode');
   if (mode !== undefined && mode !== 'iptables' && mode !== 'nftables' && mode !== 'ipvs') throw new UsageError('--mode is iptables, nftables or ipvs');
   const input = loadInput(args.positional, args.flags.get('cluster') as string | undefined, io.stdin ?? (() => readFileSync(0, 'utf8')));

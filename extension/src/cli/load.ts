@@ -63,23 +63,32 @@ function isDirectory(path: string): boolean {
  */
 function kustomizationsFor(files: readonly string[]): Map<string, Kustomization> {
   const out = new Map<string, Kustomization>();
-  const visit = (dir: string, outer: Kustomization | null, chain: readonly string[]) => {
-    if (chain.includes(dir) || chain.length > 16) return;
-    const read = KUSTOMIZATION_FILE_NAMES.map(n => tryReadText(join(dir, n))).find(r => 'text' in r);
-    const own = read && 'text' in read ? parseKustomization(read.text) : null;
-    if (!own) return;
-    const k = outer ? composeKustomizations(outer, own) : own;
-    for (const r of own.resources) {
-      const path = resolve(dir, r);
-      if (isDirectory(path)) visit(path, k, [...chain, dir]);
-      else if (!out.has(path)) out.set(path, k);
-    }
-  };
   // a kustomization lists its resources downwards: look in each input's directory and a few above it
   const dirs = new Set<string>();
   for (const f of files) for (let dir = dirname(resolve(f)), up = 0; up < 8 && !dirs.has(dir); dir = dirname(dir), up++) dirs.add(dir);
-  for (const dir of [...dirs].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))) visit(dir, null, []);
+  for (const dir of [...dirs].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))) visitKustomization(dir, null, [], out);
   return out;
+}
+
+/** Records the files a kustomization in `dir` lists (through nested ones), with what applies to each. */
+function visitKustomization(dir: string, outer: Kustomization | null, chain: readonly string[], out: Map<string, Kustomization>): void {
+  if (chain.includes(dir) || chain.length > 16) return;
+  const read = KUSTOMIZATION_FILE_NAMES.map(n => tryReadText(join(dir, n))).find(r => 'text' in r);
+  const own = read && 'text' in read ? parseKustomization(read.text) : null;
+  if (!own) return;
+  const k = outer ? composeKustomizations(outer, own) : own;
+  for (const r of own.resources) {
+    const path = resolve(dir, r);
+    if (isDirectory(path)) visitKustomization(path, k, [...chain, dir], out);
+    else if (!out.has(path)) out.set(path, k);
+  }
+}
+
+/** The manifests a kustomization directory lists (through nested ones), read as kustomize would name their objects. */
+export function kustomizationSources(dir: string): ManifestFile[] {
+  const listed = new Map<string, Kustomization>();
+  visitKustomization(resolve(dir), null, [], listed);
+  return [...listed].filter(([path]) => existsSync(path)).map(([path, k]) => applyKustomization(readManifest(path), k));
 }
 
 /** The manifests under a directory, recursively, in code-point order of their paths; dot-entries skipped. */

@@ -5,6 +5,11 @@ import { modelNote } from '../../engine/model/assumptions';
 import { UsageError } from '../args';
 import { CLUSTER, MODE, VERBOSE, buildModel, readInput, type Command } from '../command';
 import { formatProblem } from '../load';
+import { renderKustomization } from '../kustomize';
+import { sourceOf } from '../../engine/manifest/kustomize';
+import type { ManifestFile } from '../../engine/manifest/manifest';
+import type { ParsedArgs } from '../args';
+import type { CliIO } from '../command';
 import { VERSION } from '../version';
 
 export const check: Command = {
@@ -16,12 +21,16 @@ A file that cannot be read or parsed is a finding of its own (in every format) a
 other files are still analysed; a kustomization.yaml applies its namespace and namePrefix
 to the resources it lists. Exit 1 when a finding has severity error, 0 otherwise; 3 when
 natlens failed on a file (its finding says so, the others are reported).`,
-  options: [CLUSTER, MODE, { name: 'format', value: 'text|json|sarif', help: 'the report form (default text)' }, VERBOSE],
+  options: [
+    CLUSTER, MODE, { name: 'format', value: 'text|json|sarif', help: 'the report form (default text)' },
+    { name: 'kustomize', help: 'FILE... are kustomization directories: render each with kubectl kustomize, report at the source files' },
+    VERBOSE,
+  ],
   run(args, io) {
     const format = args.flags.get('format') ?? 'text';
     if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError('--format is text, json or sarif');
     // check never gives up on the files: only an unusable profile stops it
-    const input = readInput(args, 'check', io);
+    const input = args.flags.has('kustomize') ? renderedInput(args, io) : { ...readInput(args, 'check', io), sourcesOf: () => null };
     const verbose = args.flags.has('verbose');
     const profileProblems = input.problems.filter(p => p.file === args.flags.get('cluster'));
     for (const { file, problem } of profileProblems) if (problem.severity !== 'info' || verbose) io.err(formatProblem(file, problem) + '\n');
@@ -33,7 +42,11 @@ natlens failed on a file (its finding says so, the others are reported).`,
     const findings = input.files.flatMap((file): ReportedFinding[] => {
       const problems = file.problems.filter(p => p.severity !== 'info' || verbose).map(p => problemToReported(file.fileName, p));
       try {
-        return [...problems, ...analyzeFile(file, model, { workspace: input.files }).map(f => toReported(file.fileName, f))];
+        const sources = input.sourcesOf(file);
+        return [...problems, ...analyzeFile(file, model, { workspace: input.files }).map(f => {
+          const at = sources ? sourceOf(file, f.range.start.offset, sources) : null;
+          return at ? toReported(at.fileName, { ...f, range: at.range }) : toReported(file.fileName, f);
+        })];
       } catch (e) {
         failed = true;
         return [...problems, internalErrorReported(file.fileName, e)];
@@ -45,3 +58,15 @@ natlens failed on a file (its finding says so, the others are reported).`,
     return failed ? 3 : findings.some(f => f.severity === 'error') ? 1 : 0;
   },
 };
+
+/** The renderings of the kustomization directories given, each with the source files its findings map back to. */
+function renderedInput(args: ParsedArgs, io: CliIO) {
+  const input = readInput({ ...args, positional: [] as string[] }, 'check', io, { allowNoFiles: true });
+  if (args.positional.length === 0) throw new UsageError('check --kustomize: give at least one kustomization DIR');
+  const renderings = args.positional.map(renderKustomization);
+  return {
+    ...input,
+    files: renderings.map(r => r.rendered),
+    sourcesOf: (file: ManifestFile) => renderings.find(r => r.rendered === file)?.sources ?? null,
+  };
+}

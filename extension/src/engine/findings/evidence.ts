@@ -34,9 +34,15 @@ export function customResources(files: readonly ManifestFile[]): CustomResource[
   return out;
 }
 
-/** Custom resources that may create pods in the Service's namespace (one without a namespace may land in any). */
+/** Custom resource kinds that configure, watch or secure, and never become pods themselves. */
+const NOT_POD_MAKERS = new Set(['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Probe', 'ScrapeConfig', 'AlertmanagerConfig', 'SecurityContextConstraints', 'OperatorConfig', 'IPPool', 'FelixConfiguration', 'BGPConfiguration', 'BGPPeer', 'IPAddressPool', 'L2Advertisement', 'BGPAdvertisement']);
+
+/** Custom resources that may create pods in the Service's namespace (one without a namespace may land in any), its own namespace's first. */
 export function operatorSources(entry: ServiceEntry, files: readonly ManifestFile[]): CustomResource[] {
-  return customResources(files).filter(cr => cr.namespace === null || cr.namespace === entry.obj.namespace);
+  const ns = entry.obj.namespace;
+  return customResources(files)
+    .filter(cr => !NOT_POD_MAKERS.has(cr.kind) && (cr.namespace === null || cr.namespace === ns))
+    .sort((a, b) => Number(a.namespace !== ns) - Number(b.namespace !== ns));
 }
 
 export interface NearMiss {

@@ -3,6 +3,7 @@
 import { parseYamlDocuments } from './yamlAdapter';
 import { LineIndex } from './source';
 import { isRecord, type AnyManifestObject, type ManifestFile } from './manifest';
+import type { SourceRange } from './source';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -50,4 +51,25 @@ export function applyKustomization(file: ManifestFile, k: Kustomization): Manife
     return { ...o, name, namespace, object } as AnyManifestObject;
   });
   return { ...file, objects };
+}
+
+/**
+ * Where a place in a `kubectl kustomize` rendering came from: the object of the same kind, namespace
+ * and name among the source files (read with their kustomizations applied), at the same field when it
+ * is there (a field a transformer added points at the object).
+ */
+export function sourceOf(rendered: ManifestFile, offset: number, sources: readonly ManifestFile[]): { fileName: string; range: SourceRange } | null {
+  const obj = rendered.objects.find(o => o.pathAt(offset) !== undefined);
+  if (!obj) return null;
+  const path = obj.pathAt(offset)!;
+  for (const file of sources) {
+    const source = file.objects.find(o => o.kind === obj.kind && o.namespace === obj.namespace && o.name === obj.name);
+    if (!source) continue;
+    // the innermost field of the path that the source has
+    for (let n = path.length; n >= 0; n--) {
+      const range = n === 0 ? source.range : source.rangeOf(path.slice(0, n));
+      if (range) return { fileName: file.fileName, range };
+    }
+  }
+  return null;
 }

@@ -84,4 +84,3 @@ export function common(branches: readonly BranchReport[]): TraceFields {
 export function round(p: number): number {
   return Math.round(p * 1e9) / 1e9;
 }
-

@@ -47,7 +47,7 @@ both are information.`,
         (unanswered.length ? `${nodes(unanswered)}: IPVS mode then sends the connection to another node's endpoint without SNAT (kubernetes/kubernetes#97081), whose reply does not come back through ${unanswered.map(w => w.node).join(', ')}, so the connection fails; ` : '') +
         (serving.length ? `endpoints per node: ${counts.join(', ')}${uneven ? ', so a node with fewer endpoints loads each of them more' : ''}.`
           : knownEndpoints ? 'no node has a local endpoint.'
-          : 'No workload or EndpointSlice in the files given backs this Service, so no node has a local endpoint here; pods defined elsewhere or created by an operator would not appear.') +
+          : 'no workload or EndpointSlice in the files given backs this Service, so no node has a local endpoint here (pods defined elsewhere or created by an operator would not appear).') +
         (defaulted.type === 'LoadBalancer' ? ' A cloud load balancer that honours the health check node port skips the nodes without endpoints.' : ''),
       fixes: setPolicy('Cluster', 'Balance across all nodes: set externalTrafficPolicy: Cluster (client IP is lost to SNAT)', false),
     }];

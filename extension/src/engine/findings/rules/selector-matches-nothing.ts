@@ -2,7 +2,7 @@
 // workload of the same file carries part of the selector (it was written for that workload and
 // misses), with no custom resource an operator could turn into the pods and no controller label
 // whose value is chosen at run time; otherwise information, saying what NAT Lens could not see.
-import { nearMisses, operatorSources } from '../evidence';
+import { nearMisses, operatorSources, type CustomResource } from '../evidence';
 import type { ServiceNatRule } from './types';
 
 export const selectorMatchesNothing: ServiceNatRule<'selector-matches-nothing'> = {
@@ -44,8 +44,15 @@ or defined in other files do not appear in the files given.`,
     const because = possible.length > 0
       ? `the pods of ${possible.map(w => `${w.obj.kind}/${w.obj.name}`).join(', ')} match only if ${[...new Set(possible.flatMap(w => w.runtimeLabels.filter(k => k in selector)))].join(', ')} has the selected value, which the controller chooses at run time`
       : operators.length > 0
-        ? `the files hold custom resources (${operators.slice(0, 3).map(cr => `${cr.kind}/${cr.name}`).join(', ')}${operators.length > 3 ? ', ...' : ''}) from which an operator may create the pods`
+        ? `the files hold custom resources (${crKinds(operators)}) from which an operator may create the pods`
         : 'pods created by an operator or controller, or defined in files not given, would not appear here';
     return [{ range, fixes: [], severity: 'information', message: `No workload in the files given matches the selector ${wanted}; ${because}. If no running pod has these labels, ${consequence}` }];
   },
 };
+
+/** "Prometheus/k8s" for one, else the distinct kinds: "CephCluster, CephObjectStore, Driver, ...". */
+function crKinds(crs: readonly CustomResource[]): string {
+  if (crs.length === 1) return `${crs[0]!.kind}/${crs[0]!.name}`;
+  const kinds = [...new Set(crs.map(cr => cr.kind))];
+  return kinds.length <= 4 ? kinds.join(', ') : `${kinds.slice(0, 4).join(', ')}, ...`;
+}
