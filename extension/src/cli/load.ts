@@ -1,7 +1,7 @@
 // Reads the CLI's inputs from disk and hands them to the engine; the engine never touches files.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
+import { DEFAULT_MAX_BYTES, parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
 import { applyKustomization, composeKustomizations, KUSTOMIZATION_FILE_NAMES, parseKustomization, type Kustomization } from '../engine/manifest/kustomize';
 import { LineIndex } from '../engine/manifest/source';
 import { DEFAULT_PROFILE, parseProfile, type ClusterProfile } from '../engine/model/profile';
@@ -18,13 +18,12 @@ export class InputError extends Error {}
 /** The name problems give a manifest read from standard input. */
 export const STDIN_NAME = '<stdin>';
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
-const MAX_BYTES = 64 * 1024 * 1024;
 
 /** The text of a file, or why it cannot be read. */
 function tryReadText(path: string): { text: string } | { error: string } {
   try {
     const size = statSync(path).size;
-    if (size > MAX_BYTES) return { error: `${(size / 1048576).toFixed(0)} MiB is too large to analyse` };
+    if (size > DEFAULT_MAX_BYTES) return { error: `${(size / 1048576).toFixed(1)} MiB is too large; NAT Lens analyses files up to ${DEFAULT_MAX_BYTES / 1048576} MiB` };
     return { text: readFileSync(path, 'utf8') };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -143,7 +142,7 @@ export function loadInput(paths: readonly string[], profilePath: string | undefi
 
 function readStdinText(readStdin: () => string): string {
   const text = readStdin();
-  if (text.length > MAX_BYTES) throw new InputError(`${STDIN_NAME}: too large to analyse`);
+  if (text.length > DEFAULT_MAX_BYTES) throw new InputError(`${STDIN_NAME}: too large; NAT Lens analyses files up to ${DEFAULT_MAX_BYTES / 1048576} MiB`);
   return text;
 }
 

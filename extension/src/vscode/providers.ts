@@ -196,16 +196,21 @@ export class CodeActions implements vscode.CodeActionProvider {
 export class Lenses implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
+  /** Per document: a lens is computed again only when its Service or what it depends on changed. */
+  private readonly caches = new Map<string, FindingsCache>();
 
   constructor(private readonly session: Session) {
     session.onDidChange(() => this.changed.fire());
+    vscode.workspace.onDidCloseTextDocument(doc => this.caches.delete(doc.uri.toString()));
   }
 
   async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     if (!enabled(doc) || !hasService(this.session, doc)) return [];
     await this.session.ensureWorkspaceIndex();
     const model = await this.session.model();
-    return serviceLenses(this.session.file(doc), model).flatMap(l => [
+    const key = doc.uri.toString();
+    const cache = this.caches.get(key) ?? this.caches.set(key, new FindingsCache()).get(key)!;
+    return serviceLenses(this.session.file(doc), model, cache).flatMap(l => [
       new vscode.CodeLens(toRange(l.range), { title: l.title, command: 'natlens.previewRules', arguments: [{ uri: doc.uri.toString() }] }),
       new vscode.CodeLens(toRange(l.range), { title: vscode.l10n.t('Trace a packet'), command: 'natlens.tracePacket', arguments: [{ uri: doc.uri.toString(), service: l.service }] }),
     ]);

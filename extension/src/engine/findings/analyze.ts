@@ -4,7 +4,7 @@
 import { ofKind, type ManifestFile, type ManifestObject } from '../manifest/manifest';
 import { documentIdentity } from '../manifest/yamlAdapter';
 import type { SourceRange } from '../manifest/source';
-import type { ClusterModel } from '../model/cluster';
+import type { ClusterModel, ServiceEntry } from '../model/cluster';
 import { defaultService, externallyAccessible } from '../model/service';
 import { walkerFor } from '../walk/walk';
 import { resolveCni } from '../egress/profile';
@@ -85,33 +85,58 @@ function analyzeService(obj: ManifestObject<'Service'>, file: ManifestFile, mode
 
 /**
  * Findings per Service document, reused while neither that document nor anything it depends on
- * (the profile, the workloads and endpoint objects) changed: after a keystroke only the edited
- * Service is analysed again. Reused findings are moved to where their document now starts.
+ * (the profile, the workloads, the Service's own EndpointSlices or Endpoints) changed: after a
+ * keystroke only the edited Service is analysed again, after an edit in an EndpointSlice only the
+ * Services it backs. Reused findings are moved to where their document now starts.
  */
 export class FindingsCache {
   private context: readonly unknown[] = [];
   /** By document, then by the Service's path in it (the items of a List share their document). */
-  private entries = new Map<object, Map<string, { start: { offset: number; line: number }; key: string; drafts: Draft[] }>>();
+  private entries = new Map<object, Map<string, CachedFindings>>();
 
-  /** Drops everything when the Services' context changed (custom resources are evidence for operator-made pods). */
+  /**
+   * Drops everything when what every Service depends on changed: the profile, a workload's selector
+   * or pods, custom resources (evidence for operator-made pods).
+   */
   begin(model: ClusterModel, customResources: readonly CustomResource[] = []): void {
-    const context = [model.profile, JSON.stringify(customResources), ...model.workloads.map(w => w.obj.object), ...model.services.flatMap(s => s.ports.map(p => p.endpointOrigin === 'EndpointSlice' || p.endpointOrigin === 'Endpoints' ? p.endpoints : null))];
-    const same = context.length === this.context.length && context.every((c, i) => c === this.context[i] || (Array.isArray(c) && sameEndpoints(c, this.context[i])));
+    const context = [model.profile, JSON.stringify(customResources), ...model.workloads.map(w => w.obj.object)];
+    const same = context.length === this.context.length && context.every((c, i) => c === this.context[i]);
     if (!same) this.entries.clear();
     this.context = context;
   }
 
   /** What else a Service's findings depend on: where it sits in a List and what the API server allocated for it. */
-  private key(obj: ManifestObject<'Service'>, model: ClusterModel): string {
-    const spec = serviceEntryOf(model, obj)?.service.spec;
+  private key(entry: ServiceEntry | undefined, obj: ManifestObject<'Service'>): string {
+    const spec = entry?.service.spec;
     return JSON.stringify([obj.basePath, spec?.clusterIP, spec?.healthCheckNodePort, spec?.ports?.map(p => p?.nodePort)]);
   }
 
-  get(file: ManifestFile, obj: ManifestObject<'Service'>, model: ClusterModel): Draft[] | undefined {
+  /** The cached record of a Service, if it is still valid for this model. */
+  private valid(file: ManifestFile, obj: ManifestObject<'Service'>, model: ClusterModel): CachedFindings | undefined {
     const doc = file.documents[obj.documentIndex];
-    if (!doc) return undefined;
-    const hit = this.entries.get(documentIdentity(doc))?.get(obj.basePath.join('/'));
-    if (!hit || hit.key !== this.key(obj, model)) return undefined;
+    const hit = doc ? this.entries.get(documentIdentity(doc))?.get(obj.basePath.join('/')) : undefined;
+    const entry = serviceEntryOf(model, obj);
+    return hit && hit.key === this.key(entry, obj) && sameEndpoints(hit.endpoints, endpointObjects(entry)) ? hit : undefined;
+  }
+
+  /** A valid record for the Service, a fresh one (replacing a stale one) when needed; null outside a document. */
+  private record(file: ManifestFile, obj: ManifestObject<'Service'>, model: ClusterModel): CachedFindings | null {
+    const doc = file.documents[obj.documentIndex];
+    if (!doc) return null;
+    const valid = this.valid(file, obj, model);
+    if (valid) return valid;
+    const id = documentIdentity(doc);
+    const inDocument = this.entries.get(id) ?? this.entries.set(id, new Map()).get(id)!;
+    const entry = serviceEntryOf(model, obj);
+    const fresh: CachedFindings = { start: doc.range.start, key: this.key(entry, obj), endpoints: endpointObjects(entry), drafts: undefined, values: new Map() };
+    inDocument.set(obj.basePath.join('/'), fresh);
+    return fresh;
+  }
+
+  get(file: ManifestFile, obj: ManifestObject<'Service'>, model: ClusterModel): Draft[] | undefined {
+    const hit = this.valid(file, obj, model);
+    if (!hit?.drafts) return undefined;
+    const doc = file.documents[obj.documentIndex]!;
     const dOffset = doc.range.start.offset - hit.start.offset;
     const dLine = doc.range.start.line - hit.start.line;
     if (dOffset === 0) return hit.drafts;
@@ -119,17 +144,48 @@ export class FindingsCache {
   }
 
   put(file: ManifestFile, obj: ManifestObject<'Service'>, model: ClusterModel, drafts: Draft[]): Draft[] {
-    const doc = file.documents[obj.documentIndex];
-    if (!doc) return drafts;
-    const id = documentIdentity(doc);
-    const inDocument = this.entries.get(id) ?? this.entries.set(id, new Map()).get(id)!;
-    inDocument.set(obj.basePath.join('/'), { start: doc.range.start, key: this.key(obj, model), drafts });
+    const record = this.record(file, obj, model);
+    if (record) {
+      record.drafts = drafts;
+      record.start = file.documents[obj.documentIndex]!.range.start;
+    }
     return drafts;
+  }
+
+  /**
+   * Another value computed from a Service and what it depends on (e.g. its CodeLens title), reused
+   * under the same conditions as its findings. The value must not hold source positions.
+   */
+  memo<T>(file: ManifestFile, obj: ManifestObject<'Service'>, model: ClusterModel, slot: string, compute: () => T): T {
+    const record = this.record(file, obj, model);
+    if (!record) return compute();
+    if (record.values.has(slot)) return record.values.get(slot) as T;
+    const value = compute();
+    record.values.set(slot, value);
+    return value;
   }
 }
 
-function sameEndpoints(a: unknown, b: unknown): boolean {
-  return Array.isArray(b) && a instanceof Array && a.length === b.length && a.every((ep, i) => JSON.stringify(ep) === JSON.stringify(b[i]));
+interface CachedFindings {
+  /** Where the document started when the drafts were made (their ranges are relative to it). */
+  start: { offset: number; line: number };
+  readonly key: string;
+  /** The endpoints of each port that came from EndpointSlices or Endpoints (null: derived from workloads). */
+  readonly endpoints: readonly (readonly unknown[] | null)[];
+  drafts: Draft[] | undefined;
+  readonly values: Map<string, unknown>;
+}
+
+function endpointObjects(entry: ServiceEntry | undefined): (readonly unknown[] | null)[] {
+  return entry?.ports.map(p => (p.endpointOrigin === 'EndpointSlice' || p.endpointOrigin === 'Endpoints' ? p.endpoints : null)) ?? [];
+}
+
+function sameEndpoints(a: readonly (readonly unknown[] | null)[], b: readonly (readonly unknown[] | null)[]): boolean {
+  return a.length === b.length && a.every((x, i) => {
+    const y = b[i];
+    if (x === y) return true;
+    return x !== null && y !== null && y !== undefined && x.length === y.length && x.every((ep, j) => JSON.stringify(ep) === JSON.stringify(y[j]));
+  });
 }
 
 function moveRange(r: SourceRange, dOffset: number, dLine: number): SourceRange {

@@ -5,6 +5,7 @@ import type { ClusterModel } from '../model/cluster';
 import { defaultService } from '../model/service';
 import { serviceFacts } from '../facts/service';
 import { lensTitle } from '../facts/render';
+import type { FindingsCache } from './analyze';
 import { serviceEntryOf } from './walks';
 
 export interface ServiceLens {
@@ -13,12 +14,15 @@ export interface ServiceLens {
   readonly title: string;
 }
 
-export function serviceLenses(file: ManifestFile, model: ClusterModel): ServiceLens[] {
+/** With `cache` (one per document, kept by the CodeLens provider), a title is computed again only when its Service or what it depends on changed. */
+export function serviceLenses(file: ManifestFile, model: ClusterModel, cache?: FindingsCache): ServiceLens[] {
+  cache?.begin(model);
   return ofKind(file.objects, 'Service').map(obj => {
-    const entry = serviceEntryOf(model, obj);
-    const service = `${obj.namespace}/${obj.name}`;
-    const title = entry ? lensTitle(serviceFacts(entry, model))
-      : defaultService(obj.object).headless ? 'headless: no kube-proxy NAT, clients reach pods directly' : 'no kube-proxy rules';
-    return { range: obj.range, service, title };
+    const title = () => {
+      const entry = serviceEntryOf(model, obj);
+      return entry ? lensTitle(serviceFacts(entry, model))
+        : defaultService(obj.object).headless ? 'headless: no kube-proxy NAT, clients reach pods directly' : 'no kube-proxy rules';
+    };
+    return { range: obj.range, service: `${obj.namespace}/${obj.name}`, title: cache ? cache.memo(file, obj, model, 'lens', title) : title() };
   });
 }

@@ -122,7 +122,7 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
   const svc = entry.service;
   const d = defaultService(svc);
   const key = `${obj.namespace}/${obj.name}`;
-  const walker = walkerFor({ ...model, services: [entry] });
+  const walker = walkerFor(model).forServices([entry]);
   const sp = entry.ports[0]?.info;
   const links = LINKS(obj);
   const facts = serviceFacts(entry, model, walker);

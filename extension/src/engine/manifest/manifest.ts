@@ -95,7 +95,12 @@ export interface ParseOptions {
   readonly previous?: ManifestFile;
 }
 
-export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * The largest file analysed, in UTF-16 code units (bytes for ASCII manifests): the CLI refuses larger
+ * files by size before reading them, with the same limit, so the two cannot disagree. 64 MiB holds
+ * 30,000 Services with 10 endpoints each (about 45 MiB) with room to spare.
+ */
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
 const HELM_TEMPLATE = /\{\{-?\s|\{\{[^}]*\}\}/;
 

@@ -97,3 +97,8 @@ export function base32(bytes: Uint8Array): string {
   while (out.length % 8 !== 0) out += '=';
   return out;
 }
+
+/** base32std(sha256(text))[:length], encoding only the bytes those characters come from. */
+export function sha256Base32Prefix(text: string, length: number): string {
+  return base32(sha256(text).subarray(0, Math.ceil(length * 5 / 8))).slice(0, length);
+}

@@ -83,14 +83,48 @@ function jump(table: Table, chain: string, target: string, comment: string, newO
   return { table, chain, target, args };
 }
 
+type Line = { -readonly [K in keyof PayloadLine]: PayloadLine[K] };
+
+/** Lines per chunk: small enough that a chunk's line strings are still young when it is joined. */
+const CHUNK_LINES = 4096;
+
+/**
+ * The lines of one section of the payload. Every CHUNK_LINES lines are joined into one flat chunk
+ * of the payload and each line's text becomes a slice of it, so the many strings a line is built
+ * from die young instead of living until the end (joining them all at once spent more time in
+ * the garbage collector than in the generator).
+ */
 class LineBuffer {
   readonly lines: PayloadLine[] = [];
+  /** The section's text, "\n" after every line. */
+  readonly chunks: string[] = [];
+  private pending: Line[] = [];
   constructor(private readonly table: Table) {}
   chain(name: string, service?: string, endpoint?: string): void {
-    this.lines.push({ text: `:${name} - [0:0]`, table: this.table, chain: name, service, endpoint });
+    this.add({ text: `:${name} - [0:0]`, table: this.table, chain: name, service, endpoint });
   }
   rule(chain: string, args: string, service?: string, endpoint?: string): void {
-    this.lines.push({ text: `-A ${chain} ${args}`, table: this.table, chain, service, endpoint });
+    this.add({ text: `-A ${chain} ${args}`, table: this.table, chain, service, endpoint });
+  }
+  deleteChain(chain: string): void {
+    this.add({ text: `-X ${chain}`, table: this.table, chain });
+  }
+  private add(line: Line): void {
+    this.lines.push(line);
+    if (this.pending.push(line) === CHUNK_LINES) this.flush();
+  }
+  /** Joins the pending lines into a chunk; call once more when the section is complete. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const chunk = this.pending.map(l => l.text).join('\n') + '\n';
+    let at = 0;
+    for (const line of this.pending) {
+      const end = at + line.text.length;
+      line.text = chunk.slice(at, end);
+      at = end + 1;
+    }
+    this.chunks.push(chunk);
+    this.pending = [];
   }
 }
 
@@ -281,12 +315,15 @@ export function generateIptables(model: ClusterModel, options: GenerateOptions =
     }
   }
 
-  const activeNatChains = new Set(natChains.lines.map(l => l.chain));
-  // upstream walks a set difference (random order); we delete in name order
-  for (const chain of [...(options.existingNatChains ?? [])].sort()) {
-    if (activeNatChains.has(chain) || !SERVICE_CHAIN_PREFIXES.some(p => chain.startsWith(p))) continue;
-    natChains.chain(chain);
-    natRules.lines.push({ text: `-X ${chain}`, table: 'nat', chain });
+  const existingNatChains = options.existingNatChains ?? [];
+  if (existingNatChains.length > 0) {
+    const activeNatChains = new Set(natChains.lines.map(l => l.chain));
+    // upstream walks a set difference (random order); we delete in name order
+    for (const chain of [...existingNatChains].sort()) {
+      if (activeNatChains.has(chain) || !SERVICE_CHAIN_PREFIXES.some(p => chain.startsWith(p))) continue;
+      natChains.chain(chain);
+      natRules.deleteChain(chain);
+    }
   }
 
   // Tail call to the node ports chain: must be the last rule of KUBE-SERVICES.
@@ -309,13 +346,13 @@ export function generateIptables(model: ClusterModel, options: GenerateOptions =
   filterRules.rule('KUBE-FORWARD', `-m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`);
   filterRules.rule('KUBE-FORWARD', '-m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT');
 
+  const sections = [filterChains, filterRules, natChains, natRules];
+  for (const section of sections) section.flush();
   const marker = (text: string, table: Table | null): PayloadLine => ({ text, table, chain: null });
   const lines: PayloadLine[] = [
     marker('*filter', 'filter'), ...filterChains.lines, ...filterRules.lines, marker('COMMIT', 'filter'),
     marker('*nat', 'nat'), ...natChains.lines, ...natRules.lines, marker('COMMIT', 'nat'),
   ];
-  return {
-    nodeName, lines, jumps: IPTABLES_JUMPS, masqueradeMark: mark, largeClusterMode,
-    payload: lines.map(l => l.text).join('\n') + '\n',
-  };
+  const payload = ['*filter\n', ...filterChains.chunks, ...filterRules.chunks, 'COMMIT\n*nat\n', ...natChains.chunks, ...natRules.chunks, 'COMMIT\n'].join('');
+  return { nodeName, lines, jumps: IPTABLES_JUMPS, masqueradeMark: mark, largeClusterMode, payload };
 }

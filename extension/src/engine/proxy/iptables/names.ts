@@ -1,6 +1,6 @@
 // Chain names exactly as pkg/proxy/iptables/proxier.go builds them (portProtoHash,
 // servicePortEndpointChainName): base32std(sha256(servicePortName + protocol [+ endpoint]))[:16].
-import { base32, sha256 } from '../../util/sha256';
+import { sha256Base32Prefix } from '../../util/sha256';
 import type { ServicePortInfo } from '../../model/service';
 
 export interface ServiceChains {
@@ -11,7 +11,7 @@ export interface ServiceChains {
 }
 
 function hash16(text: string): string {
-  return base32(sha256(text)).slice(0, 16);
+  return sha256Base32Prefix(text, 16);
 }
 
 export function serviceChains(sp: ServicePortInfo): ServiceChains {

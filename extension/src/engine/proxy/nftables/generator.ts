@@ -181,6 +181,9 @@ class TableBuilder {
     if (!this.maps.has(m.name)) this.maps.set(m.name, { kind: 'map', ...m, elements: [] });
   }
 
+  /** Elements by key text, per set or map, in insertion order; copied into the containers by table(). */
+  private readonly elementsByKey = new Map<NftSet, Map<string, NftElement>>();
+
   /**
    * nftElementStorage.ensureElem on a fresh sync: an element with the same key and value is kept
    * as it is; the same key with another value is deleted and added again (so it moves to the end).
@@ -188,13 +191,21 @@ class TableBuilder {
   element(container: string, element: NftElement): void {
     const target = this.sets.get(container) ?? this.maps.get(container);
     if (!target) throw new Error(`nftables generator: element for undeclared set or map ${container}`);
+    let byKey = this.elementsByKey.get(target);
+    if (!byKey) this.elementsByKey.set(target, byKey = new Map());
     const key = element.key.join(' . ');
-    const i = target.elements.findIndex(e => e.key.join(' . ') === key);
-    if (i >= 0) {
-      if ((target.elements[i]!.value ?? []).join(' . ') === (element.value ?? []).join(' . ')) return;
-      target.elements.splice(i, 1);
+    const existing = byKey.get(key);
+    if (existing) {
+      if ((existing.value ?? []).join(' . ') === (element.value ?? []).join(' . ')) return;
+      byKey.delete(key);
     }
-    target.elements.push(element);
+    byKey.set(key, element);
+  }
+
+  table(family: NftFamily, comment: string): NftTable {
+    for (const [container, byKey] of this.elementsByKey) for (const e of byKey.values()) container.elements.push(e);
+    this.elementsByKey.clear();
+    return { family, name: KUBE_PROXY_TABLE, comment, chains: this.chains, sets: this.sets, maps: this.maps };
   }
 }
 
@@ -412,12 +423,14 @@ export function generateNftables(model: ClusterModel, options: NftGenerateOption
     if (isServiceChainName(chain) && !activeChains.has(chain)) t.chain(chain);
   }
 
-  const table: NftTable = { family, name: KUBE_PROXY_TABLE, comment: 'rules for kube-proxy', chains: t.chains, sets: t.sets, maps: t.maps };
+  const table = t.table(family, 'rules for kube-proxy');
   const lines = dumpLines(table);
+  let script: string | undefined;
   return {
     nodeName, family, table, lines, masqueradeMark: mark, nodePortsMatchAll: npa.matchAll,
     ruleset: lines.map(l => l.text + '\n').join(''),
-    script: scriptLines(table).map(l => l + '\n').join(''),
+    // printed only for `natlens rules --format script` and the kernel tests: built on first use
+    get script() { return script ??= scriptLines(table).map(l => l + '\n').join(''); },
   };
 }
 

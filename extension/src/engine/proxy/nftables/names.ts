@@ -1,7 +1,7 @@
 // Object names exactly as pkg/proxy/nftables/proxier.go builds them (read at commit 531be812):
 // hashAndTruncate, servicePortChainNameBase and servicePortEndpointChainNameBase. Unlike iptables
 // mode, the hash is only a prefix: the readable "ns/name/proto/port" part stays in the name.
-import { base32, sha256 } from '../../util/sha256';
+import { sha256Base32Prefix } from '../../util/sha256';
 import type { ServicePortInfo } from '../../model/service';
 
 /** knftables.NameLengthMax (256) minus the longest prefix kube-proxy uses (16). */
@@ -9,7 +9,7 @@ export const CHAIN_NAME_BASE_LENGTH_MAX = 256 - 16;
 
 /** base32std(sha256(name))[:8] + "-" + name, cut to 237 characters + "..." when longer than 240. */
 export function hashAndTruncate(name: string): string {
-  const full = `${base32(sha256(name)).slice(0, 8)}-${name}`;
+  const full = `${sha256Base32Prefix(name, 8)}-${name}`;
   return full.length > CHAIN_NAME_BASE_LENGTH_MAX ? `${full.slice(0, CHAIN_NAME_BASE_LENGTH_MAX - 3)}...` : full;
 }
 
