@@ -73,7 +73,9 @@ function mutateStructure(text: string): string {
     const path = pick(all);
     const op = int(10);
     if (op < 7) values[i] = setAt(values[i]!, path, structuredCloneSafe(pick(HOSTILE)));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a fuzzed document has any shape
     else if (op < 8 && path.length) { const parent = path.slice(0, -1); const container = parent.reduce<any>((n, p) => n?.[p], values[i]); if (Array.isArray(container)) container.splice(Number(path.at(-1)), 1); else if (container) delete container[path.at(-1)!]; }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a fuzzed document has any shape
     else if (op < 9) { const v = path.reduce<any>((n, p) => n?.[p], values[i]); if (Array.isArray(v) && v.length) for (let k = 0; k < 1 + int(40); k++) v.push(structuredCloneSafe(v[0])); }
     else values.push(structuredCloneSafe(values[i]) as Json);
   }

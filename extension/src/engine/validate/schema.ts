@@ -24,12 +24,12 @@ export interface StringMapRule { readonly type: 'string-map' }
 /** The rule a field of TypeScript type T may have (non-distributive: `number | string` is int-or-string). */
 export type Rule<T> =
   [T] extends [string] ? StringRule :
-  [T] extends [boolean] ? BooleanRule :
-  [T] extends [number] ? IntegerRule :
-  [T] extends [number | string] ? IntOrStringRule :
-  [T] extends [ReadonlyArray<infer E>] ? ListRule<E> :
-  [T] extends [object] ? ObjectRule<T> | StringMapRule :
-  never;
+    [T] extends [boolean] ? BooleanRule :
+    [T] extends [number] ? IntegerRule :
+    [T] extends [number | string] ? IntOrStringRule :
+    [T] extends [ReadonlyArray<infer E>] ? ListRule<E> :
+    [T] extends [object] ? ObjectRule<T> | StringMapRule :
+    never;
 
 export type Fields<T> = { readonly [K in keyof T]?: Rule<NonNullable<T[K]>> };
 
@@ -126,4 +126,3 @@ export const KIND_SCHEMAS = {
     }),
   }),
 } as const;
-
