@@ -289,3 +289,12 @@ test('the Services of a kind: List document are reused from the FindingsCache to
   analyzeFile(after, buildClusterModel(after.objects, profile), {}, cache);
   assert.deepEqual(hits.filter(n => n.startsWith('listed-')), ['listed-a', 'listed-b']);
 });
+
+test('a kind named like an Object.prototype member is an unknown kind, not a prototype lookup', () => {
+  for (const kind of ['__proto__', 'constructor', 'toString']) {
+    const file = parseManifest(`apiVersion: v1\nkind: ${kind}\nmetadata: {name: x}\n`, 'x.yaml');
+    const messages = file.problems.map(p => p.message);
+    assert.deepEqual(file.problems.map(p => p.code), ['unknown-kind'], messages.join('\n'));
+    assert.ok(!messages.some(m => m.includes('[object Object]') || m.includes('function')), messages.join('\n'));
+  }
+});

@@ -150,7 +150,7 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
     if (Array.isArray(items)) items.forEach((item, i) => collectObjects(doc, item, [...basePath, 'items', i], fileName, fileText, out, problems));
     return;
   }
-  if (!(kind in KNOWN_API_VERSIONS)) {
+  if (!Object.hasOwn(KNOWN_API_VERSIONS, kind)) {
     // CNI objects are read by the egress model (engine/egress) straight from the YAML
     if (EGRESS_KINDS.includes(kind)) return;
     problems.push({ code: 'unknown-kind', severity: 'info', range: doc.rangeOf([...basePath, 'kind']) ?? range, message: `Kind ${kind} does not affect Service NAT; ignored` });
