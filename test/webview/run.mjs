@@ -145,13 +145,17 @@ try {
     const text = norm(await page.locator('.view-lines').innerText());
     assert(text.includes('*nat') && text.includes(`:${svc} - [0:0]`), 'rules text visible');
     const decl = lb.rules.chains[svc] + 1;
-    const tok = await tokenAt(decl, 3);
+    // Monaco tokenizes and paints a line a frame or more after it is shown: wait for the spans
+    let tok = await tokenAt(decl, 3);
+    for (let i = 0; i < 30 && tok.text !== svc; i++) { await page.waitForTimeout(100); tok = await tokenAt(decl, 3); }
     assert(/\bmtk\d+\b/.test(tok.cls), `chain token has a Monarch class: ${tok.cls}`);
     assert(tok.text === svc, `token is the chain name: ${tok.text}`);
     assert(tok.color !== tok.base, `chain token is coloured (${tok.color} vs text ${tok.base})`);
     const dnat = lineOf(lb, l => l.includes('-j DNAT'));
-    const addr = await tokenAt(dnat + 1, lb.rules.text.split('\n')[dnat].indexOf('10.244.') + 2);
-    assert(addr.color !== tok.color && addr.color !== addr.base, 'addresses have their own colour');
+    const addrAt = () => tokenAt(dnat + 1, lb.rules.text.split('\n')[dnat].indexOf('10.244.') + 2);
+    let addr = await addrAt();
+    for (let i = 0; i < 30 && (addr.color === tok.color || addr.color === addr.base); i++) { await page.waitForTimeout(100); addr = await addrAt(); }
+    assert(addr.color !== tok.color && addr.color !== addr.base, `addresses have their own colour (${addr.text}: ${addr.color})`);
     const prob = lineOf(lb, l => l.includes('--probability'));
     const p = await tokenAt(prob + 1, lb.rules.text.split('\n')[prob].indexOf('0.5') + 2);
     assert(p.text.startsWith('0.5') && p.color !== p.base, `probability token coloured: ${p.text} ${p.color}`);
