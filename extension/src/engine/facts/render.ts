@@ -1,6 +1,7 @@
 // Sentences over a Service's facts, shared by the CodeLens, the hovers and `natlens explain`.
 // A renderer states only what the facts say.
 import type { EntryFact, ServiceFacts } from './service';
+import { hiddenSlicesSentence, skippedSentence } from './skipped';
 import { percent } from './vocabulary';
 
 const isBlocked = (e: EntryFact) => e.verdict === 'DROP' || e.verdict === 'REJECT';
@@ -23,6 +24,8 @@ export function podSees(e: EntryFact, code = (s: string) => s): string {
 
 /** The CodeLens above a Service. */
 export function lensTitle(facts: ServiceFacts): string {
+  if (facts.skipped?.kind === 'service-proxy-name') return `no kube-proxy rules: service-proxy-name ${facts.skipped.proxy || '(empty)'} implements it`;
+  if (facts.skipped?.kind === 'headless-label') return 'no kube-proxy rules: labelled service.kubernetes.io/headless';
   if (facts.headless) return 'headless: no kube-proxy NAT, clients reach pods directly';
   if (!facts.port) return 'no kube-proxy rules';
   const n = facts.readyEndpoints;
@@ -99,9 +102,14 @@ export function internalSummary(facts: ServiceFacts, local: boolean): string {
 
 /** The summary sentence `natlens explain` and the hover on `kind: Service` give. */
 export function serviceSummary(facts: ServiceFacts): string {
-  if (facts.headless) return 'Headless Service: kube-proxy programs no rules for it, so there is no DNAT and no SNAT.';
-  if (!facts.port) return 'kube-proxy programs no rules for this Service (no ClusterIP or no ports).';
+  if (facts.skipped) return skippedSentence(facts.skipped);
+  if (!facts.port) return skippedSentence({ kind: 'no-cluster-ip' });
   const sp = facts.port;
+  const hidden = facts.hiddenSlices.length ? ` ${hiddenSlicesSentence(facts.hiddenSlices)}` : '';
+  return serviceReach(facts, sp) + hidden;
+}
+
+function serviceReach(facts: ServiceFacts, sp: NonNullable<ServiceFacts['port']>): string {
   const inside = facts.entries.filter(e => e.client === 'pod' && e.via === 'clusterIP');
   const insideText = inside.every(works) && inside.length
     ? `pods reach ${sp.clusterIP}:${sp.port} on every node${inside.some(e => e.endpoints.some(p => p.masquerade)) ? ', some masqueraded' : ', keeping their address'}`

@@ -4,7 +4,7 @@
 // the reply finds its way back, and the rule that decided. Every surface renders these facts.
 import type { ClusterModel, ServiceEntry } from '../model/cluster';
 import type { ProxyMode } from '../model/profile';
-import { defaultService, type ServicePortInfo } from '../model/service';
+import { defaultService, type ServicePortInfo, type SkipReason } from '../model/service';
 import { backendFor, type PortChains, type ProxySemantics } from '../proxy/backends';
 import { localTrafficCIDR } from '../proxy/common';
 import { joinHostPort } from '../util/ip';
@@ -60,6 +60,10 @@ export interface ServiceFacts {
   readonly service: string;
   readonly mode: ProxyMode;
   readonly headless: boolean;
+  /** Why kube-proxy writes no rules for the Service; null when it does. */
+  readonly skipped: SkipReason | null;
+  /** EndpointSlices kube-proxy's label filter hides. */
+  readonly hiddenSlices: readonly string[];
   /** Distinct ready endpoints over all ports. */
   readonly readyEndpoints: number;
   readonly externallyAccessible: boolean;
@@ -96,6 +100,8 @@ function computeFacts(entry: ServiceEntry, model: ClusterModel, walker: Walker):
     service: `${entry.obj.namespace}/${entry.obj.name}`,
     mode: backend.mode,
     headless: defaultService(entry.service).headless,
+    skipped: entry.skipped,
+    hiddenSlices: entry.hiddenSlices,
     readyEndpoints,
     externallyAccessible: sp !== null && (sp.nodePort !== 0 || sp.loadBalancerVIPs.length > 0 || sp.externalIPs.length > 0),
     port: sp,

@@ -72,7 +72,8 @@ function analyzeService(obj: ManifestObject<'Service'>, file: ManifestFile, mode
   const ctx = serviceContext(obj, file, model, workspace);
   const entry = serviceEntryOf(model, obj);
   // a Service's rules do not depend on other Services: walk a model that holds only this one
-  const nat = entry ? serviceNatContext(ctx, entry, walkerFor({ ...model, services: [entry] })) : null;
+  // a Service kube-proxy never sees has no rules to find anything in
+  const nat = entry && !entry.skipped ? serviceNatContext(ctx, entry, walkerFor({ ...model, services: [entry] })) : null;
   const drafts: Draft[] = [];
   for (const rule of RULE_MODULES) {
     if (rule.subject !== 'Service') continue;

@@ -8,6 +8,7 @@ import { backendFor } from '../proxy/backends';
 import { ipvsSettings } from '../proxy/ipvs/settings';
 import { serviceFacts, walkFact, type EntryFact, type EntryVia, type ServiceFacts } from '../facts/service';
 import { entryLabel, entryLine, externalEntries, externalSummary, internalSummary, serviceSummary } from '../facts/render';
+import { skippedSentence } from '../facts/skipped';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import { walkerFor, type ReturningClient, type WalkResult } from '../walk/walk';
 import { serviceEntryOf } from './walks';
@@ -130,14 +131,20 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
   const make = (summary: string, details: string[]): HoverContent => ({ range, summary, details: modeNote ? [...details, modeNote] : details, links });
   const nodesList = model.profile.nodes.map(n => n.name).join(', ');
 
+  // kube-proxy never sees a Service its label filter hides: every field says so instead of kube-proxy's answer
+  if (entry.skipped?.kind === 'service-proxy-name' || entry.skipped?.kind === 'headless-label') {
+    return make(skippedSentence(entry.skipped), [
+      `The rules NAT Lens generates do not contain it on any node; connections to ${d.clusterIPs[0] ?? 'its addresses'} are handled by whatever implements that proxy name (or by nothing).`,
+    ]);
+  }
   if (d.headless && (field === 'clusterIP' || field === 'clusterIPs')) {
-    return make('Headless Service: kube-proxy programs no rules for it, so there is no DNAT and no SNAT.', [
+    return make(skippedSentence({ kind: 'headless' }), [
       `DNS returns the pod addresses directly and clients connect to a pod itself: the pod sees the client's own address. ` +
       `No load balancing happens in the kernel; spreading is up to the client's DNS resolver.`,
     ]);
   }
   if (!sp) {
-    return make(d.type === 'ExternalName' ? 'ExternalName Service: a DNS alias; kube-proxy programs nothing.' : 'kube-proxy programs no rules for this Service (no ClusterIP or no ports).', []);
+    return make(skippedSentence(entry.skipped ?? { kind: 'no-cluster-ip' }), []);
   }
 
   switch (field) {
