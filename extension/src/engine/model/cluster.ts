@@ -10,6 +10,7 @@ import type { ClusterProfile, NodeProfile } from './profile';
 import { defaultService, hiddenFromKubeProxy, kubeProxySkips, serviceType, servicePortInfos, type ServicePortInfo, type SkipReason } from './service';
 import { endpointsFromLegacy, endpointsFromSlices, sortEndpoints, type EndpointInfo, type EndpointOrigin } from './endpoints';
 import { controllerLabels, matchPod } from './controllers';
+import { deriveHints, hintPolicy, type HintPolicy } from './topology';
 import type { IPFamily } from '../util/ip';
 
 export interface Assumption {
@@ -22,6 +23,8 @@ export interface Assumption {
 
 export interface PortEntry {
   readonly info: ServicePortInfo;
+  /** What decides the endpoints' topology hints; for derived endpoints, what the EndpointSlice controller wrote or why it wrote none. */
+  readonly hints?: { readonly policy: HintPolicy; readonly removed?: string };
   /** Sorted like kube-proxy's endpoint cache; may hold one ip:port on several nodes before dedup. */
   readonly endpoints: readonly EndpointInfo[];
   readonly endpointOrigin: EndpointOrigin | 'none';
@@ -169,13 +172,16 @@ export function buildClusterModel(input: readonly AnyManifestObject[], profile: 
     const hiddenSlices = hiddenSlicesByService.get(key) ?? [];
     const slices = slicesByService.get(key)?.filter(sl => !hiddenFromKubeProxy(sl.metadata?.labels));
     const legacyEndpoints = legacy.get(key);
+    const policy = hintPolicy(service, profile);
     const ports = servicePortInfos(effective, profile.ipFamily).map((info): PortEntry => {
-      if (slices) return { info, endpoints: sortEndpoints(endpointsFromSlices(info, slices, profile.ipFamily)), endpointOrigin: 'EndpointSlice' };
-      if (legacyEndpoints) return { info, endpoints: sortEndpoints(endpointsFromLegacy(info, legacyEndpoints, profile.ipFamily)), endpointOrigin: 'Endpoints' };
+      if (slices) return { info, endpoints: sortEndpoints(endpointsFromSlices(info, slices, profile.ipFamily)), endpointOrigin: 'EndpointSlice', hints: { policy } };
+      if (legacyEndpoints) return { info, endpoints: sortEndpoints(endpointsFromLegacy(info, legacyEndpoints, profile.ipFamily)), endpointOrigin: 'Endpoints', hints: { policy } };
       if (selectedWorkloads.length > 0) {
-        const eps = sortEndpoints(deriveEndpoints(info, selectedPods));
-        for (const ep of eps) assumptions.push({ subject: key, field: `endpoint ${info.nameString}`, value: `${ep.key} on ${ep.nodeName}`, reason: `derived from ${ep.from} (no EndpointSlice in the input)${hostNetworkPods.has(ep.from) ? '; hostNetwork: the pod has its node\'s address' : ''}` });
-        return { info, endpoints: eps, endpointOrigin: 'derived' };
+        const derived = deriveHints(sortEndpoints(deriveEndpoints(info, selectedPods)), policy, profile.nodes);
+        const eps = derived.endpoints;
+        for (const ep of eps) assumptions.push({ subject: key, field: `endpoint ${info.nameString}`, value: `${ep.key} on ${ep.nodeName}`, reason: `derived from ${ep.from} (no EndpointSlice in the input)${hostNetworkPods.has(ep.from) ? '; hostNetwork: the pod has its node\'s address' : ''}${hintsText(ep)}` });
+        for (const a of derived.assumptions) assumptions.push({ subject: key, field: `topology hints ${info.nameString}`, value: policy.kind === 'auto' ? `${policy.annotation}: Auto` : '', reason: a });
+        return { info, endpoints: eps, endpointOrigin: 'derived', hints: { policy, ...(derived.removed ? { removed: derived.removed } : {}) } };
       }
       return { info, endpoints: [], endpointOrigin: 'none' };
     });
@@ -183,6 +189,12 @@ export function buildClusterModel(input: readonly AnyManifestObject[], profile: 
     return { obj, service, ports, selectedWorkloads, possiblySelectedWorkloads, unservedFamilies: unservedFamilies(service, profile.ipFamily), skipped: kubeProxySkips(service), hiddenSlices };
   });
   return { profile, services, workloads, assumptions, duplicates, ...(limits.length ? { limits } : {}) };
+}
+
+/** The hints the EndpointSlice controller would write on a derived endpoint, for its assumption line. */
+function hintsText(ep: EndpointInfo): string {
+  const parts = [...(ep.zoneHints.length ? [`forZones ${ep.zoneHints.join(', ')}`] : []), ...(ep.nodeHints.length ? [`forNodes ${ep.nodeHints.join(', ')}`] : [])];
+  return parts.length ? `; hints ${parts.join(', ')}` : '';
 }
 
 export function matchesSelector(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {
