@@ -10,6 +10,7 @@ import { localTrafficCIDR } from '../proxy/common';
 import { joinHostPort } from '../util/ip';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import { hasEffect } from '../walk/effects';
+import { topologyFacts, type TopologyFacts } from './topology';
 import type { RuleHop } from '../walk/netfilter';
 import { walkerFor, type TraceRequest, type Verdict, type Walker, type WalkResult } from '../walk/walk';
 
@@ -76,6 +77,8 @@ export interface ServiceFacts {
   /** Load-balancer ingress addresses with ipMode Proxy: kube-proxy writes no rules for them. */
   readonly proxiedIngress: readonly string[];
   readonly entries: readonly EntryFact[];
+  /** Zones and hints: per node the endpoints CategorizeEndpoints keeps; null without ports. */
+  readonly topology: TopologyFacts | null;
 }
 
 const cache = new WeakMap<ClusterModel, WeakMap<ServiceEntry, ServiceFacts>>();
@@ -109,6 +112,7 @@ function computeFacts(entry: ServiceEntry, model: ClusterModel, walker: Walker):
     semantics,
     localTrafficDetector: localTrafficCIDR(model.profile) !== null,
     proxiedIngress,
+    topology: topologyFacts(entry, model),
     entries: sp ? entryRequests(sp, model, walker).map(e => entryFact(e.client, e.via, e.request, walker.trace(e.request))) : [],
   };
 }

@@ -7,7 +7,8 @@ import { defaultService, externallyAccessible } from '../model/service';
 import { backendFor } from '../proxy/backends';
 import { ipvsSettings } from '../proxy/ipvs/settings';
 import { serviceFacts, walkFact, type EntryFact, type EntryVia, type ServiceFacts } from '../facts/service';
-import { entryLabel, entryLine, externalEntries, externalSummary, internalSummary, serviceSummary } from '../facts/render';
+import { entryLabel, entryLine, externalEntries, externalSummary, internalSummary, serviceSummary, topologyLines, topologySummary } from '../facts/render';
+import { ANNOTATION_TOPOLOGY_AWARE_HINTS, ANNOTATION_TOPOLOGY_MODE } from '../model/topology';
 import { skippedSentence } from '../facts/skipped';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import { walkerFor, type ReturningClient, type WalkResult } from '../walk/walk';
@@ -29,7 +30,9 @@ export interface HoverContent {
 }
 
 const HOVER_FIELDS = new Set(['externalTrafficPolicy', 'internalTrafficPolicy', 'type', 'ports', 'sessionAffinity', 'sessionAffinityConfig',
-  'loadBalancerSourceRanges', 'externalIPs', 'clusterIP', 'clusterIPs', 'healthCheckNodePort', 'allocateLoadBalancerNodePorts']);
+  'loadBalancerSourceRanges', 'externalIPs', 'clusterIP', 'clusterIPs', 'healthCheckNodePort', 'allocateLoadBalancerNodePorts', 'trafficDistribution']);
+/** Annotations with a hover: the topology mode (and the one it replaced). */
+const HOVER_ANNOTATIONS = new Set([ANNOTATION_TOPOLOGY_MODE, ANNOTATION_TOPOLOGY_AWARE_HINTS]);
 
 
 /** A hover bullet for one walk, rendered from its facts. */
@@ -85,6 +88,10 @@ export function hoverAt(file: ManifestFile, offset: number, model: ClusterModel)
       const entry = serviceEntryOf(model, obj);
       return entry ? serviceHover(obj, entry, model) : null;
     }
+    if (path && path[0] === 'metadata' && path[1] === 'annotations' && typeof path[2] === 'string' && HOVER_ANNOTATIONS.has(path[2])) {
+      const entry = serviceEntryOf(model, obj);
+      return entry ? topologyHover(obj, entry, model, obj.rangeOf(path.slice(0, 3), 'key') ?? obj.range) : null;
+    }
     if (!path || path[0] !== 'spec' || typeof path[1] !== 'string' || !HOVER_FIELDS.has(path[1])) continue;
     const entry = serviceEntryOf(model, obj);
     if (!entry) return null;
@@ -110,6 +117,13 @@ export function serviceHover(obj: ManifestObject<'Service'>, entry: ServiceEntry
     ? ['Every way in, walked through the generated rules of each node:', facts.entries.map(e => entryLine(entryLabel(e), e)).join('\n')]
     : [];
   return { range, summary: serviceSummary(facts), details, links: LINKS(obj) };
+}
+
+/** The hover on trafficDistribution and the topology-mode annotation: per node, what kube-proxy keeps. */
+function topologyHover(obj: ManifestObject<'Service'>, entry: ServiceEntry, model: ClusterModel, range: SourceRange): HoverContent {
+  const facts = serviceFacts(entry, model);
+  if (entry.skipped) return { range, summary: skippedSentence(entry.skipped), details: [], links: LINKS(obj) };
+  return { range, summary: topologySummary(facts), details: topologyLines(facts), links: LINKS(obj) };
 }
 
 /** A hover as markdown text: the bold summary, then its paragraphs (what `natlens explain` prints). */
@@ -148,6 +162,8 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
   }
 
   switch (field) {
+    case 'trafficDistribution':
+      return topologyHover(obj, entry, model, range);
     case 'externalTrafficPolicy':
     case 'type': {
       if (!externallyAccessible(svc)) {

@@ -24,7 +24,7 @@ export interface Assumption {
 export interface PortEntry {
   readonly info: ServicePortInfo;
   /** What decides the endpoints' topology hints; for derived endpoints, what the EndpointSlice controller wrote or why it wrote none. */
-  readonly hints?: { readonly policy: HintPolicy; readonly removed?: string };
+  readonly hints?: { readonly policy: HintPolicy; readonly removed?: string; readonly assumptions?: readonly string[] };
   /** Sorted like kube-proxy's endpoint cache; may hold one ip:port on several nodes before dedup. */
   readonly endpoints: readonly EndpointInfo[];
   readonly endpointOrigin: EndpointOrigin | 'none';
@@ -181,7 +181,7 @@ export function buildClusterModel(input: readonly AnyManifestObject[], profile: 
         const eps = derived.endpoints;
         for (const ep of eps) assumptions.push({ subject: key, field: `endpoint ${info.nameString}`, value: `${ep.key} on ${ep.nodeName}`, reason: `derived from ${ep.from} (no EndpointSlice in the input)${hostNetworkPods.has(ep.from) ? '; hostNetwork: the pod has its node\'s address' : ''}${hintsText(ep)}` });
         for (const a of derived.assumptions) assumptions.push({ subject: key, field: `topology hints ${info.nameString}`, value: policy.kind === 'auto' ? `${policy.annotation}: Auto` : '', reason: a });
-        return { info, endpoints: eps, endpointOrigin: 'derived', hints: { policy, ...(derived.removed ? { removed: derived.removed } : {}) } };
+        return { info, endpoints: eps, endpointOrigin: 'derived', hints: { policy, ...(derived.removed ? { removed: derived.removed } : {}), ...(derived.assumptions.length ? { assumptions: derived.assumptions } : {}) } };
       }
       return { info, endpoints: [], endpointOrigin: 'none' };
     });
