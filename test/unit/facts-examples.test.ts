@@ -11,6 +11,9 @@ import { hoverAt, hoverMarkdown } from '../../extension/src/engine/findings/hove
 import { walkerFor } from '../../extension/src/engine/walk/walk';
 import { formatWalk } from '../../extension/src/engine/walk/format';
 import { analyzeFile } from '../../extension/src/engine/findings/analyze';
+import { serviceFacts } from '../../extension/src/engine/facts/service';
+import { localPolicyFacts, localPolicyMessage } from '../../extension/src/engine/facts/diagnostics';
+import { messagesFor } from '../../extension/src/engine/i18n';
 
 const root = new URL('../../', import.meta.url).pathname;
 const base = parseProfile(readFileSync(`${root}examples/cluster.yaml`, 'utf8')).profile;
@@ -231,6 +234,10 @@ for (const mode of MODES) {
     assert.equal(f.severity, 'information', 'fewer replicas than nodes behind a health-checked load balancer is the intended design');
     assert.match(f.message, /node-a sends external connections to its own endpoint, keeping the client IP/);
     assert.match(f.message, /the health check node port 32000 answers 503 on node-b, so a load balancer that honours it sends them nothing/);
+    const facts = serviceFacts(model.services[0]!, model);
+    const german = localPolicyMessage(facts, localPolicyFacts(facts), true, 32000, messagesFor('de'));
+    assert.match(german, /^externalTrafficPolicy Local: node-a schickt externe Verbindungen an seinen eigenen Endpoint, die Client-IP bleibt erhalten; node-b hat keinen lokalen Endpoint und /);
+    assert.match(german, /Hinter einem Load Balancer ist das so gewollt: Der Health-Check-Node-Port 32000 antwortet auf node-b mit 503/);
     if (mode === 'ipvs') {
       assert.match(f.message, /node-b has no local endpoint and sends them to 10\.244\.0\.10:8080 \(node-a\) without SNAT: kube-proxy's ipvs mode falls back/);
       assert.doesNotMatch(f.message, /drop|DROP|REJECT/);
