@@ -172,6 +172,21 @@ check('the installed natlens.vsix: a hover on a Service, and its details page sh
 
 // ---- harness self-checks (UI_SELFTEST=1): prove the helpers on built-in language features --------------------
 
+check('a node dump\'s Compare with prediction opens a diff with each difference explained', async wb => {
+  await wb.openFile('node-b-iptables.txt');
+  await wb.waitForEditorText('KUBE-SEP-OLDOLDOLDOLDOLD7');
+  await wb.waitForCodeLens('Compare with prediction');
+  await wb.editor().locator('.codelens-decoration a', { hasText: 'Compare with prediction' }).first().click();
+  const diff = wb.page.locator('.monaco-diff-editor').first();
+  await diff.waitFor({ timeout: 20000 });
+  const explained = diff.locator('.view-lines', { hasText: 'stale: default/old:http is not in the manifests' }).first();
+  await explained.waitFor({ timeout: 20000 });
+  assert.match(await diff.innerText(), /missing: endpoint 10\.244\.1\.10:8080 is missing on the node/);
+  await wb.page.waitForTimeout(500);
+  await wb.shot('node-diff');
+  await wb.runCommand('View: Close All Editors');
+});
+
 check('selftest: squiggle, hover and quick fix (TypeScript)', async wb => {
   fs.writeFileSync(path.join(wb.workspace, 'selftest.ts'),
     'import { readFileSync } from "fs";\nexport const answer: number = 42;\nconst wrong: number = "forty-two";\nexport { wrong };\n');
