@@ -1,7 +1,6 @@
 // Sentences over a Service's facts, shared by the CodeLens, the hovers and `natlens explain`.
 // A renderer states only what the facts say.
 import type { EntryFact, ServiceFacts } from './service';
-import type { NodeTopologyFact, TopologyFallback } from './topology';
 import { hiddenSlicesSentence, skippedSentence } from './skipped';
 import { english, type Messages } from '../i18n';
 import { percent } from './vocabulary';
@@ -145,56 +144,35 @@ export function entryLabel(e: EntryFact): string {
   return `${e.client === 'pod' ? `A pod on ${e.node} (${e.source})` : `Node ${e.node} itself`} → ${to}`;
 }
 
-const FALLBACK_TEXT: Record<TopologyFallback, string> = {
-  'no-hints': 'no endpoint carries a hint, so it uses every ready endpoint',
-  'nodes-without-zone': 'no node has a topology.kubernetes.io/zone label, so the EndpointSlice controller writes no zone hints and kube-proxy uses every ready endpoint',
-  'no-ready-endpoint': 'no endpoint is ready',
-  'unhinted-endpoint': 'a ready endpoint has no zone hint, so kube-proxy ignores all hints and uses every ready endpoint',
-  'no-zone-label': 'the node has no topology.kubernetes.io/zone label, so kube-proxy ignores the hints and uses every ready endpoint',
-  'no-endpoint-for-zone': 'no endpoint is hinted for its zone, so kube-proxy falls back to every ready endpoint',
-};
-
-const MODE_TEXT: Record<Exclude<NodeTopologyFact['mode'], ''>, string> = {
-  PreferSameNode: 'only the endpoints hinted for this node',
-  PreferSameZone: 'only the endpoints hinted for its zone',
-};
-
 /** The hover summary of trafficDistribution and the topology-mode annotation, from the topology facts. */
-export function topologySummary(facts: ServiceFacts): string {
+export function topologySummary(facts: ServiceFacts, m: Messages = english): string {
   const t = facts.topology;
-  if (!t) return 'No ports: nothing to distribute.';
+  if (!t) return m.topoNoPorts();
   const used = t.nodes.filter(n => n.mode !== '');
-  const where = used.length === 0 ? 'no node routes by topology here' : used.length === t.nodes.length ? 'every node routes by topology' : `${nodesOfTopology(used)} route${used.length === 1 ? 's' : ''} by topology, the others use every ready endpoint`;
+  const where = m.topoWhere({ used: used.map(n => n.node), all: t.nodes.length });
   switch (t.policy.kind) {
-    case 'none':
-      if (t.hinted) return `${t.policy.ignored ? `${t.policy.ignored}. ` : ''}The EndpointSlices carry hints all the same, and kube-proxy reads the hints, not the Service: ${where}.`;
-      return t.policy.ignored ? `${t.policy.ignored}; kube-proxy spreads over every ready endpoint.` : 'No topology: kube-proxy spreads connections over every ready endpoint, wherever it runs.';
-    case 'trafficDistribution': {
-      const what = t.policy.value === 'PreferSameNode' ? 'its own node and zone' : 'its own zone';
-      return `trafficDistribution: ${t.policy.value} — the EndpointSlice controller hints each ready endpoint for ${what}; ${where}.`;
+    case 'none': {
+      const ignored = t.policy.ignored ? m.topoIgnored(t.policy.ignored) : null;
+      if (t.hinted) return m.topoSlicesHinted({ ignored, where });
+      return ignored ? m.topoIgnoredSpread({ ignored }) : m.topoNone();
     }
+    case 'trafficDistribution':
+      return m.topoTrafficDistribution({ value: t.policy.value, where });
     case 'auto':
-      return t.removed ? `${t.policy.annotation}: Auto — the EndpointSlice controller writes no hints here (${t.removed}), so kube-proxy spreads over every ready endpoint.`
-        : `${t.policy.annotation}: Auto — the EndpointSlice controller hints endpoints to zones in proportion to each zone's allocatable CPU; ${where}.`;
+      return t.removed ? m.topoAutoRemoved({ annotation: t.policy.annotation, removed: t.removed }) : m.topoAuto({ annotation: t.policy.annotation, where });
   }
 }
 
 /** One bullet per node: its zone, what kube-proxy keeps, and the spread the walk found. */
-export function topologyLines(facts: ServiceFacts): string[] {
+export function topologyLines(facts: ServiceFacts, m: Messages = english): string[] {
   const t = facts.topology;
   if (!t) return [];
   const lines = t.nodes.map(n => {
     const walked = facts.entries.find(e => e.client === 'pod' && e.via === 'clusterIP' && e.node === n.node);
-    const spread = walked && walked.endpoints.length ? walked.endpoints.map(p => `${p.endpoint}${p.node ? ` (${p.node})` : ''} ${percent(p.probability)}`).join(', ') : n.endpoints.join(', ') || 'none';
-    const zone = n.zone ? `zone ${n.zone}` : 'no zone label';
-    return `- ${n.node} (${zone}): ${n.mode ? MODE_TEXT[n.mode] : FALLBACK_TEXT[n.fallback ?? 'no-hints']} → ${spread}`;
+    const spread = walked && walked.endpoints.length ? walked.endpoints.map(p => `${p.endpoint}${p.node ? ` (${p.node})` : ''} ${m.percent(p.probability)}`).join(', ') : n.endpoints.join(', ') || '—';
+    return `- ${n.node} (${m.topoZone({ zone: n.zone })}): ${n.mode ? m.topoMode({ mode: n.mode }) : m.topoFallback({ fallback: n.fallback ?? 'no-hints' })} → ${spread}`;
   });
-  const source = t.hintsFrom === 'derived' ? 'Hints as the EndpointSlice controller would write them for the derived endpoints (no EndpointSlice in the input).'
-    : t.hintsFrom === 'EndpointSlice' ? 'Hints as the EndpointSlices in the input give them (kube-proxy reads only the hints).' : '';
-  const assumed = t.assumptions.length ? [`Assumed: ${t.assumptions.join('; ')}.`] : [];
-  return [...(source ? [source] : []), ...assumed, 'What kube-proxy programs on each node for a pod connecting to the ClusterIP (pkg/proxy/topology.go CategorizeEndpoints):', lines.join('\n')];
-}
-
-function nodesOfTopology(ns: readonly NodeTopologyFact[]): string {
-  return ns.map(n => n.node).join(', ');
+  const source = t.hintsFrom === 'none' ? [] : [m.topoHintsFrom({ from: t.hintsFrom })];
+  const assumed = t.assumptions.length ? [m.topoAssumed({ assumptions: t.assumptions })] : [];
+  return [...source, ...assumed, m.topoPerNode(), lines.join('\n')];
 }

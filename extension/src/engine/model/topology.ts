@@ -33,8 +33,14 @@ export function nodeTopology(profile: ClusterProfile, nodeName: string): NodeTop
 }
 
 /** What decides the hints of a Service's slices, as the EndpointSlice controller reads the Service (reconciler.go reconcileByAddressType). */
+/** Why a Service's topology request writes no hints (rendered by the catalog's topoIgnored). */
+export type IgnoredHints =
+  | { readonly kind: 'gate'; readonly value: string; readonly version: string }
+  | { readonly kind: 'unknown'; readonly value: string }
+  | { readonly kind: 'annotation'; readonly annotation: string; readonly value: string };
+
 export type HintPolicy =
-  | { readonly kind: 'none'; readonly ignored?: string }
+  | { readonly kind: 'none'; readonly ignored?: IgnoredHints }
   | { readonly kind: 'trafficDistribution'; readonly value: 'PreferClose' | 'PreferSameZone' | 'PreferSameNode' }
   | { readonly kind: 'auto'; readonly annotation: string };
 
@@ -49,10 +55,10 @@ export function hintPolicy(svc: Service, profile: ClusterProfile): HintPolicy {
   // reconciler.go validTrafficDistribution: the newer values only with PreferSameTrafficDistribution
   if (td === 'PreferSameZone' || td === 'PreferSameNode') {
     return preferSameTrafficDistribution(profile) ? { kind: 'trafficDistribution', value: td }
-      : { kind: 'none', ignored: `trafficDistribution: ${td} needs the PreferSameTrafficDistribution feature gate (off by default in ${profile.kubernetesVersion}); the controller writes no hints` };
+      : { kind: 'none', ignored: { kind: 'gate', value: td, version: profile.kubernetesVersion } };
   }
-  if (td !== undefined && td !== null) return { kind: 'none', ignored: `trafficDistribution: ${JSON.stringify(td)} is not a value the controller knows; it writes no hints` };
-  if (annotation && value !== 'Disabled' && value !== 'disabled' && value !== '') return { kind: 'none', ignored: `${annotation}: ${JSON.stringify(value)} enables nothing (only Auto does)` };
+  if (td !== undefined && td !== null) return { kind: 'none', ignored: { kind: 'unknown', value: JSON.stringify(td) } };
+  if (annotation && value !== 'Disabled' && value !== 'disabled' && value !== '') return { kind: 'none', ignored: { kind: 'annotation', annotation, value: JSON.stringify(value) } };
   return { kind: 'none' };
 }
 
