@@ -110,6 +110,9 @@ function computeFacts(entry: ServiceEntry, model: ClusterModel, walker: Walker, 
   const sp = entry.ports[portIndex]?.info ?? null;
   const readyEndpoints = new Set(entry.ports.flatMap(p => p.endpoints.filter(e => e.ready).map(e => e.key))).size;
   const proxiedIngress = (entry.service.status?.loadBalancer?.ingress ?? []).filter(i => i?.ip && i.ipMode === 'Proxy').map(i => i.ip!);
+  // the walks (every way in, each with every endpoint) are most of the cost, and some readers need
+  // none of them (the CodeLens of a cluster-internal Service): walked on first read, then kept
+  let entries: readonly EntryFact[] | undefined;
   return {
     service: `${entry.obj.namespace}/${entry.obj.name}`,
     mode: backend.mode,
@@ -121,7 +124,9 @@ function computeFacts(entry: ServiceEntry, model: ClusterModel, walker: Walker, 
     semantics,
     localTrafficDetector: localTrafficCIDR(model.profile) !== null,
     proxiedIngress,
-    entries: sp ? entryRequests(sp, model, walker).map(e => entryFact(e.client, e.via, e.request, walker.trace(e.request))) : [],
+    get entries() {
+      return (entries ??= sp ? entryRequests(sp, model, walker).map(e => entryFact(e.client, e.via, e.request, walker.trace(e.request))) : []);
+    },
   };
 }
 
