@@ -351,12 +351,10 @@ export class NodeRules implements NodeProgram {
         case 'addrtype/dst-type': ok = v === 'LOCAL' ? this.node.isLocal(p.dst) : false; break;
         case 'addrtype/src-type': ok = v === 'LOCAL' ? this.node.isLocal(p.src) : false; break;
         case 'mark/mark': ok = markMatches(state.mark, v); break;
-        case 'conntrack/ctstate': {
+        case 'conntrack/ctstate':
           // the first packet of a connection: NEW, plus DNAT once a DNAT rule has rewritten it
-          const states = new Set(['NEW', ...(state.dnat ? ['DNAT'] : [])]);
-          ok = v.split(',').some(s => states.has(s));
+          ok = v.split(',').some(s => s === 'NEW' || (s === 'DNAT' && state.dnat));
           break;
-        }
         case 'statistic/mode': if (v !== 'random') throw new WalkError(`statistic mode ${v} is not modelled`); continue;
         case 'statistic/probability': probability = Number(v); ok = true; break;
         // session affinity: a client is in the list only when an earlier connection of its put it there
