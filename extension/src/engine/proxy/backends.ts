@@ -61,6 +61,10 @@ export interface ProxySemantics {
    * IPVS gives the virtual server the cluster-wide endpoints (syncEndpoint's fallback, #97081).
    */
   readonly localWithoutEndpoint: 'drop' | 'fallback-to-cluster';
+  /** Where a Service address lives: only in the rules, or bound on the kube-ipvs0 dummy device (so ARP can answer for it). */
+  readonly addressBinding: 'rules-only' | 'kube-ipvs0';
+  /** The filter chain that accepts the health check node port; null where the mode writes no rule for it. */
+  readonly healthCheckChain: string | null;
 }
 
 export interface ProxyBackend {
@@ -118,6 +122,7 @@ const iptables: ProxyBackend = {
   semantics: {
     chains: info => { const c = serviceChains(info); return { service: c.svc, external: c.ext, sourceRanges: c.fw, sourceRangesDrop: 'KUBE-PROXY-FIREWALL' }; },
     loadBalancing: 'probability-cascade', affinity: 'recent', localWithoutEndpoint: 'drop',
+    addressBinding: 'rules-only', healthCheckChain: 'KUBE-NODEPORTS',
   },
   debug: iptablesDebugChecks,
 };
@@ -139,6 +144,7 @@ const nftables: ProxyBackend = {
   semantics: {
     chains: info => { const c = nftServiceChains(info); return { service: c.cluster, external: c.external, sourceRanges: c.firewall, sourceRangesDrop: c.firewall }; },
     loadBalancing: 'numgen', affinity: 'set', localWithoutEndpoint: 'drop',
+    addressBinding: 'rules-only', healthCheckChain: null,
   },
   debug: nftablesDebugChecks,
 };
@@ -172,6 +178,7 @@ const ipvs: ProxyBackend = {
     // no per-Service chains: the Service is an IPVS virtual server; ipsets select the shared chains
     chains: () => ({ service: 'IPVS virtual server', external: `${IPVS_CHAINS.nodePort} / ${IPVS_CHAINS.loadBalancer} (ipsets ${IPSET.nodePortTCP}, ${IPSET.loadBalancer})`, sourceRanges: `${IPVS_CHAINS.proxyFirewall} (ipset ${IPSET.loadBalancerFW})`, sourceRangesDrop: IPVS_CHAINS.sourceRangesFirewall }),
     loadBalancing: 'ipvs-scheduler', affinity: 'ipvs-persistence', localWithoutEndpoint: 'fallback-to-cluster',
+    addressBinding: 'kube-ipvs0', healthCheckChain: IPVS_CHAINS.nodePort,
   },
   debug: ipvsDebugChecks,
 };
