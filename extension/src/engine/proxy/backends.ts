@@ -69,6 +69,8 @@ export interface ProxySemantics {
 
 export interface ProxyBackend {
   readonly mode: ProxyMode;
+  /** The grammar its rules text is highlighted with (syntaxes/) and the file extension it is saved with. */
+  readonly language: 'iptables' | 'nft';
   /** The text formats `natlens rules --format` offers; the first is the default. */
   readonly formats: readonly [string, ...string[]];
   rulesText(model: ClusterModel, nodeName: string, format?: string): RulesText;
@@ -96,6 +98,7 @@ const owner = (l: { service?: string | undefined; endpoint?: string | undefined 
 
 const iptables: ProxyBackend = {
   mode: 'iptables',
+  language: 'iptables',
   formats: ['restore', 'save'],
   rulesText(model, nodeName, format = 'restore') {
     const ruleset = generateIptables(model, { nodeName });
@@ -129,6 +132,7 @@ const iptables: ProxyBackend = {
 
 const nftables: ProxyBackend = {
   mode: 'nftables',
+  language: 'nft',
   formats: ['dump', 'script'],
   rulesText(model, nodeName, format = 'dump') {
     const nft = generateNftables(model, { nodeName });
@@ -153,6 +157,7 @@ const IPVS_PARTS = { ipvsadm: '# ipvsadm -Ln', ipset: '# ipset save', iptables: 
 
 const ipvs: ProxyBackend = {
   mode: 'ipvs',
+  language: 'iptables',
   formats: ['all', 'ipvsadm', 'ipset', 'iptables'],
   rulesText(model, nodeName, format = 'all') {
     const out = generateIpvs(model, { nodeName });
@@ -184,6 +189,10 @@ const ipvs: ProxyBackend = {
 };
 
 export const BACKENDS: Readonly<Record<ProxyMode, ProxyBackend>> = { iptables, nftables, ipvs };
+
+export function isProxyMode(mode: string): mode is ProxyMode {
+  return Object.hasOwn(BACKENDS, mode);
+}
 
 export function backendFor(mode: ProxyMode): ProxyBackend {
   return BACKENDS[mode];
