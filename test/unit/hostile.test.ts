@@ -196,3 +196,24 @@ test('class F: UTF-16 and UTF-32 files, with or without a byte order mark, are n
   assert.equal(parseManifest(`\uFEFF${good}`, 'u.yaml').objects.length, 1);
   assert.equal(parseManifest(`${good}# a \0 in a comment\n`, 'u.yaml').problems.filter(p => p.code === 'file-encoding').length, 0);
 });
+
+test('CLI: a walk that fails in trace is an internal error (exit 3, one line) located at the Service; bad addresses are exit 2', async () => {
+  const { main } = await import('../../extension/src/cli/main');
+  const { Walker } = await import('../../extension/src/engine/walk/walk');
+  const { WalkError } = await import('../../extension/src/engine/walk/netfilter');
+  const examples = new URL('../../examples/', import.meta.url).pathname;
+  const run = (...argv: string[]) => { let out = '', err = ''; const code = main(argv, { out: s => { out += s; }, err: s => { err += s; } }); return { code, out, err }; };
+  const args = ['trace', '--cluster', `${examples}cluster.yaml`, '--src', '203.0.113.7', '--dport', '30080', `${examples}nodeport-local.yaml`];
+  const trace = Walker.prototype.trace;
+  Walker.prototype.trace = () => { throw new WalkError('a rule the walk cannot read\nsecond line'); };
+  try {
+    const r = run(...args, '--dst', '192.168.0.2');
+    assert.equal(r.code, 3);
+    assert.match(r.err, /^natlens: internal error: \S*nodeport-local\.yaml:\d+:1: Service shop\/web: the walk stopped: a rule the walk cannot read\n$/);
+  } finally {
+    Walker.prototype.trace = trace;
+  }
+  const bad = run(...args, '--dst', '192.168.0.999');
+  assert.equal(bad.code, 2);
+  assert.equal(bad.err, 'natlens: trace: destination "192.168.0.999" is not an IP address\n');
+});
