@@ -231,7 +231,7 @@ export function policyRefactors(obj: ManifestObject<'Service'>): Fix[] {
     const e = setField(obj, ['spec'], 'externalTrafficPolicy', value);
     if (e) fixes.push({ title, edits: [e], preferred: false, kind: 'refactor' });
   };
-  if (current !== 'Local') make('Local', 'Preserve client IP (externalTrafficPolicy: Local): no SNAT, but nodes without a ready endpoint drop external traffic');
+  if (current !== 'Local') make('Local', 'Preserve client IP (externalTrafficPolicy: Local): no SNAT, but only nodes with a ready local endpoint serve external traffic');
   if (current !== 'Cluster') make('Cluster', 'Balance across all nodes (externalTrafficPolicy: Cluster): even spread, but pods see a node address, not the client');
   return fixes;
 }

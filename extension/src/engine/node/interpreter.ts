@@ -292,7 +292,7 @@ export class NodeInterpreter {
         const parsed = natAddress(to);
         const changes: Partial<Flow> = target === 'DNAT'
           ? { dnatTo: to, ctDnat: true, ...(parsed ? { dst: parsed.ip ?? flow.dst, dport: parsed.port ?? flow.dport } : {}) }
-          : { snatTo: to, ctSnat: true, ...(parsed ? { src: parsed.ip ?? flow.src, sport: parsed.port ?? flow.sport } : {}) };
+          : { snatTo: to, ctSnat: true, randomFully: has('random-fully'), ...(parsed ? { src: parsed.ip ?? flow.src, sport: parsed.port ?? flow.sport } : {}) };
         const effect: Effect = target === 'DNAT' ? { kind: 'dnat', to } : { kind: 'snat', to };
         return [{ flow: this.step(flow, t, c, rule, effect, changes), kind: 'ACCEPT' }];
       }
