@@ -8,12 +8,14 @@ import type { IptablesRuleset } from '../proxy/iptables/generator';
 import { ClusterNetwork } from './network';
 import { canonicalIP } from '../util/ip';
 import { affinityEntry, formatPacket, makeHop, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RememberedClient, type RuleHop } from './netfilter';
-import { effectOf, hasEffect } from './effects';
+import { effectOf, hasEffect, type HopEffect } from './effects';
 import type { ProxyMode } from '../model/profile';
 import type { EgressDecision } from '../egress/types';
 import type { EgressPod } from '../egress/decide';
 import { backendFor } from '../proxy/backends';
 import { percent } from '../facts/vocabulary';
+import { hiddenSlicesSentence, skippedSentence } from '../facts/skipped';
+import { hiddenFromKubeProxy, type SkipReason } from '../model/service';
 
 export type TraceSource =
   | { readonly kind: 'external'; readonly ip: string }
@@ -87,6 +89,8 @@ export interface WalkResult {
   readonly sourceSeenByDestination: string | null;
   readonly outcomes: readonly WalkOutcome[];
   readonly hops: readonly RuleHop[];
+  /** Services at the destination that kube-proxy never programs (a service-proxy-name or headless label): why no rule matched. */
+  readonly notProgrammed?: readonly { readonly service: string; readonly reason?: SkipReason; readonly hiddenSlices?: readonly string[]; readonly why: string }[];
   readonly summary: string;
 }
 
@@ -149,7 +153,29 @@ export class Walker {
     };
     const outcomes = this.walkNode(startNode, initial, request.source.kind === 'node' ? 'OUTPUT' : 'PREROUTING', 0)
       .map(o => this.finish(request, packet, startNode.name, o));
-    return summarize(request, packet, startNode.name, outcomes);
+    const result = summarize(request, packet, startNode.name, outcomes);
+    const hidden = result.verdict === 'DNAT' ? [] : this.hiddenServicesAt(packet, startNode);
+    if (hidden.length === 0) return result;
+    return { ...result, notProgrammed: hidden, summary: `${result.summary} ${hidden.map(h => `${h.service}: ${h.why}`).join(' ')}` };
+  }
+
+  /** Services kube-proxy's label filter hides whose address (ClusterIP, external IP, LB IP, or a node port) the packet is for. */
+  private hiddenServicesAt(packet: Packet, entry: NodeProfile): NonNullable<WalkResult['notProgrammed']> {
+    const out: NonNullable<WalkResult['notProgrammed']>[number][] = [];
+    for (const s of this.model.services) {
+      const reason = hiddenFromKubeProxy(s.service.metadata?.labels);
+      if (!reason && s.hiddenSlices.length === 0) continue;
+      const spec = s.service.spec ?? {};
+      const addresses = [spec.clusterIP, ...(spec.clusterIPs ?? []), ...(spec.externalIPs ?? []), ...(s.service.status?.loadBalancer?.ingress ?? []).map(i => i?.ip)]
+        .map(ip => (ip ? canonicalIP(ip) : null));
+      const ports = spec.ports ?? [];
+      const atAddress = addresses.includes(packet.dst) && ports.some(p => p?.port === packet.dport);
+      const atNodePort = this.network.isLocal(entry, packet.dst) && ports.some(p => p?.nodePort === packet.dport);
+      if (!atAddress && !atNodePort) continue;
+      const service = `${s.obj.namespace}/${s.obj.name}`;
+      out.push(reason ? { service, reason, why: skippedSentence(reason) } : { service, hiddenSlices: s.hiddenSlices, why: hiddenSlicesSentence(s.hiddenSlices) });
+    }
+    return out;
   }
 
   /**
@@ -311,13 +337,15 @@ function sourceAddressFor(net: ClusterNetwork, node: NodeProfile, dst: string): 
 }
 
 function summarize(request: TraceRequest, packet: Packet, firstNode: string, outcomes: WalkOutcome[]): WalkResult {
-  const endpoints: { endpoint: string; probability: number; node: string | null }[] = [];
+  // by endpoint, in the order first reached (a Map: one walk may reach thousands)
+  const byEndpoint = new Map<string, { endpoint: string; probability: number; node: string | null }>();
   for (const o of outcomes) {
     if (!o.endpoint || o.verdict !== 'DNAT') continue;
-    const seen = endpoints.find(e => e.endpoint === o.endpoint);
+    const seen = byEndpoint.get(o.endpoint);
     if (seen) seen.probability += o.probability;
-    else endpoints.push({ endpoint: o.endpoint, probability: o.probability, node: o.endpointNode });
+    else byEndpoint.set(o.endpoint, { endpoint: o.endpoint, probability: o.probability, node: o.endpointNode });
   }
+  const endpoints = [...byEndpoint.values()];
   const byProbability = [...outcomes].sort((a, b) => b.probability - a.probability);
   const verdict: Verdict = outcomes.some(o => o.verdict === 'DNAT') ? 'DNAT' : byProbability[0]?.verdict ?? 'NONE';
   const reached = outcomes.filter(o => o.verdict === 'DNAT');
@@ -364,7 +392,9 @@ function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
   }
   const parts = [conn];
   const n = r.endpoints.length;
-  const scheduling = r.outcomes.flatMap(o => o.hops.flatMap(h => h.effects)).find(e => e.kind === 'dnat' && e.ipvs);
+  // searched in place: flattening every outcome's hops allocates per endpoint for nothing
+  const isIpvs = (e: HopEffect) => e.kind === 'dnat' && e.ipvs !== undefined;
+  const scheduling = r.outcomes.find(o => o.hops.some(h => h.effects.some(isIpvs)))?.hops.flatMap(h => h.effects).find(isIpvs);
   const how = scheduling?.kind === 'dnat' && scheduling.ipvs ? `chosen by IPVS's ${scheduling.ipvs.scheduler} scheduler` : 'chosen at random per connection';
   parts.push(n === 1 ? `is DNATed to ${r.endpoints[0]!.endpoint}${r.endpoints[0]!.node ? ` on ${r.endpoints[0]!.node}` : ''}.`
     : `is DNATed to one of ${n} endpoints, ${how}: ${r.endpoints.map(e => `${e.endpoint}${e.node ? ` on ${e.node}` : ''} (${percent(e.probability)})`).join(', ')}.`);
