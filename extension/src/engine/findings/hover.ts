@@ -7,7 +7,9 @@ import { defaultService, externallyAccessible } from '../model/service';
 import { backendFor } from '../proxy/backends';
 import { ipvsSettings } from '../proxy/ipvs/settings';
 import { serviceFacts, serviceWalker, walkFact, type EntryFact, type EntryVia, type ServiceFacts } from '../facts/service';
-import { entryLabel, entryLine, externalEntries, externalSummary, internalSummary, serviceSummary } from '../facts/render';
+import { entryLabel, entryLine, externalEntries, externalSummary, internalSummary, serviceSummary, topologyLines, topologySummary } from '../facts/render';
+import { ANNOTATION_TOPOLOGY_AWARE_HINTS, ANNOTATION_TOPOLOGY_MODE } from '../model/topology';
+import { skippedSentence } from '../facts/skipped';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import type { ReturningClient, WalkResult } from '../walk/walk';
 import { serviceEntryOf } from './walks';
@@ -28,7 +30,9 @@ export interface HoverContent {
 }
 
 const HOVER_FIELDS = new Set(['externalTrafficPolicy', 'internalTrafficPolicy', 'type', 'ports', 'sessionAffinity', 'sessionAffinityConfig',
-  'loadBalancerSourceRanges', 'externalIPs', 'clusterIP', 'clusterIPs', 'healthCheckNodePort', 'allocateLoadBalancerNodePorts']);
+  'loadBalancerSourceRanges', 'externalIPs', 'clusterIP', 'clusterIPs', 'healthCheckNodePort', 'allocateLoadBalancerNodePorts', 'trafficDistribution']);
+/** Annotations with a hover: the topology mode (and the one it replaced). */
+const HOVER_ANNOTATIONS = new Set([ANNOTATION_TOPOLOGY_MODE, ANNOTATION_TOPOLOGY_AWARE_HINTS]);
 
 
 /** A hover bullet for one walk, rendered from its facts. */
@@ -84,6 +88,10 @@ export function hoverAt(file: ManifestFile, offset: number, model: ClusterModel)
       const entry = serviceEntryOf(model, obj);
       return entry ? serviceHover(obj, entry, model) : null;
     }
+    if (path && path[0] === 'metadata' && path[1] === 'annotations' && typeof path[2] === 'string' && HOVER_ANNOTATIONS.has(path[2])) {
+      const entry = serviceEntryOf(model, obj);
+      return entry ? topologyHover(obj, entry, model, obj.rangeOf(path.slice(0, 3), 'key') ?? obj.range) : null;
+    }
     if (!path || path[0] !== 'spec' || typeof path[1] !== 'string' || !HOVER_FIELDS.has(path[1])) continue;
     const entry = serviceEntryOf(model, obj);
     if (!entry) return null;
@@ -111,6 +119,13 @@ export function serviceHover(obj: ManifestObject<'Service'>, entry: ServiceEntry
   return { range, summary: serviceSummary(facts), details, links: LINKS(obj) };
 }
 
+/** The hover on trafficDistribution and the topology-mode annotation: per node, what kube-proxy keeps. */
+function topologyHover(obj: ManifestObject<'Service'>, entry: ServiceEntry, model: ClusterModel, range: SourceRange): HoverContent {
+  const facts = serviceFacts(entry, model);
+  if (entry.skipped) return { range, summary: skippedSentence(entry.skipped), details: [], links: LINKS(obj) };
+  return { range, summary: topologySummary(facts), details: topologyLines(facts), links: LINKS(obj) };
+}
+
 /** A hover as markdown text: the bold summary, then its paragraphs (what `natlens explain` prints). */
 export function hoverMarkdown(content: HoverContent): string {
   return [`**${content.summary}**`, ...content.details].join('\n\n') + '\n';
@@ -130,17 +145,25 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
   const make = (summary: string, details: string[]): HoverContent => ({ range, summary, details: modeNote ? [...details, modeNote] : details, links });
   const nodesList = model.profile.nodes.map(n => n.name).join(', ');
 
+  // kube-proxy never sees a Service its label filter hides: every field says so instead of kube-proxy's answer
+  if (entry.skipped?.kind === 'service-proxy-name' || entry.skipped?.kind === 'headless-label') {
+    return make(skippedSentence(entry.skipped), [
+      `The rules NAT Lens generates do not contain it on any node; connections to ${d.clusterIPs[0] ?? 'its addresses'} are handled by whatever implements that proxy name (or by nothing).`,
+    ]);
+  }
   if (d.headless && (field === 'clusterIP' || field === 'clusterIPs')) {
-    return make('Headless Service: kube-proxy programs no rules for it, so there is no DNAT and no SNAT.', [
+    return make(skippedSentence({ kind: 'headless' }), [
       `DNS returns the pod addresses directly and clients connect to a pod itself: the pod sees the client's own address. ` +
       `No load balancing happens in the kernel; spreading is up to the client's DNS resolver.`,
     ]);
   }
   if (!sp) {
-    return make(d.type === 'ExternalName' ? 'ExternalName Service: a DNS alias; kube-proxy programs nothing.' : 'kube-proxy programs no rules for this Service (no ClusterIP or no ports).', []);
+    return make(skippedSentence(entry.skipped ?? { kind: 'no-cluster-ip' }), []);
   }
 
   switch (field) {
+    case 'trafficDistribution':
+      return topologyHover(obj, entry, model, range);
     case 'externalTrafficPolicy':
     case 'type': {
       if (!externallyAccessible(svc)) {
