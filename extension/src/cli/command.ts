@@ -80,8 +80,10 @@ export function loadModel(args: ParsedArgs, command: string, io: CliIO) {
   }
   if (errors > 0) return null;
   const nodeName = args.flags.get('node') as string | undefined;
-  if (nodeName !== undefined && !input.profile.nodes.some(n => n.name === nodeName)) {
-    throw new UsageError(`--node ${nodeName}: not in the profile (nodes: ${input.profile.nodes.map(n => n.name).join(', ')})`);
+  const model = buildModel(input, args, io);
+  // the model's nodes: the profile's, or the Node objects of the input
+  if (nodeName !== undefined && !model.profile.nodes.some(n => n.name === nodeName)) {
+    throw new UsageError(`--node ${nodeName}: not in the profile (nodes: ${model.profile.nodes.map(n => n.name).join(', ')})`);
   }
-  return { model: buildModel(input, args, io), nodeName, files: input.files };
+  return { model, nodeName, files: input.files };
 }

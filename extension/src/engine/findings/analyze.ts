@@ -71,8 +71,9 @@ export function analyzeFile(file: ManifestFile, model: ClusterModel, options: An
 function analyzeService(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel, workspace: readonly ManifestFile[]): Draft[] {
   const ctx = serviceContext(obj, file, model, workspace);
   const entry = serviceEntryOf(model, obj);
-  // a Service kube-proxy never sees has no rules to find anything in
-  const nat = entry && !entry.skipped ? serviceNatContext(ctx, entry, serviceWalker(entry, model)) : null;
+  // a Service kube-proxy's label filter hides has no rules to find anything in
+  const hidden = entry?.skipped?.kind === 'service-proxy-name' || entry?.skipped?.kind === 'headless-label';
+  const nat = entry && !hidden ? serviceNatContext(ctx, entry, serviceWalker(entry, model)) : null;
   const drafts: Draft[] = [];
   for (const rule of RULE_MODULES) {
     if (rule.subject !== 'Service') continue;
