@@ -10,6 +10,11 @@ import { serviceLenses } from '../../extension/src/engine/findings/codelens';
 import { hoverAt, hoverMarkdown } from '../../extension/src/engine/findings/hover';
 import { walkerFor } from '../../extension/src/engine/walk/walk';
 import { formatWalk } from '../../extension/src/engine/walk/format';
+import { analyzeFile } from '../../extension/src/engine/findings/analyze';
+import { debugCommands } from '../../extension/src/engine/debug';
+import { serviceFacts } from '../../extension/src/engine/facts/service';
+import { localPolicyFacts, localPolicyMessage } from '../../extension/src/engine/facts/diagnostics';
+import { messagesFor } from '../../extension/src/engine/i18n';
 
 const root = new URL('../../', import.meta.url).pathname;
 const base = parseProfile(readFileSync(`${root}examples/cluster.yaml`, 'utf8')).profile;
@@ -66,6 +71,20 @@ test('IPVS, NodePort with externalTrafficPolicy Local, its only endpoint on node
   assert.match(h, /^\*\*externalTrafficPolicy: Local — the client IP is kept; only nodes with a ready local endpoint answer; node-b has none and sends the connection unmasqueraded to another node's endpoint, whose reply is lost\.\*\*/);
   assert.doesNotMatch(h, /the others drop/);
   assert.match(h, /via NodePort 30777 on node-b: DNAT to 10\.244\.0\.10:8080 \(node-a\); no SNAT, the pod sees `203\.0\.113\.10`; \*\*the reply does not come back\*\* through node-b/);
+});
+
+test('IPVS, the same Service: the debug commands walk through IPVS on node-b and quote the generated virtual servers', () => {
+  const { model } = setup(nodePortLocal, 'ipvs');
+  const list = debugCommands(model, model.services[0]!, { nodeName: 'node-b' });
+  const text = list.map(c => `${c.title} ${c.lookFor}`).join('\n');
+  assert.doesNotMatch(text, /does not generate IPVS rules|restricted to this node's endpoints|inferred from/);
+  assert.equal(list.find(c => /traffic policy$/.test(c.title))!.lookFor,
+    'externalTrafficPolicy: Local — the client IP is kept; only nodes with a ready local endpoint answer; node-b has none and sends the connection unmasqueraded to another node\'s endpoint, whose reply is lost.');
+  const nodePort = list.find(c => c.command === 'ipvsadm -Ln -t 192.168.0.3:30777')!;
+  assert.match(nodePort.lookFor, /^Scheduler rr; 1 real server, forward method Masq, weight 1: 10\.244\.0\.10:8080 \(node-a\)\./);
+  assert.match(nodePort.expected![1]!, /^ {2}-> 10\.244\.0\.10:8080 +Masq/);
+  assert.match(list.find(c => /^conntrack entries for NodePort/.test(c.title))!.lookFor, /\(predicted: DNAT to 10\.244\.0\.10:8080 \(node-a\); no SNAT, the pod sees 203\.0\.113\.10; the reply does not come back through node-b for 10\.244\.0\.10:8080, so the connection fails\)/);
+  assert.match(list.find(c => /^Packets arriving/.test(c.title))!.lookFor, /via NodePort 30777 on node-b: the client's own address \(no SNAT\), but the reply does not come back through node-b/);
 });
 
 for (const mode of ['iptables', 'nftables'] as const) {
@@ -139,7 +158,20 @@ test('nftables: the ports and loadBalancerSourceRanges hovers name the service-/
   assert.match(hover('type:'), /The mark for masquerade is set in `external-/);
 });
 
-for (const mode of ['iptables', 'nftables'] as const) {
+test('IPVS rr: no hover says "at random" or names KUBE-EXT; sessionAffinity None names the scheduler', () => {
+  const { hover } = setup(loadBalancer('', '{ip: 198.51.100.7}'), 'ipvs');
+  const type = hover('type:');
+  assert.doesNotMatch(type, /KUBE-EXT/);
+  assert.match(type, /The mark for masquerade is set in `KUBE-NODE-PORT \/ KUBE-LOAD-BALANCER/);
+  const affinity = setup(clusterIP.replace('  selector: {app: web}', '  selector: {app: web}\n  sessionAffinity: None'), 'ipvs').hover('sessionAffinity');
+  assert.match(affinity, /^\*\*sessionAffinity: None — IPVS's rr scheduler picks the endpoint of every new connection\.\*\*/);
+  assert.doesNotMatch(affinity, /at random/);
+  for (const mode of ['iptables', 'nftables'] as const) {
+    assert.match(setup(clusterIP.replace('  selector: {app: web}', '  selector: {app: web}\n  sessionAffinity: None'), mode).hover('sessionAffinity'), /picks an endpoint at random/);
+  }
+});
+
+for (const mode of MODES) {
   test(`${mode}: without a local-traffic detector (clusterCIDR null) the Local hover promises no pod short-circuit`, () => {
     const { hover } = setup(nodePortLocal, mode, { clusterCIDR: null });
     const h = hover('externalTrafficPolicy');
@@ -164,7 +196,9 @@ for (const mode of MODES) {
     const { hover } = setup(loadBalancer('', '{ip: 198.51.100.9}'), mode);
     const h = hover('type:');
     assert.match(h, /In-cluster clients of the load-balancer IP never reach the load balancer: kube-proxy captures 198\.51\.100\.9 on their own node/);
-    assert.match(h, /A pod on node-a → 198\.51\.100\.9:443: DNAT to /);
+    // captured on the pod's own node and marked for masquerade there (ipMode VIP): the walk's SNAT
+    assert.match(h, /A pod on node-a → 198\.51\.100\.9:443: DNAT to [^\n]*; \*\*SNAT\*\*/);
+    assert.match(h, /A pod on node-b → 198\.51\.100\.9:443: DNAT to [^\n]*; \*\*SNAT\*\*/);
   });
 }
 
@@ -206,3 +240,58 @@ test('IPVS: the walk summary names the IPVS scheduler instead of a random pick',
   assert.match(r.summary, /chosen by IPVS's rr scheduler/);
   assert.doesNotMatch(r.summary, /at random/);
 });
+
+const loadBalancerLocal = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: t}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  healthCheckNodePort: 32000
+  clusterIP: 10.96.7.12
+  selector: {app: web}
+  ports: [{name: http, port: 443, targetPort: 8080, nodePort: 30780}]
+status:
+  loadBalancer:
+    ingress: [{ip: 198.51.100.12}]
+${endpointOnNodeA}`;
+
+for (const mode of MODES) {
+  test(`${mode}: local-policy-imbalance behind a health-checked load balancer is information that says what each node does`, () => {
+    const { file, model } = setup(loadBalancerLocal, mode);
+    const f = analyzeFile(file, model).find(x => x.rule === 'local-policy-imbalance');
+    assert.ok(f, 'reported');
+    assert.equal(f.severity, 'information', 'fewer replicas than nodes behind a health-checked load balancer is the intended design');
+    assert.match(f.message, /node-a sends external connections to its own endpoint, keeping the client IP/);
+    assert.match(f.message, /the health check node port 32000 answers 503 on node-b, so a load balancer that honours it sends them nothing/);
+    const facts = serviceFacts(model.services[0]!, model);
+    const german = localPolicyMessage(facts, localPolicyFacts(facts), true, 32000, messagesFor('de'));
+    assert.match(german, /^externalTrafficPolicy Local: node-a schickt externe Verbindungen an seinen eigenen Endpoint, die Client-IP bleibt erhalten; node-b hat keinen lokalen Endpoint und /);
+    assert.match(german, /Hinter einem Load Balancer ist das so gewollt: Der Health-Check-Node-Port 32000 antwortet auf node-b mit 503/);
+    if (mode === 'ipvs') {
+      assert.match(f.message, /node-b has no local endpoint and sends them to 10\.244\.0\.10:8080 \(node-a\) without SNAT: kube-proxy's ipvs mode falls back/);
+      assert.doesNotMatch(f.message, /drop|DROP|REJECT/);
+    } else {
+      assert.match(f.message, new RegExp(`node-b has no local endpoint and drops the connections \\(DROP in filter ${mode === 'iptables' ? 'KUBE-EXTERNAL-SERVICES' : 'nodeport-endpoints-check'}\\): clients time out`));
+      assert.doesNotMatch(f.message, /REJECT|refuse/);
+    }
+  });
+
+  test(`${mode}: internalTrafficPolicy Local on a NodePort Service: the finding says what the walk from node-b does`, () => {
+    const { file, model, hover } = setup(internalLocal('NodePort'), mode);
+    const f = analyzeFile(file, model).find(x => x.rule === 'internal-local-dropped');
+    const h = hover('internalTrafficPolicy');
+    assert.ok(f, 'reported');
+    if (mode === 'ipvs') {
+      // the walk from node-b reaches node-a's endpoint: not dropped, so information, not a warning
+      assert.match(h, /From node node-b: DNAT to 10\.244\.0\.10:8080 \(node-a\)/);
+      assert.equal(f.severity, 'information');
+      assert.equal(f.message, 'internalTrafficPolicy Local: from node-b connections to 10.96.7.8:80 go to 10.244.0.10:8080 (node-a) on another node.');
+      assert.doesNotMatch(h, /drops|no fallback/);
+    } else {
+      assert.match(h, /From node node-b: \*\*DROP\*\*/);
+      assert.equal(f.severity, 'warning');
+      assert.match(f.message, /clients on node-b have no local endpoint, and their connections to 10\.96\.7\.8:80 are dropped \(DROP in filter (KUBE-SERVICES|service-endpoints-check)\), not sent to another node\.$/);
+    }
+  });
+}

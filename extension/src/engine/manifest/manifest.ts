@@ -1,5 +1,5 @@
 // Turns manifest text into typed Kubernetes objects that remember where each field came from.
-import type { Endpoints, Pod, PodTemplateSpec, ReplicationController, Service } from 'kubernetes-types/core/v1';
+import type { Endpoints, Node, Pod, PodTemplateSpec, ReplicationController, Service } from 'kubernetes-types/core/v1';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1';
 import type { CronJob, Job } from 'kubernetes-types/batch/v1';
@@ -31,6 +31,7 @@ interface KindTypes {
   Job: Job;
   CronJob: CronJob;
   NetworkPolicy: NetworkPolicy;
+  Node: Node;
 }
 
 export type KnownKind = keyof KindTypes;
@@ -49,6 +50,7 @@ const KNOWN_API_VERSIONS: Record<KnownKind, string> = {
   Job: 'batch/v1',
   CronJob: 'batch/v1',
   NetworkPolicy: 'networking.k8s.io/v1',
+  Node: 'v1',
 };
 
 /** Kinds the egress model reads from the documents themselves (Calico pools, ip-masq-agent and Cilium config maps). */

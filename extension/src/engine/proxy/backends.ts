@@ -1,6 +1,7 @@
 // The proxy back ends kube-proxy can run (iptables, nftables, IPVS), behind one interface: their rule
 // texts with per-line metadata, the program the packet walk executes, and the names and mechanisms
-// a mode uses, which the renderers quote. Callers pick a back end here instead of branching on the mode.
+// a mode uses, which the renderers quote, and the checks `natlens debug` runs on a node. Callers pick
+// a back end here instead of branching on the mode.
 import type { ClusterModel } from '../model/cluster';
 import type { ProxyMode } from '../model/profile';
 import type { ServicePortInfo } from '../model/service';
@@ -15,6 +16,10 @@ import { generateNftables } from './nftables/generator';
 import { nftServiceChains } from './nftables/names';
 import { generateIpvs } from './ipvs/generator';
 import { CHAIN as IPVS_CHAINS, IPSET } from './ipvs/names';
+import type { DebugChecks } from '../debug/types';
+import { iptablesDebugChecks } from './iptables/debug';
+import { nftablesDebugChecks } from './nftables/debug';
+import { ipvsDebugChecks } from './ipvs/debug';
 
 export interface RulesLine {
   readonly chain: string | null;
@@ -56,16 +61,24 @@ export interface ProxySemantics {
    * IPVS gives the virtual server the cluster-wide endpoints (syncEndpoint's fallback, #97081).
    */
   readonly localWithoutEndpoint: 'drop' | 'fallback-to-cluster';
+  /** Where a Service address lives: only in the rules, or bound on the kube-ipvs0 dummy device (so ARP can answer for it). */
+  readonly addressBinding: 'rules-only' | 'kube-ipvs0';
+  /** The filter chain that accepts the health check node port; null where the mode writes no rule for it. */
+  readonly healthCheckChain: string | null;
 }
 
 export interface ProxyBackend {
   readonly mode: ProxyMode;
+  /** The grammar its rules text is highlighted with (syntaxes/) and the file extension it is saved with. */
+  readonly language: 'iptables' | 'nft';
   /** The text formats `natlens rules --format` offers; the first is the default. */
   readonly formats: readonly [string, ...string[]];
   rulesText(model: ClusterModel, nodeName: string, format?: string): RulesText;
   /** The node's packet filter for the walk. */
   readonly program: ProgramFactory;
   readonly semantics: ProxySemantics;
+  /** What `natlens debug` reads on a node with this back end's own tools. */
+  readonly debug: DebugChecks;
 }
 
 /** The first line of each `:CHAIN` declaration of iptables-restore text. */
@@ -85,6 +98,7 @@ const owner = (l: { service?: string | undefined; endpoint?: string | undefined 
 
 const iptables: ProxyBackend = {
   mode: 'iptables',
+  language: 'iptables',
   formats: ['restore', 'save'],
   rulesText(model, nodeName, format = 'restore') {
     const ruleset = generateIptables(model, { nodeName });
@@ -111,11 +125,14 @@ const iptables: ProxyBackend = {
   semantics: {
     chains: info => { const c = serviceChains(info); return { service: c.svc, external: c.ext, sourceRanges: c.fw, sourceRangesDrop: 'KUBE-PROXY-FIREWALL' }; },
     loadBalancing: 'probability-cascade', affinity: 'recent', localWithoutEndpoint: 'drop',
+    addressBinding: 'rules-only', healthCheckChain: 'KUBE-NODEPORTS',
   },
+  debug: iptablesDebugChecks,
 };
 
 const nftables: ProxyBackend = {
   mode: 'nftables',
+  language: 'nft',
   formats: ['dump', 'script'],
   rulesText(model, nodeName, format = 'dump') {
     const nft = generateNftables(model, { nodeName });
@@ -131,13 +148,16 @@ const nftables: ProxyBackend = {
   semantics: {
     chains: info => { const c = nftServiceChains(info); return { service: c.cluster, external: c.external, sourceRanges: c.firewall, sourceRangesDrop: c.firewall }; },
     loadBalancing: 'numgen', affinity: 'set', localWithoutEndpoint: 'drop',
+    addressBinding: 'rules-only', healthCheckChain: null,
   },
+  debug: nftablesDebugChecks,
 };
 
 const IPVS_PARTS = { ipvsadm: '# ipvsadm -Ln', ipset: '# ipset save', iptables: '# iptables-restore payload' } as const;
 
 const ipvs: ProxyBackend = {
   mode: 'ipvs',
+  language: 'iptables',
   formats: ['all', 'ipvsadm', 'ipset', 'iptables'],
   rulesText(model, nodeName, format = 'all') {
     const out = generateIpvs(model, { nodeName });
@@ -163,10 +183,16 @@ const ipvs: ProxyBackend = {
     // no per-Service chains: the Service is an IPVS virtual server; ipsets select the shared chains
     chains: () => ({ service: 'IPVS virtual server', external: `${IPVS_CHAINS.nodePort} / ${IPVS_CHAINS.loadBalancer} (ipsets ${IPSET.nodePortTCP}, ${IPSET.loadBalancer})`, sourceRanges: `${IPVS_CHAINS.proxyFirewall} (ipset ${IPSET.loadBalancerFW})`, sourceRangesDrop: IPVS_CHAINS.sourceRangesFirewall }),
     loadBalancing: 'ipvs-scheduler', affinity: 'ipvs-persistence', localWithoutEndpoint: 'fallback-to-cluster',
+    addressBinding: 'kube-ipvs0', healthCheckChain: IPVS_CHAINS.nodePort,
   },
+  debug: ipvsDebugChecks,
 };
 
 export const BACKENDS: Readonly<Record<ProxyMode, ProxyBackend>> = { iptables, nftables, ipvs };
+
+export function isProxyMode(mode: string): mode is ProxyMode {
+  return Object.hasOwn(BACKENDS, mode);
+}
 
 export function backendFor(mode: ProxyMode): ProxyBackend {
   return BACKENDS[mode];
