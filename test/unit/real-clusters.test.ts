@@ -135,3 +135,32 @@ test('topology-mode Auto redistributes hints towards a zone with more CPU (topol
   const withCP = deriveHints(eps, { kind: 'auto', annotation: 'service.kubernetes.io/topology-mode' }, [...nodes, { name: 'cp', labels: { 'node-role.kubernetes.io/control-plane': '' } }]);
   assert.equal(withCP.removed, undefined);
 });
+
+test('Node objects (kubectl get nodes -o yaml) define the nodes: addresses, pod CIDR, zone; they win over the profile', () => {
+  const nodes = fixture('nodes.yaml'), services = fixture('nodes-services.yaml');
+  const rules = cli('rules', '--verbose', '--node', 'worker-2', nodes, services);
+  assert.equal(rules.code, 0, rules.err);
+  // worker-2 in zone eu-west-1b keeps only its own zone's endpoint (PreferClose) and answers on its own address
+  assert.match(rules.out, /shop\/web:http -> 10\.244\.2\.10:8080/);
+  assert.doesNotMatch(rules.out, /10\.244\.1\.10/);
+  assert.match(rules.err, /assumption: Node\/worker-1 node = 10\.0\.1\.11, 203\.0\.113\.21 pods 10\.244\.1\.0\/24 zone eu-west-1a/);
+  assert.match(rules.err, /the profile's node node-a is not among the Node objects/);
+  const walk = JSON.parse(cli('trace', '--json', '--src', '203.0.113.10', '--dst', '10.0.2.12', '--dport', '30080', '--node', 'worker-2', nodes, services).out);
+  assert.equal(walk.verdict, 'DNAT');
+  assert.deepEqual(walk.endpoints.map((e: { endpoint: string; node: string }) => [e.endpoint, e.node]), [['10.244.2.10:8080', 'worker-2']]);
+  const explain = JSON.parse(cli('explain', '--format', 'json', '--service', 'shop/web', nodes, services).out);
+  assert.deepEqual([...new Set(explain.entries.map((e: { node: string }) => e.node))], ['worker-1', 'worker-2']);
+  // a profile entry of the same name adds what the Node does not say; one of another name is not modelled
+  const dir = mkdtempSync(join(tmpdir(), 'natlens-nodes-'));
+  try {
+    const prof = join(dir, 'cluster.yaml');
+    writeFileSync(prof, 'nodeName: worker-2\nnodes:\n  - { name: worker-2, ips: [192.168.9.9], podGateway: none }\n  - { name: node-x, ips: [192.168.9.10] }\n');
+    const r = cli('rules', '--verbose', '--cluster', prof, nodes, services);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /node node-x profile nodes = not modelled/);
+    assert.doesNotMatch(r.out, /192\.168\.9\.9/, 'the Node object\'s address wins');
+    const viaX = cli('rules', '--cluster', prof, '--node', 'node-x', nodes, services);
+    assert.equal(viaX.code, 2);
+    assert.match(viaX.err, /--node node-x: not in the profile \(nodes: worker-2, worker-1\)/);
+  } finally { rmSync(dir, { recursive: true }); }
+});

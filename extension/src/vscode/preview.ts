@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { buildPreviewState, type PreviewSelection } from '../engine/preview/state';
 import { egressDeciderFor } from '../engine/egress';
+import { backendFor } from '../engine/proxy/backends';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../../protocol/preview';
 import { previewHtml } from '../../../webview/src/html';
 import type { Session } from './session';
@@ -159,7 +160,8 @@ export class PreviewPanel implements vscode.Disposable {
       case 'openText':
         if (this.lastState?.type === 'state') {
           const r = this.lastState.state.rules;
-          await this.docs.show(`rules ${r.node} ${r.mode}.${r.mode === 'nftables' ? 'nft' : 'rules'}`, r.text, r.mode === 'nftables' ? 'nft' : 'iptables');
+          const language = backendFor(r.mode).language;
+          await this.docs.show(`rules ${r.node} ${r.mode}.${language === 'nft' ? 'nft' : 'rules'}`, r.text, language);
         }
         return;
       case 'copy':

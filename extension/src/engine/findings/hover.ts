@@ -14,6 +14,7 @@ import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import type { ReturningClient, WalkResult } from '../walk/walk';
 import { serviceEntryOf } from './walks';
 import { percent } from '../facts/vocabulary';
+import { english } from '../i18n';
 
 /** What a hover link asks the shell to do (the extension maps intents to its commands). */
 export interface HoverLink {
@@ -74,8 +75,8 @@ const MODE_NOTES: Partial<Record<ClusterModel['profile']['proxyMode'], string>> 
  * binds it on kube-ipvs0, and only strictARP (arp_ignore=1, arp_announce=2) keeps nodes from answering
  * for it (pkg/proxy/ipvs/proxier.go, NewProxier's strictARP sysctls).
  */
-function clusterIPAddressNote(model: ClusterModel): string {
-  if (model.profile.proxyMode !== 'ipvs') return 'The address exists only in kube-proxy\'s rules: nothing answers ARP for it.';
+function clusterIPAddressNote(model: ClusterModel, facts: ServiceFacts): string {
+  if (facts.semantics.addressBinding === 'rules-only') return 'The address exists only in kube-proxy\'s rules: nothing answers ARP for it.';
   return ipvsSettings(model.profile).strictARP
     ? 'IPVS binds the address on the dummy device `kube-ipvs0` of every node; with `strictARP` the nodes do not answer ARP for it.'
     : 'IPVS binds the address on the dummy device `kube-ipvs0` of every node, and without `strictARP` every node answers ARP for it on its other interfaces too (MetalLB and kube-vip in L2 mode require strictARP for that reason).';
@@ -233,7 +234,12 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
     }
     case 'sessionAffinity':
     case 'sessionAffinityConfig': {
-      if (d.sessionAffinity !== 'ClientIP') return make('sessionAffinity: None — every new connection picks an endpoint at random.', [`Each endpoint of ${sp.clusterIP}:${sp.port} has probability 1/n per connection; long-lived connections are never rebalanced.`]);
+      if (d.sessionAffinity !== 'ClientIP') {
+        // pkg/proxy/ipvs/proxier.go syncService: the virtual server's scheduler (ipvs.scheduler, rr by default) picks the real server
+        return facts.semantics.loadBalancing === 'ipvs-scheduler'
+          ? make(english.hoverAffinityNoneScheduler({ scheduler: ipvsSettings(model.profile).scheduler }), [english.hoverAffinityNoneSchedulerDetail({ address: `${sp.clusterIP}:${sp.port}` })])
+          : make('sessionAffinity: None — every new connection picks an endpoint at random.', [`Each endpoint of ${sp.clusterIP}:${sp.port} has probability 1/n per connection; long-lived connections are never rebalanced.`]);
+      }
       const proto = sp.protocol.toLowerCase() as 'tcp';
       const [a, b] = model.profile.nodes;
       const podIP = a ? spareNodePodIP(walker.network, a.name) : null;
@@ -278,7 +284,7 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
     case 'clusterIPs': {
       const lines = facts.entries.filter(e => e.client === 'node' && e.via === 'clusterIP').map(e => entryLine(`From node ${e.node} itself`, e));
       return make(`ClusterIP ${sp.clusterIP}: DNATed on the client's own node to an endpoint; pods keep their source address.`, [
-        clusterIPAddressNote(model) + ' Traffic from outside the pod CIDR (nodes, host-network pods, routed outside clients) is masqueraded by the `! -s <clusterCIDR>` rule; a pod that reaches itself through the Service is masqueraded too (hairpin).',
+        clusterIPAddressNote(model, facts) + ' Traffic from outside the pod CIDR (nodes, host-network pods, routed outside clients) is masqueraded by the `! -s <clusterCIDR>` rule; a pod that reaches itself through the Service is masqueraded too (hairpin).',
         lines.join('\n'),
       ]);
     }
@@ -286,7 +292,7 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
       const counts = model.profile.nodes.map(n => { const c = localReadyEndpointCounts(model, n.name).get(key) ?? 0; return `- ${n.name}: ${c} ready local endpoint${c === 1 ? '' : 's'} → HTTP ${c > 0 ? 200 : 503}`; });
       return make(`healthCheckNodePort ${svc.spec?.healthCheckNodePort ?? ''}: kube-proxy answers HTTP 200 on nodes with a ready local endpoint, 503 elsewhere.`, [
         counts.join('\n'),
-        'Only used for type LoadBalancer with externalTrafficPolicy Local; filter `KUBE-NODEPORTS` accepts it on every node. Nodes whose local endpoints are all terminating answer 503 but still serve connections that arrive.',
+        english.hoverHealthCheckRule({ chain: facts.semantics.healthCheckChain, mode: facts.mode }),
       ]);
     }
     case 'allocateLoadBalancerNodePorts':

@@ -11,6 +11,7 @@ import { defaultService, hiddenFromKubeProxy, kubeProxySkips, serviceType, servi
 import { endpointsFromLegacy, endpointsFromSlices, sortEndpoints, type EndpointInfo, type EndpointOrigin } from './endpoints';
 import { controllerLabels, matchPod } from './controllers';
 import { deriveHints, hintPolicy, type HintPolicy } from './topology';
+import { withNodeObjects } from './nodes';
 import type { IPFamily } from '../util/ip';
 
 export interface Assumption {
@@ -128,8 +129,10 @@ function proxiedByKubeProxyType(svc: Service): boolean {
   return serviceType(svc) !== 'ExternalName' && svc.spec?.clusterIP !== 'None' && svc.spec?.clusterIPs?.[0] !== 'None';
 }
 
-export function buildClusterModel(input: readonly AnyManifestObject[], profile: ClusterProfile): ClusterModel {
-  const assumptions: Assumption[] = [];
+export function buildClusterModel(input: readonly AnyManifestObject[], givenProfile: ClusterProfile): ClusterModel {
+  // Node objects in the input define the nodes (model/nodes.ts)
+  const { profile, notes } = withNodeObjects(givenProfile, input);
+  const assumptions: Assumption[] = [...notes];
   const limits: LimitExceeded[] = [];
   const { unique: objects, duplicates } = withoutDuplicates(input);
   const workloads = deriveWorkloads(objects, profile, limits);

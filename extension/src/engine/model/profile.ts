@@ -275,7 +275,8 @@ export function defaultPodCIDR(clusterCIDR: string | null, index: number): strin
   return `${words.join(':')}::/64`;
 }
 
-function firstHost(cidr: string): string | null {
+/** The first host address of a CIDR (the pod gateway a bridge CNI gives a node). */
+export function firstHost(cidr: string): string | null {
   const c = parseCIDR(cidr);
   if (!c) return null;
   return formatIP(offsetIP(c.ip, 1));
