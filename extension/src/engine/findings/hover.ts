@@ -14,6 +14,7 @@ import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import type { ReturningClient, WalkResult } from '../walk/walk';
 import { serviceEntryOf } from './walks';
 import { percent } from '../facts/vocabulary';
+import { english } from '../i18n';
 
 /** What a hover link asks the shell to do (the extension maps intents to its commands). */
 export interface HoverLink {
@@ -236,7 +237,7 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
       if (d.sessionAffinity !== 'ClientIP') {
         // pkg/proxy/ipvs/proxier.go syncService: the virtual server's scheduler (ipvs.scheduler, rr by default) picks the real server
         return facts.semantics.loadBalancing === 'ipvs-scheduler'
-          ? make(`sessionAffinity: None — IPVS's ${ipvsSettings(model.profile).scheduler} scheduler picks the endpoint of every new connection.`, [`With rr the real servers of ${sp.clusterIP}:${sp.port} take turns, per node; long-lived connections are never rebalanced.`])
+          ? make(english.hoverAffinityNoneScheduler({ scheduler: ipvsSettings(model.profile).scheduler }), [english.hoverAffinityNoneSchedulerDetail({ address: `${sp.clusterIP}:${sp.port}` })])
           : make('sessionAffinity: None — every new connection picks an endpoint at random.', [`Each endpoint of ${sp.clusterIP}:${sp.port} has probability 1/n per connection; long-lived connections are never rebalanced.`]);
       }
       const proto = sp.protocol.toLowerCase() as 'tcp';
@@ -291,7 +292,7 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
       const counts = model.profile.nodes.map(n => { const c = localReadyEndpointCounts(model, n.name).get(key) ?? 0; return `- ${n.name}: ${c} ready local endpoint${c === 1 ? '' : 's'} → HTTP ${c > 0 ? 200 : 503}`; });
       return make(`healthCheckNodePort ${svc.spec?.healthCheckNodePort ?? ''}: kube-proxy answers HTTP 200 on nodes with a ready local endpoint, 503 elsewhere.`, [
         counts.join('\n'),
-        `Only used for type LoadBalancer with externalTrafficPolicy Local; ${facts.semantics.healthCheckChain ? `filter \`${facts.semantics.healthCheckChain}\` accepts it on every node` : `kube-proxy's ${facts.mode} rules write nothing for it`}. Nodes whose local endpoints are all terminating answer 503 but still serve connections that arrive.`,
+        english.hoverHealthCheckRule({ chain: facts.semantics.healthCheckChain, mode: facts.mode }),
       ]);
     }
     case 'allocateLoadBalancerNodePorts':

@@ -88,4 +88,10 @@ export const de: Messages = {
   diagInternalElsewhere: ({ nodes, address, targets }) => `von ${nodes} gehen Verbindungen zu ${address} an ${targets} auf einem anderen Node`,
   diagNoEndpoints: ({ verdict, where }) =>
     `hat der Service keine Endpoints${verdict === 'REJECT' ? ', und kube-proxy weist Verbindungen zu ihm mit REJECT ab: Clients sehen „connection refused“.' : verdict === 'DROP' ? `, und kube-proxy verwirft Verbindungen zu ihm (${where}): Clients laufen in einen Timeout.` : '.'}`,
+
+  // Hovers, die den Mechanismus des Modus nennen (findings/hover.ts)
+  hoverAffinityNoneScheduler: ({ scheduler }) => `sessionAffinity: None – der IPVS-Scheduler ${scheduler} wählt für jede neue Verbindung den Endpoint.`,
+  hoverAffinityNoneSchedulerDetail: ({ address }) => `Bei rr kommen die Real Server von ${address} reihum dran, auf jedem Node für sich; lang laufende Verbindungen werden nie neu verteilt.`,
+  hoverHealthCheckRule: ({ chain, mode }) =>
+    `Wird nur bei type LoadBalancer mit externalTrafficPolicy Local verwendet; ${chain ? `filter \`${chain}\` lässt ihn auf jedem Node durch` : `die ${mode}-Regeln von kube-proxy enthalten dafür nichts`}. Nodes, deren lokale Endpoints alle gerade beendet werden, antworten mit 503, bedienen aber weiterhin Verbindungen, die ankommen.`,
 };

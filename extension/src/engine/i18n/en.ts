@@ -92,6 +92,12 @@ export const en = {
   diagInternalElsewhere: ({ nodes, address, targets }: { nodes: string; address: string; targets: string }) => `from ${nodes} connections to ${address} go to ${targets} on another node`,
   diagNoEndpoints: ({ verdict, where }: { verdict: string | null; where: string }) =>
     `the Service has no endpoints${verdict === 'REJECT' ? ', and kube-proxy REJECTs connections to it: clients see "connection refused".' : verdict === 'DROP' ? `, and kube-proxy drops connections to it (${where}): clients time out.` : '.'}`,
+
+  // hovers that name the mode's own mechanism (findings/hover.ts)
+  hoverAffinityNoneScheduler: ({ scheduler }: { scheduler: string }) => `sessionAffinity: None — IPVS's ${scheduler} scheduler picks the endpoint of every new connection.`,
+  hoverAffinityNoneSchedulerDetail: ({ address }: { address: string }) => `With rr the real servers of ${address} take turns, per node; long-lived connections are never rebalanced.`,
+  hoverHealthCheckRule: ({ chain, mode }: { chain: string | null; mode: string }) =>
+    `Only used for type LoadBalancer with externalTrafficPolicy Local; ${chain ? `filter \`${chain}\` accepts it on every node` : `kube-proxy's ${mode} rules write nothing for it`}. Nodes whose local endpoints are all terminating answer 503 but still serve connections that arrive.`,
 };
 
 export type Messages = { readonly [K in keyof typeof en]: (typeof en)[K] };
