@@ -31,6 +31,8 @@ for (const style of ['ip', 'none'] as const satisfies readonly Style[]) {
         proxies.push(...await harness.startProxies(lab, env, 'iptables', ['node1', 'node2']));
       },
       ...iptablesRecord,
+      // the control plane's apply and kube-proxy's start and sync come first (slow on a busy machine)
+      maxRuntimeMs: 8 * 60_000,
     };
     try {
       await runLab(t, style, model, new Walker(model), cases(style), realKubeProxy);

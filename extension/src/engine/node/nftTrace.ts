@@ -69,7 +69,7 @@ export function nftRuleset(t: NftDumpTable): { ruleset: NftablesRuleset; pasted:
 }
 
 /** "ns/name:port" from kube-proxy's nftables chain names (service-HASH-ns/name/proto/port, endpoint-…). */
-function serviceOfChain(chain: string): string | null {
+export function serviceOfChain(chain: string): string | null {
   const m = /^(?:service|external|local|firewall|endpoint)-[A-Z0-9]+-([^/]+)\/([^/]+)\/[^/]+\/([^_]*)/.exec(chain);
   return m ? `${m[1]}/${m[2]}:${m[3]}` : null;
 }
