@@ -70,6 +70,7 @@ func controlPlane(args []string) error {
 	dir := fs.String("dir", "", "state directory")
 	serviceCIDR := fs.String("service-cidr", "10.96.0.0/12", "--service-cluster-ip-range")
 	nodePortRange := fs.String("node-port-range", "30000-32767", "--service-node-port-range")
+	access := addAccessFlags(fs)
 	fs.Parse(args)
 	if *dir == "" {
 		return fmt.Errorf("--dir is required")
@@ -96,15 +97,18 @@ func controlPlane(args []string) error {
 	if err != nil {
 		return err
 	}
+	accessArgs, err := access.apiserverArgs(*dir)
+	if err != nil {
+		return err
+	}
 	apiserver := kubeapiserver.NewAPIServerCommand()
-	apiserver.SetArgs([]string{
+	apiserver.SetArgs(append([]string{
 		"--etcd-servers=" + etcdURL,
 		"--bind-address=127.0.0.1",
 		"--advertise-address=127.0.0.1",
 		fmt.Sprintf("--secure-port=%d", port),
 		"--cert-dir=" + filepath.Join(*dir, "certs"),
 		"--token-auth-file=" + tokens,
-		"--authorization-mode=AlwaysAllow",
 		"--service-cluster-ip-range=" + *serviceCIDR,
 		"--service-node-port-range=" + *nodePortRange,
 		"--service-account-issuer=https://natlens-reference.invalid",
@@ -116,7 +120,7 @@ func controlPlane(args []string) error {
 		"--endpoint-reconciler-type=none",
 		"--enable-priority-and-fairness=false",
 		"--v=0",
-	})
+	}, accessArgs...))
 	apiErr := make(chan error, 1)
 	go func() { apiErr <- apiserver.Execute() }()
 

@@ -122,7 +122,7 @@ function proxiedByKubeProxyType(svc: Service): boolean {
 }
 
 export function buildClusterModel(input: readonly AnyManifestObject[], profile: ClusterProfile): ClusterModel {
-  const assumptions: Assumption[] = [];
+  const assumptions: Assumption[] = profileAssumptions(profile);
   const limits: LimitExceeded[] = [];
   const { unique: objects, duplicates } = withoutDuplicates(input);
   const workloads = deriveWorkloads(objects, profile, limits);
@@ -174,6 +174,14 @@ export function buildClusterModel(input: readonly AnyManifestObject[], profile: 
     return { obj, service, ports, selectedWorkloads, possiblySelectedWorkloads, unservedFamilies: unservedFamilies(service, profile.ipFamily) };
   });
   return { profile, services, workloads, assumptions, duplicates, ...(limits.length ? { limits } : {}) };
+}
+
+/** A snapshot's settings the cluster did not say: each is an assumption the surfaces show. */
+function profileAssumptions(profile: ClusterProfile): Assumption[] {
+  const subject = profile.snapshot ? `cluster ${profile.snapshot.cluster}` : 'cluster profile';
+  return Object.entries(profile.sources ?? {}).filter(([, source]) => source.startsWith('unknown, because ')).map(([field, source]) => ({
+    subject, field, value: JSON.stringify((profile as unknown as Record<string, unknown>)[field] ?? null), reason: source,
+  }));
 }
 
 export function matchesSelector(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {
