@@ -10,6 +10,10 @@ import { createInterface } from 'node:readline';
 export interface ControlPlaneOptions {
   readonly serviceCIDRs: readonly string[];
   readonly nodePortRange: { readonly min: number; readonly max: number };
+  /** kube-apiserver --authorization-mode (default AlwaysAllow; the snapshot tests use RBAC). */
+  readonly authorizationMode?: string;
+  /** Write the API server's audit log (JSON lines, level Metadata) to this file. */
+  readonly auditLog?: string;
 }
 
 interface Ready { server: string; kubeconfig: string; token: string; socket: string; version: string }
@@ -29,7 +33,8 @@ export class ControlPlane {
   static async start(binary: string, opts: ControlPlaneOptions): Promise<ControlPlane> {
     const dir = mkdtempSync(join(process.env['NATLENS_REFERENCE_STATE'] ?? tmpdir(), 'natlens-reference-'));
     const child = spawn(binary, ['control-plane', '--dir', dir,
-      '--service-cidr', opts.serviceCIDRs.join(','), '--node-port-range', `${opts.nodePortRange.min}-${opts.nodePortRange.max}`],
+      '--service-cidr', opts.serviceCIDRs.join(','), '--node-port-range', `${opts.nodePortRange.min}-${opts.nodePortRange.max}`,
+      ...(opts.authorizationMode ? ['--authorization-mode', opts.authorizationMode] : []), ...(opts.auditLog ? ['--audit-log', opts.auditLog] : [])],
     { stdio: ['ignore', 'pipe', 'pipe'] });
     const log: string[] = [];
     child.stderr!.on('data', (d: Buffer) => { log.push(d.toString()); if (log.length > 200) log.shift(); });

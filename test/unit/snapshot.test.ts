@@ -169,7 +169,8 @@ test('k3s and RKE2: the node-args annotation, --kube-proxy-arg and the distribut
 test('no kube-proxy configuration readable: every setting says unknown, and why; the model shows each as an assumption', () => {
   const s = snap({ version: VERSION, nodes: NODES }, ['configmap-kube-proxy', 'daemonsets-kube-system', 'pods-kube-system']);
   const p = profileOf(s);
-  assert.match(p.sources?.['proxyMode'] ?? '', /^unknown, because no kube-proxy configuration could be read \(ConfigMap kube-system\/kube-proxy \(config\.conf\): ConfigMap kube-system\/kube-proxy: forbidden/);
+  assert.match(p.sources?.['proxyMode'] ?? '', /^unknown, because no kube-proxy configuration could be read/);
+  assert.match(p.sources?.['kube-proxy configuration'] ?? '', /^unknown, because none could be read: ConfigMap kube-system\/kube-proxy \(config\.conf\): ConfigMap kube-system\/kube-proxy: forbidden/);
   assert.deepEqual(s.unreadable, [
     'ConfigMap kube-system/kube-proxy: forbidden: cannot get ConfigMap kube-system/kube-proxy (403)',
     'DaemonSets in kube-system: forbidden: cannot get DaemonSets in kube-system (403)',

@@ -50,7 +50,7 @@ function asManifest(item: Obj, apiVersion: string, kind: string): Obj {
     const { [LAST_APPLIED]: _dropped, ...rest } = meta['annotations'];
     if (Object.keys(rest).length) meta['annotations'] = rest; else delete meta['annotations'];
   }
-  return { apiVersion, kind, ...Object.fromEntries(Object.entries(item).filter(([k]) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata')), metadata: meta };
+  return { apiVersion, kind, metadata: meta, ...Object.fromEntries(Object.entries(item).filter(([k]) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata')) };
 }
 
 const nameOf = (o: Obj) => String((o['metadata'] as Obj | undefined)?.['name'] ?? '');
@@ -91,10 +91,10 @@ class Results {
   get serverVersion(): string | null { return typeof this.version?.['gitVersion'] === 'string' ? this.version['gitVersion'] : null; }
 }
 
-/** "v1.30.5-gke.1014001" → "1.30.5": the release whose kube-proxy the profile models. */
+/** "v1.30.5-gke.1014001" → "1.30.5": the release whose kube-proxy the profile models; null for an unstamped build (v0.0.0-master). */
 function releaseOf(gitVersion: string): string | null {
   const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(gitVersion);
-  return m ? `${m[1]}.${m[2]}${m[3] !== undefined ? `.${m[3]}` : ''}` : null;
+  return m && m[1] !== '0' ? `${m[1]}.${m[2]}${m[3] !== undefined ? `.${m[3]}` : ''}` : null;
 }
 
 interface NodeAddresses { name: string; ips: string[]; podCIDR: string | null }
@@ -210,6 +210,7 @@ export function buildSnapshot(results: readonly { read: Read; result: ReadResult
   const serverVersion = r.serverVersion;
   const release = serverVersion ? releaseOf(serverVersion) : null;
   if (release) { profile['kubernetesVersion'] = release; sources['kubernetesVersion'] = `/version gitVersion ${serverVersion}`; }
+  else if (serverVersion) unknown('kubernetesVersion', `the server reports ${serverVersion}, a build without a release version; assuming ${MODELLED_KUBERNETES_VERSION}`);
   else unknown('kubernetesVersion', `/version could not be read (${r.failed('version') ?? 'no gitVersion'}); assuming ${MODELLED_KUBERNETES_VERSION}`);
 
   const nodeObjs = r.get('nodes').slice().sort(byName);
@@ -233,8 +234,8 @@ export function buildSnapshot(results: readonly { read: Read; result: ReadResult
     else if (used) sources[field] = `${used.origin}: not set, kube-proxy's default`;
   }
   if (!used) {
-    const why = `no kube-proxy configuration could be read (${tried.join('; ')}); kube-proxy's defaults are assumed`;
-    for (const field of PROFILE_KUBE_PROXY_FIELDS) unknown(field, why);
+    unknown('kube-proxy configuration', `none could be read: ${tried.join('; ')}`);
+    for (const field of PROFILE_KUBE_PROXY_FIELDS) unknown(field, 'no kube-proxy configuration could be read (see "kube-proxy configuration"); kube-proxy\'s default is assumed');
   } else if (!read.clusterCIDR) {
     // kube-proxy without a cluster CIDR has no local-traffic detector: the profile says so, rather than assuming one
     profile['clusterCIDR'] = null;
