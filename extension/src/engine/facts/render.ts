@@ -1,6 +1,7 @@
 // Sentences over a Service's facts, shared by the CodeLens, the hovers and `natlens explain`.
 // A renderer states only what the facts say.
 import type { EntryFact, ServiceFacts } from './service';
+import { english, type Messages } from '../i18n';
 import { percent } from './vocabulary';
 
 const isBlocked = (e: EntryFact) => e.verdict === 'DROP' || e.verdict === 'REJECT';
@@ -22,31 +23,30 @@ export function podSees(e: EntryFact, code = (s: string) => s): string {
 }
 
 /** The CodeLens above a Service. */
-export function lensTitle(facts: ServiceFacts): string {
-  if (facts.headless) return 'headless: no kube-proxy NAT, clients reach pods directly';
-  if (!facts.port) return 'no kube-proxy rules';
-  const n = facts.readyEndpoints;
-  const parts = [`${n} ready endpoint${n === 1 ? '' : 's'}`];
-  if (n === 0) parts.push('connections refused (REJECT)');
+export function lensTitle(facts: ServiceFacts, m: Messages = english): string {
+  if (facts.headless) return m.lensHeadless();
+  if (!facts.port) return m.lensNoRules();
+  const parts = [m.lensReadyEndpoints({ n: facts.readyEndpoints })];
+  if (facts.readyEndpoints === 0) parts.push(m.lensRefused());
   if (facts.externallyAccessible) {
     const external = externalEntries(facts);
     const working = external.filter(works);
     const masqueraded = working.filter(e => e.endpoints.some(p => p.masquerade));
     const kept = working.filter(e => e.endpoints.every(p => !p.masquerade));
-    if (masqueraded.length && kept.length) parts.push(`external: SNAT via ${nodesOf(masqueraded)}, client IP kept via ${nodesOf(kept)}`);
-    else if (masqueraded.length) parts.push('external: SNAT, client IP lost');
-    else if (kept.length) parts.push('external: client IP kept');
+    if (masqueraded.length && kept.length) parts.push(m.lensSnatSome({ snatNodes: nodesOf(masqueraded), keptNodes: nodesOf(kept) }));
+    else if (masqueraded.length) parts.push(m.lensSnatAll());
+    else if (kept.length) parts.push(m.lensClientIpKept());
     const dropping = external.filter(e => e.verdict === 'DROP');
     const refusing = external.filter(e => e.verdict === 'REJECT');
     const lost = external.filter(brokenReply);
-    if (dropping.length) parts.push(`drops on ${nodesOf(dropping)}`);
-    if (refusing.length) parts.push(`refused on ${nodesOf(refusing)}`);
-    if (lost.length) parts.push(`reply lost via ${nodesOf(lost)} (no SNAT)`);
+    if (dropping.length) parts.push(m.lensDropsOn({ nodes: nodesOf(dropping) }));
+    if (refusing.length) parts.push(m.lensRefusedOn({ nodes: nodesOf(refusing) }));
+    if (lost.length) parts.push(m.lensReplyLost({ nodes: nodesOf(lost) }));
   } else {
-    parts.push('cluster-internal only');
+    parts.push(m.lensInternalOnly());
   }
-  if (facts.proxiedIngress.length) parts.push(`load balancer ${facts.proxiedIngress.join(', ')}: ipMode Proxy, not through kube-proxy`);
-  return `NAT: ${parts.join(' · ')}`;
+  if (facts.proxiedIngress.length) parts.push(m.lensProxiedIngress({ addresses: facts.proxiedIngress.join(', ') }));
+  return m.lensText({ parts });
 }
 
 /** One hover bullet: what the rules do with this entry's new connection. */
