@@ -101,6 +101,7 @@ test('kubeadm/kind: the kube-proxy ConfigMap config.conf, each setting with its 
   assert.match(nodes.text, /topology\.kubernetes\.io\/zone: eu-west-1a/);
   assert.doesNotMatch(nodes.text, /managedFields|resourceVersion/);
   assert.ok(s.files.some(f => f.path === '.sources/kube-proxy.yaml' && /config\.conf/.test(f.text)));
+  assert.doesNotMatch(s.files[0]!.text, /[*&]a1/, 'no YAML aliases in the profile');
 });
 
 test('a kube-proxy ConfigMap the DaemonSet does not use (no --config) gives way to the flags', () => {

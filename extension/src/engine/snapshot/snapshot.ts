@@ -221,7 +221,7 @@ export function buildSnapshot(results: readonly { read: Read; result: ReadResult
   const nodes = nodeObjs.map(n => nodeAddresses(n, family)).filter(n => n.ips.length > 0);
   if (nodes.length > 0) {
     profile['nodeName'] = nodes[0]!.name;
-    profile['nodeIPs'] = nodes[0]!.ips;
+    profile['nodeIPs'] = [...nodes[0]!.ips]; // a copy: a shared array would print as a YAML alias
     sources['nodeName'] = 'the first Node by name (choose another with --node)';
     sources['nodes'] = `${nodes.length} Nodes: status.addresses (InternalIP, then ExternalIP) and spec.podCIDRs`;
   } else unknown('nodes', r.failed('nodes') ?? 'the cluster has no Node with an address');
