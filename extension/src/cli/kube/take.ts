@@ -12,13 +12,17 @@ export async function takeSnapshot(client: KubeClient, namespaces: readonly stri
   const reads = snapshotReads(namespaces);
   const results: { read: Read; result: ReadResult }[] = new Array(reads.length);
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < reads.length) {
-      const i = next++;
-      const read = reads[i]!;
-      results[i] = { read, result: await client.get(read.path, read.mayBeAbsent) };
-    }
-  }));
+  try {
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next < reads.length) {
+        const i = next++;
+        const read = reads[i]!;
+        results[i] = { read, result: await client.get(read.path, read.mayBeAbsent) };
+      }
+    }));
+  } finally {
+    client.close();
+  }
   const c = client.connection;
   return buildSnapshot(results, { cluster: c.context, server: c.server, takenAt: new Date(t0).toISOString(), tookMs: now() - t0 });
 }
