@@ -90,7 +90,8 @@ const SPECS: readonly Spec[] = [
 /** detectLocalMode values the profile models; others (NodeCIDR, BridgeInterface, InterfaceNamePrefix) are named, not guessed. */
 const MODELLED_DETECT_LOCAL = ['ClusterCIDR', 'None'];
 
-function dig(o: unknown, path: readonly string[]): unknown {
+/** The value at `path` inside nested objects, or undefined. */
+export function dig(o: unknown, path: readonly string[]): unknown {
   let cur = o;
   for (const p of path) cur = isRecord(cur) ? cur[p] : undefined;
   return cur;

@@ -1,15 +1,14 @@
 // A live cluster's objects as ordinary manifests plus a cluster profile, each setting with the place it
 // was read, or "unknown, because …" where the cluster does not say. Every other feature then works on
 // the snapshot offline, exactly as on files.
-import { isRecord } from '../manifest/manifest';
-import { parseManifest } from '../manifest/manifest';
+import { isRecord, parseManifest } from '../manifest/manifest';
 import { stringifyYaml } from '../manifest/yamlAdapter';
 import { CNI_PROFILE_KEYS, DEFAULT_CNI_PROFILE, resolveCni } from '../egress/profile';
 import { readCniConfig } from '../egress/workspace';
 import type { CniType } from '../egress/types';
 import { parseCIDR, parseIP, type IPFamily } from '../util/ip';
 import { MODELLED_KUBERNETES_VERSION } from '../model/profile';
-import { fromConfigFile, fromFlags, fromNodeArgs, kubeProxyCommand, NODE_ARGS_ANNOTATIONS, type KubeProxyField, type KubeProxySettings } from './kubeProxy';
+import { dig, fromConfigFile, fromFlags, fromNodeArgs, kubeProxyCommand, NODE_ARGS_ANNOTATIONS, type KubeProxyField, type KubeProxySettings } from './kubeProxy';
 import type { Read, ReadKey, ReadResult } from './reads';
 
 type Obj = Record<string, unknown>;
@@ -150,12 +149,6 @@ function kubeProxySettings(r: Results, nodes: readonly Obj[], family: IPFamily):
   }
   tried.push(`no Node has a ${NODE_ARGS_ANNOTATIONS.join(' or ')} annotation`);
   return { used: null, tried };
-}
-
-function dig(o: unknown, path: readonly string[]): unknown {
-  let cur = o;
-  for (const p of path) cur = isRecord(cur) ? cur[p] : undefined;
-  return cur;
 }
 
 /** The CNI objects of the cluster, read with the same code that reads them from workspace files. */
