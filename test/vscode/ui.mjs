@@ -204,9 +204,10 @@ check('Connect to Cluster: the status bar names the cluster, a hover answers for
       + '  externalTrafficPolicy: Local\n  selector: { app: web }\n  ports: [{ port: 80, targetPort: 8080 }]\n');
     await wb.openFile('web-public.yaml');
     await wb.waitForEditorText('externalTrafficPolicy');
+    await wb.page.waitForTimeout(2000); // the settings file change reaches the extension host
     await wb.runCommand('NAT Lens: Connect to Cluster...');
     const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'reference' }).first();
-    await row.waitFor({ timeout: 15000 });
+    await row.waitFor({ timeout: 15000 }).catch(async e => { await wb.shot('fail-cluster-context-pick'); throw e; });
     await wb.page.keyboard.press('Enter');
     const status = wb.page.locator('.statusbar-item', { hasText: 'reference' }).first();
     await status.waitFor({ timeout: 60000 });
