@@ -1,4 +1,4 @@
-// natlens snapshot against the real kube-apiserver of the reference cluster (RBAC on, audit log on):
+// natlens snapshot against the real kube-apiserver of the reference cluster (RBAC, and an audit log):
 // the snapshot's profile and objects equal what was applied, `natlens rules` on the snapshot equals
 // the real kube-proxy's rules, kube-proxy's settings are found in a kubeadm-style ConfigMap, a
 // GKE-style static-pod mirror and a k3s node-args annotation, a role that allows less makes the
@@ -119,7 +119,7 @@ test('natlens snapshot against the reference kube-apiserver', { skip: unavailabl
   const built = ensureBuilt(line => t.diagnostic(line));
   const work = mkdtempSync(join(tmpdir(), 'natlens-snapshot-'));
   const auditLog = join(work, 'audit.log');
-  const harness = await ReferenceHarness.start(built, PROFILE, { authorizationMode: 'RBAC', auditLog });
+  const harness = await ReferenceHarness.start(built, PROFILE, { auditLog });
   const cp = harness.cp;
   try {
     const env = (await environmentProfile(built, PROFILE)).profile;

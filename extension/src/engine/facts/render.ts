@@ -4,11 +4,11 @@ import type { EntryFact, ServiceFacts } from './service';
 import { english, type Messages } from '../i18n';
 import { percent } from './vocabulary';
 
-const isBlocked = (e: EntryFact) => e.verdict === 'DROP' || e.verdict === 'REJECT';
+export const isBlocked = (e: EntryFact) => e.verdict === 'DROP' || e.verdict === 'REJECT';
 /** A connection that is translated and whose reply comes back on at least one branch. */
-const works = (e: EntryFact) => e.verdict === 'DNAT' && e.endpoints.some(p => !p.replyBroken);
-const brokenReply = (e: EntryFact) => e.verdict === 'DNAT' && e.endpoints.length > 0 && e.endpoints.every(p => p.replyBroken);
-const nodesOf = (es: readonly EntryFact[]) => [...new Set(es.map(e => e.node))].join(', ');
+export const works = (e: EntryFact) => e.verdict === 'DNAT' && e.endpoints.some(p => !p.replyBroken);
+export const brokenReply = (e: EntryFact) => e.verdict === 'DNAT' && e.endpoints.length > 0 && e.endpoints.every(p => p.replyBroken);
+export const nodesOf = (es: readonly EntryFact[]) => [...new Set(es.map(e => e.node))].join(', ');
 
 export function externalEntries(facts: ServiceFacts): EntryFact[] {
   return facts.entries.filter(e => e.client === 'external');
@@ -49,19 +49,29 @@ export function lensTitle(facts: ServiceFacts, m: Messages = english): string {
   return m.lensText({ parts });
 }
 
-/** One hover bullet: what the rules do with this entry's new connection. */
-export function entryLine(label: string, e: EntryFact): string {
+/**
+ * What the rules do with this entry's new connection, as one clause ("DNAT to 10.244.0.10:8080 (node-a);
+ * no SNAT, the pod sees 203.0.113.10"); `md` adds the hover's bold and code marks.
+ */
+export function entryOutcome(e: EntryFact, md = false): string {
+  const bold = (s: string) => (md ? `**${s}**` : s);
+  const code = (s: string) => (md ? `\`${s}\`` : s);
   if (isBlocked(e)) {
-    return `- ${label}: **${e.verdict}** (${e.rule?.table} \`${e.rule?.chain}\`)${e.verdict === 'REJECT' ? ', "connection refused"' : ', the client times out'}`;
+    return `${bold(e.verdict)} (${e.rule?.table} ${code(e.rule?.chain ?? '?')})${e.verdict === 'REJECT' ? ', "connection refused"' : ', the client times out'}`;
   }
-  if (e.verdict !== 'DNAT') return `- ${label}: no Service rule matches`;
+  if (e.verdict !== 'DNAT') return 'no Service rule matches';
   const many = e.endpoints.length > 1;
   const eps = e.endpoints.map(p => `${p.endpoint}${p.node ? ` (${p.node})` : ''}${many ? ` ${percent(p.probability)}` : ''}`).join(', ');
   const masq = e.endpoints.filter(p => p.masquerade).length;
-  const snat = masq === 0 ? 'no SNAT' : masq === e.endpoints.length ? '**SNAT**' : `**SNAT** on ${masq} of ${e.endpoints.length} branches`;
+  const snat = masq === 0 ? 'no SNAT' : masq === e.endpoints.length ? bold('SNAT') : `${bold('SNAT')} on ${masq} of ${e.endpoints.length} branches`;
   const broken = e.endpoints.filter(p => p.replyBroken);
-  const reply = broken.length ? `; **the reply does not come back** through ${e.node} for ${broken.map(p => p.endpoint).join(', ')}, so the connection fails` : '';
-  return `- ${label}: DNAT to ${eps}; ${snat}, the pod sees ${podSees(e, s => `\`${s}\``)}${reply}`;
+  const reply = broken.length ? `; ${bold('the reply does not come back')} through ${e.node} for ${broken.map(p => p.endpoint).join(', ')}, so the connection fails` : '';
+  return `DNAT to ${eps}; ${snat}, the pod sees ${podSees(e, code)}${reply}`;
+}
+
+/** One hover bullet: what the rules do with this entry's new connection. */
+export function entryLine(label: string, e: EntryFact): string {
+  return `- ${label}: ${entryOutcome(e, true)}`;
 }
 
 /** The hover's one-line summary of external traffic (the type and externalTrafficPolicy fields). */
