@@ -55,7 +55,7 @@ suite('Connect to Cluster (reference cluster)', function () {
   test('connect, a hover naming a node of the cluster, the live difference, disconnect', async () => {
     const editor = await openText(EDITOR_COPY);
     const doc = editor.document;
-    const api = extension().exports as { clusterStatus(): string | undefined };
+    const api = await extension().activate() as { clusterStatus(): string | undefined };
     const name = await vscode.commands.executeCommand<string | undefined>('natlens.connectCluster', { kubeconfig, context: 'reference' });
     assert.strictEqual(name, 'reference');
     assert.match(api.clusterStatus() ?? '', /^\$\(cloud\) reference · /);
