@@ -212,7 +212,7 @@ check('Connect to Cluster: the status bar names the cluster, a hover answers for
     const status = wb.page.locator('.statusbar-item', { hasText: 'reference' }).first();
     await status.waitFor({ timeout: 60000 });
     await wb.openFile('web-public.yaml'); // the editor again, after the quick pick
-    await wb.page.waitForTimeout(3000); // the CodeLens above the Service is in place before the hover
+    await wb.waitForCodeLens('ref-b', { timeout: 30000 }); // the CodeLens answers for the cluster too
     const text = await wb.hover('Service', { contains: 'ref-b', timeout: 45000 }).catch(async e => { await wb.shot('fail-cluster-hover'); throw e; });
     assert.match(text, /In cluster reference/);
     await wb.page.waitForTimeout(500);
