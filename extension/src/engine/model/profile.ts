@@ -67,6 +67,23 @@ export interface ClusterProfile {
   readonly cni: CniProfile;
   /** Every node of the cluster, this profile's own node first. */
   readonly nodes: readonly NodeProfile[];
+  /** Where each setting was read (a snapshot's profile): field → its source, or "unknown, because …". */
+  readonly sources?: Readonly<Record<string, string>>;
+  /** The live cluster a snapshot's profile was read from (natlens snapshot, Connect to Cluster). */
+  readonly snapshot?: SnapshotInfo;
+}
+
+export interface SnapshotInfo {
+  /** The kubeconfig context the surfaces name ("in cluster prod-eu"). */
+  readonly cluster: string;
+  readonly server?: string;
+  /** /version gitVersion, or "unknown". */
+  readonly serverVersion: string;
+  /** ISO 8601 time the snapshot was taken. */
+  readonly takenAt: string;
+  readonly tookMs: number;
+  /** What could not be read, one line each. */
+  readonly unreadable?: readonly string[];
 }
 
 /** The release NAT Lens models: kube-proxy's rules as of the v1.34 line (test/reference pins the exact patch). */
@@ -148,6 +165,7 @@ const FIELDS = [
   'localhostNodePorts', 'nodePortAddresses', 'iptablesRandomFully', 'nfacctCounters', 'conntrackTCPLiberal',
   'serviceCIDRs', 'nodePortRange', 'allocate', 'nodes',
   'ipvsScheduler', 'ipvsStrictARP', 'ipvsExcludeCIDRs', 'ipvsTCPTimeout', 'ipvsTCPFinTimeout', 'ipvsUDPTimeout', 'cni',
+  'sources', 'snapshot',
 ] as const;
 
 /** Applies defaults to already-decoded settings (a profile file, or inline values from VS Code settings). */
@@ -206,14 +224,27 @@ export function resolveProfile(raw: Raw, report: Report, problems: ManifestProbl
   const ipvsUDPTimeout = pick('ipvsUDPTimeout', seconds, 'seconds (0 keeps the kernel default)', d.ipvsUDPTimeout);
   const cni = 'cni' in raw ? resolveCniProfile(raw['cni'], (path, message) => report(['cni', ...path], message)) : d.cni;
   const nodes = resolveNodes(raw['nodes'], nodeName, nodeIPs, clusterCIDR, report);
+  const sources = pick('sources', v => (isRecord(v) && Object.values(v).every(x => typeof x === 'string') ? (v as Record<string, string>) : undefined), 'a mapping of setting to source', undefined);
+  const snapshot = pick('snapshot', parseSnapshotInfo, 'a mapping with cluster, serverVersion, takenAt and tookMs', undefined);
   return {
     profile: {
       kubernetesVersion, proxyMode, ipFamily, nodeName, nodeIPs, clusterCIDR, detectLocalMode,
       ...(bridgeInterface ? { bridgeInterface } : {}), ...(interfaceNamePrefix ? { interfaceNamePrefix } : {}), masqueradeAll, masqueradeBit, localhostNodePorts,
       nodePortAddresses, iptablesRandomFully, nfacctCounters, conntrackTCPLiberal, serviceCIDRs, nodePortRange, allocate,
       ipvsScheduler, ipvsStrictARP, ipvsExcludeCIDRs, ipvsTCPTimeout, ipvsTCPFinTimeout, ipvsUDPTimeout, cni, nodes,
+      ...(sources ? { sources } : {}), ...(snapshot ? { snapshot } : {}),
     },
     problems,
+  };
+}
+
+function parseSnapshotInfo(v: unknown): SnapshotInfo | undefined {
+  if (!isRecord(v) || typeof v['cluster'] !== 'string' || typeof v['serverVersion'] !== 'string' || typeof v['takenAt'] !== 'string' || typeof v['tookMs'] !== 'number') return undefined;
+  const unreadable = v['unreadable'];
+  if (unreadable !== undefined && !(Array.isArray(unreadable) && unreadable.every(x => typeof x === 'string'))) return undefined;
+  return {
+    cluster: v['cluster'], serverVersion: v['serverVersion'], takenAt: v['takenAt'], tookMs: v['tookMs'],
+    ...(typeof v['server'] === 'string' ? { server: v['server'] } : {}), ...(unreadable ? { unreadable: unreadable as string[] } : {}),
   };
 }
 
