@@ -11,7 +11,7 @@ import { dns1123Subdomain } from '../validate/formats';
 import { DEFAULT_CNI_PROFILE, resolveCniProfile, type CniProfile } from '../egress/profile';
 
 export type ProxyMode = 'iptables' | 'nftables' | 'ipvs';
-export type DetectLocalMode = 'ClusterCIDR' | 'None';
+export type DetectLocalMode = 'ClusterCIDR' | 'NodeCIDR' | 'BridgeInterface' | 'InterfaceNamePrefix' | 'None';
 
 export interface NodeProfile {
   readonly name: string;
@@ -42,6 +42,10 @@ export interface ClusterProfile {
   readonly nodeIPs: readonly string[];
   readonly clusterCIDR: string | null;
   readonly detectLocalMode: DetectLocalMode;
+  /** detectLocal.bridgeInterface (--pod-bridge-interface): the bridge of the node's pods, for BridgeInterface mode. */
+  readonly bridgeInterface?: string;
+  /** detectLocal.interfaceNamePrefix (--pod-interface-name-prefix): the prefix of pod interfaces, for InterfaceNamePrefix mode. */
+  readonly interfaceNamePrefix?: string;
   readonly masqueradeAll: boolean;
   readonly masqueradeBit: number;
   readonly localhostNodePorts: boolean;
@@ -157,7 +161,7 @@ export function parseProfile(text: string, fileName = 'profile'): ProfileResult 
 type Report = (path: (string | number)[], message: string) => void;
 
 const FIELDS = [
-  'kubernetesVersion', 'proxyMode', 'ipFamily', 'nodeName', 'nodeIPs', 'clusterCIDR', 'detectLocalMode', 'masqueradeAll', 'masqueradeBit',
+  'kubernetesVersion', 'proxyMode', 'ipFamily', 'nodeName', 'nodeIPs', 'clusterCIDR', 'detectLocalMode', 'bridgeInterface', 'interfaceNamePrefix', 'masqueradeAll', 'masqueradeBit',
   'localhostNodePorts', 'nodePortAddresses', 'iptablesRandomFully', 'nfacctCounters', 'conntrackTCPLiberal',
   'serviceCIDRs', 'nodePortRange', 'allocate', 'nodes',
   'ipvsScheduler', 'ipvsStrictARP', 'ipvsExcludeCIDRs', 'ipvsTCPTimeout', 'ipvsTCPFinTimeout', 'ipvsUDPTimeout', 'cni',
@@ -194,7 +198,13 @@ export function resolveProfile(raw: Raw, report: Report, problems: ManifestProbl
   const nodeIPs = pick('nodeIPs', list(ip), 'a list of IP addresses', ipFamily === 'IPv6' && !('nodeIPs' in raw) ? ['fd00::2'] : d.nodeIPs);
   const clusterCIDR = 'clusterCIDR' in raw && raw['clusterCIDR'] === null ? null
     : pick('clusterCIDR', cidr, 'a CIDR or null', ipFamily === 'IPv6' ? 'fd00:10:244::/56' : d.clusterCIDR);
-  const detectLocalMode = pick('detectLocalMode', oneOf(['ClusterCIDR', 'None'] as const), 'ClusterCIDR or None', d.detectLocalMode);
+  const detectLocalMode = pick('detectLocalMode', oneOf(['ClusterCIDR', 'NodeCIDR', 'BridgeInterface', 'InterfaceNamePrefix', 'None'] as const), 'ClusterCIDR, NodeCIDR, BridgeInterface, InterfaceNamePrefix or None', d.detectLocalMode);
+  // pkg/proxy/apis/config/validation validateInterface: the mode needs its interface, non-empty
+  const iface = (v: unknown) => (typeof v === 'string' && v !== '' && !/\s/.test(v) && v.length <= 15 ? v : undefined);
+  const bridgeInterface = pick('bridgeInterface', iface, 'an interface name such as cni0', undefined);
+  const interfaceNamePrefix = pick('interfaceNamePrefix', iface, 'an interface name prefix such as veth', undefined);
+  if (detectLocalMode === 'BridgeInterface' && !bridgeInterface) report(['detectLocalMode'], 'detectLocalMode BridgeInterface needs bridgeInterface (kube-proxy --pod-bridge-interface)');
+  if (detectLocalMode === 'InterfaceNamePrefix' && !interfaceNamePrefix) report(['detectLocalMode'], 'detectLocalMode InterfaceNamePrefix needs interfaceNamePrefix (kube-proxy --pod-interface-name-prefix)');
   const masqueradeAll = pick('masqueradeAll', bool, 'true or false', d.masqueradeAll);
   const masqueradeBit = pick('masqueradeBit', v => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 31 ? (v as number) : undefined), 'an integer 0..31', d.masqueradeBit);
   const localhostNodePorts = pick('localhostNodePorts', bool, 'true or false', d.localhostNodePorts);
@@ -218,7 +228,8 @@ export function resolveProfile(raw: Raw, report: Report, problems: ManifestProbl
   const snapshot = pick('snapshot', parseSnapshotInfo, 'a mapping with cluster, serverVersion, takenAt and tookMs', undefined);
   return {
     profile: {
-      kubernetesVersion, proxyMode, ipFamily, nodeName, nodeIPs, clusterCIDR, detectLocalMode, masqueradeAll, masqueradeBit, localhostNodePorts,
+      kubernetesVersion, proxyMode, ipFamily, nodeName, nodeIPs, clusterCIDR, detectLocalMode,
+      ...(bridgeInterface ? { bridgeInterface } : {}), ...(interfaceNamePrefix ? { interfaceNamePrefix } : {}), masqueradeAll, masqueradeBit, localhostNodePorts,
       nodePortAddresses, iptablesRandomFully, nfacctCounters, conntrackTCPLiberal, serviceCIDRs, nodePortRange, allocate,
       ipvsScheduler, ipvsStrictARP, ipvsExcludeCIDRs, ipvsTCPTimeout, ipvsTCPFinTimeout, ipvsUDPTimeout, cni, nodes,
       ...(sources ? { sources } : {}), ...(snapshot ? { snapshot } : {}),
