@@ -70,6 +70,8 @@ export class Session implements vscode.Disposable {
   /** Edits made in the preview's Assumptions pane, until saved or the settings change. */
   private edited: ClusterProfile | null = null;
   private modelCache: ClusterModel | null = null;
+  /** The model before the last change, which the next one is built on. */
+  private lastModel: ClusterModel | null = null;
   /** Objects the last model left out because building it failed on them. */
   excluded: readonly ExcludedObject[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
@@ -175,8 +177,9 @@ export class Session implements vscode.Disposable {
     const { profile } = await this.profile();
     if (!this.modelCache || this.modelCache.profile !== profile) {
       // one object the model cannot take must not take every file's hovers and diagnostics with it
-      const { model, excluded } = buildIsolatedModel(this.manifestFiles().flatMap(f => f.objects), profile);
-      this.modelCache = model;
+      // built on the last model: only the Services an edit touched get new entries
+      const { model, excluded } = buildIsolatedModel(this.manifestFiles().flatMap(f => f.objects), profile, { previous: this.lastModel ?? undefined });
+      this.modelCache = this.lastModel = model;
       this.excluded = excluded;
     }
     return this.modelCache;

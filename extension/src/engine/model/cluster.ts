@@ -1,7 +1,7 @@
 // The cluster model: Services as kube-proxy receives them (after defaulting and, optionally, the
 // allocations the API server would make), their endpoints (EndpointSlices, legacy Endpoints, or
 // derived from the workloads in the input) and the nodes from the profile.
-import type { Service } from 'kubernetes-types/core/v1';
+import type { Endpoints, Service } from 'kubernetes-types/core/v1';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import { ofKind, podTemplateOf, WORKLOAD_KINDS, type AnyManifestObject, type ManifestObject, type WorkloadKind } from '../manifest/manifest';
 import { sha256 } from '../util/sha256';
@@ -121,7 +121,39 @@ function proxiedByKubeProxyType(svc: Service): boolean {
   return serviceType(svc) !== 'ExternalName' && svc.spec?.clusterIP !== 'None' && svc.spec?.clusterIPs?.[0] !== 'None';
 }
 
-export function buildClusterModel(input: readonly AnyManifestObject[], profile: ClusterProfile): ClusterModel {
+/** What a Service's entry was built from, so that the next build reuses it while they stay the same. */
+interface EntryInputs {
+  readonly service: Service;
+  readonly slices: readonly EndpointSlice[] | undefined;
+  readonly legacy: Endpoints | undefined;
+  readonly ports: readonly PortEntry[];
+  /** Indexes into the model's workloads. */
+  readonly selected: readonly number[];
+  readonly possiblySelected: readonly number[];
+  readonly unservedFamilies: readonly string[] | null;
+  /** The assumptions made for its derived endpoints. */
+  readonly assumptions: readonly Assumption[];
+}
+
+/** Per model, by the parsed Service object (a reused document yields the same object again). */
+const entryInputs = new WeakMap<ClusterModel, Map<Service, EntryInputs>>();
+
+export interface BuildOptions {
+  /**
+   * The model of an earlier build with this profile: the entries of Services whose object, EndpointSlices
+   * and Endpoints are the same objects as then (and the workloads the same) are reused, so that an
+   * edit in the editor rebuilds only the Services it touches.
+   */
+  readonly previous?: ClusterModel;
+}
+
+const sameItems = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined) => a === b || (!!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]));
+
+/** The fields the allocator fills in: equal ones mean the same allocation. */
+const sameAllocation = (a: Service, b: Service) => a.spec?.clusterIP === b.spec?.clusterIP && sameItems(a.spec?.clusterIPs, b.spec?.clusterIPs)
+  && a.spec?.healthCheckNodePort === b.spec?.healthCheckNodePort && sameItems(a.spec?.ports?.map(p => p?.nodePort), b.spec?.ports?.map(p => p?.nodePort));
+
+export function buildClusterModel(input: readonly AnyManifestObject[], profile: ClusterProfile, options: BuildOptions = {}): ClusterModel {
   const assumptions: Assumption[] = [];
   const limits: LimitExceeded[] = [];
   const { unique: objects, duplicates } = withoutDuplicates(input);
@@ -141,10 +173,28 @@ export function buildClusterModel(input: readonly AnyManifestObject[], profile: 
   const serviceObjs = ofKind(objects, 'Service');
   const allocated = profile.allocate ? allocate(serviceObjs, profile, assumptions) : new Map<ManifestObject<'Service'>, Service>();
 
+  const previous = options.previous?.profile === profile && sameItems(options.previous.workloads.map(w => w.obj.object), workloads.map(w => w.obj.object))
+    ? entryInputs.get(options.previous) : undefined;
+  const inputs = new Map<Service, EntryInputs>();
+
   const services = serviceObjs.map((obj): ServiceEntry => {
-    const service = allocated.get(obj) ?? obj.object;
-    const effective = { ...obj, object: service };
     const key = `${obj.namespace}/${obj.name}`;
+    const slices = slicesByService.get(key);
+    const legacyEndpoints = legacy.get(key);
+    const allocation = allocated.get(obj);
+    const before = previous?.get(obj.object);
+    if (before && sameItems(before.slices, slices) && before.legacy === legacyEndpoints
+      && (allocation ? sameAllocation(allocation, before.service) : before.service === obj.object)) {
+      inputs.set(obj.object, before);
+      assumptions.push(...before.assumptions);
+      return {
+        obj, service: before.service, ports: before.ports, unservedFamilies: before.unservedFamilies,
+        selectedWorkloads: before.selected.map(i => workloads[i]!), possiblySelectedWorkloads: before.possiblySelected.map(i => workloads[i]!),
+      };
+    }
+    const service = allocation ?? obj.object;
+    const effective = { ...obj, object: service };
+    const madeBefore = assumptions.length;
     const selector = defaultService(service).selector;
     const selectedPods = new Map<Workload, DerivedPod[]>();
     const possiblySelectedWorkloads: Workload[] = [];
@@ -159,8 +209,6 @@ export function buildClusterModel(input: readonly AnyManifestObject[], profile: 
       }
     }
     const selectedWorkloads = [...selectedPods.keys()];
-    const slices = slicesByService.get(key);
-    const legacyEndpoints = legacy.get(key);
     const ports = servicePortInfos(effective, profile.ipFamily).map((info): PortEntry => {
       if (slices) return { info, endpoints: sortEndpoints(endpointsFromSlices(info, slices, profile.ipFamily)), endpointOrigin: 'EndpointSlice' };
       if (legacyEndpoints) return { info, endpoints: sortEndpoints(endpointsFromLegacy(info, legacyEndpoints, profile.ipFamily)), endpointOrigin: 'Endpoints' };
@@ -171,9 +219,17 @@ export function buildClusterModel(input: readonly AnyManifestObject[], profile: 
       }
       return { info, endpoints: [], endpointOrigin: 'none' };
     });
-    return { obj, service, ports, selectedWorkloads, possiblySelectedWorkloads, unservedFamilies: unservedFamilies(service, profile.ipFamily) };
+    const entry: ServiceEntry = { obj, service, ports, selectedWorkloads, possiblySelectedWorkloads, unservedFamilies: unservedFamilies(service, profile.ipFamily) };
+    inputs.set(obj.object, {
+      service, slices, legacy: legacyEndpoints, ports, unservedFamilies: entry.unservedFamilies,
+      selected: selectedWorkloads.map(w => workloads.indexOf(w)), possiblySelected: possiblySelectedWorkloads.map(w => workloads.indexOf(w)),
+      assumptions: assumptions.slice(madeBefore),
+    });
+    return entry;
   });
-  return { profile, services, workloads, assumptions, duplicates, ...(limits.length ? { limits } : {}) };
+  const model: ClusterModel = { profile, services, workloads, assumptions, duplicates, ...(limits.length ? { limits } : {}) };
+  entryInputs.set(model, inputs);
+  return model;
 }
 
 export function matchesSelector(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {
