@@ -1,13 +1,14 @@
 // Sentences over a Service's facts, shared by the CodeLens, the hovers and `natlens explain`.
 // A renderer states only what the facts say.
 import type { EntryFact, ServiceFacts } from './service';
+import { english, type Messages } from '../i18n';
 import { percent } from './vocabulary';
 
-const isBlocked = (e: EntryFact) => e.verdict === 'DROP' || e.verdict === 'REJECT';
+export const isBlocked = (e: EntryFact) => e.verdict === 'DROP' || e.verdict === 'REJECT';
 /** A connection that is translated and whose reply comes back on at least one branch. */
-const works = (e: EntryFact) => e.verdict === 'DNAT' && e.endpoints.some(p => !p.replyBroken);
-const brokenReply = (e: EntryFact) => e.verdict === 'DNAT' && e.endpoints.length > 0 && e.endpoints.every(p => p.replyBroken);
-const nodesOf = (es: readonly EntryFact[]) => [...new Set(es.map(e => e.node))].join(', ');
+export const works = (e: EntryFact) => e.verdict === 'DNAT' && e.endpoints.some(p => !p.replyBroken);
+export const brokenReply = (e: EntryFact) => e.verdict === 'DNAT' && e.endpoints.length > 0 && e.endpoints.every(p => p.replyBroken);
+export const nodesOf = (es: readonly EntryFact[]) => [...new Set(es.map(e => e.node))].join(', ');
 
 export function externalEntries(facts: ServiceFacts): EntryFact[] {
   return facts.entries.filter(e => e.client === 'external');
@@ -22,46 +23,55 @@ export function podSees(e: EntryFact, code = (s: string) => s): string {
 }
 
 /** The CodeLens above a Service. */
-export function lensTitle(facts: ServiceFacts): string {
-  if (facts.headless) return 'headless: no kube-proxy NAT, clients reach pods directly';
-  if (!facts.port) return 'no kube-proxy rules';
-  const n = facts.readyEndpoints;
-  const parts = [`${n} ready endpoint${n === 1 ? '' : 's'}`];
-  if (n === 0) parts.push('connections refused (REJECT)');
+export function lensTitle(facts: ServiceFacts, m: Messages = english): string {
+  if (facts.headless) return m.lensHeadless();
+  if (!facts.port) return m.lensNoRules();
+  const parts = [m.lensReadyEndpoints({ n: facts.readyEndpoints })];
+  if (facts.readyEndpoints === 0) parts.push(m.lensRefused());
   if (facts.externallyAccessible) {
     const external = externalEntries(facts);
     const working = external.filter(works);
     const masqueraded = working.filter(e => e.endpoints.some(p => p.masquerade));
     const kept = working.filter(e => e.endpoints.every(p => !p.masquerade));
-    if (masqueraded.length && kept.length) parts.push(`external: SNAT via ${nodesOf(masqueraded)}, client IP kept via ${nodesOf(kept)}`);
-    else if (masqueraded.length) parts.push('external: SNAT, client IP lost');
-    else if (kept.length) parts.push('external: client IP kept');
+    if (masqueraded.length && kept.length) parts.push(m.lensSnatSome({ snatNodes: nodesOf(masqueraded), keptNodes: nodesOf(kept) }));
+    else if (masqueraded.length) parts.push(m.lensSnatAll());
+    else if (kept.length) parts.push(m.lensClientIpKept());
     const dropping = external.filter(e => e.verdict === 'DROP');
     const refusing = external.filter(e => e.verdict === 'REJECT');
     const lost = external.filter(brokenReply);
-    if (dropping.length) parts.push(`drops on ${nodesOf(dropping)}`);
-    if (refusing.length) parts.push(`refused on ${nodesOf(refusing)}`);
-    if (lost.length) parts.push(`reply lost via ${nodesOf(lost)} (no SNAT)`);
+    if (dropping.length) parts.push(m.lensDropsOn({ nodes: nodesOf(dropping) }));
+    if (refusing.length) parts.push(m.lensRefusedOn({ nodes: nodesOf(refusing) }));
+    if (lost.length) parts.push(m.lensReplyLost({ nodes: nodesOf(lost) }));
   } else {
-    parts.push('cluster-internal only');
+    parts.push(m.lensInternalOnly());
   }
-  if (facts.proxiedIngress.length) parts.push(`load balancer ${facts.proxiedIngress.join(', ')}: ipMode Proxy, not through kube-proxy`);
-  return `NAT: ${parts.join(' · ')}`;
+  if (facts.proxiedIngress.length) parts.push(m.lensProxiedIngress({ addresses: facts.proxiedIngress.join(', ') }));
+  return m.lensText({ parts });
+}
+
+/**
+ * What the rules do with this entry's new connection, as one clause ("DNAT to 10.244.0.10:8080 (node-a);
+ * no SNAT, the pod sees 203.0.113.10"); `md` adds the hover's bold and code marks.
+ */
+export function entryOutcome(e: EntryFact, md = false): string {
+  const bold = (s: string) => (md ? `**${s}**` : s);
+  const code = (s: string) => (md ? `\`${s}\`` : s);
+  if (isBlocked(e)) {
+    return `${bold(e.verdict)} (${e.rule?.table} ${code(e.rule?.chain ?? '?')})${e.verdict === 'REJECT' ? ', "connection refused"' : ', the client times out'}`;
+  }
+  if (e.verdict !== 'DNAT') return 'no Service rule matches';
+  const many = e.endpoints.length > 1;
+  const eps = e.endpoints.map(p => `${p.endpoint}${p.node ? ` (${p.node})` : ''}${many ? ` ${percent(p.probability)}` : ''}`).join(', ');
+  const masq = e.endpoints.filter(p => p.masquerade).length;
+  const snat = masq === 0 ? 'no SNAT' : masq === e.endpoints.length ? bold('SNAT') : `${bold('SNAT')} on ${masq} of ${e.endpoints.length} branches`;
+  const broken = e.endpoints.filter(p => p.replyBroken);
+  const reply = broken.length ? `; ${bold('the reply does not come back')} through ${e.node} for ${broken.map(p => p.endpoint).join(', ')}, so the connection fails` : '';
+  return `DNAT to ${eps}; ${snat}, the pod sees ${podSees(e, code)}${reply}`;
 }
 
 /** One hover bullet: what the rules do with this entry's new connection. */
 export function entryLine(label: string, e: EntryFact): string {
-  if (isBlocked(e)) {
-    return `- ${label}: **${e.verdict}** (${e.rule?.table} \`${e.rule?.chain}\`)${e.verdict === 'REJECT' ? ', "connection refused"' : ', the client times out'}`;
-  }
-  if (e.verdict !== 'DNAT') return `- ${label}: no Service rule matches`;
-  const many = e.endpoints.length > 1;
-  const eps = e.endpoints.map(p => `${p.endpoint}${p.node ? ` (${p.node})` : ''}${many ? ` ${percent(p.probability)}` : ''}`).join(', ');
-  const masq = e.endpoints.filter(p => p.masquerade).length;
-  const snat = masq === 0 ? 'no SNAT' : masq === e.endpoints.length ? '**SNAT**' : `**SNAT** on ${masq} of ${e.endpoints.length} branches`;
-  const broken = e.endpoints.filter(p => p.replyBroken);
-  const reply = broken.length ? `; **the reply does not come back** through ${e.node} for ${broken.map(p => p.endpoint).join(', ')}, so the connection fails` : '';
-  return `- ${label}: DNAT to ${eps}; ${snat}, the pod sees ${podSees(e, s => `\`${s}\``)}${reply}`;
+  return `- ${label}: ${entryOutcome(e, true)}`;
 }
 
 /** The hover's one-line summary of external traffic (the type and externalTrafficPolicy fields). */

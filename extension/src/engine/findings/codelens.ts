@@ -5,6 +5,7 @@ import type { ClusterModel } from '../model/cluster';
 import { defaultService } from '../model/service';
 import { serviceFacts } from '../facts/service';
 import { lensTitle } from '../facts/render';
+import { english, type Messages } from '../i18n';
 import type { FindingsCache } from './analyze';
 import { serviceEntryOf } from './walks';
 
@@ -15,13 +16,13 @@ export interface ServiceLens {
 }
 
 /** With `cache` (one per document, kept by the CodeLens provider), a title is computed again only when its Service or what it depends on changed. */
-export function serviceLenses(file: ManifestFile, model: ClusterModel, cache?: FindingsCache): ServiceLens[] {
+export function serviceLenses(file: ManifestFile, model: ClusterModel, cache?: FindingsCache, m: Messages = english): ServiceLens[] {
   cache?.begin(model);
   return ofKind(file.objects, 'Service').map(obj => {
     const title = () => {
       const entry = serviceEntryOf(model, obj);
-      return entry ? lensTitle(serviceFacts(entry, model))
-        : defaultService(obj.object).headless ? 'headless: no kube-proxy NAT, clients reach pods directly' : 'no kube-proxy rules';
+      return entry ? lensTitle(serviceFacts(entry, model), m)
+        : defaultService(obj.object).headless ? m.lensHeadless() : m.lensNoRules();
     };
     return { range: obj.range, service: `${obj.namespace}/${obj.name}`, title: cache ? cache.memo(file, obj, model, 'lens', title) : title() };
   });

@@ -1,0 +1,8 @@
+// Number and list formats per language, used by the message tables (not by renderers directly):
+// a renderer gets them through its `Messages`, so English and German never mix in one sentence.
+
+/** A probability as a percentage with at most one decimal: 0.5 → "50", 1/3 → "33.3" (with the given decimal mark). */
+export function percentNumber(p: number, decimalMark: '.' | ','): string {
+  const v = Math.round(p * 1000) / 10;
+  return Number.isInteger(v) ? String(v) : v.toFixed(1).replace('.', decimalMark);
+}
