@@ -167,7 +167,10 @@ if (wanted('editor')) {
   const analyse = (file: ManifestFile) => analyzeFile(file, model, { severities: {}, workspace: [file] }, cache);
   analyse(previous);
   serviceLenses(previous, model, lensCache);
+  const cpuMs = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
+  const c0 = cpuMs();
   const fullParse = time(3, () => bareParseAllDocuments(text)).ms;
+  const fullParseCpu = (cpuMs() - c0) / 3;
   const samples = { keystroke: [] as number[], lens: [] as number[], hover: [] as number[], slice: [] as number[] };
   const edit = (edited: string) => {
     const file = parseManifest(edited, 'bench.yaml', { previous });
@@ -175,28 +178,38 @@ if (wanted('editor')) {
     previous = file;
     return file;
   };
-  const timed = (into: number[], fn: () => unknown) => { const t0 = performance.now(); fn(); into.push(performance.now() - t0); };
+  // CPU time too: on a shared machine wall time mostly measures the wait for a core
+  const cpu = { keystroke: [] as number[], lens: [] as number[], hover: [] as number[], slice: [] as number[] };
+  const timed = (path: keyof typeof samples, fn: () => unknown) => {
+    const t0 = performance.now(), c = cpuMs();
+    fn();
+    samples[path].push(performance.now() - t0);
+    cpu[path].push(cpuMs() - c);
+  };
   for (let i = 0; i < 50; i++) {
     const svc = `name: svc-${(i * 37) % 1000}\n`;
     // a keystroke in a Service: its port number changes
     const portAt = text.indexOf('port: 80\n', text.indexOf(svc));
     const edited = text.slice(0, portAt) + `port: ${8000 + i}\n` + text.slice(portAt + 'port: 80\n'.length);
-    timed(samples.keystroke, () => analyse(edit(edited)));
-    timed(samples.lens, () => serviceLenses(previous, model, lensCache));
+    timed('keystroke', () => analyse(edit(edited)));
+    timed('lens', () => serviceLenses(previous, model, lensCache));
     const hoverAtOffset = edited.indexOf('type:', edited.indexOf(svc));
-    timed(samples.hover, () => hoverAt(previous, hoverAtOffset, model));
+    timed('hover', () => hoverAt(previous, hoverAtOffset, model));
     // an edit inside the EndpointSlice of another Service: one endpoint becomes not ready
     const sliceAt = edited.indexOf(`name: svc-${(i * 53 + 11) % 1000}-x\n`);
     const readyAt = edited.indexOf('{ready: true}', sliceAt);
     const sliceEdited = edited.slice(0, readyAt) + '{ready: false}' + edited.slice(readyAt + '{ready: true}'.length);
-    timed(samples.slice, () => analyse(edit(sliceEdited)));
+    timed('slice', () => analyse(edit(sliceEdited)));
   }
   // a busy machine inflates every figure alike: the share of a bare yaml parse of the file stays comparable
-  const fmt = (xs: number[]) => `${median(xs).toFixed(1)} ms (${(median(xs) / fullParse * 100).toFixed(1)}%)`;
-  console.log(`editor, 2,000-document file, medians of 50 edits (share of a bare yaml parse of the file, ${fullParse.toFixed(0)} ms): ` +
-    `keystroke to diagnostics ${fmt(samples.keystroke)} (target <= 5 ms); ` +
-    `CodeLens refresh ${fmt(samples.lens)} (target <= 10 ms); hover ${fmt(samples.hover)} (target <= 10 ms); ` +
-    `EndpointSlice edit to diagnostics ${fmt(samples.slice)} (target <= 20 ms)`);
+  const fmt = (path: keyof typeof samples) => {
+    const wall = median(samples[path]), used = median(cpu[path]);
+    return `${wall.toFixed(1)} ms (${(wall / fullParse * 100).toFixed(1)}%; CPU ${used.toFixed(1)} ms, ${(used / fullParseCpu * 100).toFixed(1)}%)`;
+  };
+  console.log(`editor, 2,000-document file, medians of 50 edits (in parentheses: share of a bare yaml parse of the file, ${fullParse.toFixed(0)} ms, CPU ${fullParseCpu.toFixed(0)} ms): ` +
+    `keystroke to diagnostics ${fmt('keystroke')} (target <= 5 ms); ` +
+    `CodeLens refresh ${fmt('lens')} (target <= 10 ms); hover ${fmt('hover')} (target <= 10 ms); ` +
+    `EndpointSlice edit to diagnostics ${fmt('slice')} (target <= 20 ms)`);
 }
 
 // 7. Scale: each size in a fresh process, so peaks do not mix; CPU time, which a busy machine
