@@ -5,7 +5,7 @@ import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-
 import type { CronJob, Job } from 'kubernetes-types/batch/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import { DEFAULT_YAML_LIMITS, documentIdentity, parseYamlDocuments, type YamlDocument, type YamlParseLimits } from './yamlAdapter';
-import { LineIndex, type FieldPath, type SourceRange } from './source';
+import { LineIndex, type FieldPath, type SourcePosition, type SourceRange } from './source';
 import { validateKubernetesObject } from '../validate';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -118,14 +118,14 @@ export function parseManifest(text: string, fileName: string, options: ParseOpti
   const documents = parseYamlDocuments(text, lines, options.yamlLimits ?? DEFAULT_YAML_LIMITS, options.previous?.documents ?? []);
   const objects: AnyManifestObject[] = [];
   for (const doc of documents) {
-    const collected = collectedOnce(doc);
-    const at = doc.range.start.offset;
-    const located = (p: CollectedProblem): ManifestProblem => ({ code: p.code, severity: p.severity, message: p.message, range: lines.range(at + p.start, at + p.end) });
+    const collected = collectedOnce(doc, lines);
+    const origin = doc.range.start;
+    const located = (p: CollectedProblem): ManifestProblem => ({ code: p.code, severity: p.severity, message: p.message, range: placedAt(p.range, origin) });
     if (collected.helm) { problems.push(located(collected.helm)); continue; }
     for (const p of doc.problems) problems.push({ code: 'yaml-syntax', severity: p.severity, message: `YAML: ${p.message}`, range: p.range });
     for (const p of collected.problems) problems.push(located(p));
     for (const o of collected.objects) {
-      const { range, rangeOf, pathAt } = objectLocator(doc, o.basePath, lines.range(at + o.start, at + o.end));
+      const { range, rangeOf, pathAt } = objectLocator(doc, o.basePath, placedAt(o.range, origin));
       objects.push({
         kind: o.kind, name: o.name, namespace: o.namespace, object: o.object, fileName, fileText: text,
         documentIndex: doc.index, basePath: o.basePath, range, rangeOf, pathAt,
@@ -135,45 +135,58 @@ export function parseManifest(text: string, fileName: string, options: ParseOpti
   return { fileName, text, lines, documents, objects, problems };
 }
 
-/** A problem or an object of a document, with offsets relative to the document's start. */
-interface CollectedProblem { readonly code: string; readonly severity: Severity; readonly message: string; readonly start: number; readonly end: number }
+/** A problem or an object of a document, its range relative to the document's start (see relativeTo). */
+interface CollectedProblem { readonly code: string; readonly severity: Severity; readonly message: string; readonly range: SourceRange }
 interface CollectedObject {
   readonly kind: KnownKind; readonly name: string; readonly namespace: string; readonly object: unknown;
-  readonly basePath: FieldPath; readonly start: number; readonly end: number;
+  readonly basePath: FieldPath; readonly range: SourceRange;
 }
 interface CollectedDocument { readonly helm: CollectedProblem | null; readonly problems: CollectedProblem[]; readonly objects: CollectedObject[] }
-type Found = { readonly obj: Omit<CollectedObject, 'start' | 'end'>; readonly range: SourceRange };
 
 /** By document content (yamlAdapter's documentIdentity): a keystroke reads one document's objects again, not all. */
 const collectedOf = new WeakMap<object, CollectedDocument>();
 
-function collectedOnce(doc: YamlDocument): CollectedDocument {
+function collectedOnce(doc: YamlDocument, lines: LineIndex): CollectedDocument {
   const id = documentIdentity(doc);
   let collected = collectedOf.get(id);
-  if (!collected) collectedOf.set(id, (collected = collectDocument(doc)));
+  if (!collected) collectedOf.set(id, (collected = collectDocument(doc, lines)));
   return collected;
 }
 
-function collectDocument(doc: YamlDocument): CollectedDocument {
-  const at = doc.range.start.offset;
-  const relative = (range: SourceRange) => ({ start: range.start.offset - at, end: range.end.offset - at });
+/**
+ * A range as seen from `origin` (line 0 is the origin's line, whose characters count from it), so that
+ * it moves with an unchanged document without a line look-up; placedAt is the inverse.
+ */
+function relativeTo(range: SourceRange, origin: SourcePosition): SourceRange {
+  const from = (p: SourcePosition) => ({ offset: p.offset - origin.offset, line: p.line - origin.line, character: p.line === origin.line ? p.character - origin.character : p.character });
+  return { start: from(range.start), end: from(range.end) };
+}
+
+function placedAt(range: SourceRange, origin: SourcePosition): SourceRange {
+  const to = (p: SourcePosition) => ({ offset: origin.offset + p.offset, line: origin.line + p.line, character: p.line === 0 ? origin.character + p.character : p.character });
+  return { start: to(range.start), end: to(range.end) };
+}
+
+function collectDocument(doc: YamlDocument, lines: LineIndex): CollectedDocument {
+  const origin = doc.range.start;
   // doc.text starts where the document does
   const helm = HELM_TEMPLATE.exec(doc.text);
   if (helm) {
     const message = 'Helm template syntax ({{ }}): render the chart first (helm template) to analyse this document; skipped';
-    return { helm: { code: 'helm-template', severity: 'warning', message, start: helm.index, end: helm.index + helm[0].length }, problems: [], objects: [] };
+    const range = lines.range(origin.offset + helm.index, origin.offset + helm.index + helm[0].length);
+    return { helm: { code: 'helm-template', severity: 'warning', message, range: relativeTo(range, origin) }, problems: [], objects: [] };
   }
   const problems: ManifestProblem[] = [];
-  const found: Found[] = [];
+  const found: CollectedObject[] = [];
   if (doc.value !== undefined && doc.value !== null) collectObjects(doc, doc.value, [], found, problems);
   return {
     helm: null,
-    problems: problems.map(p => ({ code: p.code, severity: p.severity, message: p.message, ...relative(p.range) })),
-    objects: found.map(f => ({ ...f.obj, ...relative(f.range) })),
+    problems: problems.map(p => ({ code: p.code, severity: p.severity, message: p.message, range: relativeTo(p.range, origin) })),
+    objects: found.map(o => ({ ...o, range: relativeTo(o.range, origin) })),
   };
 }
 
-function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, out: Found[], problems: ManifestProblem[]): void {
+function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, out: CollectedObject[], problems: ManifestProblem[]): void {
   const range = doc.rangeOf(basePath) ?? doc.range;
   if (!isRecord(value)) {
     problems.push({ code: 'not-an-object', severity: 'warning', range, message: 'Not a Kubernetes object (expected a mapping with apiVersion and kind); ignored' });
@@ -217,7 +230,7 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
   const name = typeof metadata['name'] === 'string' ? metadata['name'] : '';
   const namespace = typeof metadata['namespace'] === 'string' && metadata['namespace'] ? metadata['namespace'] : 'default';
   if (!name) problems.push({ code: 'no-name', severity: 'warning', range, message: `${kind} has no metadata.name` });
-  out.push({ obj: { kind: known, name, namespace, object: withoutNulls(checked), basePath }, range });
+  out.push({ kind: known, name, namespace, object: withoutNulls(checked), basePath, range });
 }
 
 /**
