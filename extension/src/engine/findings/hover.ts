@@ -7,11 +7,14 @@ import { defaultService, externallyAccessible } from '../model/service';
 import { backendFor } from '../proxy/backends';
 import { ipvsSettings } from '../proxy/ipvs/settings';
 import { serviceFacts, serviceWalker, walkFact, type EntryFact, type EntryVia, type ServiceFacts } from '../facts/service';
-import { entryLabel, entryLine, externalEntries, externalSummary, internalSummary, serviceSummary } from '../facts/render';
+import { entryLabel, entryLine, externalEntries, externalSummary, internalSummary, serviceSummary, topologyLines, topologySummary } from '../facts/render';
+import { ANNOTATION_TOPOLOGY_AWARE_HINTS, ANNOTATION_TOPOLOGY_MODE } from '../model/topology';
+import { skippedSentence } from '../facts/skipped';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import type { ReturningClient, WalkResult } from '../walk/walk';
 import { serviceEntryOf } from './walks';
 import { percent } from '../facts/vocabulary';
+import { english } from '../i18n';
 
 /** What a hover link asks the shell to do (the extension maps intents to its commands). */
 export interface HoverLink {
@@ -28,7 +31,9 @@ export interface HoverContent {
 }
 
 const HOVER_FIELDS = new Set(['externalTrafficPolicy', 'internalTrafficPolicy', 'type', 'ports', 'sessionAffinity', 'sessionAffinityConfig',
-  'loadBalancerSourceRanges', 'externalIPs', 'clusterIP', 'clusterIPs', 'healthCheckNodePort', 'allocateLoadBalancerNodePorts']);
+  'loadBalancerSourceRanges', 'externalIPs', 'clusterIP', 'clusterIPs', 'healthCheckNodePort', 'allocateLoadBalancerNodePorts', 'trafficDistribution']);
+/** Annotations with a hover: the topology mode (and the one it replaced). */
+const HOVER_ANNOTATIONS = new Set([ANNOTATION_TOPOLOGY_MODE, ANNOTATION_TOPOLOGY_AWARE_HINTS]);
 
 
 /** A hover bullet for one walk, rendered from its facts. */
@@ -70,8 +75,8 @@ const MODE_NOTES: Partial<Record<ClusterModel['profile']['proxyMode'], string>> 
  * binds it on kube-ipvs0, and only strictARP (arp_ignore=1, arp_announce=2) keeps nodes from answering
  * for it (pkg/proxy/ipvs/proxier.go, NewProxier's strictARP sysctls).
  */
-function clusterIPAddressNote(model: ClusterModel): string {
-  if (model.profile.proxyMode !== 'ipvs') return 'The address exists only in kube-proxy\'s rules: nothing answers ARP for it.';
+function clusterIPAddressNote(model: ClusterModel, facts: ServiceFacts): string {
+  if (facts.semantics.addressBinding === 'rules-only') return 'The address exists only in kube-proxy\'s rules: nothing answers ARP for it.';
   return ipvsSettings(model.profile).strictARP
     ? 'IPVS binds the address on the dummy device `kube-ipvs0` of every node; with `strictARP` the nodes do not answer ARP for it.'
     : 'IPVS binds the address on the dummy device `kube-ipvs0` of every node, and without `strictARP` every node answers ARP for it on its other interfaces too (MetalLB and kube-vip in L2 mode require strictARP for that reason).';
@@ -83,6 +88,10 @@ export function hoverAt(file: ManifestFile, offset: number, model: ClusterModel)
     if (path && path.length === 1 && path[0] === 'kind') {
       const entry = serviceEntryOf(model, obj);
       return entry ? serviceHover(obj, entry, model) : null;
+    }
+    if (path && path[0] === 'metadata' && path[1] === 'annotations' && typeof path[2] === 'string' && HOVER_ANNOTATIONS.has(path[2])) {
+      const entry = serviceEntryOf(model, obj);
+      return entry ? topologyHover(obj, entry, model, obj.rangeOf(path.slice(0, 3), 'key') ?? obj.range) : null;
     }
     if (!path || path[0] !== 'spec' || typeof path[1] !== 'string' || !HOVER_FIELDS.has(path[1])) continue;
     const entry = serviceEntryOf(model, obj);
@@ -111,6 +120,13 @@ export function serviceHover(obj: ManifestObject<'Service'>, entry: ServiceEntry
   return { range, summary: serviceSummary(facts), details, links: LINKS(obj) };
 }
 
+/** The hover on trafficDistribution and the topology-mode annotation: per node, what kube-proxy keeps. */
+function topologyHover(obj: ManifestObject<'Service'>, entry: ServiceEntry, model: ClusterModel, range: SourceRange): HoverContent {
+  const facts = serviceFacts(entry, model);
+  if (entry.skipped) return { range, summary: skippedSentence(entry.skipped), details: [], links: LINKS(obj) };
+  return { range, summary: topologySummary(facts), details: topologyLines(facts), links: LINKS(obj) };
+}
+
 /** A hover as markdown text: the bold summary, then its paragraphs (what `natlens explain` prints). */
 export function hoverMarkdown(content: HoverContent): string {
   return [`**${content.summary}**`, ...content.details].join('\n\n') + '\n';
@@ -130,17 +146,25 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
   const make = (summary: string, details: string[]): HoverContent => ({ range, summary, details: modeNote ? [...details, modeNote] : details, links });
   const nodesList = model.profile.nodes.map(n => n.name).join(', ');
 
+  // kube-proxy never sees a Service its label filter hides: every field says so instead of kube-proxy's answer
+  if (entry.skipped?.kind === 'service-proxy-name' || entry.skipped?.kind === 'headless-label') {
+    return make(skippedSentence(entry.skipped), [
+      `The rules NAT Lens generates do not contain it on any node; connections to ${d.clusterIPs[0] ?? 'its addresses'} are handled by whatever implements that proxy name (or by nothing).`,
+    ]);
+  }
   if (d.headless && (field === 'clusterIP' || field === 'clusterIPs')) {
-    return make('Headless Service: kube-proxy programs no rules for it, so there is no DNAT and no SNAT.', [
+    return make(skippedSentence({ kind: 'headless' }), [
       `DNS returns the pod addresses directly and clients connect to a pod itself: the pod sees the client's own address. ` +
       `No load balancing happens in the kernel; spreading is up to the client's DNS resolver.`,
     ]);
   }
   if (!sp) {
-    return make(d.type === 'ExternalName' ? 'ExternalName Service: a DNS alias; kube-proxy programs nothing.' : 'kube-proxy programs no rules for this Service (no ClusterIP or no ports).', []);
+    return make(skippedSentence(entry.skipped ?? { kind: 'no-cluster-ip' }), []);
   }
 
   switch (field) {
+    case 'trafficDistribution':
+      return topologyHover(obj, entry, model, range);
     case 'externalTrafficPolicy':
     case 'type': {
       if (!externallyAccessible(svc)) {
@@ -210,7 +234,12 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
     }
     case 'sessionAffinity':
     case 'sessionAffinityConfig': {
-      if (d.sessionAffinity !== 'ClientIP') return make('sessionAffinity: None — every new connection picks an endpoint at random.', [`Each endpoint of ${sp.clusterIP}:${sp.port} has probability 1/n per connection; long-lived connections are never rebalanced.`]);
+      if (d.sessionAffinity !== 'ClientIP') {
+        // pkg/proxy/ipvs/proxier.go syncService: the virtual server's scheduler (ipvs.scheduler, rr by default) picks the real server
+        return facts.semantics.loadBalancing === 'ipvs-scheduler'
+          ? make(english.hoverAffinityNoneScheduler({ scheduler: ipvsSettings(model.profile).scheduler }), [english.hoverAffinityNoneSchedulerDetail({ address: `${sp.clusterIP}:${sp.port}` })])
+          : make('sessionAffinity: None — every new connection picks an endpoint at random.', [`Each endpoint of ${sp.clusterIP}:${sp.port} has probability 1/n per connection; long-lived connections are never rebalanced.`]);
+      }
       const proto = sp.protocol.toLowerCase() as 'tcp';
       const [a, b] = model.profile.nodes;
       const podIP = a ? spareNodePodIP(walker.network, a.name) : null;
@@ -255,7 +284,7 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
     case 'clusterIPs': {
       const lines = facts.entries.filter(e => e.client === 'node' && e.via === 'clusterIP').map(e => entryLine(`From node ${e.node} itself`, e));
       return make(`ClusterIP ${sp.clusterIP}: DNATed on the client's own node to an endpoint; pods keep their source address.`, [
-        clusterIPAddressNote(model) + ' Traffic from outside the pod CIDR (nodes, host-network pods, routed outside clients) is masqueraded by the `! -s <clusterCIDR>` rule; a pod that reaches itself through the Service is masqueraded too (hairpin).',
+        clusterIPAddressNote(model, facts) + ' Traffic from outside the pod CIDR (nodes, host-network pods, routed outside clients) is masqueraded by the `! -s <clusterCIDR>` rule; a pod that reaches itself through the Service is masqueraded too (hairpin).',
         lines.join('\n'),
       ]);
     }
@@ -263,7 +292,7 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
       const counts = model.profile.nodes.map(n => { const c = localReadyEndpointCounts(model, n.name).get(key) ?? 0; return `- ${n.name}: ${c} ready local endpoint${c === 1 ? '' : 's'} → HTTP ${c > 0 ? 200 : 503}`; });
       return make(`healthCheckNodePort ${svc.spec?.healthCheckNodePort ?? ''}: kube-proxy answers HTTP 200 on nodes with a ready local endpoint, 503 elsewhere.`, [
         counts.join('\n'),
-        'Only used for type LoadBalancer with externalTrafficPolicy Local; filter `KUBE-NODEPORTS` accepts it on every node. Nodes whose local endpoints are all terminating answer 503 but still serve connections that arrive.',
+        english.hoverHealthCheckRule({ chain: facts.semantics.healthCheckChain, mode: facts.mode }),
       ]);
     }
     case 'allocateLoadBalancerNodePorts':
