@@ -130,17 +130,12 @@ function proxiedByKubeProxyType(svc: Service): boolean {
 }
 
 /** What a Service's entry was built from, so that the next build reuses it while they stay the same. */
-interface EntryInputs {
-  readonly service: Service;
+interface EntryInputs extends Omit<ServiceEntry, 'obj' | 'selectedWorkloads' | 'possiblySelectedWorkloads'> {
   readonly slices: readonly EndpointSlice[] | undefined;
   readonly legacy: Endpoints | undefined;
-  readonly ports: readonly PortEntry[];
   /** Indexes into the model's workloads. */
   readonly selected: readonly number[];
   readonly possiblySelected: readonly number[];
-  readonly unservedFamilies: readonly string[] | null;
-  readonly skipped: SkipReason | null;
-  readonly hiddenSlices: readonly string[];
   /** The assumptions made for its endpoints. */
   readonly assumptions: readonly Assumption[];
 }
@@ -201,10 +196,8 @@ export function buildClusterModel(input: readonly AnyManifestObject[], givenProf
       && (allocation ? sameAllocation(allocation, before.service) : before.service === obj.object)) {
       inputs.set(obj.object, before);
       assumptions.push(...before.assumptions);
-      return {
-        obj, service: before.service, ports: before.ports, unservedFamilies: before.unservedFamilies, skipped: before.skipped, hiddenSlices: before.hiddenSlices,
-        selectedWorkloads: before.selected.map(i => workloads[i]!), possiblySelectedWorkloads: before.possiblySelected.map(i => workloads[i]!),
-      };
+      const { slices: _slices, legacy: _legacy, selected, possiblySelected, assumptions: _made, ...kept } = before;
+      return { ...kept, obj, selectedWorkloads: selected.map(i => workloads[i]!), possiblySelectedWorkloads: possiblySelected.map(i => workloads[i]!) };
     }
     const service = allocation ?? obj.object;
     const effective = { ...obj, object: service };
@@ -241,8 +234,9 @@ export function buildClusterModel(input: readonly AnyManifestObject[], givenProf
     });
     for (const name of hiddenSlices) assumptions.push({ subject: key, field: `EndpointSlice ${name}`, value: 'not seen by kube-proxy', reason: 'it carries service.kubernetes.io/service-proxy-name or service.kubernetes.io/headless, which kube-proxy\'s informers filter out' });
     const entry: ServiceEntry = { obj, service, ports, selectedWorkloads, possiblySelectedWorkloads, unservedFamilies: unservedFamilies(service, profile.ipFamily), skipped: kubeProxySkips(service), hiddenSlices };
+    const { obj: _obj, selectedWorkloads: _selected, possiblySelectedWorkloads: _possibly, ...kept } = entry;
     inputs.set(obj.object, {
-      service, slices: allSlices, legacy: legacyEndpoints, ports, unservedFamilies: entry.unservedFamilies, skipped: entry.skipped, hiddenSlices,
+      ...kept, slices: allSlices, legacy: legacyEndpoints,
       selected: selectedWorkloads.map(w => workloads.indexOf(w)), possiblySelected: possiblySelectedWorkloads.map(w => workloads.indexOf(w)),
       assumptions: assumptions.slice(madeBefore),
     });
