@@ -17,6 +17,14 @@ function replaceIn(text: string, after: string, from: string, to: string): strin
   return text.slice(0, at) + to + text.slice(at + from.length);
 }
 
+const EXTRA = 'apiVersion: v1\nkind: Service\nmetadata: {name: extra, namespace: bench}\nspec: {clusterIP: 10.96.9.9, ports: [{port: 1}]}';
+const HELM = 'apiVersion: v1\nkind: Service\nmetadata: {name: "{{ .Release.Name }}"}';
+
+/** Everything but the functions (ranges are compared as data, not as closures). */
+function plain(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'fileText' ? undefined : v)));
+}
+
 test('cached diagnostics and CodeLens titles equal a fresh analysis after Service and EndpointSlice edits', () => {
   let text = syntheticManifest(12, 2);
   const cache = new FindingsCache(), lensCache = new FindingsCache();
@@ -29,23 +37,34 @@ test('cached diagnostics and CodeLens titles equal a fresh analysis after Servic
     ['name: svc-0\n', 'type: NodePort', 'type: ClusterIP'],
     ['name: svc-6-x\n', 'port: 8080', 'port: 9090'],
     ['name: svc-4-x\n', '{ready: false}', '{ready: true}'],
+    // lines added above later documents, a document inserted, a Helm template, then both removed
+    ['name: svc-2\n', 'port: 80\n', 'port: 80\n      # two\n      # lines\n'],
+    ['name: svc-5\n', '\n---\n', `\n---\n${EXTRA}\n---\n`],
+    ['name: svc-7\n', '\n---\n', `\n---\n${HELM}\n---\n`],
+    ['name: svc-5\n', `\n---\n${EXTRA}\n---\n`, '\n---\n'],
+    ['name: svc-7\n', `\n---\n${HELM}\n---\n`, '\n---\n'],
   ];
   const lensOf = (lenses: ReturnType<typeof serviceLenses>, s: string) => lenses.find(l => l.service === `bench/${s}`)!.title;
-  let before = serviceLenses(previous, buildClusterModel(previous.objects, profile), lensCache);
-  analyzeFile(previous, buildClusterModel(previous.objects, profile), {}, cache);
+  let previousModel = buildClusterModel(previous.objects, profile);
+  let before = serviceLenses(previous, previousModel, lensCache);
+  analyzeFile(previous, previousModel, {}, cache);
   let changedLenses = 0;
   for (const [after, from, to] of edits) {
     text = replaceIn(text, after, from, to);
+    // as the editor does it: the parse and the model built on the previous ones
     const file = parseManifest(text, 'a.yaml', { previous });
-    const model = buildClusterModel(file.objects, profile);
+    const model = buildClusterModel(file.objects, profile, { previous: previousModel });
     const fresh = parseManifest(text, 'a.yaml');
     const freshModel = buildClusterModel(fresh.objects, profile);
+    assert.deepEqual(plain(file), plain(fresh), `parse after ${after} ${to}`);
+    assert.deepEqual(plain(model), plain(freshModel), `model after ${after} ${to}`);
     assert.deepEqual(analyzeFile(file, model, {}, cache), analyzeFile(fresh, freshModel), `findings after ${after} ${to}`);
     const lenses = serviceLenses(file, model, lensCache);
     assert.deepEqual(lenses, serviceLenses(fresh, freshModel), `lenses after ${after} ${to}`);
     if (lenses.some((l, i) => l.title !== before[i]?.title)) changedLenses++;
     before = lenses;
     previous = file;
+    previousModel = model;
   }
   assert.equal(lensOf(before, 'svc-4'), 'NAT: 1 ready endpoint · cluster-internal only');
   assert.ok(changedLenses >= 3, 'the edits changed CodeLens titles');

@@ -93,6 +93,8 @@ export class Session implements vscode.Disposable {
   private modelCache: ClusterModel | null = null;
   /** The connected cluster, if any. */
   live: LiveCluster | null = null;
+  /** The model before the last change, which the next one is built on. */
+  private lastModel: ClusterModel | null = null;
   /** Objects the last model left out because building it failed on them. */
   excluded: readonly ExcludedObject[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
@@ -213,8 +215,9 @@ export class Session implements vscode.Disposable {
     if (!this.modelCache || this.modelCache.profile !== profile) {
       // one object the model cannot take must not take every file's hovers and diagnostics with it
       const objects = this.manifestFiles().flatMap(f => f.objects);
-      const { model, excluded } = buildIsolatedModel(this.live ? [...objects, ...this.live.endpointSlices] : objects, profile);
-      this.modelCache = model;
+      // built on the last model: only the Services an edit touched get new entries
+      const { model, excluded } = buildIsolatedModel(this.live ? [...objects, ...this.live.endpointSlices] : objects, profile, { previous: this.lastModel ?? undefined });
+      this.modelCache = this.lastModel = model;
       this.excluded = excluded;
     }
     return this.modelCache;

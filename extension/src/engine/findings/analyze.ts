@@ -3,7 +3,7 @@
 // and caches each Service's findings.
 import { ofKind, type ManifestFile, type ManifestObject } from '../manifest/manifest';
 import { documentIdentity } from '../manifest/yamlAdapter';
-import type { SourceRange } from '../manifest/source';
+import type { LineIndex, SourceRange } from '../manifest/source';
 import type { ClusterModel, ServiceEntry } from '../model/cluster';
 import { defaultService, externallyAccessible } from '../model/service';
 import { serviceWalker } from '../facts/service';
@@ -40,7 +40,7 @@ export interface AnalyzeOptions {
 type Draft = Report & { readonly rule: RuleId };
 
 export function analyzeFile(file: ManifestFile, model: ClusterModel, options: AnalyzeOptions = {}, cache?: FindingsCache): Finding[] {
-  const suppressed = suppressions(file.text);
+  const suppressed = suppressions(file.text, file.lines);
   const out: Finding[] = [];
   const report = (d: Draft, subject: string) => {
     const configured = options.severities?.[d.rule];
@@ -116,8 +116,11 @@ export class FindingsCache {
   private valid(file: ManifestFile, obj: ManifestObject<'Service'>, model: ClusterModel): CachedFindings | undefined {
     const doc = file.documents[obj.documentIndex];
     const hit = doc ? this.entries.get(documentIdentity(doc))?.get(obj.basePath.join('/')) : undefined;
+    if (!hit) return undefined;
     const entry = serviceEntryOf(model, obj);
-    return hit && hit.key === this.key(entry, obj) && sameEndpoints(hit.endpoints, endpointObjects(entry)) ? hit : undefined;
+    // a model built on the previous one hands over the same objects for what did not change
+    if (entry && hit.service === entry.service && hit.ports === entry.ports) return hit;
+    return hit.key === this.key(entry, obj) && sameEndpoints(hit.endpoints, endpointObjects(entry)) ? hit : undefined;
   }
 
   /** A valid record for the Service, a fresh one (replacing a stale one) when needed; null outside a document. */
@@ -129,7 +132,10 @@ export class FindingsCache {
     const id = documentIdentity(doc);
     const inDocument = this.entries.get(id) ?? this.entries.set(id, new Map()).get(id)!;
     const entry = serviceEntryOf(model, obj);
-    const fresh: CachedFindings = { start: doc.range.start, key: this.key(entry, obj), endpoints: endpointObjects(entry), drafts: undefined, values: new Map() };
+    const fresh: CachedFindings = {
+      start: doc.range.start, key: this.key(entry, obj), service: entry?.service, ports: entry?.ports,
+      endpoints: endpointObjects(entry), drafts: undefined, values: new Map(),
+    };
     inDocument.set(obj.basePath.join('/'), fresh);
     return fresh;
   }
@@ -171,6 +177,9 @@ interface CachedFindings {
   /** Where the document started when the drafts were made (their ranges are relative to it). */
   start: { offset: number; line: number };
   readonly key: string;
+  /** The model's objects it was computed from: the same ones again need no comparison. */
+  readonly service: unknown;
+  readonly ports: unknown;
   /** The endpoints of each port that came from EndpointSlices or Endpoints (null: derived from workloads). */
   readonly endpoints: readonly (readonly unknown[] | null)[];
   drafts: Draft[] | undefined;
@@ -200,15 +209,17 @@ function moveRange(r: SourceRange, dOffset: number, dLine: number): SourceRange 
 export const DISABLE_NEXT_LINE = 'natlens-disable-next-line';
 export const DISABLE_FILE = 'natlens-disable-file';
 
-function suppressions(text: string): { file: Set<string>; lines: Map<number, Set<string>> } {
+function suppressions(text: string, index: LineIndex): { file: Set<string>; lines: Map<number, Set<string>> } {
   const file = new Set<string>();
   const lines = new Map<number, Set<string>>();
+  // most files have none: one substring search instead of a regex over every "#"
+  if (!text.includes('natlens-disable-')) return { file, lines };
   const re = /#\s*(natlens-disable-next-line|natlens-disable-file)\b([^\n]*)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const ids = m[2]!.split(/[\s,]+/).filter(Boolean);
     const set = ids.length ? new Set(ids) : new Set(['*']);
     if (m[1] === DISABLE_FILE) { for (const id of set) file.add(id); continue; }
-    const line = text.slice(0, m.index).split('\n').length; // 0-based index of the next line
+    const line = index.position(m.index).line + 1; // 0-based index of the next line
     lines.set(line, new Set([...(lines.get(line) ?? []), ...set]));
   }
   return { file, lines };

@@ -12,11 +12,20 @@ export interface CustomResource {
   readonly namespace: string | null;
 }
 
-const customResourcesOf = new WeakMap<readonly ManifestFile[], CustomResource[]>();
+/** Per list of files, and per file (the editor passes a new list of the same files after an edit elsewhere). */
+const customResourcesOf = new WeakMap<readonly ManifestFile[] | ManifestFile, CustomResource[]>();
 
 /** Custom resources in the files (CustomResourceDefinitions aside): Prometheus, Alertmanager, CephCluster, ... */
 export function customResources(files: readonly ManifestFile[]): CustomResource[] {
   const known = customResourcesOf.get(files);
+  if (known) return known;
+  const out = files.flatMap(customResourcesIn);
+  customResourcesOf.set(files, out);
+  return out;
+}
+
+function customResourcesIn(file: ManifestFile): CustomResource[] {
+  const known = customResourcesOf.get(file);
   if (known) return known;
   const out: CustomResource[] = [];
   const visit = (value: unknown) => {
@@ -29,8 +38,8 @@ export function customResources(files: readonly ManifestFile[]): CustomResource[
     const metadata = isRecord(value['metadata']) ? value['metadata'] : {};
     out.push({ kind, name: typeof metadata['name'] === 'string' ? metadata['name'] : '', namespace: typeof metadata['namespace'] === 'string' ? metadata['namespace'] : null });
   };
-  for (const f of files) for (const d of f.documents) visit(d.value);
-  customResourcesOf.set(files, out);
+  for (const d of file.documents) visit(d.value);
+  customResourcesOf.set(file, out);
   return out;
 }
 

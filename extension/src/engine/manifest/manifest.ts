@@ -4,8 +4,8 @@ import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1';
 import type { CronJob, Job } from 'kubernetes-types/batch/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
-import { DEFAULT_YAML_LIMITS, parseYamlDocuments, type YamlDocument, type YamlParseLimits } from './yamlAdapter';
-import { LineIndex, type FieldPath, type SourceRange } from './source';
+import { DEFAULT_YAML_LIMITS, documentIdentity, parseYamlDocuments, type YamlDocument, type YamlParseLimits } from './yamlAdapter';
+import { LineIndex, type FieldPath, type SourcePosition, type SourceRange } from './source';
 import { validateKubernetesObject } from '../validate';
 import { declaredEncoding, foreignEncoding, foreignEncodingMessage } from './encoding';
 
@@ -128,23 +128,75 @@ export function parseManifest(text: string, fileName: string, options: ParseOpti
   const documents = parseYamlDocuments(text, lines, options.yamlLimits ?? DEFAULT_YAML_LIMITS, options.previous?.documents ?? []);
   const objects: AnyManifestObject[] = [];
   for (const doc of documents) {
-    const helm = HELM_TEMPLATE.exec(doc.text);
-    if (helm) {
-      const at = doc.range.start.offset + helm.index;
-      problems.push({
-        code: 'helm-template', severity: 'warning', range: lines.range(at, at + helm[0].length),
-        message: 'Helm template syntax ({{ }}): render the chart first (helm template) to analyse this document; skipped',
-      });
-      continue;
-    }
+    const collected = collectedOnce(doc, lines);
+    const origin = doc.range.start;
+    const located = (p: CollectedProblem): ManifestProblem => ({ code: p.code, severity: p.severity, message: p.message, range: placedAt(p.range, origin) });
+    if (collected.helm) { problems.push(located(collected.helm)); continue; }
     for (const p of doc.problems) problems.push({ code: 'yaml-syntax', severity: p.severity, message: `YAML: ${p.message}`, range: p.range });
-    if (doc.value === undefined || doc.value === null) continue;
-    collectObjects(doc, doc.value, [], fileName, text, objects, problems);
+    for (const p of collected.problems) problems.push(located(p));
+    for (const o of collected.objects) {
+      const { range, rangeOf, pathAt } = objectLocator(doc, o.basePath, placedAt(o.range, origin));
+      objects.push({
+        kind: o.kind, name: o.name, namespace: o.namespace, object: o.object, fileName, fileText: text,
+        documentIndex: doc.index, basePath: o.basePath, range, rangeOf, pathAt,
+      } as AnyManifestObject);
+    }
   }
   return { fileName, text, lines, documents, objects, problems };
 }
 
-function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, fileName: string, fileText: string, out: AnyManifestObject[], problems: ManifestProblem[]): void {
+/** A problem or an object of a document, its range relative to the document's start (see relativeTo). */
+interface CollectedProblem { readonly code: string; readonly severity: Severity; readonly message: string; readonly range: SourceRange }
+interface CollectedObject {
+  readonly kind: KnownKind; readonly name: string; readonly namespace: string; readonly object: unknown;
+  readonly basePath: FieldPath; readonly range: SourceRange;
+}
+interface CollectedDocument { readonly helm: CollectedProblem | null; readonly problems: CollectedProblem[]; readonly objects: CollectedObject[] }
+
+/** By document content (yamlAdapter's documentIdentity): a keystroke reads one document's objects again, not all. */
+const collectedOf = new WeakMap<object, CollectedDocument>();
+
+function collectedOnce(doc: YamlDocument, lines: LineIndex): CollectedDocument {
+  const id = documentIdentity(doc);
+  let collected = collectedOf.get(id);
+  if (!collected) collectedOf.set(id, (collected = collectDocument(doc, lines)));
+  return collected;
+}
+
+/**
+ * A range as seen from `origin` (line 0 is the origin's line, whose characters count from it), so that
+ * it moves with an unchanged document without a line look-up; placedAt is the inverse.
+ */
+function relativeTo(range: SourceRange, origin: SourcePosition): SourceRange {
+  const from = (p: SourcePosition) => ({ offset: p.offset - origin.offset, line: p.line - origin.line, character: p.line === origin.line ? p.character - origin.character : p.character });
+  return { start: from(range.start), end: from(range.end) };
+}
+
+function placedAt(range: SourceRange, origin: SourcePosition): SourceRange {
+  const to = (p: SourcePosition) => ({ offset: origin.offset + p.offset, line: origin.line + p.line, character: p.line === 0 ? origin.character + p.character : p.character });
+  return { start: to(range.start), end: to(range.end) };
+}
+
+function collectDocument(doc: YamlDocument, lines: LineIndex): CollectedDocument {
+  const origin = doc.range.start;
+  // doc.text starts where the document does
+  const helm = HELM_TEMPLATE.exec(doc.text);
+  if (helm) {
+    const message = 'Helm template syntax ({{ }}): render the chart first (helm template) to analyse this document; skipped';
+    const range = lines.range(origin.offset + helm.index, origin.offset + helm.index + helm[0].length);
+    return { helm: { code: 'helm-template', severity: 'warning', message, range: relativeTo(range, origin) }, problems: [], objects: [] };
+  }
+  const problems: ManifestProblem[] = [];
+  const found: CollectedObject[] = [];
+  if (doc.value !== undefined && doc.value !== null) collectObjects(doc, doc.value, [], found, problems);
+  return {
+    helm: null,
+    problems: problems.map(p => ({ code: p.code, severity: p.severity, message: p.message, range: relativeTo(p.range, origin) })),
+    objects: found.map(o => ({ ...o, range: relativeTo(o.range, origin) })),
+  };
+}
+
+function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, out: CollectedObject[], problems: ManifestProblem[]): void {
   const range = doc.rangeOf(basePath) ?? doc.range;
   if (!isRecord(value)) {
     problems.push({ code: 'not-an-object', severity: 'warning', range, message: 'Not a Kubernetes object (expected a mapping with apiVersion and kind); ignored' });
@@ -157,7 +209,7 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
   }
   if (kind === 'List' || kind.endsWith('List')) {
     const items = value['items'];
-    if (Array.isArray(items)) items.forEach((item, i) => collectObjects(doc, item, [...basePath, 'items', i], fileName, fileText, out, problems));
+    if (Array.isArray(items)) items.forEach((item, i) => collectObjects(doc, item, [...basePath, 'items', i], out, problems));
     return;
   }
   if (!Object.hasOwn(KNOWN_API_VERSIONS, kind)) {
@@ -188,19 +240,14 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
   const name = typeof metadata['name'] === 'string' ? metadata['name'] : '';
   const namespace = typeof metadata['namespace'] === 'string' && metadata['namespace'] ? metadata['namespace'] : 'default';
   if (!name) problems.push({ code: 'no-name', severity: 'warning', range, message: `${kind} has no metadata.name` });
-  out.push({
-    kind: known, name, namespace, object: objectWithoutNulls(checked) as never, fileName, fileText,
-    documentIndex: doc.index, basePath,
-    ...objectLocator(doc, basePath),
-  } as AnyManifestObject);
+  out.push({ kind: known, name, namespace, object: withoutNulls(checked), basePath, range });
 }
 
 /**
  * Ranges and paths of the object at `basePath` of a document (the document itself, or a List item),
  * relative to that object.
  */
-export function objectLocator(doc: YamlDocument, basePath: FieldPath): Pick<ManifestObject, 'range' | 'rangeOf' | 'pathAt'> {
-  const range = doc.rangeOf(basePath) ?? doc.range;
+export function objectLocator(doc: YamlDocument, basePath: FieldPath, range = doc.rangeOf(basePath) ?? doc.range): Pick<ManifestObject, 'range' | 'rangeOf' | 'pathAt'> {
   return {
     range,
     rangeOf: (path, part) => doc.rangeOf([...basePath, ...path], part),
@@ -217,17 +264,6 @@ export function objectLocator(doc: YamlDocument, basePath: FieldPath): Pick<Mani
  * The object as the API server decodes it: a field written as `null` is unset (`nodePort: null` on a
  * ClusterIP Service is accepted). List entries stay, so field paths keep pointing at the source.
  */
-const withoutNullsOf = new WeakMap<object, unknown>();
-
-/** withoutNulls, once per parsed value (a reused document yields the same object again). */
-function objectWithoutNulls(value: Record<string, unknown>): unknown {
-  const known = withoutNullsOf.get(value);
-  if (known) return known;
-  const stripped = withoutNulls(value);
-  withoutNullsOf.set(value, stripped);
-  return stripped;
-}
-
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) {
     const items = value.map(withoutNulls);

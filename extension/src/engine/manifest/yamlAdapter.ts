@@ -34,8 +34,11 @@ export interface YamlParseLimits {
   readonly maxDocuments: number;
 }
 
-/** The documented limits (docs/limits.md). */
-export const DEFAULT_YAML_LIMITS: YamlParseLimits = { maxAliasExpansions: 1000, maxNodes: 1_000_000, maxNestingDepth: 1000, maxKeysPerMapping: 100_000, maxDocuments: 10_000 };
+/**
+ * The documented limits (docs/limits.md). 100,000 documents hold 30,000 Services with one EndpointSlice
+ * each (60,000 documents, about 45 MiB) with room to spare; the size limit bounds the work either way.
+ */
+export const DEFAULT_YAML_LIMITS: YamlParseLimits = { maxAliasExpansions: 1000, maxNodes: 1_000_000, maxNestingDepth: 1000, maxKeysPerMapping: 100_000, maxDocuments: 100_000 };
 
 /** A document that cannot be used, with the offset (in its chunk) to report it at. */
 class DocumentRefused extends Error {
@@ -66,17 +69,25 @@ interface ParsedChunk {
   readonly problems: readonly { message: string; start: number; end: number; severity: 'error' | 'warning' }[];
 }
 
-// Line starts are "\n" only: YAML 1.2 does not break lines at U+2028/U+2029, which the `m` flag would.
-const DOCUMENT_START = /(?<=^|\n)---(?=[ \t\r\n]|$)/g;
 const DIRECTIVES_ONLY = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*%[^\n]*\n(?:[ \t]*(?:[%#][^\n]*)?\r?\n)*$/;
 const YAML_11_DIRECTIVE = /^%YAML[ \t]+1\.1[ \t\r]*$/m;
+
+/** A "---" at `at` that starts a document: followed by a blank, a line break or the end. */
+function documentMarkerAt(text: string, at: number): boolean {
+  if (!text.startsWith('---', at)) return false;
+  const next = text.charCodeAt(at + 3);
+  return Number.isNaN(next) || next === 0x20 || next === 0x09 || next === 0x0d || next === 0x0a;
+}
 
 /** Splits a stream at its "---" lines: each chunk holds one document (YAML allows no anchors across them). */
 function splitDocuments(text: string): { chunk: string; base: number }[] {
   const starts = [0];
-  for (const m of text.matchAll(DOCUMENT_START)) {
+  // indexOf, not a look-behind regex (several times slower on a large file, paid on every keystroke);
+  // line starts are "\n" only: YAML 1.2 does not break lines at U+2028/U+2029
+  for (let nl = text.indexOf('\n---'); nl >= 0; nl = text.indexOf('\n---', nl + 1)) {
+    const at = nl + 1;
     // the "---" that ends a directive prologue (%YAML 1.1) starts that same document
-    if (m.index! > 0 && !DIRECTIVES_ONLY.test(text.slice(starts[starts.length - 1], m.index))) starts.push(m.index!);
+    if (documentMarkerAt(text, at) && !DIRECTIVES_ONLY.test(text.slice(starts[starts.length - 1], at))) starts.push(at);
   }
   return starts.map((base, i) => ({ base, chunk: text.slice(base, starts[i + 1] ?? text.length) }));
 }
@@ -127,19 +138,34 @@ function parseChunk(chunk: string, limits: YamlParseLimits): ParsedChunk | null 
  * one document's parse.
  */
 export function parseYamlDocuments(text: string, lines: LineIndex, limits: YamlParseLimits = DEFAULT_YAML_LIMITS, previous: readonly YamlDocument[] = []): YamlDocument[] {
-  const reusable = new Map<string, ParsedChunk[]>();
-  for (const p of previous) {
-    const parsed = (p as InternalDocument)[PARSED];
-    if (parsed) (reusable.get(parsed.chunk) ?? reusable.set(parsed.chunk, []).get(parsed.chunk)!).push(parsed);
-  }
+  const before: (ParsedChunk | undefined)[] = previous.map(p => (p as InternalDocument)[PARSED]);
+  // an edit leaves the documents before it at their index and those after it at theirs from the end;
+  // taken ones are cleared, so that two equal documents get one parse each
+  const take = (i: number, chunk: string): ParsedChunk | undefined => {
+    const p = before[i];
+    if (p === undefined || p.chunk !== chunk) return undefined;
+    before[i] = undefined;
+    return p;
+  };
+  // by content, built only when an edit inserted or removed documents
+  let byText: Map<string, number[]> | undefined;
   const out: YamlDocument[] = [];
   const chunks = splitDocuments(text);
-  for (const [i, { chunk, base }] of chunks.entries()) {
+  for (let i = 0; i < chunks.length; i++) {
+    const { chunk, base } = chunks[i]!;
     if (i === limits.maxDocuments) {
       out.push(makeDocument(refusedChunk(text.slice(base), `More than ${limits.maxDocuments} documents in one file; the rest is not analysed`, 0), base, out.length, lines));
       break;
     }
-    const parsed = reusable.get(chunk)?.shift() ?? parseChunk(chunk, limits);
+    let parsed = before.length === 0 ? undefined : take(out.length, chunk) ?? take(before.length - (chunks.length - i), chunk);
+    if (!parsed && before.length > 0) {
+      if (!byText) {
+        byText = new Map();
+        for (const [j, p] of before.entries()) if (p) (byText.get(p.chunk) ?? byText.set(p.chunk, []).get(p.chunk)!).push(j);
+      }
+      for (const j of byText.get(chunk) ?? []) if ((parsed = take(j, chunk))) break;
+    }
+    parsed ??= parseChunk(chunk, limits) ?? undefined;
     if (!parsed) continue;
     out.push(makeDocument(parsed, base, out.length, lines));
   }

@@ -1,7 +1,7 @@
 // The cluster model: Services as kube-proxy receives them (after defaulting and, optionally, the
 // allocations the API server would make), their endpoints (EndpointSlices, legacy Endpoints, or
 // derived from the workloads in the input) and the nodes from the profile.
-import type { Service } from 'kubernetes-types/core/v1';
+import type { Endpoints, Service } from 'kubernetes-types/core/v1';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import { ofKind, podTemplateOf, WORKLOAD_KINDS, type AnyManifestObject, type ManifestObject, type WorkloadKind } from '../manifest/manifest';
 import { sha256 } from '../util/sha256';
@@ -129,7 +129,36 @@ function proxiedByKubeProxyType(svc: Service): boolean {
   return serviceType(svc) !== 'ExternalName' && svc.spec?.clusterIP !== 'None' && svc.spec?.clusterIPs?.[0] !== 'None';
 }
 
-export function buildClusterModel(input: readonly AnyManifestObject[], givenProfile: ClusterProfile): ClusterModel {
+/** What a Service's entry was built from, so that the next build reuses it while they stay the same. */
+interface EntryInputs extends Omit<ServiceEntry, 'obj' | 'selectedWorkloads' | 'possiblySelectedWorkloads'> {
+  readonly slices: readonly EndpointSlice[] | undefined;
+  readonly legacy: Endpoints | undefined;
+  /** Indexes into the model's workloads. */
+  readonly selected: readonly number[];
+  readonly possiblySelected: readonly number[];
+  /** The assumptions made for its endpoints. */
+  readonly assumptions: readonly Assumption[];
+}
+
+/** Per model, by the parsed Service object (a reused document yields the same object again). */
+const entryInputs = new WeakMap<ClusterModel, Map<Service, EntryInputs>>();
+
+export interface BuildOptions {
+  /**
+   * The model of an earlier build with this profile: the entries of Services whose object, EndpointSlices
+   * and Endpoints are the same objects as then (and the workloads the same) are reused, so that an
+   * edit in the editor rebuilds only the Services it touches.
+   */
+  readonly previous?: ClusterModel;
+}
+
+const sameItems = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined) => a === b || (!!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]));
+
+/** The fields the allocator fills in: equal ones mean the same allocation. */
+const sameAllocation = (a: Service, b: Service) => a.spec?.clusterIP === b.spec?.clusterIP && sameItems(a.spec?.clusterIPs, b.spec?.clusterIPs)
+  && a.spec?.healthCheckNodePort === b.spec?.healthCheckNodePort && sameItems(a.spec?.ports?.map(p => p?.nodePort), b.spec?.ports?.map(p => p?.nodePort));
+
+export function buildClusterModel(input: readonly AnyManifestObject[], givenProfile: ClusterProfile, options: BuildOptions = {}): ClusterModel {
   // Node objects in the input define the nodes (model/nodes.ts)
   const { profile, notes } = withNodeObjects(givenProfile, input);
   const assumptions: Assumption[] = [...profileAssumptions(profile), ...notes];
@@ -153,10 +182,26 @@ export function buildClusterModel(input: readonly AnyManifestObject[], givenProf
   const serviceObjs = ofKind(objects, 'Service');
   const allocated = profile.allocate ? allocate(serviceObjs, profile, assumptions) : new Map<ManifestObject<'Service'>, Service>();
 
+  const previous = options.previous?.profile === profile && sameItems(options.previous.workloads.map(w => w.obj.object), workloads.map(w => w.obj.object))
+    ? entryInputs.get(options.previous) : undefined;
+  const inputs = new Map<Service, EntryInputs>();
+
   const services = serviceObjs.map((obj): ServiceEntry => {
-    const service = allocated.get(obj) ?? obj.object;
-    const effective = { ...obj, object: service };
     const key = `${obj.namespace}/${obj.name}`;
+    const allSlices = slicesByService.get(key);
+    const legacyEndpoints = legacy.get(key);
+    const allocation = allocated.get(obj);
+    const before = previous?.get(obj.object);
+    if (before && sameItems(before.slices, allSlices) && before.legacy === legacyEndpoints
+      && (allocation ? sameAllocation(allocation, before.service) : before.service === obj.object)) {
+      inputs.set(obj.object, before);
+      assumptions.push(...before.assumptions);
+      const { slices: _slices, legacy: _legacy, selected, possiblySelected, assumptions: _made, ...kept } = before;
+      return { ...kept, obj, selectedWorkloads: selected.map(i => workloads[i]!), possiblySelectedWorkloads: possiblySelected.map(i => workloads[i]!) };
+    }
+    const service = allocation ?? obj.object;
+    const effective = { ...obj, object: service };
+    const madeBefore = assumptions.length;
     const selector = defaultService(service).selector;
     const selectedPods = new Map<Workload, DerivedPod[]>();
     const possiblySelectedWorkloads: Workload[] = [];
@@ -173,8 +218,7 @@ export function buildClusterModel(input: readonly AnyManifestObject[], givenProf
     const selectedWorkloads = [...selectedPods.keys()];
     // a slice kube-proxy's label filter hides still exists (the controller derives nothing instead of it), but has no endpoints for kube-proxy
     const hiddenSlices = hiddenSlicesByService.get(key) ?? [];
-    const slices = slicesByService.get(key)?.filter(sl => !hiddenFromKubeProxy(sl.metadata?.labels));
-    const legacyEndpoints = legacy.get(key);
+    const slices = allSlices?.filter(sl => !hiddenFromKubeProxy(sl.metadata?.labels));
     const policy = hintPolicy(service, profile);
     const ports = servicePortInfos(effective, profile.ipFamily).map((info): PortEntry => {
       if (slices) return { info, endpoints: sortEndpoints(endpointsFromSlices(info, slices, profile.ipFamily)), endpointOrigin: 'EndpointSlice', hints: { policy } };
@@ -189,9 +233,18 @@ export function buildClusterModel(input: readonly AnyManifestObject[], givenProf
       return { info, endpoints: [], endpointOrigin: 'none' };
     });
     for (const name of hiddenSlices) assumptions.push({ subject: key, field: `EndpointSlice ${name}`, value: 'not seen by kube-proxy', reason: 'it carries service.kubernetes.io/service-proxy-name or service.kubernetes.io/headless, which kube-proxy\'s informers filter out' });
-    return { obj, service, ports, selectedWorkloads, possiblySelectedWorkloads, unservedFamilies: unservedFamilies(service, profile.ipFamily), skipped: kubeProxySkips(service), hiddenSlices };
+    const entry: ServiceEntry = { obj, service, ports, selectedWorkloads, possiblySelectedWorkloads, unservedFamilies: unservedFamilies(service, profile.ipFamily), skipped: kubeProxySkips(service), hiddenSlices };
+    const { obj: _obj, selectedWorkloads: _selected, possiblySelectedWorkloads: _possibly, ...kept } = entry;
+    inputs.set(obj.object, {
+      ...kept, slices: allSlices, legacy: legacyEndpoints,
+      selected: selectedWorkloads.map(w => workloads.indexOf(w)), possiblySelected: possiblySelectedWorkloads.map(w => workloads.indexOf(w)),
+      assumptions: assumptions.slice(madeBefore),
+    });
+    return entry;
   });
-  return { profile, services, workloads, assumptions, duplicates, ...(limits.length ? { limits } : {}) };
+  const model: ClusterModel = { profile, services, workloads, assumptions, duplicates, ...(limits.length ? { limits } : {}) };
+  entryInputs.set(model, inputs);
+  return model;
 }
 
 /** A snapshot's settings the cluster did not say: each is an assumption the surfaces show. */

@@ -2,7 +2,7 @@
 // the validation layer keeps invalid objects out, and should building still fail, the objects it
 // fails on are found one by one and left out, each with the error it caused.
 import type { AnyManifestObject } from '../manifest/manifest';
-import { buildClusterModel, type ClusterModel } from './cluster';
+import { buildClusterModel, type BuildOptions, type ClusterModel } from './cluster';
 import type { ClusterProfile } from './profile';
 
 export interface ExcludedObject {
@@ -10,9 +10,9 @@ export interface ExcludedObject {
   readonly message: string;
 }
 
-export function buildIsolatedModel(objects: readonly AnyManifestObject[], profile: ClusterProfile): { model: ClusterModel; excluded: ExcludedObject[] } {
+export function buildIsolatedModel(objects: readonly AnyManifestObject[], profile: ClusterProfile, options: BuildOptions = {}): { model: ClusterModel; excluded: ExcludedObject[] } {
   try {
-    return { model: buildClusterModel(objects, profile), excluded: [] };
+    return { model: buildClusterModel(objects, profile, options), excluded: [] };
   } catch {
     const excluded: ExcludedObject[] = [];
     const kept = objects.filter(obj => {

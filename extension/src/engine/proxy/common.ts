@@ -5,6 +5,14 @@ import type { ClusterProfile, NodeProfile } from '../model/profile';
 import type { ServicePortInfo } from '../model/service';
 import { isLoopback, parseCIDR, parseIP, type CIDR } from '../util/ip';
 
+/** What a generated line or set entry belongs to, so that front ends can map it to a Service and an endpoint. */
+export interface Attribution {
+  /** kube-proxy's service port name ("ns/name:port"), for what one service port owns. */
+  readonly service?: string | undefined;
+  /** "ip:port", for what belongs to one endpoint. */
+  readonly endpoint?: string | undefined;
+}
+
 /** The masquerade mark as kube-proxy prints it: Go fmt "%#08x" (the width pads the digits, then "0x" is prefixed). */
 export function formatMark(bit: number): string {
   return '0x' + (2 ** bit).toString(16).padStart(8, '0');

@@ -10,19 +10,15 @@ import { nodeTopology } from '../../model/topology';
 import { portFlags } from '../../model/service';
 import { cidrContains, isLoopback, parseCIDR, parseIP } from '../../util/ip';
 import { endpointChain, probability, serviceChains } from './names';
-import { compareServicePorts, formatMark, iptablesLocalMatch, localTrafficDetector, nodePortCIDRs } from '../common';
+import { compareServicePorts, formatMark, iptablesLocalMatch, localTrafficDetector, nodePortCIDRs, type Attribution } from '../common';
 
 export type Table = 'filter' | 'nat';
 
 /** What one line of the payload is, so front ends can map lines to Services and endpoints. */
-export interface PayloadLine {
+export interface PayloadLine extends Attribution {
   readonly text: string;
   readonly table: Table | null;
   readonly chain: string | null;
-  /** kube-proxy's service port name ("ns/name:port") for per-service lines. */
-  readonly service?: string | undefined;
-  /** "ip:port" for lines that belong to one endpoint. */
-  readonly endpoint?: string | undefined;
 }
 
 /** A jump kube-proxy keeps in a built-in chain (iptablesJumpChains), prepended in this order. */

@@ -2,6 +2,7 @@
 // so that the renderers (ipvsadm.ts, ipset.ts) and the generator that builds them import it, not each other.
 import type { Protocol } from '../../model/service';
 import type { IpsetKey, IpsetType } from './names';
+import type { Attribution } from '../common';
 
 export type VirtualServerKind = 'clusterIP' | 'externalIP' | 'loadBalancer' | 'nodePort';
 
@@ -50,11 +51,9 @@ export interface IpvsVirtualServer {
   readonly alsoClaimedBy: readonly string[];
 }
 
-export interface IpsetEntry {
+export interface IpsetEntry extends Attribution {
   /** kube-proxy's Entry.String(), the text it passes to `ipset add`. */
   readonly text: string;
-  readonly service?: string | undefined;
-  readonly endpoint?: string | undefined;
   /** Set when the kernel refuses the entry (`ipset add` fails, kube-proxy logs and goes on). */
   readonly kernelRejects?: string | undefined;
 }

@@ -15,7 +15,7 @@ import { nodeTopology } from '../../model/topology';
 import { portFlags } from '../../model/service';
 import { cidrContains, formatIP, isLoopback, parseCIDR, parseIP, type IPFamily } from '../../util/ip';
 import { isServiceChainName, nftEndpointNames, nftServiceChains } from './names';
-import { compareServicePorts, formatMark, localTrafficDetector, nftLocalMatch, nodePortCIDRs } from '../common';
+import { compareServicePorts, formatMark, localTrafficDetector, nftLocalMatch, nodePortCIDRs, type Attribution } from '../common';
 
 export const KUBE_PROXY_TABLE = 'kube-proxy';
 
@@ -29,29 +29,21 @@ export interface NftBaseChain {
   readonly priority: number;
 }
 
-/** Which Service (and endpoint) an object belongs to, for front ends. */
-export interface NftOwner {
-  /** kube-proxy's service port name ("ns/name:port"). */
-  readonly service?: string | undefined;
-  /** "ip:port" of the endpoint. */
-  readonly endpoint?: string | undefined;
-}
-
-export interface NftRule extends NftOwner {
+export interface NftRule extends Attribution {
   readonly chain: string;
   /** The rule text without its comment, as knftables stores Rule.Rule. */
   readonly rule: string;
   readonly comment?: string | undefined;
 }
 
-export interface NftChain extends NftOwner {
+export interface NftChain extends Attribution {
   readonly name: string;
   readonly base?: NftBaseChain | undefined;
   readonly comment?: string | undefined;
   readonly rules: NftRule[];
 }
 
-export interface NftElement extends NftOwner {
+export interface NftElement extends Attribution {
   /** Key fields, e.g. ["172.30.0.41", "tcp", "80"]; printed joined by " . ". */
   readonly key: readonly string[];
   /** Map value, e.g. ["goto service-…"]; absent for set elements. */
@@ -59,7 +51,7 @@ export interface NftElement extends NftOwner {
   readonly comment?: string | undefined;
 }
 
-export interface NftSet extends NftOwner {
+export interface NftSet extends Attribution {
   readonly kind: 'set' | 'map';
   readonly name: string;
   readonly type: string;
@@ -79,7 +71,7 @@ export interface NftTable {
 }
 
 /** One line of `ruleset`, so front ends can map lines to Services and endpoints. */
-export interface NftLine extends NftOwner {
+export interface NftLine extends Attribution {
   readonly text: string;
   readonly kind: NftObjectKind;
   /** The chain, set or map the line declares or adds to; null for the table line. */
@@ -471,7 +463,7 @@ function elementText(t: NftTable, container: string, e: NftElement): string {
   return `add element ${t.family} ${t.name} ${container} { ${e.key.join(' . ')}${comment}${value} }`;
 }
 
-const owner = (o: NftOwner) => ({ ...(o.service !== undefined ? { service: o.service } : {}), ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) });
+const owner = (o: Attribution) => ({ ...(o.service !== undefined ? { service: o.service } : {}), ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) });
 
 /** Fake.Dump(): table; chains by name, each followed by its rules; sets, then maps, by name, each followed by its elements. */
 function dumpLines(t: NftTable): NftLine[] {
