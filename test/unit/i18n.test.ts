@@ -51,11 +51,14 @@ test('no stale message: every key is used outside the catalog', () => {
   assert.deepEqual(unused, []);
 });
 
-test('no German text is the English text unchanged, except where the words are the same in both', () => {
+/** Messages whose words are the same in both languages (a verdict, a rule keyword). */
+const SAME_IN_BOTH = ['entrySnatAll'];
+
+test('no German text without parameters is the English text unchanged, except where the words are the same in both', () => {
   const en = messagesFor('en');
   const de = messagesFor('de');
   const same = (Object.keys(en) as (keyof typeof en)[]).filter(k => en[k].length === 0 && (en[k] as () => string)() === (de[k] as () => string)());
-  assert.deepEqual(same, []);
+  assert.deepEqual(same, SAME_IN_BOTH);
 });
 
 test('shared vocabulary: percentages per language', () => {
