@@ -74,16 +74,33 @@ export interface ServiceFacts {
   readonly entries: readonly EntryFact[];
 }
 
+const networks = new WeakMap<ClusterModel, Walker>();
+const walkers = new WeakMap<ClusterModel, WeakMap<ServiceEntry, Walker>>();
 const cache = new WeakMap<ClusterModel, WeakMap<ServiceEntry, ServiceFacts>>();
 
+function memo<K extends object, V>(map: WeakMap<ClusterModel, WeakMap<K, V>>, model: ClusterModel, key: K, make: () => V): V {
+  let perModel = map.get(model);
+  if (!perModel) map.set(model, (perModel = new WeakMap()));
+  let value = perModel.get(key);
+  if (value === undefined) perModel.set(key, (value = make()));
+  return value;
+}
+
+/**
+ * The walker every surface walks one Service with: its rules alone (a Service's rules do not depend on
+ * the others') in the whole model's network (nodes, pods, every Service's endpoints), built once per model.
+ */
+export function serviceWalker(entry: ServiceEntry, model: ClusterModel): Walker {
+  return memo(walkers, model, entry, () => {
+    let base = networks.get(model);
+    if (!base) networks.set(model, (base = walkerFor(model)));
+    return base.forServices([entry]);
+  });
+}
+
 /** The Service's facts, computed once per model. */
-export function serviceFacts(entry: ServiceEntry, model: ClusterModel, walker?: Walker): ServiceFacts {
-  let perModel = cache.get(model);
-  if (!perModel) cache.set(model, (perModel = new WeakMap()));
-  let facts = perModel.get(entry);
-  // a Service's rules do not depend on other Services: walk a model that holds only this one
-  if (!facts) perModel.set(entry, (facts = computeFacts(entry, model, walker ?? walkerFor({ ...model, services: [entry] }))));
-  return facts;
+export function serviceFacts(entry: ServiceEntry, model: ClusterModel): ServiceFacts {
+  return memo(cache, model, entry, () => computeFacts(entry, model, serviceWalker(entry, model)));
 }
 
 function computeFacts(entry: ServiceEntry, model: ClusterModel, walker: Walker): ServiceFacts {

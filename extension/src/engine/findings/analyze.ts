@@ -6,7 +6,7 @@ import { documentIdentity } from '../manifest/yamlAdapter';
 import type { SourceRange } from '../manifest/source';
 import type { ClusterModel, ServiceEntry } from '../model/cluster';
 import { defaultService, externallyAccessible } from '../model/service';
-import { walkerFor } from '../walk/walk';
+import { serviceWalker } from '../facts/service';
 import { resolveCni } from '../egress/profile';
 import { readCniConfig } from '../egress/workspace';
 import type { CniConfig } from '../egress/types';
@@ -71,8 +71,7 @@ export function analyzeFile(file: ManifestFile, model: ClusterModel, options: An
 function analyzeService(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel, workspace: readonly ManifestFile[]): Draft[] {
   const ctx = serviceContext(obj, file, model, workspace);
   const entry = serviceEntryOf(model, obj);
-  // a Service's rules do not depend on other Services: walk a model that holds only this one
-  const nat = entry ? serviceNatContext(ctx, entry, walkerFor({ ...model, services: [entry] })) : null;
+  const nat = entry ? serviceNatContext(ctx, entry, serviceWalker(entry, model)) : null;
   const drafts: Draft[] = [];
   for (const rule of RULE_MODULES) {
     if (rule.subject !== 'Service') continue;

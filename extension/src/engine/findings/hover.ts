@@ -6,10 +6,10 @@ import { localReadyEndpointCounts, type ClusterModel, type ServiceEntry } from '
 import { defaultService, externallyAccessible } from '../model/service';
 import { backendFor } from '../proxy/backends';
 import { ipvsSettings } from '../proxy/ipvs/settings';
-import { serviceFacts, walkFact, type EntryFact, type EntryVia, type ServiceFacts } from '../facts/service';
+import { serviceFacts, serviceWalker, walkFact, type EntryFact, type EntryVia, type ServiceFacts } from '../facts/service';
 import { entryLabel, entryLine, externalEntries, externalSummary, internalSummary, serviceSummary } from '../facts/render';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
-import { walkerFor, type ReturningClient, type WalkResult } from '../walk/walk';
+import type { ReturningClient, WalkResult } from '../walk/walk';
 import { serviceEntryOf } from './walks';
 import { english, type Messages } from '../i18n';
 
@@ -120,10 +120,10 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
   const svc = entry.service;
   const d = defaultService(svc);
   const key = `${obj.namespace}/${obj.name}`;
-  const walker = walkerFor(model).forServices([entry]);
+  const walker = serviceWalker(entry, model);
   const sp = entry.ports[0]?.info;
   const links = LINKS(obj);
-  const facts = serviceFacts(entry, model, walker);
+  const facts = serviceFacts(entry, model);
   const modeNote = MODE_NOTES[model.profile.proxyMode]?.(m);
   const make = (summary: string, details: string[]): HoverContent => ({ range, summary, details: modeNote ? [...details, modeNote] : details, links });
   const nodesList = model.profile.nodes.map(n => n.name).join(', ');

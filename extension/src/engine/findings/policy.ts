@@ -8,6 +8,7 @@ import type { ClusterModel, ServiceEntry, Workload } from '../model/cluster';
 import { externallyAccessible } from '../model/service';
 import { cidrContains, formatIP, offsetIP, parseCIDR, parseIP } from '../util/ip';
 import { CNI_EGRESS_CHAIN, walkerFor } from '../walk/walk';
+import { serviceWalker } from '../facts/service';
 import { egressDecision } from '../egress/decide';
 import type { CniConfig } from '../egress/types';
 import { appendDocument, appendListItem, inFile, setField, type TextEdit } from './edits';
@@ -69,7 +70,7 @@ export function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: C
     const client = addressIn(block.cidr, except);
     if (!client) return;
     for (const svc of services) {
-      const walker = walkerFor({ ...model, services: [svc] });
+      const walker = serviceWalker(svc, model);
       const sp = svc.ports[0]!.info;
       const target = sp.nodePort ? null : sp.loadBalancerVIPs[0] ?? sp.externalIPs[0] ?? null;
       const seen = new Set<string>();
