@@ -1,11 +1,12 @@
 // Die deutschen Texte: so, wie ein Kubernetes-Engineer sie schreiben würde, nicht Wort für Wort
 // übersetzt. "Service", "Endpoint", "Node", "Pod" bleiben, wie sie im Deutschen benutzt werden.
 import type { Messages } from './en';
-import { percentNumber } from './vocabulary';
+import { joinList, percentNumber } from './vocabulary';
 
 export const de: Messages = {
   // gemeinsames Vokabular: Dezimalkomma, Leerzeichen vor dem Prozentzeichen (DIN 5008)
   percent: (p) => `${percentNumber(p, ',')}\u00a0%`,
+  andList: (items) => joinList(items, 'und'),
 
   lensHeadless: () => 'headless: kein NAT durch kube-proxy, Clients erreichen die Pods direkt',
   lensNoRules: () => 'keine kube-proxy-Regeln',
@@ -136,4 +137,55 @@ export const de: Messages = {
   hoverAllocTrue: () => 'allocateLoadBalancerNodePorts: true — jeder Port bekommt zusätzlich einen NodePort auf jedem Node.',
   hoverAllocDetail: ({ nodePort, nodes }) =>
     `Schon vergebene Node-Ports werden nicht freigegeben, wenn das auf false wechselt. ${nodePort ? `Dieser Port hat NodePort ${nodePort}.` : 'Dieser Port hat keinen NodePort.'} Nodes: ${nodes}.`,
+
+  walkFromExternal: () => 'einem externen Client',
+  walkFromPod: ({ node }) => `einem Pod auf ${node}`,
+  walkFromNode: ({ node }) => `dem Node ${node} selbst`,
+  walkConnection: ({ packet, from, node }) => `${packet} (von ${from}, Eintritt über ${node})`,
+  walkBlocked: ({ conn, verdict, table, chain, node, rule }) =>
+    `${conn} wird ${verdict === 'REJECT' ? 'per REJECT abgewiesen: der Client bekommt sofort „Connection refused“' : 'per DROP verworfen: der Client bekommt keine Antwort und läuft in einen Timeout'}. Die Regel steht in ${table} ${chain} auf ${node}: ${rule}`,
+  walkEgress: ({ conn, cniRule, keeps, podAddress, seen, replyNode }) =>
+    `${conn} verlässt den Cluster ohne Service-Regel. Die Quell-IP bestimmt das CNI: ${cniRule.replace(/\.?$/, '.')} ${keeps ? `Das Ziel sieht die Pod-Adresse ${podAddress}.` : `Das Ziel sieht ${seen}; Antworten kommen zu ${replyNode} zurück, dessen conntrack sie wieder auf ${podAddress} übersetzt.`}`,
+  walkUnchanged: ({ conn, delivered }) => `${conn}: keine Service-Regel hat es übersetzt; es wird unverändert an ${delivered ?? 'sein Ziel'} zugestellt.`,
+  walkDnatOne: ({ endpoint, node }) => `bekommt DNAT auf ${endpoint}${node ? ` auf ${node}` : ''}.`,
+  walkDnatMany: ({ n, scheduler, endpoints }) =>
+    `bekommt DNAT auf einen von ${n} Endpoints, ${scheduler ? `gewählt vom IPVS-Scheduler ${scheduler}` : 'pro Verbindung zufällig gewählt'}: ${endpoints.map(e => `${e.endpoint}${e.node ? ` auf ${e.node}` : ''} (${de.percent(e.probability)})`).join(', ')}.`,
+  walkSees: ({ endpoint, seen }) => `${endpoint} sieht ${seen}`,
+  walkEverySees: ({ seen }) => `jeder Endpoint sieht ${seen}`,
+  walkMasqueraded: ({ node, seen, client }) =>
+    `Es wird auf ${node} fürs Masquerading markiert, POSTROUTING setzt die Quell-IP daher auf die Adresse des Interfaces, über das das Paket den Node verlässt: ${seen}. Die Client-Adresse ${client} sieht der Pod nicht.`,
+  walkMasqueradedSome: ({ masqueraded, node, sees, kept, client }) =>
+    `Nur ein Teil der Zweige wird maskiert: auf dem Weg zu ${de.andList(masqueraded)} wird es auf ${node} fürs Masquerading markiert (${sees}); ${de.andList(kept)} ${kept.length === 1 ? 'sieht' : 'sehen'} die Client-Adresse ${client}.`,
+  walkNoMasquerade: ({ seen }) => `Kein Masquerading: der Pod sieht die Client-Adresse ${seen}.`,
+  walkAffinityHit: ({ client }) => `Session-Affinity (ClientIP): ${client} ist von einer früheren Verbindung bekannt, diese geht also an den dafür eingetragenen Endpoint.`,
+  walkAffinityFirst: ({ client, nodes }) =>
+    `Session-Affinity (ClientIP): das ist die erste Verbindung von ${client}; ihr Endpoint wird auf ${nodes} für die Dauer des Affinity-Timeouts gemerkt, und spätere Verbindungen derselben Adresse über diesen Node gehen ebenfalls dorthin.`,
+  walkReplyBroken: ({ endpoints, node }) =>
+    `Achtung: für ${de.andList(endpoints)} kommt die Antwort nicht über ${node} zurück, wo die Verbindung übersetzt wurde; der Client verwirft sie, und die Verbindung scheitert.`,
+
+  tracePacket: ({ packet, node }) => `Paket: ${packet}, Eintritt über ${node}`,
+  traceVerdict: ({ verdict, masqueraded, reached, masquerade, snat }) =>
+    `Ergebnis: ${verdict}${!masquerade ? '' : masqueraded < reached ? `, maskiert auf ${masqueraded} von ${reached} Zweigen` : ', maskiert'}${snat ? ` (SNAT auf ${snat})` : ''}`,
+  traceEndpoints: ({ endpoints }) => `Endpoints: ${endpoints}`,
+  traceBranch: ({ i, n, probability }) => `Zweig ${i}/${n}, ${de.percent(probability)}: `,
+  traceDelivered: ({ to }) => `zugestellt an ${to}`,
+  traceOutcome: ({ head, verdict, endpoint, fate, seen }) => `${head}${verdict}${endpoint ? ` auf ${endpoint}` : ''}; ${fate}${seen ? `; gesehene Quell-IP: ${seen}` : ''}`,
+  traceReply: ({ node, description, packet }) => `  Antwort${node ? ` (${node})` : ''}: ${description}: ${packet}`,
+  traceAgain: () => 'erneut: die nächste Verbindung desselben Clients, mit dem, was die erste in den Session-Affinity-Listen hinterlassen hat (als noch nicht abgelaufen angenommen):',
+  traceAfter: ({ first, probability, verdict, next }) => `  nach ${first} (${de.percent(probability)}): ${verdict}${next ? ` auf ${next}` : ''}`,
+
+  effectInferred: () => 'aus dem Quelltext von Kernel und kube-proxy abgeleitet: nicht durch Upstream-Tests abgedeckt',
+  effectMatched: () => 'passt (ohne Target)',
+  effectIpvsNoRealServer: ({ at, virtualServer, inferred }) =>
+    `REJECT (IPVS in ${at}: der virtuelle Server ${virtualServer} hat keinen Real Server; ip_vs_leave im Kernel schickt ICMP port unreachable und verwirft das Paket; ${inferred})`,
+  effectIpvsAt: ({ scheduler, at }) => `IPVS ${scheduler} in ${at}`,
+  effectIpvsTemplate: ({ seconds }) => `der Real Server, den das Persistenz-Template dieses Clients (${seconds} s) nennt`,
+  effectIpvsOneOf: ({ n }) => `1 von ${n} Real Servern, für eine erste Verbindung jeweils gleich wahrscheinlich angenommen`,
+  effectIpvsOnly: () => 'der einzige Real Server',
+  effectIpvsForwarder: () => 'Forwarding mit Masquerading',
+  effectIpvsPersistent: ({ seconds }) => `persistent ${seconds} s: spätere Verbindungen dieser Client-Adresse gehen an denselben Real Server`,
+  effectIpvsFallback: ({ policy }) =>
+    `${policy}TrafficPolicy Local ohne lokalen Endpoint: kube-proxy fällt auf die clusterweiten Endpoints zurück (proxier.go syncEndpoint, kubernetes/kubernetes#97081), wo iptables und nftables verwerfen`,
+  effectKeepSource: () => 'kein SNAT: verlässt den Node mit der Pod-Adresse',
+  effectLocalSocket: () => 'für einen lokalen Socket auf der kube-ipvs0-Adresse angenommen (der Walk routet ohne kube-ipvs0 und zeigt es weiterlaufen; nicht weiter modelliert)',
 };

@@ -1,10 +1,11 @@
 // The English messages: every sentence the engine renders for people. Parameters are typed here;
 // the German table (de.ts) must give the same keys with the same parameters (tsc and test/unit/i18n.test.ts).
-import { percentNumber } from './vocabulary';
+import { joinList, percentNumber } from './vocabulary';
 
 export const en = {
   // shared vocabulary
   percent: (p: number) => `${percentNumber(p, '.')}%`,
+  andList: (items: readonly string[]) => joinList(items, 'and'),
 
   // CodeLens above a Service
   lensHeadless: () => 'headless: no kube-proxy NAT, clients reach pods directly',
@@ -147,6 +148,62 @@ export const en = {
   hoverAllocTrue: () => 'allocateLoadBalancerNodePorts: true — every port also gets a NodePort on every node.',
   hoverAllocDetail: ({ nodePort, nodes }: { nodePort: number | null; nodes: string }) =>
     `Node ports already allocated are not freed when this turns false. ${nodePort ? `This port has NodePort ${nodePort}.` : 'This port has no NodePort.'} Nodes: ${nodes}.`,
+
+  // the walk in words (walk/walk.ts describeWalk): the trace summary and the preview's "In words"
+  walkFromExternal: () => 'an external client',
+  walkFromPod: ({ node }: { node: string }) => `a pod on ${node}`,
+  walkFromNode: ({ node }: { node: string }) => `node ${node} itself`,
+  walkConnection: ({ packet, from, node }: { packet: string; from: string; node: string }) => `${packet} (from ${from}, entering ${node})`,
+  walkBlocked: ({ conn, verdict, table, chain, node, rule }: { conn: string; verdict: 'DROP' | 'REJECT'; table: string; chain: string; node: string; rule: string }) =>
+    `${conn} is ${verdict === 'REJECT' ? 'REJECTed: the client sees "connection refused" at once' : 'DROPped: the client sees nothing and times out'}. The rule is in ${table} ${chain} on ${node}: ${rule}`,
+  walkEgress: ({ conn, cniRule, keeps, podAddress, seen, replyNode }: { conn: string; cniRule: string; keeps: boolean; podAddress: string; seen: string; replyNode: string }) =>
+    `${conn} leaves the cluster without a Service rule. The CNI decides its source: ${cniRule.replace(/\.?$/, '.')} ${keeps ? `The destination sees the pod address ${podAddress}.` : `The destination sees ${seen}; replies come back to ${replyNode}, whose conntrack translates them back to ${podAddress}.`}`,
+  walkUnchanged: ({ conn, delivered }: { conn: string; delivered: string | null }) => `${conn}: no Service rule translated it; it is delivered unchanged to ${delivered ?? 'its destination'}.`,
+  walkDnatOne: ({ endpoint, node }: { endpoint: string; node: string | null }) => `is DNATed to ${endpoint}${node ? ` on ${node}` : ''}.`,
+  walkDnatMany: ({ n, scheduler, endpoints }: { n: number; scheduler: string | null; endpoints: readonly { endpoint: string; node: string | null; probability: number }[] }) =>
+    `is DNATed to one of ${n} endpoints, ${scheduler ? `chosen by IPVS's ${scheduler} scheduler` : 'chosen at random per connection'}: ${endpoints.map(e => `${e.endpoint}${e.node ? ` on ${e.node}` : ''} (${en.percent(e.probability)})`).join(', ')}.`,
+  walkSees: ({ endpoint, seen }: { endpoint: string; seen: string }) => `${endpoint} sees ${seen}`,
+  walkEverySees: ({ seen }: { seen: string }) => `every endpoint sees ${seen}`,
+  walkMasqueraded: ({ node, seen, client }: { node: string; seen: string; client: string }) =>
+    `It is marked for masquerade on ${node}, so POSTROUTING rewrites the source to the address of the interface the packet leaves by: ${seen}. The client address ${client} is not visible to the pod.`,
+  walkMasqueradedSome: ({ masqueraded, node, sees, kept, client }: { masqueraded: readonly string[]; node: string; sees: string; kept: readonly string[]; client: string }) =>
+    `Only some branches are masqueraded: on the way to ${masqueraded.join(', ')} it is marked for masquerade on ${node} (${sees}); ${kept.join(', ')} ${kept.length === 1 ? 'sees' : 'see'} the client address ${client}.`,
+  walkNoMasquerade: ({ seen }: { seen: string }) => `No masquerade: the pod sees the client address ${seen}.`,
+  walkAffinityHit: ({ client }: { client: string }) => `Session affinity (ClientIP): ${client} is remembered from an earlier connection, so this one goes back to the endpoint recorded for it.`,
+  walkAffinityFirst: ({ client, nodes }: { client: string; nodes: string }) =>
+    `Session affinity (ClientIP): this is the first connection from ${client}; the endpoint it gets is remembered on ${nodes} for the affinity timeout, and later connections from the same address through that node go there too.`,
+  walkReplyBroken: ({ endpoints, node }: { endpoints: readonly string[]; node: string }) =>
+    `Warning: for ${endpoints.join(', ')} the reply does not return through ${node}, where the connection was translated, so the client drops it and the connection fails.`,
+
+  // natlens trace, one hop a line (walk/format.ts)
+  tracePacket: ({ packet, node }: { packet: string; node: string }) => `packet: ${packet}, entering ${node}`,
+  traceVerdict: ({ verdict, masqueraded, reached, masquerade, snat }: { verdict: string; masqueraded: number; reached: number; masquerade: boolean; snat: string | null }) =>
+    `verdict: ${verdict}${!masquerade ? '' : masqueraded < reached ? `, masqueraded on ${masqueraded} of ${reached} branches` : ', masqueraded'}${snat ? ` (SNAT to ${snat})` : ''}`,
+  traceEndpoints: ({ endpoints }: { endpoints: string }) => `endpoints: ${endpoints}`,
+  traceBranch: ({ i, n, probability }: { i: number; n: number; probability: number }) => `branch ${i}/${n}, ${en.percent(probability)}: `,
+  traceDelivered: ({ to }: { to: string }) => `delivered to ${to}`,
+  traceOutcome: ({ head, verdict, endpoint, fate, seen }: { head: string; verdict: string; endpoint: string | null; fate: string; seen: string | null }) =>
+    `${head}${verdict}${endpoint ? ` to ${endpoint}` : ''}; ${fate}${seen ? `; source seen: ${seen}` : ''}`,
+  traceReply: ({ node, description, packet }: { node: string | null; description: string; packet: string }) => `  reply${node ? ` (${node})` : ''}: ${description}: ${packet}`,
+  traceAgain: () => 'again: the same client\'s next connection, with what the first one left in the session-affinity lists (taken as not yet expired):',
+  traceAfter: ({ first, probability, verdict, next }: { first: string; probability: number; verdict: string; next: string }) =>
+    `  after ${first} (${en.percent(probability)}): ${verdict}${next ? ` to ${next}` : ''}`,
+
+  // hop effects that need words (walk/effects.ts); jump, goto, MARK, DNAT and the like are rule keywords
+  effectInferred: () => 'inferred from kernel and kube-proxy source: not covered by upstream tests',
+  effectMatched: () => 'matched (no target)',
+  effectIpvsNoRealServer: ({ at, virtualServer, inferred }: { at: string; virtualServer: string; inferred: string }) =>
+    `REJECT (IPVS at ${at}: virtual server ${virtualServer} has no real server; the kernel's ip_vs_leave sends ICMP port unreachable and drops the packet; ${inferred})`,
+  effectIpvsAt: ({ scheduler, at }: { scheduler: string; at: string }) => `IPVS ${scheduler} at ${at}`,
+  effectIpvsTemplate: ({ seconds }: { seconds: number | null }) => `the real server this client's persistence template (${seconds}s) names`,
+  effectIpvsOneOf: ({ n }: { n: number }) => `1 of ${n} real servers, each taken as equally likely for a first connection`,
+  effectIpvsOnly: () => 'the only real server',
+  effectIpvsForwarder: () => 'masquerading forwarder',
+  effectIpvsPersistent: ({ seconds }: { seconds: number }) => `persistent ${seconds}s: later connections from this client address go to the same real server`,
+  effectIpvsFallback: ({ policy }: { policy: string }) =>
+    `${policy}TrafficPolicy Local without a local endpoint: kube-proxy falls back to the cluster-wide endpoints (proxier.go syncEndpoint, kubernetes/kubernetes#97081), where iptables and nftables drop`,
+  effectKeepSource: () => 'no SNAT: leaves with the pod address',
+  effectLocalSocket: () => 'accepted for a local socket on the kube-ipvs0 address (the walk routes without kube-ipvs0 and shows it going on; not modelled further)',
 };
 
 export type Messages = { readonly [K in keyof typeof en]: (typeof en)[K] };
