@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadGoldenCases, type GoldenCase } from '../support/golden';
+import { loadGoldenCases, parseKubeProxyTestManifest, type GoldenCase } from '../support/golden';
 import {
   generateIpvs, isValidForSet, nodeAddressSet, type IpvsRuleset, type IpvsVirtualServer, type Ipset,
 } from '../../extension/src/engine/proxy/ipvs/generator';
@@ -18,7 +18,6 @@ import { compareServices, glibcMergeSort, renderIpvsadmList, renderIpvsadmRules 
 import { renderIpsetSave } from '../../extension/src/engine/proxy/ipvs/ipset';
 import { findMatch, option, parseRestore, type ParsedRule } from '../../extension/src/engine/proxy/iptables/ruleParser';
 import { parseIP, type IPFamily } from '../../extension/src/engine/util/ip';
-import { parseManifest } from '../../extension/src/engine/manifest/manifest';
 import { parseProfile } from '../../extension/src/engine/model/profile';
 import { buildClusterModel } from '../../extension/src/engine/model/cluster';
 
@@ -314,7 +313,7 @@ test('ipset save: headers, host nets without prefix, bitmap order, refused entri
 
 
 function model(manifests: string, profile: string) {
-  return buildClusterModel(parseManifest(manifests, 'm.yaml').objects, parseProfile(profile).profile);
+  return buildClusterModel(parseKubeProxyTestManifest(manifests, 'm.yaml').objects, parseProfile(profile).profile);
 }
 
 const NODEPORT_LB = `

@@ -102,7 +102,6 @@ const MANIFEST = [
   service('web', WEB_IP, 'NodePort', `  externalTrafficPolicy: Cluster
   ports: [{ name: http, port: 80, targetPort: ${PORT}, nodePort: 30080 }]`, [[A1, 'node1'], [A2, 'node1'], [B1, 'node2']]),
   service('loc', LOC_IP, 'NodePort', `  externalTrafficPolicy: Local
-  healthCheckNodePort: 32001
   ports: [{ name: http, port: 80, targetPort: ${PORT}, nodePort: 30081 }]`, [[A1, 'node1']]),
   service('empty', EMPTY_IP, 'ClusterIP', `  ports: [{ name: http, port: 80, targetPort: ${PORT} }]`, []),
   service('lb', '172.30.0.13', 'LoadBalancer', `  externalTrafficPolicy: Cluster

@@ -1,4 +1,4 @@
-// npm run reference -- [--cluster PROFILE] [--mode iptables|nftables|ipvs] [--node NAME] [--keep] FILE...
+// npm run reference -- [--cluster PROFILE] [--mode iptables|nftables|ipvs] [--node NAME] [--keep] [--dump-dir DIR] FILE...
 // Runs the input on the real kube-apiserver, EndpointSlice controller and kube-proxy (built from
 // test/reference) and prints, per node, the difference between the real kube-proxy's ruleset and
 // `natlens rules` for the same input, both in canonical order. Exit 0: identical; 1: a difference;
@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, UsageError } from '../../extension/src/cli/args';
 import { formatProblem, InputError, loadInput } from '../../extension/src/cli/load';
 import { ensureBuilt, ipvsUnavailable, pinnedKubernetesVersion, referenceUnavailable } from './build';
-import { ReferenceHarness, versionMatches } from './reference';
+import { ReferenceHarness, versionMatches, type BatchResult } from './reference';
 import type { ReferenceMode } from './kubeProxy';
 
-const USAGE = 'Usage: npm run reference -- [--cluster PROFILE] [--mode iptables|nftables|ipvs] [--node NAME] [--keep] FILE...';
+const USAGE = 'Usage: npm run reference -- [--cluster PROFILE] [--mode iptables|nftables|ipvs] [--node NAME] [--keep] [--dump-dir DIR] FILE...';
+/** The lab's bound on how long node namespaces live (test/kernel/lab.ts withLab); the API server stays longer. */
+const KEEP_NODES_MS = 13 * 60_000;
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, [
@@ -18,8 +20,10 @@ async function main(argv: readonly string[]): Promise<number> {
     { name: 'mode', value: 'MODE', help: 'iptables, nftables or ipvs' },
     { name: 'node', value: 'NAME', help: 'only this node of the profile' },
     { name: 'keep', help: 'leave the cluster running until interrupted' },
+    { name: 'dump-dir', value: 'DIR', help: "write each node's ruleset (iptables-save -c, nft list ruleset) to DIR" },
   ]);
-  if (args.positional.length === 0) throw new UsageError('give at least one manifest FILE');
+  const keep = args.flags.has('keep');
+  if (args.positional.length === 0 && !keep) throw new UsageError('give at least one manifest FILE');
   const input = loadInput(args.positional, args.flags.get('cluster') as string | undefined, () => readFileSync(0, 'utf8'));
   let errors = 0;
   for (const { file, problem } of input.problems) {
@@ -46,23 +50,47 @@ async function main(argv: readonly string[]): Promise<number> {
   if (unavailable) { process.stderr.write(`reference: cannot run the reference cluster here: ${unavailable}\n`); return 2; }
   const built = ensureBuilt(line => process.stderr.write(`reference: ${line}\n`));
   const harness = await ReferenceHarness.start(built, input.profile);
+  // `on`, not `once`: while a listener is left, the kernel lab's own handler tears the namespaces
+  // down without killing the process, so the control plane is stopped below too
+  let stopRequested = false;
+  let onStop = () => {};
+  const interrupted = keep ? new Promise<void>(resolve => { onStop = () => { stopRequested = true; resolve(); }; }) : Promise.resolve();
+  if (keep) { process.on('SIGINT', onStop); process.on('SIGTERM', onStop); }
+  let printed = false;
   let different = false;
-  try {
-    const result = await harness.runBatch(input.files.flatMap(f => f.objects), input.profile, {
-      modes: [mode as ReferenceMode], ...(node ? { nodes: [node] } : {}),
-      ...(args.flags.has('keep') ? {
-        whileRunning: async () => {
-          process.stdout.write(`reference: cluster running; kubeconfig: ${harness.cp.kubeconfig}\nreference: press Ctrl-C to stop\n`);
-          await new Promise<void>(resolve => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
-        },
-      } : {}),
-    });
-    for (const note of result.environment) process.stderr.write(`reference: from this machine: ${note}\n`);
+  const print = (result: BatchResult) => {
+    if (printed) return;
+    printed = true;
+    for (const note of result.environment) process.stderr.write(`reference: the real cluster here has ${note}\n`);
     for (const [key, message] of result.rejected) process.stderr.write(`reference: the API server refused ${key} (left out on both sides): ${message}\n`);
     for (const f of result.sliceFindings) { different = true; process.stdout.write(`EndpointSlice difference: ${f}\n`); }
     for (const n of result.nodes) if (n.diff) { different = true; process.stdout.write(n.diff); }
+  };
+  try {
+    const dumpDir = args.flags.get('dump-dir') as string | undefined;
+    const result = await harness.runBatch(input.files.flatMap(f => f.objects), input.profile, {
+      modes: [mode as ReferenceMode], ...(node ? { nodes: [node] } : {}), ...(dumpDir ? { dumpDir } : {}),
+      ...(keep ? {
+        whileRunning: async ({ result: now }) => {
+          print(now);
+          // one line per fact, so a test can read the paths
+          process.stdout.write(`reference: cluster running until Ctrl-C (node namespaces and kube-proxy for at most ${KEEP_NODES_MS / 60_000} minutes)\n`
+            + `kubeconfig: ${harness.cp.kubeconfig}\nviewer kubeconfig: ${harness.cp.viewerKubeconfig} (user natlens-viewer: RBAC grants it nothing until a role is bound)\n`);
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([interrupted, new Promise(r => { timer = setTimeout(r, KEEP_NODES_MS); })]);
+          clearTimeout(timer);
+        },
+      } : {}),
+    });
+    print(result);
+    if (keep && !stopRequested) {
+      process.stdout.write('reference: node namespaces stopped; the API server keeps running until Ctrl-C\n');
+      await interrupted;
+    }
   } finally {
     await harness.stop();
+    process.removeListener('SIGINT', onStop);
+    process.removeListener('SIGTERM', onStop);
   }
   return different ? 1 : 0;
 }

@@ -33,7 +33,7 @@ export async function clearInputs(cp: ControlPlane): Promise<void> {
   // a controller sync that was under way may still write a slice for a deleted Service
   for (let i = 0; i < 50; i++) {
     const left = (await cp.call<{ items: Obj[] }>('GET', '/apis/discovery.k8s.io/v1/endpointslices')).items;
-    if (left.length === 0) return;
+    if (left.length === 0) { cp.resetControllerRetries(); return; }
     await Promise.all([...new Set(left.map(s => (s['metadata'] as Obj)['namespace'] as string))]
       .map(ns => cp.call('DELETE', `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`)));
     await new Promise(r => setTimeout(r, 100));
@@ -113,11 +113,28 @@ export interface Applied {
   readonly controllerServices: readonly string[];
 }
 
-/** Creates the model's nodes, Services (as allocated), slices/Endpoints of the input and pods. */
+/**
+ * Creates the model's nodes, then its pods (Running and Ready), then the Services (as allocated) and
+ * the input's slices/Endpoints. Pods before Services: the controller then syncs each Service once
+ * with every pod in place, instead of racing pod updates against its own slice writes (a sync on a
+ * stale slice cache fails and is retried only after its backoff).
+ */
 export async function applyModel(cp: ControlPlane, model: ClusterModel, objects: readonly AnyManifestObject[]): Promise<Applied> {
   const rejected: Rejections = new Map();
   await ensureNamespaces(cp, objects.map(o => o.namespace).filter(ns => ns));
   await createNodes(cp, model);
+  await Promise.all(model.workloads.flatMap(w => w.pods.map(async pod => {
+    const key = objectKey('Pod', w.obj.namespace, pod.name);
+    const created = await create(cp, `/api/v1/namespaces/${w.obj.namespace}/pods`, podFor(w.obj, pod.name, pod.nodeName), rejected, key);
+    if (!created || !pod.ip) return;
+    const now = new Date().toISOString();
+    await cp.call('PATCH', `/api/v1/namespaces/${w.obj.namespace}/pods/${pod.name}/status`, {
+      status: {
+        phase: 'Running', podIP: pod.ip, podIPs: [{ ip: pod.ip }], hostIP: model.profile.nodes.find(n => n.name === pod.nodeName)?.ips[0],
+        conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map(type => ({ type, status: 'True', lastTransitionTime: now })),
+      },
+    }, 'application/merge-patch+json');
+  })));
   const controllerServices: string[] = [];
   await Promise.all(model.services.map(async s => {
     const key = objectKey('Service', s.obj.namespace, s.obj.name);
@@ -136,24 +153,13 @@ export async function applyModel(cp: ControlPlane, model: ClusterModel, objects:
     if (o.kind === 'EndpointSlice') await create(cp, `/apis/discovery.k8s.io/v1/namespaces/${o.namespace}/endpointslices`, forCreate(o.object as unknown as Obj), rejected, objectKey(o.kind, o.namespace, o.name));
     if (o.kind === 'Endpoints') await create(cp, `/api/v1/namespaces/${o.namespace}/endpoints`, forCreate(o.object as unknown as Obj), rejected, objectKey(o.kind, o.namespace, o.name));
   }
-  await Promise.all(model.workloads.flatMap(w => w.pods.map(async pod => {
-    const key = objectKey('Pod', w.obj.namespace, pod.name);
-    const created = await create(cp, `/api/v1/namespaces/${w.obj.namespace}/pods`, podFor(w.obj, pod.name, pod.nodeName), rejected, key);
-    if (!created || !pod.ip) return;
-    const now = new Date().toISOString();
-    await cp.call('PATCH', `/api/v1/namespaces/${w.obj.namespace}/pods/${pod.name}/status`, {
-      status: {
-        phase: 'Running', podIP: pod.ip, podIPs: [{ ip: pod.ip }], hostIP: model.profile.nodes.find(n => n.name === pod.nodeName)?.ips[0],
-        conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map(type => ({ type, status: 'True', lastTransitionTime: now })),
-      },
-    }, 'application/merge-patch+json');
-  })));
   return { rejected, controllerServices };
 }
 
 /**
- * Waits until the controller has written a slice for every selector Service and the slices stopped
- * changing (two reads 300 ms apart agree), then returns them.
+ * Waits until the controller has written a slice for every selector Service, the slices stopped
+ * changing (two reads 300 ms apart agree) and no sync it failed is still waiting for its retry,
+ * then returns them.
  */
 export async function settledSlices(cp: ControlPlane, controllerServices: readonly string[], timeoutMs = 60_000): Promise<Obj[]> {
   const deadline = Date.now() + timeoutMs;
@@ -163,7 +169,7 @@ export async function settledSlices(cp: ControlPlane, controllerServices: readon
     const items = list.items;
     const owners = new Set(items.map(s => `${(s['metadata'] as Obj)['namespace']}/${(((s['metadata'] as Obj)['labels'] as Obj | undefined) ?? {})['kubernetes.io/service-name']}`));
     const state = JSON.stringify(items.map(s => [(s['metadata'] as Obj)['uid'], (s['metadata'] as Obj)['resourceVersion']]).sort());
-    if (controllerServices.every(k => owners.has(k)) && state === last) return items;
+    if (controllerServices.every(k => owners.has(k)) && state === last && Date.now() > cp.controllerRetriesDueBy()) return items;
     last = state;
     if (Date.now() > deadline) throw new Error(`EndpointSlice controller: no settled slices after ${timeoutMs / 1000} s (missing: ${controllerServices.filter(k => !owners.has(k)).join(', ')})`);
     await new Promise(r => setTimeout(r, 300));

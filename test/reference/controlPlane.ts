@@ -12,16 +12,44 @@ export interface ControlPlaneOptions {
   readonly nodePortRange: { readonly min: number; readonly max: number };
 }
 
-interface Ready { server: string; kubeconfig: string; token: string; socket: string; version: string }
+interface Ready { server: string; kubeconfig: string; viewerKubeconfig: string; token: string; socket: string; version: string }
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly reason: string, message: string) { super(message); }
 }
 
-export class ControlPlane {
-  private constructor(private readonly child: ChildProcess, readonly dir: string, private readonly ready: Ready, private readonly log: string[]) {}
+/** The controller's log line for a failed sync it will retry (pkg/controller/endpointslice handleErr). */
+const RETRY_LINE = /Error syncing endpoint slices for service, retrying" key="([^"]+)"/g;
+/** Its retry backoff: 1 s doubling per failure of the same Service (defaultSyncBackOff). */
+const RETRY_BASE_MS = 1000;
 
+export class ControlPlane {
+  /** Per Service key: failed syncs seen and when the last one was logged. */
+  private readonly retries = new Map<string, { count: number; at: number }>();
+
+  private constructor(private readonly child: ChildProcess, readonly dir: string, private readonly ready: Ready, private readonly log: string[]) {
+    createInterface({ input: child.stderr! }).on('line', line => {
+      for (const m of line.matchAll(RETRY_LINE)) {
+        const r = this.retries.get(m[1]!) ?? { count: 0, at: 0 };
+        this.retries.set(m[1]!, { count: r.count + 1, at: Date.now() });
+      }
+    });
+  }
+
+  /** When every retry the controller has scheduled will have run (with half a second to spare). */
+  controllerRetriesDueBy(): number {
+    let due = 0;
+    for (const r of this.retries.values()) due = Math.max(due, r.at + RETRY_BASE_MS * 2 ** Math.min(r.count - 1, 10) + 500);
+    return due;
+  }
+
+  /** Forgets the retries of an earlier input. */
+  resetControllerRetries(): void { this.retries.clear(); }
+
+  /** The admin's kubeconfig (group system:masters). */
   get kubeconfig(): string { return this.ready.kubeconfig; }
+  /** User natlens-viewer: authenticated, but RBAC grants it nothing until a test binds it a role. */
+  get viewerKubeconfig(): string { return this.ready.viewerKubeconfig; }
   get socket(): string { return this.ready.socket; }
   get version(): string { return this.ready.version; }
   get token(): string { return this.ready.token; }

@@ -86,9 +86,10 @@ export class NodeProxy {
   /**
    * Waits for kube-proxy's first complete sync: the last sync is at least as recent as the last queued
    * change and nothing is pending (pkg/proxy/metrics: SyncProxyRulesLastTimestamp,
-   * SyncProxyRulesLastQueuedTimestamp, *ChangesPending).
+   * SyncProxyRulesLastQueuedTimestamp, *ChangesPending); with `afterSeconds`, a sync that started
+   * after that time.
    */
-  async synced(family: 'IPv4' | 'IPv6', timeoutMs = 60_000): Promise<void> {
+  async synced(family: 'IPv4' | 'IPv6', timeoutMs = 60_000, afterSeconds = 0): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const value = (text: string, name: string) => Number((new RegExp(`^${name}(?:\\{ip_family="${family}"\\})? (\\S+)$`, 'm').exec(text) ?? [])[1] ?? NaN);
     for (;;) {
@@ -97,7 +98,7 @@ export class NodeProxy {
       const last = value(text, 'kubeproxy_sync_proxy_rules_last_timestamp_seconds');
       const queued = value(text, 'kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds');
       const pending = value(text, 'kubeproxy_sync_proxy_rules_endpoint_changes_pending') + value(text, 'kubeproxy_sync_proxy_rules_service_changes_pending');
-      if (last > 0 && !(queued > last) && pending === 0) return;
+      if (last > afterSeconds && !(queued > last) && pending === 0) return;
       if (Date.now() > deadline) throw new Error(`kube-proxy on ${this.node} did not sync in ${timeoutMs / 1000} s:\n${this.logTail()}`);
       await new Promise(r => setTimeout(r, 100));
     }

@@ -41,6 +41,8 @@ func main() {
 	if len(os.Args) < 2 {
 		fail(fmt.Errorf("usage: natlens-reference control-plane|kube-proxy|version ..."))
 	}
+	// A harness that dies without stopping us must not leave a control plane behind.
+	syscall.RawSyscall(syscall.SYS_PRCTL, syscall.PR_SET_PDEATHSIG, uintptr(syscall.SIGTERM), 0)
 	switch os.Args[1] {
 	case "control-plane":
 		fail(controlPlane(os.Args[2:]))
@@ -83,9 +85,11 @@ func controlPlane(args []string) error {
 	if err != nil {
 		return fmt.Errorf("etcd: %w", err)
 	}
-	token := randomHex(16)
+	// The admin (system:masters: kube-proxy, the controller, the harness) and a user RBAC grants
+	// nothing until a test binds it a role (authorization is RBAC, as in a real cluster).
+	token, viewerToken := randomHex(16), randomHex(16)
 	tokens := filepath.Join(*dir, "tokens.csv")
-	if err := os.WriteFile(tokens, []byte(token+",natlens-reference,natlens-reference,system:masters\n"), 0o600); err != nil {
+	if err := os.WriteFile(tokens, []byte(token+",natlens-reference,natlens-reference,system:masters\n"+viewerToken+",natlens-viewer,natlens-viewer\n"), 0o600); err != nil {
 		return err
 	}
 	saKey := filepath.Join(*dir, "sa.key")
@@ -104,7 +108,7 @@ func controlPlane(args []string) error {
 		fmt.Sprintf("--secure-port=%d", port),
 		"--cert-dir=" + filepath.Join(*dir, "certs"),
 		"--token-auth-file=" + tokens,
-		"--authorization-mode=AlwaysAllow",
+		"--authorization-mode=RBAC",
 		"--service-cluster-ip-range=" + *serviceCIDR,
 		"--service-node-port-range=" + *nodePortRange,
 		"--service-account-issuer=https://natlens-reference.invalid",
@@ -122,7 +126,11 @@ func controlPlane(args []string) error {
 
 	server := fmt.Sprintf("https://127.0.0.1:%d", port)
 	kubeconfig := filepath.Join(*dir, "kubeconfig")
-	if err := writeKubeconfig(kubeconfig, server, token); err != nil {
+	viewerKubeconfig := filepath.Join(*dir, "kubeconfig-viewer")
+	if err := writeKubeconfig(kubeconfig, server, "admin", token); err != nil {
+		return err
+	}
+	if err := writeKubeconfig(viewerKubeconfig, server, "natlens-viewer", viewerToken); err != nil {
 		return err
 	}
 	if err := waitReady(server, token, apiErr); err != nil {
@@ -160,7 +168,7 @@ func controlPlane(args []string) error {
 	}
 	go forward(listener, "tcp", fmt.Sprintf("127.0.0.1:%d", port))
 
-	ready, _ := json.Marshal(map[string]string{"server": server, "kubeconfig": kubeconfig, "token": token, "socket": socket, "version": kubernetesVersion()})
+	ready, _ := json.Marshal(map[string]string{"server": server, "kubeconfig": kubeconfig, "viewerKubeconfig": viewerKubeconfig, "token": token, "socket": socket, "version": kubernetesVersion()})
 	fmt.Println(string(ready))
 	select {
 	case <-ctx.Done():
@@ -300,12 +308,12 @@ func writeRSAKey(path string) error {
 	return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600)
 }
 
-func writeKubeconfig(path, server, token string) error {
+func writeKubeconfig(path, server, user, token string) error {
 	text := strings.Join([]string{
 		"apiVersion: v1", "kind: Config",
 		"clusters: [{name: reference, cluster: {server: '" + server + "', insecure-skip-tls-verify: true}}]",
-		"users: [{name: admin, user: {token: '" + token + "'}}]",
-		"contexts: [{name: reference, context: {cluster: reference, user: admin}}]",
+		"users: [{name: " + user + ", user: {token: '" + token + "'}}]",
+		"contexts: [{name: reference, context: {cluster: reference, user: " + user + "}}]",
 		"current-context: reference", "",
 	}, "\n")
 	return os.WriteFile(path, []byte(text), 0o600)

@@ -2,6 +2,7 @@
 // walk-cases.ts), but the lab nodes are programmed by kube-proxy itself, from the lab's Services and
 // EndpointSlices in the real API server. Every connection must reach the endpoints, and show the pods
 // the source addresses, that NAT Lens's walk predicts on NAT Lens's own rules.
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Walker } from '../../extension/src/engine/walk/walk';
 import { buildClusterModel } from '../../extension/src/engine/model/cluster';
@@ -27,7 +28,8 @@ for (const style of ['ip', 'none'] as const satisfies readonly Style[]) {
     const realKubeProxy: KernelBackend = {
       async load(lab) {
         const env = (await environmentProfile(built, profile)).profile;
-        await harness.apply(objects, env);
+        const { rejected } = await harness.apply(objects, env);
+        assert.deepEqual([...rejected], [], 'the API server takes the lab input as it is');
         proxies.push(...await harness.startProxies(lab, env, 'iptables', ['node1', 'node2']));
       },
       ...iptablesRecord,

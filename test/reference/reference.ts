@@ -1,6 +1,8 @@
 // The reference harness: one control plane, and per input ("batch") the real EndpointSlice
 // controller's slices and the real kube-proxy's rules on every node, next to NAT Lens's for the same
 // input, in canonical order.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import { buildClusterModel, type ClusterModel } from '../../extension/src/engine/model/cluster';
 import { endpointsFromSlices, sortEndpoints, type EndpointInfo } from '../../extension/src/engine/model/endpoints';
@@ -31,7 +33,7 @@ export interface BatchResult {
   readonly sliceFindings: readonly string[];
   /** Objects the API server refused (left out on both sides). */
   readonly rejected: Rejections;
-  /** Settings the harness took from this machine rather than from the profile. */
+  /** Settings of the profile the real cluster here overrides (from this machine, or what the API server does), each with its reason. */
   readonly environment: readonly string[];
   readonly timings: Record<string, number>;
 }
@@ -40,8 +42,13 @@ export interface BatchOptions {
   readonly modes: readonly ReferenceMode[];
   /** Only these nodes (default: every node of the profile). */
   readonly nodes?: readonly string[];
+  /**
+   * Writes each node's ruleset as kube-proxy left it, in the form `natlens node` reads: `iptables-save
+   * -c` to DIR/NODE.iptables, `nft list ruleset` to DIR/NODE.nft.
+   */
+  readonly dumpDir?: string;
   /** Runs while the cluster and kube-proxy are still up (the CLI's --keep, the real-packets test). */
-  readonly whileRunning?: (ctx: { labs: ReadonlyMap<ReferenceMode, Lab>; model: (mode: ReferenceMode) => ClusterModel }) => Promise<void>;
+  readonly whileRunning?: (ctx: { labs: ReadonlyMap<ReferenceMode, Lab>; model: (mode: ReferenceMode) => ClusterModel; result: BatchResult }) => Promise<void>;
 }
 
 /** "1.34" matches v1.34.4; "1.34.4" and "v1.34.4" too; "1.31" does not. */
@@ -52,7 +59,8 @@ export function versionMatches(profileVersion: string, built: string): boolean {
 }
 
 /**
- * What kube-proxy finds on this machine rather than in its configuration: iptables here supports
+ * The profile as the real cluster here has it. The API server always allocates (profile `allocate`).
+ * And what kube-proxy finds on this machine rather than in its configuration: iptables here supports
  * --random-fully (pkg/util/iptables: iptables >= 1.6.2), and which nfacct counters the kernel lets
  * it create (pkg/proxy/iptables NewProxier ensures each one; probed with kube-proxy's own nfacct
  * code in a scratch namespace). The profile is set to match, and each change is said.
@@ -63,7 +71,8 @@ export async function environmentProfile(built: Built, profile: ClusterProfile):
   const notes: string[] = [];
   if (!profile.iptablesRandomFully) notes.push('iptablesRandomFully: true (iptables here supports --random-fully)');
   if (profile.nfacctCounters.join() !== nfacctCounters.join()) notes.push(`nfacctCounters: [${nfacctCounters.join(', ')}] (what the kernel here allows)`);
-  return { profile: { ...profile, iptablesRandomFully: true, nfacctCounters }, notes };
+  if (!profile.allocate) notes.push('allocate: true (the real API server allocates the ClusterIPs and node ports the manifests leave unset)');
+  return { profile: { ...profile, iptablesRandomFully: true, nfacctCounters, allocate: true }, notes };
 }
 
 function labSpec(profile: ClusterProfile, nodes: readonly string[]): LabSpec {
@@ -94,6 +103,15 @@ async function predictedRules(model: ClusterModel, mode: ReferenceMode, nodeName
     if (load.code !== 0) return `nft -f refused NAT Lens's script: ${load.stderr.trim()}\n`;
     return canonicalNft((await run('nft', ['-s', 'list', 'table', 'ip', 'kube-proxy'])).stdout);
   });
+}
+
+/** The node's whole ruleset, unordered and with counters, as an operator would capture it. */
+async function dumpRules(lab: Lab, labNode: string, mode: ReferenceMode, dir: string): Promise<void> {
+  const [cmd, args, ext] = mode === 'iptables' ? ['iptables-save', ['-c'], 'iptables'] as const : ['nft', ['list', 'ruleset'], 'nft'] as const;
+  const r = await lab.run({ node: labNode }, cmd, [...args]);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} on ${labNode}: ${r.stderr.trim()}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${labNode}.${ext}`), r.stdout);
 }
 
 async function realRules(lab: Lab, labNode: string, mode: ReferenceMode): Promise<string> {
@@ -166,10 +184,31 @@ export class ReferenceHarness {
         proxies.push(NodeProxy.start(this.built.binary, this.cp, lab, node, node, p, mode));
       }
       await Promise.all(proxies.map(px => px.synced(profile.ipFamily)));
+      if (mode === 'nftables') for (const px of proxies) await this.withServiceCIDRs(lab, px, profile);
       return proxies;
     } catch (e) {
       await Promise.all(proxies.map(px => px.stop()));
       throw e;
+    }
+  }
+
+  /**
+   * kube-proxy's nftables mode learns the ServiceCIDRs from an informer of their own whose update
+   * does not sync (pkg/proxy/nftables proxier.go OnServiceCIDRsChanged); when they arrive after the
+   * first sync, the "unallocated ClusterIPs" rule waits for the next full sync (FullSyncPeriod, an
+   * hour). NAT Lens shows the steady state, so the harness brings that sync forward: a change of the
+   * node's zone label, and back, makes kube-proxy resync in full (OnTopologyChange).
+   */
+  private async withServiceCIDRs(lab: Lab, proxy: NodeProxy, profile: ClusterProfile): Promise<void> {
+    const chain = await lab.run({ node: proxy.node }, 'nft', ['list', 'chain', 'ip', 'kube-proxy', 'cluster-ips-check']);
+    if (chain.code !== 0 || chain.stdout.includes('unallocated ClusterIPs')) return;
+    const zoneLabel = 'topology.kubernetes.io/zone';
+    const node = await this.cp.call<{ metadata: { labels?: Record<string, string> } }>('GET', `/api/v1/nodes/${proxy.node}`);
+    const zone = node.metadata.labels?.[zoneLabel] ?? null;
+    for (const value of ['natlens-reference-resync', zone]) {
+      const before = Date.now() / 1000;
+      await this.cp.call('PATCH', `/api/v1/nodes/${proxy.node}`, { metadata: { labels: { [zoneLabel]: value } } }, 'application/merge-patch+json');
+      await proxy.synced(profile.ipFamily, 60_000, before);
     }
   }
 
@@ -196,10 +235,11 @@ export class ReferenceHarness {
             const real = await realRules(lab, node, mode);
             const predicted = await predictedRules(models.get(mode)!, mode, node);
             results.push({ node, mode, real, predicted, diff: unifiedDiff(real, predicted, `kube-proxy ${this.built.kubernetesVersion} ${mode} ${node}`, `natlens rules ${mode} ${node}`) });
+            if (opts.dumpDir) await dumpRules(lab, node, mode, opts.dumpDir);
           }
         }
         lap('compared');
-        if (opts.whileRunning) await opts.whileRunning({ labs, model: mode => models.get(mode)! });
+        if (opts.whileRunning) await opts.whileRunning({ labs, model: mode => models.get(mode)!, result: { nodes: results, sliceFindings, rejected, environment: notes, timings } });
       } finally {
         await Promise.all(proxies.map(px => px.stop()));
       }

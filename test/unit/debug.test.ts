@@ -4,7 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseManifest } from '../../extension/src/engine/manifest/manifest';
-import { parseProfile } from '../../extension/src/engine/model/profile';
+import { parseProfile, withProxyMode } from '../../extension/src/engine/model/profile';
+import { defaultService, externallyAccessible } from '../../extension/src/engine/model/service';
+import { serviceFacts } from '../../extension/src/engine/facts/service';
+import { externalSummary, internalSummary } from '../../extension/src/engine/facts/render';
 import { buildClusterModel } from '../../extension/src/engine/model/cluster';
 import { serviceChains } from '../../extension/src/engine/proxy/iptables/names';
 import { nftServiceChains } from '../../extension/src/engine/proxy/nftables/names';
@@ -131,8 +134,8 @@ test('ClusterIP: its KUBE-SVC chain, the grep for its hash and endpoint chains, 
   assert.ok(grep.expected!.includes('-A KUBE-SEP-FZQ6KZLGXRSKN2AD -m comment --comment shop/web:http -m tcp -p tcp -j DNAT --to-destination 10.244.1.10:8080'));
   const ct = find(list, /^conntrack entries for 10\.96\.0\.20:80/);
   assert.equal(ct.runOn, "node node-a (the client's node: ClusterIP DNAT happens there)");
-  assert.match(ct.lookFor, /NAT Lens predicts for a pod client: DNAT to 10\.244\.0\.10:8080 \(node-a\) 50%, 10\.244\.1\.10:8080 \(node-b\) 50%; no SNAT, so the reply dst is the pod's own address\./);
-  assert.match(find(list, /^Packets arriving/).lookFor, /from a pod via the ClusterIP: the client pod's own address \(no SNAT\)/);
+  assert.match(ct.lookFor, /NAT Lens predicts for a pod client: DNAT to 10\.244\.0\.10:8080 \(node-a\) 50%, 10\.244\.1\.10:8080 \(node-b\) 50%; no SNAT, the pod sees 10\.244\.0\.\d+, so the reply dst is the pod's own address\./);
+  assert.match(find(list, /^Packets arriving/).lookFor, /from a pod on node-a via the ClusterIP: the client pod's own address \(no SNAT\)/);
   assert.match(list[2]!.lookFor, /NAT Lens derived 2 from the workloads in the workspace \(10\.244\.0\.10, 10\.244\.1\.10\)/);
 });
 
@@ -155,13 +158,13 @@ test('NodePort: the KUBE-EXT chain marks every connection; outside probe and con
     `${IN_POD} -- ss -tn state established '( sport = :8080 )'`,
   ]);
   assert.equal(list[0]!.lookFor, 'TYPE NodePort, CLUSTER-IP 10.96.0.21, EXTERNAL-IP <none>, PORT(S) 80:30080/TCP.');
-  assert.match(list[1]!.lookFor, /^Cluster: external connections go to any endpoint and are SNATed/);
+  assert.equal(list[1]!.lookFor, 'externalTrafficPolicy: Cluster — external traffic is spread over every endpoint and SNATed: the pod never sees the client IP.');
   const ext = find(list, /^iptables chain KUBE-EXT/);
   assert.match(ext.lookFor, /^In order: KUBE-MARK-MASQ for every connection \(all of them are SNATed\); → KUBE-SVC-RUKNB3TURLFC6SGL\./);
   assert.equal(find(list, /^NodePort 30080/).runOn, 'outside the cluster');
   // MASQUERADE picks the egress interface's address: the bridge gateway towards the local pod, the node address towards node-b
   assert.match(find(list, /^conntrack entries for NodePort/).lookFor,
-    /dst=the SNAT address \(10\.244\.0\.1 towards 10\.244\.0\.10:8080, 192\.168\.0\.2 towards 10\.244\.1\.10:8080\): the connection was SNATed/);
+    /dst=the SNAT address \(10\.244\.0\.1 at 10\.244\.0\.10:8080, 192\.168\.0\.2 at 10\.244\.1\.10:8080\): the connection was SNATed/);
   assert.match(find(list, /^Packets arriving/).lookFor, /via NodePort 30080 on node-a: 10\.244\.0\.1 \(SNAT\)/);
 });
 
@@ -192,7 +195,7 @@ test('LoadBalancer with externalTrafficPolicy Local: SVL chain, filter rules, VI
     /^In order: 10\.244\.0\.0\/16 → KUBE-SVC-TFCKRJ4VVZESZDQY \(pods skip the Local policy\); KUBE-MARK-MASQ for node-local sources; node-local sources → KUBE-SVC-TFCKRJ4VVZESZDQY; → KUBE-SVL-TFCKRJ4VVZESZDQY\./);
   const filter = find(list, /^filter rules/);
   assert.deepEqual(filter.expected, ['-A KUBE-NODEPORTS -m comment --comment "shop/edge:https health check node port" -m tcp -p tcp --dport 32000 -j ACCEPT']);
-  assert.match(find(list, /load balancer IP/).lookFor, /^Predicted: DNAT to 10\.244\.0\.10:8080 \(node-a\); no SNAT\./);
+  assert.match(find(list, /load balancer IP/).lookFor, /^Predicted: DNAT to 10\.244\.0\.10:8080 \(node-a\); no SNAT, the pod sees 203\.0\.113\.10\./);
   assert.match(find(list, /health check/).lookFor, /Predicted: node-a: 200, "localEndpoints": 1; node-b: 200, "localEndpoints": 1\./);
   assert.match(find(list, /^conntrack entries for NodePort/).lookFor, /dst=the client's own address: no SNAT, the pod sees the client IP/);
 });
@@ -250,7 +253,7 @@ test('no endpoints: no KUBE-SVC chain, REJECT in filter, "connection refused" fr
   assert.match(list[5]!.lookFor, /^No output: node-a has no endpoint/);
   assert.deepEqual(list[6]!.expected, ['-A KUBE-SERVICES -m comment --comment "shop/lonely has no endpoints" -m tcp -p tcp -d 10.96.0.23 --dport 80 -j REJECT']);
   assert.match(list[6]!.lookFor, /^REJECT "has no endpoints"/);
-  assert.match(list[7]!.lookFor, /NAT Lens predicts REJECT \("connection refused": no endpoints\)\. "Connection refused" confirms it\./);
+  assert.match(list[7]!.lookFor, /NAT Lens predicts REJECT \(filter KUBE-SERVICES\), "connection refused"\. "Connection refused" confirms it\./);
   assert.match(list[8]!.lookFor, /^No entry: the first packet is rejected/);
 });
 
@@ -292,9 +295,19 @@ test('nftables mode: nft list chain/map with this Service\'s chain names, for an
 
 test('IPVS mode: ipvsadm for the ClusterIP and the NodePort virtual servers', () => {
   const list = debugCommands(model, entry('api'), { proxyMode: 'ipvs' });
-  assert.deepEqual(commands(list).slice(4, 6), ['ipvsadm -Ln -t 10.96.0.21:80', 'ipvsadm -Ln -t 192.168.0.2:30080']);
-  assert.match(list[4]!.lookFor, /one real server per endpoint, forward method Masq, weight 1: 10\.244\.0\.10:8080, 10\.244\.1\.10:8080/);
-  assert.match(find(list, /^conntrack entries for NodePort/).lookFor, /dst=a node address \(externalTrafficPolicy Cluster: SNATed\)/);
+  const servers = list.filter(c => c.command.startsWith('ipvsadm'));
+  assert.deepEqual(servers.map(c => c.command).sort(), ['ipvsadm -Ln -t 10.96.0.21:80', 'ipvsadm -Ln -t 192.168.0.2:30080', 'ipvsadm -Ln -t 10.244.0.1:30080'].sort());
+  for (const c of servers) {
+    assert.match(c.lookFor, /^Scheduler rr; 2 real servers, forward method Masq, weight 1: 10\.244\.0\.10:8080 \(node-a\), 10\.244\.1\.10:8080 \(node-b\)\./);
+    assert.doesNotMatch(c.lookFor, /does not generate|inferred/);
+    // the lines NAT Lens generated: the virtual server, then its real servers
+    assert.equal(c.expected!.length, 3);
+    assert.match(c.expected![1]!, /^ {2}-> 10\.244\.0\.10:8080 +Masq +1 /);
+  }
+  assert.ok(list.some(c => c.command === 'ipset list KUBE-NODE-PORT-TCP' && c.expected!.includes('30080')), 'the node port in its ipset');
+  assert.ok(!list.some(c => /iptables chain|KUBE-SVC-|KUBE-EXT-/.test(`${c.title} ${c.command} ${c.lookFor}`)), 'no iptables-mode chain');
+  // IPVS mode walks like the others: the prediction comes from the walk through the IPVS rules
+  assert.match(find(list, /^conntrack entries for NodePort/).lookFor, /dst=the SNAT address \(10\.244\.0\.1 at 10\.244\.0\.10:8080, 192\.168\.0\.2 at 10\.244\.1\.10:8080\): the connection was SNATed.*\(predicted: DNAT to /);
 });
 
 test('IPv6: ip6tables, conntrack -f ipv6 and a quoted bracketed URL', () => {
@@ -367,13 +380,17 @@ test('shell quoting and the probabilities iptables prints back', () => {
   assert.equal(iptablesPrintedProbability('0.0002441406'), '0.00024414062');
 });
 
-test('the traffic-policy checks say what this proxy mode does on a node without a local endpoint', () => {
-  const policy = (name: string, mode: 'iptables' | 'ipvs') => find(debugCommands(model, entry(name), { proxyMode: mode }), /traffic policy$/).lookFor;
-  assert.match(policy('edge', 'iptables'), /nodes without one drop them\.$/);
-  assert.match(policy('edge', 'ipvs'), /in IPVS mode a node without one sends them to another node's endpoint unmasqueraded, and the reply does not come back through it\.$/);
-  assert.match(policy('lonely', 'iptables'), /^Cluster: /);
+test('the traffic-policy checks say what the facts say, as the hover summary does, in every mode', () => {
   const local = buildClusterModel(parseManifest(MANIFEST.replace('  ports: [{name: http, port: 80, targetPort: http}]', '  internalTrafficPolicy: Local\n  ports: [{name: http, port: 80, targetPort: http}]'), 'svc.yaml').objects, profile);
-  const internal = (mode: 'iptables' | 'ipvs') => find(debugCommands(local, local.services.find(s => s.obj.name === 'web')!, { proxyMode: mode }), /traffic policy$/).lookFor;
-  assert.match(internal('iptables'), /^Local: .* on a node without one the connection is dropped\.$/);
-  assert.match(internal('ipvs'), /on a node without one the connection is refused \(the virtual server has no real server\)\.$/);
+  for (const mode of ['iptables', 'nftables', 'ipvs'] as const) {
+    for (const [m, name] of [[model, 'edge'], [model, 'lonely'], [local, 'web']] as const) {
+      const e = m.services.find(s => s.obj.name === name)!;
+      const modeModel = { ...m, profile: withProxyMode(m.profile, mode) };
+      const facts = serviceFacts(modeModel.services.find(s => s.obj.name === name)!, modeModel);
+      const lookFor = find(debugCommands(m, e, { proxyMode: mode }), /traffic policy$/).lookFor;
+      const d = defaultService(e.service);
+      assert.equal(lookFor, externallyAccessible(e.service) ? externalSummary(facts, d.externalTrafficPolicy === 'Local' ? 'Local' : 'Cluster')
+        : `${internalSummary(facts, d.internalTrafficPolicy === 'Local')} (externalTrafficPolicy does not apply: the Service is not externally reachable.)`, `${mode} ${name}`);
+    }
+  }
 });

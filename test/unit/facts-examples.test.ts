@@ -10,6 +10,10 @@ import { serviceLenses } from '../../extension/src/engine/findings/codelens';
 import { hoverAt, hoverMarkdown } from '../../extension/src/engine/findings/hover';
 import { walkerFor } from '../../extension/src/engine/walk/walk';
 import { formatWalk } from '../../extension/src/engine/walk/format';
+import { analyzeFile } from '../../extension/src/engine/findings/analyze';
+import { serviceFacts } from '../../extension/src/engine/facts/service';
+import { localPolicyFacts, localPolicyMessage } from '../../extension/src/engine/facts/diagnostics';
+import { messagesFor } from '../../extension/src/engine/i18n';
 
 const root = new URL('../../', import.meta.url).pathname;
 const base = parseProfile(readFileSync(`${root}examples/cluster.yaml`, 'utf8')).profile;
@@ -206,3 +210,58 @@ test('IPVS: the walk summary names the IPVS scheduler instead of a random pick',
   assert.match(r.summary, /chosen by IPVS's rr scheduler/);
   assert.doesNotMatch(r.summary, /at random/);
 });
+
+const loadBalancerLocal = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: t}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  healthCheckNodePort: 32000
+  clusterIP: 10.96.7.12
+  selector: {app: web}
+  ports: [{name: http, port: 443, targetPort: 8080, nodePort: 30780}]
+status:
+  loadBalancer:
+    ingress: [{ip: 198.51.100.12}]
+${endpointOnNodeA}`;
+
+for (const mode of MODES) {
+  test(`${mode}: local-policy-imbalance behind a health-checked load balancer is information that says what each node does`, () => {
+    const { file, model } = setup(loadBalancerLocal, mode);
+    const f = analyzeFile(file, model).find(x => x.rule === 'local-policy-imbalance');
+    assert.ok(f, 'reported');
+    assert.equal(f.severity, 'information', 'fewer replicas than nodes behind a health-checked load balancer is the intended design');
+    assert.match(f.message, /node-a sends external connections to its own endpoint, keeping the client IP/);
+    assert.match(f.message, /the health check node port 32000 answers 503 on node-b, so a load balancer that honours it sends them nothing/);
+    const facts = serviceFacts(model.services[0]!, model);
+    const german = localPolicyMessage(facts, localPolicyFacts(facts), true, 32000, messagesFor('de'));
+    assert.match(german, /^externalTrafficPolicy Local: node-a schickt externe Verbindungen an seinen eigenen Endpoint, die Client-IP bleibt erhalten; node-b hat keinen lokalen Endpoint und /);
+    assert.match(german, /Hinter einem Load Balancer ist das so gewollt: Der Health-Check-Node-Port 32000 antwortet auf node-b mit 503/);
+    if (mode === 'ipvs') {
+      assert.match(f.message, /node-b has no local endpoint and sends them to 10\.244\.0\.10:8080 \(node-a\) without SNAT: kube-proxy's ipvs mode falls back/);
+      assert.doesNotMatch(f.message, /drop|DROP|REJECT/);
+    } else {
+      assert.match(f.message, new RegExp(`node-b has no local endpoint and drops the connections \\(DROP in filter ${mode === 'iptables' ? 'KUBE-EXTERNAL-SERVICES' : 'nodeport-endpoints-check'}\\): clients time out`));
+      assert.doesNotMatch(f.message, /REJECT|refuse/);
+    }
+  });
+
+  test(`${mode}: internalTrafficPolicy Local on a NodePort Service: the finding says what the walk from node-b does`, () => {
+    const { file, model, hover } = setup(internalLocal('NodePort'), mode);
+    const f = analyzeFile(file, model).find(x => x.rule === 'internal-local-dropped');
+    const h = hover('internalTrafficPolicy');
+    assert.ok(f, 'reported');
+    if (mode === 'ipvs') {
+      // the walk from node-b reaches node-a's endpoint: not dropped, so information, not a warning
+      assert.match(h, /From node node-b: DNAT to 10\.244\.0\.10:8080 \(node-a\)/);
+      assert.equal(f.severity, 'information');
+      assert.equal(f.message, 'internalTrafficPolicy Local: from node-b connections to 10.96.7.8:80 go to 10.244.0.10:8080 (node-a) on another node.');
+      assert.doesNotMatch(h, /drops|no fallback/);
+    } else {
+      assert.match(h, /From node node-b: \*\*DROP\*\*/);
+      assert.equal(f.severity, 'warning');
+      assert.match(f.message, /clients on node-b have no local endpoint, and their connections to 10\.96\.7\.8:80 are dropped \(DROP in filter (KUBE-SERVICES|service-endpoints-check)\), not sent to another node\.$/);
+    }
+  });
+}

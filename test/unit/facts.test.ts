@@ -94,7 +94,7 @@ for (const mode of MODES) {
         }
         // the diagnostics
         const imbalance = findings.find(f => f.service === facts.service && f.rule === 'local-policy-imbalance');
-        for (const node of [...dropping, ...lost]) assert.match(imbalance?.message ?? '', new RegExp(`${node} has none`), what);
+        for (const node of [...dropping, ...lost]) assert.match(imbalance?.message ?? '', new RegExp(`${node} has no local endpoint`), what);
         assert.equal(findings.some(f => f.service === facts.service && f.rule === 'client-ip-lost'), masqueraded && !/Local/.test(String(obj.object.spec?.externalTrafficPolicy)), what);
         // the walk summaries: each entry's trace summary says what its facts say
         const walker = walkerFor({ ...model, services: [entry] });

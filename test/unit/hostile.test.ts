@@ -125,7 +125,13 @@ test('class D: values that cannot appear in a rule are refused before generation
 
 test('class E: a LoadBalancer port without a port number and a profile naming a node twice give no routing loop', () => {
   const text = svc('{type: LoadBalancer, clusterIP: 10.96.0.9, ports: [{}, {name: b, port: 82}]}');
-  // kube-proxy's own tests build Services with port 0 (the golden fixtures), so a missing port is modelled as 0
+  // a port without a port number is not modelled (never port 0), located in the API server's words
+  const file = parseManifest(text, 'e.yaml');
+  const missing = file.problems.find(p => p.code === 'invalid-field')!;
+  assert.equal(missing.message, 'spec.ports[0].port: Required value; NAT Lens does not model this port');
+  assert.equal(text.slice(missing.range.start.offset, missing.range.end.offset), '{}');
+  const model = buildClusterModel(file.objects, parseProfile('nodeName: n1\n').profile);
+  assert.deepEqual(model.services[0]!.ports.map(p => [p.info.portIndex, p.info.port]), [[1, 82]]);
   const profile = 'nodeName: n1\nnodes:\n  - {name: n1, ips: [192.168.0.2]}\n  - {name: n1, ips: [192.168.0.3]}\n  - {name: n2, ips: [192.168.0.4]}\n';
   const parsed = parseProfile(profile);
   assert.deepEqual(parsed.profile.nodes.map(n => n.name), ['n1', 'n2']);

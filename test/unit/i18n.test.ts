@@ -53,7 +53,7 @@ test('no stale message: every key is called somewhere', () => {
 });
 
 /** Messages whose words are the same in both languages (a verdict, a rule keyword). */
-const SAME_IN_BOTH = ['entrySnatAll'];
+const SAME_IN_BOTH: string[] = [];
 
 test('no German text without parameters is the English text unchanged, except where the words are the same in both', () => {
   const en = messagesFor('en');

@@ -13,10 +13,16 @@ export class GeneratedDocuments implements vscode.TextDocumentContentProvider, v
     return this.texts.get(uri.path) ?? '';
   }
 
-  async show(name: string, text: string, language: string): Promise<vscode.TextEditor> {
+  /** Serves `text` under natlens:/<name> (open editors of it update) and returns that URI. */
+  put(name: string, text: string): vscode.Uri {
     const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${name}` });
     this.texts.set(uri.path, text);
     this.changed.fire(uri);
+    return uri;
+  }
+
+  async show(name: string, text: string, language: string): Promise<vscode.TextEditor> {
+    const uri = this.put(name, text);
     const doc = await vscode.workspace.openTextDocument(uri);
     const typed = doc.languageId === language ? doc : await vscode.languages.setTextDocumentLanguage(doc, language);
     return vscode.window.showTextDocument(typed, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: false });

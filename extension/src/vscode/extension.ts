@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): NatLensApi {
     vscode.commands.registerCommand('natlens.tracePacket', (args?: TraceArgs) => tracePacket(session, docs, context.extensionUri, args)),
     vscode.commands.registerCommand('natlens.previewRules', (args?: { uri?: string; node?: string; service?: string }) => previewRules(session, docs, context.extensionUri, args)),
     vscode.commands.registerCommand('natlens.debugCommands', (args?: { uri?: string; service?: string }) => showDebugCommands(session, docs, args)),
-    registerNodeDumps(docs),
+    registerNodeDumps(docs, session),
     vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => PreviewPanel.revive(panel, session, docs, context.extensionUri, state),
     }),

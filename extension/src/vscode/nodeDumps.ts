@@ -3,11 +3,13 @@
 // (engine/node) reads the dump and renders every sentence; this module only wires VS Code.
 import * as vscode from 'vscode';
 import { parseNodeDump, type NodeDump } from '../engine/node/dump';
-import { dumpHover, dumpLenses, dumpSourceChoices, isNodeDump, lensPacket } from '../engine/node/editor';
+import { dumpDiffLenses, dumpHover, dumpLenses, dumpSourceChoices, isNodeDump, lensPacket } from '../engine/node/editor';
 import { formatNodeTrace } from '../engine/node/format';
 import { traceNode } from '../engine/node/trace';
 import type { NodeTraceReport } from '../engine/node/report';
-import type { GeneratedDocuments } from './documents';
+import { SCHEME, type GeneratedDocuments } from './documents';
+import { compareWithPrediction, DiffNotes, type CompareArgs } from './nodeDiff';
+import type { Session } from './session';
 
 export const DUMP_LANGUAGE = 'iptables';
 const CANDIDATE_LANGUAGES = new Set(['plaintext', 'log', 'shellscript', DUMP_LANGUAGE]);
@@ -38,17 +40,22 @@ export interface NodeTraceArgs {
   readonly source?: string;
 }
 
-export function registerNodeDumps(docs: GeneratedDocuments): vscode.Disposable {
+export function registerNodeDumps(docs: GeneratedDocuments, session: Session): vscode.Disposable {
   const cache = new DumpCache();
+  const notes = new DiffNotes();
   const recognise = async (doc: vscode.TextDocument) => {
     if (!CANDIDATE_LANGUAGES.has(doc.languageId) || doc.languageId === DUMP_LANGUAGE || doc.uri.scheme === 'natlens') return;
     if (isNodeDump(cache.of(doc), doc.getText())) await vscode.languages.setTextDocumentLanguage(doc, DUMP_LANGUAGE);
   };
   const selector: vscode.DocumentSelector = { language: DUMP_LANGUAGE };
+  // lenses on the user's dumps, not on the documents NAT Lens renders (the diff's sides)
+  const lensSelector: vscode.DocumentSelector = [{ language: DUMP_LANGUAGE, scheme: 'file' }, { language: DUMP_LANGUAGE, scheme: 'untitled' }];
   const lensesChanged = new vscode.EventEmitter<void>();
   for (const doc of vscode.workspace.textDocuments) void recognise(doc);
   return vscode.Disposable.from(
     lensesChanged,
+    notes,
+    vscode.languages.registerHoverProvider({ scheme: SCHEME }, notes),
     vscode.workspace.onDidOpenTextDocument(doc => void recognise(doc)),
     vscode.workspace.onDidCloseTextDocument(doc => cache.forget(doc)),
     vscode.workspace.onDidChangeTextDocument(() => lensesChanged.fire()),
@@ -58,17 +65,26 @@ export function registerNodeDumps(docs: GeneratedDocuments): vscode.Disposable {
         return text ? new vscode.Hover(new vscode.MarkdownString(text), doc.lineAt(position.line).range) : undefined;
       },
     }),
-    vscode.languages.registerCodeLensProvider(selector, {
+    vscode.languages.registerCodeLensProvider(lensSelector, {
       onDidChangeCodeLenses: lensesChanged.event,
       provideCodeLenses(doc) {
-        return dumpLenses(cache.of(doc)).map(l => new vscode.CodeLens(doc.lineAt(l.line).range, {
-          title: vscode.l10n.t('Trace Packet on this node ({0})', l.service),
-          command: 'natlens.traceOnNode',
-          arguments: [{ uri: doc.uri.toString(), line: l.line } satisfies NodeTraceArgs],
-        }));
+        const dump = cache.of(doc);
+        return [
+          ...dumpDiffLenses(dump).map(line => new vscode.CodeLens(doc.lineAt(line).range, {
+            title: vscode.l10n.t('Compare with prediction'),
+            command: 'natlens.compareWithPrediction',
+            arguments: [{ uri: doc.uri.toString() } satisfies CompareArgs],
+          })),
+          ...dumpLenses(dump).map(l => new vscode.CodeLens(doc.lineAt(l.line).range, {
+            title: vscode.l10n.t('Trace Packet on this node ({0})', l.service),
+            command: 'natlens.traceOnNode',
+            arguments: [{ uri: doc.uri.toString(), line: l.line } satisfies NodeTraceArgs],
+          })),
+        ];
       },
     }),
     vscode.commands.registerCommand('natlens.traceOnNode', (args?: NodeTraceArgs) => traceOnNode(cache, docs, args)),
+    vscode.commands.registerCommand('natlens.compareWithPrediction', (args?: CompareArgs) => compareWithPrediction(session, docs, notes, doc => cache.of(doc), args)),
   );
 }
 

@@ -3,11 +3,11 @@
 import type { EntryFact, ServiceFacts } from './service';
 import { english, type Messages } from '../i18n';
 
-const isBlocked = (e: EntryFact) => e.verdict === 'DROP' || e.verdict === 'REJECT';
+export const isBlocked = (e: EntryFact) => e.verdict === 'DROP' || e.verdict === 'REJECT';
 /** A connection that is translated and whose reply comes back on at least one branch. */
-const works = (e: EntryFact) => e.verdict === 'DNAT' && e.endpoints.some(p => !p.replyBroken);
-const brokenReply = (e: EntryFact) => e.verdict === 'DNAT' && e.endpoints.length > 0 && e.endpoints.every(p => p.replyBroken);
-const nodesOf = (es: readonly EntryFact[]) => [...new Set(es.map(e => e.node))].join(', ');
+export const works = (e: EntryFact) => e.verdict === 'DNAT' && e.endpoints.some(p => !p.replyBroken);
+export const brokenReply = (e: EntryFact) => e.verdict === 'DNAT' && e.endpoints.length > 0 && e.endpoints.every(p => p.replyBroken);
+export const nodesOf = (es: readonly EntryFact[]) => [...new Set(es.map(e => e.node))].join(', ');
 
 export function externalEntries(facts: ServiceFacts): EntryFact[] {
   return facts.entries.filter(e => e.client === 'external');
@@ -48,17 +48,26 @@ export function lensTitle(facts: ServiceFacts, m: Messages = english): string {
   return m.lensText({ parts });
 }
 
-/** One hover bullet: what the rules do with this entry's new connection. */
-export function entryLine(label: string, e: EntryFact, m: Messages = english): string {
-  if (isBlocked(e)) return m.entryBlocked({ label, verdict: e.verdict as 'DROP' | 'REJECT', table: `${e.rule?.table}`, chain: `${e.rule?.chain}` });
-  if (e.verdict !== 'DNAT') return m.entryNoRule({ label });
+/**
+ * What the rules do with this entry's new connection, as one clause ("DNAT to 10.244.0.10:8080 (node-a);
+ * no SNAT, the pod sees 203.0.113.10"); `md` adds the hover's bold and code marks.
+ */
+export function entryOutcome(e: EntryFact, md = false, m: Messages = english): string {
+  const code = (s: string) => (md ? `\`${s}\`` : s);
+  if (isBlocked(e)) return m.outcomeBlocked({ verdict: e.verdict as 'DROP' | 'REJECT', table: `${e.rule?.table}`, chain: code(e.rule?.chain ?? '?'), md });
+  if (e.verdict !== 'DNAT') return m.outcomeNoRule();
   const many = e.endpoints.length > 1;
   const endpoints = e.endpoints.map(p => `${p.endpoint}${p.node ? ` (${p.node})` : ''}${many ? ` ${m.percent(p.probability)}` : ''}`).join(', ');
   const masq = e.endpoints.filter(p => p.masquerade).length;
-  const snat = masq === 0 ? m.entryNoSnat() : masq === e.endpoints.length ? m.entrySnatAll() : m.entrySnatSome({ masqueraded: masq, branches: e.endpoints.length });
+  const snat = masq === 0 ? m.entryNoSnat() : masq === e.endpoints.length ? m.entrySnat({ md }) : m.entrySnatSome({ masqueraded: masq, branches: e.endpoints.length, md });
   const broken = e.endpoints.filter(p => p.replyBroken);
-  const reply = broken.length ? m.entryReplyLost({ node: e.node, endpoints: broken.map(p => p.endpoint).join(', ') }) : '';
-  return m.entryDnat({ label, endpoints, snat, seen: podSees(e, s => `\`${s}\``, m), reply });
+  const reply = broken.length ? m.entryReplyLost({ node: e.node, endpoints: broken.map(p => p.endpoint).join(', '), md }) : '';
+  return m.outcomeDnat({ endpoints, snat, seen: podSees(e, code, m), reply });
+}
+
+/** One hover bullet: what the rules do with this entry's new connection. */
+export function entryLine(label: string, e: EntryFact, m: Messages = english): string {
+  return `- ${label}: ${entryOutcome(e, true, m)}`;
 }
 
 const plural = (es: readonly EntryFact[]) => new Set(es.map(e => e.node)).size !== 1;

@@ -63,7 +63,7 @@ export interface ServiceFacts {
   /** Distinct ready endpoints over all ports. */
   readonly readyEndpoints: number;
   readonly externallyAccessible: boolean;
-  /** The first port's facts (the one hovers and the CodeLens speak about); null without ports. */
+  /** The port these facts are of; null without ports. */
   readonly port: ServicePortInfo | null;
   readonly chains: PortChains | null;
   readonly semantics: Omit<ProxySemantics, 'chains'>;
@@ -76,7 +76,7 @@ export interface ServiceFacts {
 
 const networks = new WeakMap<ClusterModel, Walker>();
 const walkers = new WeakMap<ClusterModel, WeakMap<ServiceEntry, Walker>>();
-const cache = new WeakMap<ClusterModel, WeakMap<ServiceEntry, ServiceFacts>>();
+const cache = new WeakMap<ClusterModel, WeakMap<ServiceEntry, ServiceFacts[]>>();
 
 function memo<K extends object, V>(map: WeakMap<ClusterModel, WeakMap<K, V>>, model: ClusterModel, key: K, make: () => V): V {
   let perModel = map.get(model);
@@ -98,17 +98,21 @@ export function serviceWalker(entry: ServiceEntry, model: ClusterModel): Walker 
   });
 }
 
-/** The Service's facts, computed once per model. */
-export function serviceFacts(entry: ServiceEntry, model: ClusterModel): ServiceFacts {
-  return memo(cache, model, entry, () => computeFacts(entry, model, serviceWalker(entry, model)));
+/** The facts of one of the Service's ports (the first by default, the one hovers and the CodeLens speak about), computed once per model. */
+export function serviceFacts(entry: ServiceEntry, model: ClusterModel, portIndex = 0): ServiceFacts {
+  const perPort = memo(cache, model, entry, (): ServiceFacts[] => []);
+  return (perPort[portIndex] ??= computeFacts(entry, model, serviceWalker(entry, model), portIndex));
 }
 
-function computeFacts(entry: ServiceEntry, model: ClusterModel, walker: Walker): ServiceFacts {
+function computeFacts(entry: ServiceEntry, model: ClusterModel, walker: Walker, portIndex: number): ServiceFacts {
   const backend = backendFor(model.profile.proxyMode);
   const { chains, ...semantics } = backend.semantics;
-  const sp = entry.ports[0]?.info ?? null;
+  const sp = entry.ports[portIndex]?.info ?? null;
   const readyEndpoints = new Set(entry.ports.flatMap(p => p.endpoints.filter(e => e.ready).map(e => e.key))).size;
   const proxiedIngress = (entry.service.status?.loadBalancer?.ingress ?? []).filter(i => i?.ip && i.ipMode === 'Proxy').map(i => i.ip!);
+  // the walks (every way in, each with every endpoint) are most of the cost, and some readers need
+  // none of them (the CodeLens of a cluster-internal Service): walked on first read, then kept
+  let entries: readonly EntryFact[] | undefined;
   return {
     service: `${entry.obj.namespace}/${entry.obj.name}`,
     mode: backend.mode,
@@ -120,11 +124,13 @@ function computeFacts(entry: ServiceEntry, model: ClusterModel, walker: Walker):
     semantics,
     localTrafficDetector: localTrafficCIDR(model.profile) !== null,
     proxiedIngress,
-    entries: sp ? entryRequests(sp, model, walker).map(e => entryFact(e.client, e.via, e.request, walker.trace(e.request))) : [],
+    get entries() {
+      return (entries ??= sp ? entryRequests(sp, model, walker).map(e => entryFact(e.client, e.via, e.request, walker.trace(e.request))) : []);
+    },
   };
 }
 
-/** Every way into the Service's first port: external clients through each node, pods and nodes from inside. */
+/** Every way into a Service port: external clients through each node, pods and nodes from inside. */
 function entryRequests(sp: ServicePortInfo, model: ClusterModel, walker: Walker): { client: ClientKind; via: EntryVia; request: TraceRequest }[] {
   const proto = sp.protocol.toLowerCase() as TraceRequest['proto'];
   const out: { client: ClientKind; via: EntryVia; request: TraceRequest }[] = [];

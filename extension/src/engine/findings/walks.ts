@@ -1,14 +1,6 @@
-// The model entry of a Service object and the external walks that the rules, the CodeLens and the
-// hover all quote.
+// The model entry of a Service object, which the rules, the CodeLens and the hover all start from.
 import type { ManifestObject } from '../manifest/manifest';
 import type { ClusterModel, ServiceEntry } from '../model/cluster';
-import type { Walker, WalkResult } from '../walk/walk';
-import { EXTERNAL_CLIENT_IP } from '../walk/choices';
-
-export interface ExternalWalk {
-  readonly node: string;
-  readonly result: WalkResult;
-}
 
 const entryIndex = new WeakMap<ClusterModel, Map<string, ServiceEntry>>();
 const entryKey = (o: ManifestObject<'Service'>) => `${o.fileName}\u0000${o.documentIndex}\u0000${o.basePath.join('/')}\u0000${o.namespace}/${o.name}`;
@@ -18,19 +10,4 @@ export function serviceEntryOf(model: ClusterModel, obj: ManifestObject<'Service
   let index = entryIndex.get(model);
   if (!index) entryIndex.set(model, (index = new Map(model.services.map(s => [entryKey(s.obj), s]))));
   return index.get(entryKey(obj));
-}
-
-/** An external client connecting through each node: NodePort, else the first LB or external IP. */
-export function externalWalks(entry: ServiceEntry, model: ClusterModel, walker: Walker, portIndex = 0): ExternalWalk[] {
-  const sp = entry.ports[portIndex]?.info;
-  if (!sp) return [];
-  const target = sp.nodePort ? null : sp.loadBalancerVIPs[0] ?? sp.externalIPs[0] ?? null;
-  if (!sp.nodePort && !target) return [];
-  return model.profile.nodes.map(node => ({
-    node: node.name,
-    result: walker.trace({
-      source: { kind: 'external', ip: EXTERNAL_CLIENT_IP }, entryNode: node.name, proto: sp.protocol.toLowerCase() as 'tcp',
-      dst: target ?? walker.network.primaryIP(node), dport: target ? sp.port : sp.nodePort,
-    }),
-  }));
 }

@@ -1,7 +1,7 @@
 // Die deutschen Texte: so, wie ein Kubernetes-Engineer sie schreiben würde, nicht Wort für Wort
 // übersetzt. "Service", "Endpoint", "Node", "Pod" bleiben, wie sie im Deutschen benutzt werden.
 import type { Messages } from './en';
-import { joinList, percentNumber } from './vocabulary';
+import { bold, joinList, percentNumber } from './vocabulary';
 
 export const de: Messages = {
   // gemeinsames Vokabular: Dezimalkomma, Leerzeichen vor dem Prozentzeichen (DIN 5008)
@@ -22,14 +22,14 @@ export const de: Messages = {
   lensInternalOnly: () => 'nur clusterintern',
   lensProxiedIngress: ({ addresses }) => `Load Balancer ${addresses}: ipMode Proxy, nicht über kube-proxy`,
 
-  entryBlocked: ({ label, verdict, table, chain }) =>
-    `- ${label}: **${verdict}** (${table} \`${chain}\`)${verdict === 'REJECT' ? ', „Connection refused“' : ', der Client läuft in einen Timeout'}`,
-  entryNoRule: ({ label }) => `- ${label}: keine Service-Regel greift`,
-  entryDnat: ({ label, endpoints, snat, seen, reply }) => `- ${label}: DNAT auf ${endpoints}; ${snat}, der Pod sieht ${seen}${reply}`,
+  outcomeBlocked: ({ verdict, table, chain, md }) =>
+    `${bold(verdict, md)} (${table} ${chain})${verdict === 'REJECT' ? ', „Connection refused“' : ', der Client läuft in einen Timeout'}`,
+  outcomeNoRule: () => 'keine Service-Regel greift',
+  outcomeDnat: ({ endpoints, snat, seen, reply }) => `DNAT auf ${endpoints}; ${snat}, der Pod sieht ${seen}${reply}`,
   entryNoSnat: () => 'kein SNAT',
-  entrySnatAll: () => '**SNAT**',
-  entrySnatSome: ({ masqueraded, branches }) => `**SNAT** auf ${masqueraded} von ${branches} Zweigen`,
-  entryReplyLost: ({ node, endpoints }) => `; **die Antwort kommt über ${node} nicht zurück** (für ${endpoints}), die Verbindung scheitert`,
+  entrySnat: ({ md }) => bold('SNAT', md),
+  entrySnatSome: ({ masqueraded, branches, md }) => `${bold('SNAT', md)} auf ${masqueraded} von ${branches} Zweigen`,
+  entryReplyLost: ({ node, endpoints, md }) => `; ${bold(`die Antwort kommt über ${node} nicht zurück`, md)} (für ${endpoints}), die Verbindung scheitert`,
   seenAtEndpoint: ({ seen, endpoint }) => `${seen} bei ${endpoint}`,
 
   viaNodePort: ({ port }) => `NodePort ${port}`,
@@ -188,4 +188,27 @@ export const de: Messages = {
     `${policy}TrafficPolicy Local ohne lokalen Endpoint: kube-proxy fällt auf die clusterweiten Endpoints zurück (proxier.go syncEndpoint, kubernetes/kubernetes#97081), wo iptables und nftables verwerfen`,
   effectKeepSource: () => 'kein SNAT: verlässt den Node mit der Pod-Adresse',
   effectLocalSocket: () => 'für einen lokalen Socket auf der kube-ipvs0-Adresse angenommen (der Walk routet ohne kube-ipvs0 und zeigt es weiterlaufen; nicht weiter modelliert)',
+
+  // Diagnosen, aus den Fakten formuliert (facts/diagnostics.ts)
+  diagClientIpLost: ({ sameNode, entries, client }) =>
+    `Client-IP geht verloren: Bei externalTrafficPolicy Cluster werden externe Verbindungen auf dem Node maskiert, über den sie hereinkommen${sameNode ? ', auch wenn der Endpoint auf genau diesem Node läuft' : ''}: ${entries.join('; ')}${client ? `; nie ${client}, den Client.` : '.'}`,
+  diagEnteringSees: ({ node, sees }) => `über ${node} sieht der Pod ${sees}`,
+  diagLocalText: ({ parts, loadBalancer }) => `externalTrafficPolicy Local: ${parts.join('; ')}.${loadBalancer ? ` ${loadBalancer}` : ''}`,
+  diagLocalServingNode: ({ node, n }) => `${node} schickt externe Verbindungen an ${n === 1 ? 'seinen eigenen Endpoint' : `seine ${n} eigenen Endpoints`}`,
+  diagLocalServing: ({ nodes, keptIp, uneven }) =>
+    `${nodes.join(', ')}${keptIp ? ', die Client-IP bleibt erhalten' : ''}${uneven ? ', ein Node mit weniger Endpoints belastet also jeden davon stärker' : ''}`,
+  diagLocalBlocked: ({ nodes, several, refused, where }) =>
+    `${nodes} ${several ? 'haben' : 'hat'} keinen lokalen Endpoint und ${refused ? `${several ? 'weisen' : 'weist'} die Verbindungen ab (${where}): Clients bekommen „connection refused“` : `${several ? 'verwerfen' : 'verwirft'} die Verbindungen (${where}): Clients laufen in einen Timeout`}`,
+  diagLocalLost: ({ nodes, several, targets, fallbackMode }) =>
+    `${nodes} ${several ? 'haben' : 'hat'} keinen lokalen Endpoint und ${several ? 'schicken' : 'schickt'} sie ohne SNAT an ${targets}${fallbackMode ? `: kube-proxy weicht im ${fallbackMode}-Modus auf die Endpoints der anderen Nodes aus (kubernetes/kubernetes#97081)` : ''}, und die Antwort kommt nicht über ${nodes} zurück, die Verbindungen scheitern also`,
+  diagLocalNoNode: ({ known }) => (known ? 'kein Node hat einen lokalen Endpoint'
+    : 'kein Workload und keine EndpointSlice in den angegebenen Dateien gehört zu diesem Service, hier hat also kein Node einen lokalen Endpoint (Pods, die anderswo definiert sind oder von einem Operator angelegt werden, sind nicht zu sehen)'),
+  diagLocalBehindLoadBalancer: ({ port, nodes }) =>
+    `Hinter einem Load Balancer ist das so gewollt: Der Health-Check-Node-Port ${port || '(vom API-Server vergeben)'} antwortet auf ${nodes} mit 503, ein Load Balancer, der ihn auswertet, schickt dorthin also nichts; nur Clients, die sich direkt mit diesen Nodes verbinden, trifft das oben Beschriebene.`,
+  diagInternalText: ({ parts }) => `internalTrafficPolicy Local: ${parts.join('; ')}.`,
+  diagInternalBlocked: ({ nodes, address, refused, where }) =>
+    `Clients auf ${nodes} haben keinen lokalen Endpoint, ihre Verbindungen zu ${address} werden ${refused ? 'abgewiesen' : 'verworfen'} (${where}) und nicht an einen anderen Node geschickt`,
+  diagInternalElsewhere: ({ nodes, address, targets }) => `von ${nodes} gehen Verbindungen zu ${address} an ${targets} auf einem anderen Node`,
+  diagNoEndpoints: ({ verdict, where }) =>
+    `hat der Service keine Endpoints${verdict === 'REJECT' ? ', und kube-proxy weist Verbindungen zu ihm mit REJECT ab: Clients sehen „connection refused“.' : verdict === 'DROP' ? `, und kube-proxy verwirft Verbindungen zu ihm (${where}): Clients laufen in einen Timeout.` : '.'}`,
 };

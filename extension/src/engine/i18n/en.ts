@@ -1,6 +1,6 @@
 // The English messages: every sentence the engine renders for people. Parameters are typed here;
 // the German table (de.ts) must give the same keys with the same parameters (tsc and test/unit/i18n.test.ts).
-import { joinList, percentNumber } from './vocabulary';
+import { bold, joinList, percentNumber } from './vocabulary';
 
 export const en = {
   // shared vocabulary
@@ -24,15 +24,15 @@ export const en = {
 
 
   // one hover bullet per way in (facts/render.ts entryLine)
-  entryBlocked: ({ label, verdict, table, chain }: { label: string; verdict: 'DROP' | 'REJECT'; table: string; chain: string }) =>
-    `- ${label}: **${verdict}** (${table} \`${chain}\`)${verdict === 'REJECT' ? ', "connection refused"' : ', the client times out'}`,
-  entryNoRule: ({ label }: { label: string }) => `- ${label}: no Service rule matches`,
-  entryDnat: ({ label, endpoints, snat, seen, reply }: { label: string; endpoints: string; snat: string; seen: string; reply: string }) =>
-    `- ${label}: DNAT to ${endpoints}; ${snat}, the pod sees ${seen}${reply}`,
+  outcomeBlocked: ({ verdict, table, chain, md }: { verdict: 'DROP' | 'REJECT'; table: string; chain: string; md: boolean }) =>
+    `${bold(verdict, md)} (${table} ${chain})${verdict === 'REJECT' ? ', "connection refused"' : ', the client times out'}`,
+  outcomeNoRule: () => 'no Service rule matches',
+  outcomeDnat: ({ endpoints, snat, seen, reply }: { endpoints: string; snat: string; seen: string; reply: string }) =>
+    `DNAT to ${endpoints}; ${snat}, the pod sees ${seen}${reply}`,
   entryNoSnat: () => 'no SNAT',
-  entrySnatAll: () => '**SNAT**',
-  entrySnatSome: ({ masqueraded, branches }: { masqueraded: number; branches: number }) => `**SNAT** on ${masqueraded} of ${branches} branches`,
-  entryReplyLost: ({ node, endpoints }: { node: string; endpoints: string }) => `; **the reply does not come back** through ${node} for ${endpoints}, so the connection fails`,
+  entrySnat: ({ md }: { md: boolean }) => bold('SNAT', md),
+  entrySnatSome: ({ masqueraded, branches, md }: { masqueraded: number; branches: number; md: boolean }) => `${bold('SNAT', md)} on ${masqueraded} of ${branches} branches`,
+  entryReplyLost: ({ node, endpoints, md }: { node: string; endpoints: string; md: boolean }) => `; ${bold('the reply does not come back', md)} through ${node} for ${endpoints}, so the connection fails`,
   seenAtEndpoint: ({ seen, endpoint }: { seen: string; endpoint: string }) => `${seen} at ${endpoint}`,
 
   // who connects where (facts/render.ts entryLabel)
@@ -204,6 +204,29 @@ export const en = {
     `${policy}TrafficPolicy Local without a local endpoint: kube-proxy falls back to the cluster-wide endpoints (proxier.go syncEndpoint, kubernetes/kubernetes#97081), where iptables and nftables drop`,
   effectKeepSource: () => 'no SNAT: leaves with the pod address',
   effectLocalSocket: () => 'accepted for a local socket on the kube-ipvs0 address (the walk routes without kube-ipvs0 and shows it going on; not modelled further)',
+
+  // diagnostics stated from the facts (facts/diagnostics.ts)
+  diagClientIpLost: ({ sameNode, entries, client }: { sameNode: boolean; entries: readonly string[]; client: string | null }) =>
+    `Client IP lost: with externalTrafficPolicy Cluster, external connections are masqueraded on the node they enter${sameNode ? ', even when the endpoint is on that node' : ''}: ${entries.join('; ')}${client ? `; never ${client}, the client.` : '.'}`,
+  diagEnteringSees: ({ node, sees }: { node: string; sees: string }) => `entering ${node}, the pod sees ${sees}`,
+  diagLocalText: ({ parts, loadBalancer }: { parts: readonly string[]; loadBalancer: string }) => `externalTrafficPolicy Local: ${parts.join('; ')}.${loadBalancer ? ` ${loadBalancer}` : ''}`,
+  diagLocalServingNode: ({ node, n }: { node: string; n: number }) => `${node} sends external connections to its own ${n === 1 ? 'endpoint' : `${n} endpoints`}`,
+  diagLocalServing: ({ nodes, keptIp, uneven }: { nodes: readonly string[]; keptIp: boolean; uneven: boolean }) =>
+    `${nodes.join(', ')}${keptIp ? ', keeping the client IP' : ''}${uneven ? ', so a node with fewer endpoints loads each of them more' : ''}`,
+  diagLocalBlocked: ({ nodes, several, refused, where }: { nodes: string; several: boolean; refused: boolean; where: string }) =>
+    `${nodes} ${several ? 'have' : 'has'} no local endpoint and ${refused ? `refuse${several ? '' : 's'} the connections (${where}): clients get "connection refused"` : `drop${several ? '' : 's'} the connections (${where}): clients time out`}`,
+  diagLocalLost: ({ nodes, several, targets, fallbackMode }: { nodes: string; several: boolean; targets: string; fallbackMode: string | null }) =>
+    `${nodes} ${several ? 'have' : 'has'} no local endpoint and ${several ? 'send' : 'sends'} them to ${targets} without SNAT${fallbackMode ? `: kube-proxy's ${fallbackMode} mode falls back to the other nodes' endpoints (kubernetes/kubernetes#97081)` : ''}, and the reply does not come back through ${nodes}, so the connections fail`,
+  diagLocalNoNode: ({ known }: { known: boolean }): string => (known ? 'no node has a local endpoint'
+    : 'no workload or EndpointSlice in the files given backs this Service, so no node has a local endpoint here (pods defined elsewhere or created by an operator would not appear)'),
+  diagLocalBehindLoadBalancer: ({ port, nodes }: { port: number; nodes: string }) =>
+    `Behind a load balancer this is the intended design: the health check node port ${port || '(allocated by the API server)'} answers 503 on ${nodes}, so a load balancer that honours it sends them nothing; only clients that connect to those nodes directly meet the above.`,
+  diagInternalText: ({ parts }: { parts: readonly string[] }) => `internalTrafficPolicy Local: ${parts.join('; ')}.`,
+  diagInternalBlocked: ({ nodes, address, refused, where }: { nodes: string; address: string; refused: boolean; where: string }) =>
+    `clients on ${nodes} have no local endpoint, and their connections to ${address} are ${refused ? 'refused' : 'dropped'} (${where}), not sent to another node`,
+  diagInternalElsewhere: ({ nodes, address, targets }: { nodes: string; address: string; targets: string }) => `from ${nodes} connections to ${address} go to ${targets} on another node`,
+  diagNoEndpoints: ({ verdict, where }: { verdict: string | null; where: string }) =>
+    `the Service has no endpoints${verdict === 'REJECT' ? ', and kube-proxy REJECTs connections to it: clients see "connection refused".' : verdict === 'DROP' ? `, and kube-proxy drops connections to it (${where}): clients time out.` : '.'}`,
 };
 
 export type Messages = { readonly [K in keyof typeof en]: (typeof en)[K] };

@@ -12,3 +12,8 @@ export function joinList(items: readonly string[], and: string): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} ${and} ${items[items.length - 1]}`;
 }
+
+/** Markdown bold where the text is markdown (a hover), the plain words elsewhere (a terminal line). */
+export function bold(text: string, md: boolean): string {
+  return md ? `**${text}**` : text;
+}

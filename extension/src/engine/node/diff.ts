@@ -8,7 +8,7 @@ import { generateIptables } from '../proxy/iptables/generator';
 import { formatRule, toIptablesSave } from '../proxy/iptables/save';
 import { commentOf, tokenize } from '../proxy/iptables/ruleParser';
 import { parseNodeDump, type NodeDump } from './dump';
-import type { DumpTable, IptablesDump } from './iptablesDump';
+import { BUILTIN_CHAINS, type DumpTable, type IptablesDump } from './iptablesDump';
 import { chainOwner, serviceOfComment } from './owners';
 
 export type DiffKind = 'missing' | 'extra' | 'different';
@@ -96,14 +96,29 @@ function chainServices(table: DumpTable): Map<string, string> {
   return map;
 }
 
-export function diffNode(dump: NodeDump, model: ClusterModel, nodeName: string): NodeDiff {
+/** A DiffLine with the rules it was made from (the editor's diff view places it by them). */
+interface Placed {
+  readonly service: string | null;
+  readonly line: DiffLine;
+  readonly expected: Keyed | null;
+  readonly found: Keyed | null;
+}
+
+interface Comparison {
+  readonly actual: readonly Keyed[];
+  readonly expected: readonly Keyed[];
+  readonly placed: readonly Placed[];
+  readonly actualDump: IptablesDump | undefined;
+}
+
+function compare(dump: NodeDump, model: ClusterModel, nodeName: string): Comparison {
   const family = model.profile.ipFamily === 'IPv6' ? 'ip6' : 'ip';
   const actualDump = dump.iptables.find(d => d.family === family);
   const predicted = parseNodeDump(toIptablesSave(generateIptables(model, { nodeName }), model.profile.ipFamily)).iptables[0]!;
   const actual = actualDump ? kubeProxyRules(actualDump) : [];
-  const expected = kubeProxyRules(predicted);
-  const services = new Map<string | null, DiffLine[]>();
-  const add = (service: string | null, line: DiffLine) => (services.get(service) ?? services.set(service, []).get(service)!).push(line);
+  // `iptables-save -t nat` shows one table: the others are not compared
+  const expected = kubeProxyRules(predicted).filter(e => !actualDump?.onlyTable || actualDump.tables.has(e.table));
+  const placed: Placed[] = [];
   const remaining = new Map<string, Keyed[]>();
   for (const a of actual) (remaining.get(a.key) ?? remaining.set(a.key, []).get(a.key)!).push(a);
   const missing: Keyed[] = [];
@@ -118,14 +133,21 @@ export function diffNode(dump: NodeDump, model: ClusterModel, nodeName: string):
     const k = extra.findIndex(x => x.table === m.table && x.chain === m.chain && similar(m.key, x.key));
     if (k >= 0) {
       const x = extra.splice(k, 1)[0]!;
-      add(m.service, { kind: 'different', table: m.table, chain: m.chain, expected: m.key, found: x.text, line: x.line, explanation: explainDifference(m.key, x.key) });
+      placed.push({ service: m.service, expected: m, found: x, line: { kind: 'different', table: m.table, chain: m.chain, expected: m.key, found: x.text, line: x.line, explanation: explainDifference(m.key, x.key) } });
     } else {
-      add(m.service, { kind: 'missing', table: m.table, chain: m.chain, expected: m.key, found: null, line: null, explanation: explainMissing(m, actual) });
+      placed.push({ service: m.service, expected: m, found: null, line: { kind: 'missing', table: m.table, chain: m.chain, expected: m.key, found: null, line: null, explanation: explainMissing(m, actual) } });
     }
   }
   for (const x of extra) {
-    add(x.service, { kind: 'extra', table: x.table, chain: x.chain, expected: null, found: x.text, line: x.line, explanation: explainExtra(x, predictedServices) });
+    placed.push({ service: x.service, expected: null, found: x, line: { kind: 'extra', table: x.table, chain: x.chain, expected: null, found: x.text, line: x.line, explanation: explainExtra(x, predictedServices) } });
   }
+  return { actual, expected, placed, actualDump };
+}
+
+export function diffNode(dump: NodeDump, model: ClusterModel, nodeName: string): NodeDiff {
+  const { placed, actualDump } = compare(dump, model, nodeName);
+  const services = new Map<string | null, DiffLine[]>();
+  for (const p of placed) (services.get(p.service) ?? services.set(p.service, []).get(p.service)!).push(p.line);
   const otherOwners = actualDump ? [...new Set([...actualDump.tables.values()].flatMap(t => [...t.chains.keys()].map(chainOwner)))].filter(o => !['kernel', 'kube-proxy', 'kubelet', 'unknown'].includes(o)).sort() : [];
   return {
     node: nodeName,
@@ -135,13 +157,79 @@ export function diffNode(dump: NodeDump, model: ClusterModel, nodeName: string):
   };
 }
 
+/** A line of a diff view side that a DiffLine explains (0-based in that side's text). */
+export interface DiffNote {
+  readonly line: number;
+  readonly kind: DiffKind;
+  readonly service: string | null;
+  readonly explanation: string;
+}
+
+export interface DiffViewSide {
+  /** kube-proxy's rules in iptables-save form, tables and chains in one order on both sides. */
+  readonly text: string;
+  readonly notes: readonly DiffNote[];
+}
+
+/** The two sides of the editor's "Compare with prediction": the same rendering, so a line diff shows only real differences. */
+export interface DiffView {
+  readonly predicted: DiffViewSide;
+  readonly node: DiffViewSide;
+  readonly diff: NodeDiff;
+}
+
+export function diffView(dump: NodeDump, model: ClusterModel, nodeName: string): DiffView {
+  const c = compare(dump, model, nodeName);
+  const side = (rules: readonly Keyed[], pick: (p: Placed) => Keyed | null): DiffViewSide => {
+    const { text, lineOf } = renderRules(rules);
+    const notes = c.placed.flatMap(p => {
+      const rule = pick(p);
+      const line = rule ? lineOf.get(rule) : undefined;
+      return line === undefined ? [] : [{ line, kind: p.line.kind, service: p.service, explanation: p.line.explanation }];
+    }).sort((a, b) => a.line - b.line);
+    return { text, notes };
+  };
+  return { predicted: side(c.expected, p => p.expected), node: side(c.actual, p => p.found), diff: diffNode(dump, model, nodeName) };
+}
+
+const BUILTIN_RANK_NONE = 99;
+const TABLE_ORDER = ['raw', 'mangle', 'filter', 'nat', 'security'];
+
+/** Rules by table (kernel order), chain (built-in chains first, then by name, as iptables-save lists them) and rule order. */
+function renderRules(rules: readonly Keyed[]): { text: string; lineOf: Map<Keyed, number> } {
+  const tables = new Map<string, Map<string, Keyed[]>>();
+  for (const r of rules) {
+    const chains = tables.get(r.table) ?? tables.set(r.table, new Map()).get(r.table)!;
+    (chains.get(r.chain) ?? chains.set(r.chain, []).get(r.chain)!).push(r);
+  }
+  const rank = (t: string) => { const i = TABLE_ORDER.indexOf(t); return i < 0 ? TABLE_ORDER.length : i; };
+  const builtin = (table: string, chain: string) => { const i = (BUILTIN_CHAINS[table] ?? []).indexOf(chain); return i < 0 ? BUILTIN_RANK_NONE : i; };
+  const out: string[] = [];
+  const lineOf = new Map<Keyed, number>();
+  for (const [table, chains] of [...tables.entries()].sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]))) {
+    out.push(`*${table}`);
+    const names = [...chains.keys()].sort((a, b) => builtin(table, a) - builtin(table, b) || (a < b ? -1 : a > b ? 1 : 0));
+    for (const chain of names) for (const r of chains.get(chain)!) { lineOf.set(r, out.length); out.push(r.key); }
+    out.push('COMMIT');
+  }
+  return { text: out.join('\n') + '\n', lineOf };
+}
+
 /** Same chain and target, and at most a few words apart: one rule changed, not one removed and another added. */
 function similar(a: string, b: string): boolean {
-  const ta = tokenize(a), tb = tokenize(b);
+  const ta = words(a), tb = words(b);
   const target = (t: string[]) => t[t.indexOf('-j') + 1];
   if (target(ta) !== target(tb)) return false;
   const diff = wordDiff(ta, tb);
   return diff.removed.length + diff.added.length <= 4;
+}
+
+/** A rule's words, kube-proxy's load-balancing match (`-m statistic --mode random --probability P`) taken as one. */
+function words(rule: string): string[] {
+  const t = tokenize(rule);
+  const k = t.findIndex((w, i) => w === '-m' && t[i + 1] === 'statistic');
+  if (k < 0 || t[k + 2] !== '--mode' || t[k + 3] !== 'random' || t[k + 4] !== '--probability') return t;
+  return [...t.slice(0, k), `statistic:${t[k + 5]}`, ...t.slice(k + 6)];
 }
 
 function wordDiff(a: string[], b: string[]): { removed: string[]; added: string[] } {
@@ -153,7 +241,12 @@ function wordDiff(a: string[], b: string[]): { removed: string[]; added: string[
 }
 
 function explainDifference(expected: string, found: string): string {
-  const { removed, added } = wordDiff(tokenize(expected), tokenize(found));
+  const { removed, added } = wordDiff(words(expected), words(found));
+  const share = (ws: string[]) => ws.find(w => w.startsWith('statistic:'))?.slice('statistic:'.length) ?? null;
+  if (share(removed) !== null || share(added) !== null) {
+    const words = (p: string | null) => (p === null ? 'all' : `a share of ${p}`);
+    return `another load-balancing share: the node sends ${words(share(added))} of the connections left at this rule here, the prediction ${words(share(removed))} (the node has another number of endpoints)`;
+  }
   const marks = (ws: string[]) => ws.filter(w => /^0x[0-9a-f]+\/0x[0-9a-f]+$/i.test(w));
   if (marks(removed).length && marks(added).length) return `another masquerade mark: ${marks(added).join(' ')} where kube-proxy with this profile writes ${marks(removed).join(' ')} (masqueradeBit)`;
   const cidrs = (ws: string[]) => ws.filter(w => /\/\d+$/.test(w) && w.includes('.') || /:.*\/\d+$/.test(w));
@@ -166,8 +259,8 @@ function explainDifference(expected: string, found: string): string {
 function explainMissing(m: Keyed, actual: readonly Keyed[]): string {
   if (m.service && !actual.some(a => a.service === m.service)) return `the node has no rules for ${m.service}: kube-proxy has not synced it (or runs in another mode)`;
   const sep = /^KUBE-SEP-/.test(m.chain);
-  const endpoint = /--to-destination (\S+)/.exec(m.key)?.[1];
-  if (sep && endpoint) return `endpoint ${endpoint} is missing on the node (not yet synced, or not ready there)`;
+  const endpoint = (sep ? /--to-destination (\S+)/.exec(m.key) ?? /^-A \S+ -s ([^/\s]+)/.exec(m.key) : /^KUBE-SVC-/.test(m.chain) ? / -> ([^\s"]+)"/.exec(m.key) : null)?.[1];
+  if (endpoint) return `endpoint ${endpoint} is missing on the node (not yet synced, or not ready there)`;
   return `missing on the node: ${m.chain} has no such rule`;
 }
 

@@ -66,6 +66,16 @@ export function dumpLenses(dump: NodeDump): DumpServiceLens[] {
   return out;
 }
 
+/** Where "Compare with prediction" goes: the first line of each iptables dump in the paste. */
+export function dumpDiffLenses(dump: NodeDump): number[] {
+  return dump.iptables.map(d => d.firstLine);
+}
+
+/** The profile node a dump is from: the host of its shell prompt when the profile has that node, else the profile's own node. */
+export function dumpNodeName(dump: NodeDump, nodes: readonly string[], fallback: string): string {
+  return dump.prompts.map(p => p.host).find((h): h is string => h !== null && nodes.includes(h)) ?? fallback;
+}
+
 export interface DumpSourceChoice {
   readonly id: string;
   readonly label: string;

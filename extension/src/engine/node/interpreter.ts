@@ -10,6 +10,7 @@
 // sees the first packet of a connection (nf_nat_inet_fn: only for ct new), and never an untracked one.
 import { cidrContains, parseCIDR, parseIP, type CIDR } from '../util/ip';
 import type { ParsedRule, RuleMatch, RuleOption } from '../proxy/iptables/ruleParser';
+import { runChainRules, type RuleOutcome } from '../walk/chainLoop';
 import { markAfter, markMatches, portMatches } from '../walk/netfilter';
 import type { DumpChain, DumpRule, DumpTable, IptablesDump } from './iptablesDump';
 import type { ImportedIpset } from './ipsetDump';
@@ -206,47 +207,33 @@ export class NodeInterpreter {
 
   private runChain(packet: NodePacket, table: DumpTable, chain: DumpChain, flow: Flow, depth: number): End[] {
     if (depth > MAX_DEPTH) return [unresolvedEnd(flow, { chain: chain.name, table: table.name, rule: null, reason: `chains nest deeper than ${MAX_DEPTH} (a loop in the paste?)` })];
-    const done: End[] = [];
-    let pending: { flow: Flow; index: number }[] = [{ flow, index: 0 }];
-    while (pending.length > 0) {
-      const next: typeof pending = [];
-      for (const { flow: start, index } of pending) {
-        let cur = start;
-        let finished = false;
-        for (let i = index; i < chain.rules.length && !finished; i++) {
-          const rule = chain.rules[i]!;
-          let p: number;
-          try {
-            p = this.matchProbability(packet, rule.parsed, cur);
-          } catch (e) {
-            if (!(e instanceof Stop)) throw e;
-            done.push(unresolvedEnd(cur, { chain: chain.name, table: table.name, rule, reason: e.reason }));
-            finished = true;
-            break;
-          }
-          if (p === 0) continue;
-          if (p < 1) {
-            if (done.length + next.length + pending.length > MAX_BRANCHES) {
-              done.push(unresolvedEnd(cur, { chain: chain.name, table: table.name, rule, reason: `more than ${MAX_BRANCHES} load-balancing branches` }));
-              finished = true;
-              break;
-            }
-            next.push({ flow: { ...cur, probability: cur.probability * (1 - p) }, index: i + 1 });
-            cur = { ...cur, probability: cur.probability * p };
-          }
-          cur = this.recentEffects(rule, cur);
-          const results = this.applyTarget(packet, table, chain, rule, cur, depth);
-          for (const r of results) {
-            if (r.kind === 'continue') next.push({ flow: r.flow, index: i + 1 });
-            else done.push(r);
-          }
-          finished = true;
+    return runChainRules<Flow, End>(flow, {
+      rules: chain.rules.length,
+      onRule: (i, cur, live) => {
+        const rule = chain.rules[i]!;
+        const stopHere = (reason: string) => [{ end: unresolvedEnd(cur, { chain: chain.name, table: table.name, rule, reason }) }];
+        let p: number;
+        try {
+          p = this.matchProbability(packet, rule.parsed, cur);
+        } catch (e) {
+          if (!(e instanceof Stop)) throw e;
+          return stopHere(e.reason);
         }
-        if (!finished) done.push({ flow: cur, kind: 'return' });
-      }
-      pending = next;
-    }
-    return done;
+        if (p === 0) return null;
+        const out: RuleOutcome<Flow, End>[] = [];
+        let taken = cur;
+        if (p < 1) {
+          if (live > MAX_BRANCHES) return stopHere(`more than ${MAX_BRANCHES} load-balancing branches`);
+          out.push({ next: { ...cur, probability: cur.probability * (1 - p) } });
+          taken = { ...cur, probability: cur.probability * p };
+        }
+        for (const r of this.applyTarget(packet, table, chain, rule, this.recentEffects(rule, taken), depth)) {
+          out.push(r.kind === 'continue' ? { next: r.flow } : { end: r });
+        }
+        return out;
+      },
+      fallOff: f => ({ flow: f, kind: 'return' }),
+    });
   }
 
   private step(flow: Flow, table: string, chain: string, rule: DumpRule, effect: Effect, changes: Partial<Flow> = {}): Flow {
@@ -305,7 +292,7 @@ export class NodeInterpreter {
         const parsed = natAddress(to);
         const changes: Partial<Flow> = target === 'DNAT'
           ? { dnatTo: to, ctDnat: true, ...(parsed ? { dst: parsed.ip ?? flow.dst, dport: parsed.port ?? flow.dport } : {}) }
-          : { snatTo: to, ctSnat: true, ...(parsed ? { src: parsed.ip ?? flow.src, sport: parsed.port ?? flow.sport } : {}) };
+          : { snatTo: to, ctSnat: true, randomFully: has('random-fully'), ...(parsed ? { src: parsed.ip ?? flow.src, sport: parsed.port ?? flow.sport } : {}) };
         const effect: Effect = target === 'DNAT' ? { kind: 'dnat', to } : { kind: 'snat', to };
         return [{ flow: this.step(flow, t, c, rule, effect, changes), kind: 'ACCEPT' }];
       }

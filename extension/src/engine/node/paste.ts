@@ -24,6 +24,8 @@ export interface PromptLine {
   readonly table: string | null;
   /** ip6tables-save, `nft list ruleset ip6`, `conntrack -f ipv6`. */
   readonly family: 'ip' | 'ip6' | null;
+  /** The host a `user@host` prompt names (the node the dump is from), else null. */
+  readonly host: string | null;
 }
 
 const TOOL_WORDS = /^(?:sudo\s+(?:-\S+\s+)*)?(?:\S*\/)?(iptables|ip6tables|iptables-save|ip6tables-save|iptables-legacy-save|ip6tables-legacy-save|iptables-nft-save|ip6tables-nft-save|iptables-legacy|iptables-nft|nft|ipvsadm|ipset|conntrack|grep|egrep|cat|less|head|tail|kubectl|ssh|crictl|docker|nsenter|ip|watch|sort)\b/;
@@ -47,7 +49,8 @@ export function parsePrompt(text: string, line: number): PromptLine | null {
   else if (word === 'conntrack') kind = 'conntrack';
   const table = /(?:^|\s)(?:-t|--table)\s*=?\s*(\w+)/.exec(first)?.[1] ?? null;
   const family = /^ip6tables/.test(word) || /\bip6\b|-f\s+ipv6/.test(first) ? 'ip6' : kind ? 'ip' : null;
-  return { line, command, kind, table: kind === 'iptables' ? table : null, family: kind === 'iptables' || kind === 'nft' || kind === 'conntrack' ? family : null };
+  const host = /^\[?[^@\s\]]+@([^:\s\]]+)/.exec(text)?.[1] ?? null;
+  return { line, command, kind, table: kind === 'iptables' ? table : null, family: kind === 'iptables' || kind === 'nft' || kind === 'conntrack' ? family : null, host };
 }
 
 /**

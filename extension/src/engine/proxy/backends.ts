@@ -1,6 +1,7 @@
 // The proxy back ends kube-proxy can run (iptables, nftables, IPVS), behind one interface: their rule
 // texts with per-line metadata, the program the packet walk executes, and the names and mechanisms
-// a mode uses, which the renderers quote. Callers pick a back end here instead of branching on the mode.
+// a mode uses, which the renderers quote, and the checks `natlens debug` runs on a node. Callers pick
+// a back end here instead of branching on the mode.
 import type { ClusterModel } from '../model/cluster';
 import type { ProxyMode } from '../model/profile';
 import type { ServicePortInfo } from '../model/service';
@@ -15,6 +16,10 @@ import { generateNftables } from './nftables/generator';
 import { nftServiceChains } from './nftables/names';
 import { generateIpvs } from './ipvs/generator';
 import { CHAIN as IPVS_CHAINS, IPSET } from './ipvs/names';
+import type { DebugChecks } from '../debug/types';
+import { iptablesDebugChecks } from './iptables/debug';
+import { nftablesDebugChecks } from './nftables/debug';
+import { ipvsDebugChecks } from './ipvs/debug';
 
 export interface RulesLine {
   readonly chain: string | null;
@@ -66,6 +71,8 @@ export interface ProxyBackend {
   /** The node's packet filter for the walk. */
   readonly program: ProgramFactory;
   readonly semantics: ProxySemantics;
+  /** What `natlens debug` reads on a node with this back end's own tools. */
+  readonly debug: DebugChecks;
 }
 
 /** The first line of each `:CHAIN` declaration of iptables-restore text. */
@@ -112,6 +119,7 @@ const iptables: ProxyBackend = {
     chains: info => { const c = serviceChains(info); return { service: c.svc, external: c.ext, sourceRanges: c.fw, sourceRangesDrop: 'KUBE-PROXY-FIREWALL' }; },
     loadBalancing: 'probability-cascade', affinity: 'recent', localWithoutEndpoint: 'drop',
   },
+  debug: iptablesDebugChecks,
 };
 
 const nftables: ProxyBackend = {
@@ -132,6 +140,7 @@ const nftables: ProxyBackend = {
     chains: info => { const c = nftServiceChains(info); return { service: c.cluster, external: c.external, sourceRanges: c.firewall, sourceRangesDrop: c.firewall }; },
     loadBalancing: 'numgen', affinity: 'set', localWithoutEndpoint: 'drop',
   },
+  debug: nftablesDebugChecks,
 };
 
 const IPVS_PARTS = { ipvsadm: '# ipvsadm -Ln', ipset: '# ipset save', iptables: '# iptables-restore payload' } as const;
@@ -164,6 +173,7 @@ const ipvs: ProxyBackend = {
     chains: () => ({ service: 'IPVS virtual server', external: `${IPVS_CHAINS.nodePort} / ${IPVS_CHAINS.loadBalancer} (ipsets ${IPSET.nodePortTCP}, ${IPSET.loadBalancer})`, sourceRanges: `${IPVS_CHAINS.proxyFirewall} (ipset ${IPSET.loadBalancerFW})`, sourceRangesDrop: IPVS_CHAINS.sourceRangesFirewall }),
     loadBalancing: 'ipvs-scheduler', affinity: 'ipvs-persistence', localWithoutEndpoint: 'fallback-to-cluster',
   },
+  debug: ipvsDebugChecks,
 };
 
 export const BACKENDS: Readonly<Record<ProxyMode, ProxyBackend>> = { iptables, nftables, ipvs };

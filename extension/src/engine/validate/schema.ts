@@ -62,7 +62,7 @@ const podTemplate = object<PodTemplateSpec>({ metadata: metadata(optionalDns1123
 const servicePort = object<ServicePort>({
   name: str(optionalDns1123Label), protocol, port: int(portNumber), targetPort: { type: 'int-or-string', check: portNumberOrName },
   nodePort: int(optionalPortNumber), appProtocol: str(),
-});
+}, ['port']);
 
 const service = object<Service>({
   metadata: metadata(optionalDns1035Label),

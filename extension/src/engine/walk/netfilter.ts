@@ -6,6 +6,7 @@ import type { IptablesRuleset, Table } from '../proxy/iptables/generator';
 import type { ClusterModel } from '../model/cluster';
 import type { NodeProfile } from '../model/profile';
 import { parseRestore, parseRule, type ParsedRule, type RuleMatch } from '../proxy/iptables/ruleParser';
+import { runChainRules, type RuleOutcome } from './chainLoop';
 import { describeEffects, type HopEffect } from './effects';
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
@@ -236,44 +237,33 @@ export class NodeRules implements NodeProgram {
     if (depth > 32) throw new WalkError(`chain nesting deeper than 32 at ${chain}`);
     const chainRules = this.chains.get(`${table}/${chain}`);
     if (!chainRules) throw new WalkError(`rule jumps to ${table} chain ${chain}, which does not exist`);
-    const rules = chainRules.rules;
-    const done: { state: ConnState; kind: 'return' | TableVerdict }[] = [];
-    // pending: states still walking this chain, with the index of the next rule
-    let pending: { state: ConnState; index: number }[] = [{ state, index: 0 }];
-    while (pending.length > 0) {
-      const next: typeof pending = [];
-      for (const { state: s, index } of pending) {
+    type End = { state: ConnState; kind: 'return' | TableVerdict };
+    return runChainRules<ConnState, End>(state, {
+      rules: chainRules.rules.length,
+      // within one chain the destination cannot change: DNAT ends the table's traversal
+      candidates: s => chainRules.candidatesFor(s.packet.dst),
+      onRule: (i, s) => {
+        const rule = chainRules.rules[i]!;
+        const p = this.matchProbability(rule, s);
+        if (p === 0) return null;
+        const out: RuleOutcome<ConnState, End>[] = [];
         let cur = s;
-        let finished = false;
-        // within one chain the destination cannot change: DNAT ends the table's traversal
-        const candidates = chainRules.candidatesFor(cur.packet.dst);
-        for (let k = lowerBound(candidates, index); k < candidates.length; k++) {
-          const i = candidates[k]!;
-          const rule = rules[i]!;
-          const p = this.matchProbability(rule, cur);
-          if (p === 0) continue;
-          if (p < 1) {
-            // the branch where this rule does not match carries on with the next rule
-            next.push({ state: { ...cur, probability: cur.probability * (1 - p) }, index: i + 1 });
-            cur = { ...cur, probability: cur.probability * p };
-          }
-          const list = recentSetList(rule.parsed);
-          if (list !== null) cur = remember(cur, this.node.name, list, cur.packet.src);
-          const results = this.applyTarget(hook, table, rule, cur, depth);
-          if (results === 'continue') continue;
-          for (const r of results) {
-            if (r.kind === 'return-to-caller') done.push({ state: r.state, kind: 'return' });
-            else if (r.kind === 'continue') next.push({ state: r.state, index: i + 1 });
-            else done.push({ state: r.state, kind: r.kind });
-          }
-          finished = true;
-          break;
+        if (p < 1) {
+          // the branch where this rule does not match carries on with the next rule
+          out.push({ next: { ...cur, probability: cur.probability * (1 - p) } });
+          cur = { ...cur, probability: cur.probability * p };
         }
-        if (!finished) done.push({ state: cur, kind: 'return' });
-      }
-      pending = next;
-    }
-    return done;
+        const list = recentSetList(rule.parsed);
+        if (list !== null) cur = remember(cur, this.node.name, list, cur.packet.src);
+        for (const r of this.applyTarget(hook, table, rule, cur, depth)) {
+          if (r.kind === 'return-to-caller') out.push({ end: { state: r.state, kind: 'return' } });
+          else if (r.kind === 'continue') out.push({ next: r.state });
+          else out.push({ end: { state: r.state, kind: r.kind } });
+        }
+        return out;
+      },
+      fallOff: s => ({ state: s, kind: 'return' }),
+    });
   }
 
   private hop(hook: Hook, table: Table, rule: CompiledRule, before: ConnState, after: ConnState, effect: HopEffect): ConnState {
@@ -285,8 +275,7 @@ export class NodeRules implements NodeProgram {
     return { ...after, hops: [...before.hops, hop] };
   }
 
-  private applyTarget(hook: Hook, table: Table, rule: CompiledRule, state: ConnState, depth: number):
-    'continue' | { state: ConnState; kind: 'continue' | 'return-to-caller' | TableVerdict }[] {
+  private applyTarget(hook: Hook, table: Table, rule: CompiledRule, state: ConnState, depth: number): { state: ConnState; kind: 'continue' | 'return-to-caller' | TableVerdict }[] {
     const target = rule.parsed.target;
     const opt = (name: string) => rule.parsed.targetOptions.find(o => o.name === name)?.values[0];
     switch (target) {
@@ -362,12 +351,10 @@ export class NodeRules implements NodeProgram {
         case 'addrtype/dst-type': ok = v === 'LOCAL' ? this.node.isLocal(p.dst) : false; break;
         case 'addrtype/src-type': ok = v === 'LOCAL' ? this.node.isLocal(p.src) : false; break;
         case 'mark/mark': ok = markMatches(state.mark, v); break;
-        case 'conntrack/ctstate': {
+        case 'conntrack/ctstate':
           // the first packet of a connection: NEW, plus DNAT once a DNAT rule has rewritten it
-          const states = new Set(['NEW', ...(state.dnat ? ['DNAT'] : [])]);
-          ok = v.split(',').some(s => states.has(s));
+          ok = v.split(',').some(s => s === 'NEW' || (s === 'DNAT' && state.dnat));
           break;
-        }
         case 'statistic/mode': if (v !== 'random') throw new WalkError(`statistic mode ${v} is not modelled`); continue;
         case 'statistic/probability': probability = Number(v); ok = true; break;
         // session affinity: a client is in the list only when an earlier connection of its put it there
@@ -405,15 +392,6 @@ function affinityEffects(rule: ParsedRule, state: ConnState): HopEffect[] {
 function recentSetList(rule: ParsedRule): string | null {
   const m = rule.matches.find(x => x.module === 'recent' && x.options.some(o => o.name === 'set'));
   return m ? m.options.find(o => o.name === 'name')?.values[0] ?? 'DEFAULT' : null;
-}
-
-function lowerBound(sorted: number[], value: number): number {
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < value) lo = mid + 1; else hi = mid;
-  }
-  return lo;
 }
 
 /** xt_mark `--mark VALUE[/MASK]`. */

@@ -2,7 +2,7 @@
 // goes to next and which interface it leaves by (MASQUERADE takes that interface's address).
 import type { ClusterModel } from '../model/cluster';
 import type { NodeProfile } from '../model/profile';
-import { cidrContains, isLoopback, parseCIDR, parseIP } from '../util/ip';
+import { cidrContains, isLoopback, parseCIDR, parseIP, type CIDR } from '../util/ip';
 
 export type Route =
   | { readonly kind: 'local' }
@@ -15,6 +15,10 @@ export type Route =
 
 export class ClusterNetwork {
   private readonly podNodes = new Map<string, string>();
+  // a walk asks for the same few routes once per outcome: with E endpoints, E times each
+  private readonly routes = new Map<string, Route>();
+  private podCIDRs: { name: string; cidr: CIDR }[] | null = null;
+  private clusterCIDR: CIDR | null | undefined;
 
   constructor(readonly model: ClusterModel) {
     for (const s of model.services) for (const p of s.ports) for (const ep of p.endpoints) if (ep.nodeName) this.podNodes.set(ep.ip, ep.nodeName);
@@ -44,15 +48,15 @@ export class ClusterNetwork {
     if (known) return known;
     const addr = parseIP(ip);
     if (!addr) return null;
-    const byCIDR = this.nodes.find(n => { const c = n.podCIDR ? parseCIDR(n.podCIDR) : null; return c !== null && cidrContains(c, addr); });
-    return byCIDR?.name ?? null;
+    this.podCIDRs ??= this.nodes.flatMap(n => { const cidr = n.podCIDR ? parseCIDR(n.podCIDR) : null; return cidr ? [{ name: n.name, cidr }] : []; });
+    return this.podCIDRs.find(c => cidrContains(c.cidr, addr))?.name ?? null;
   }
 
   isPodAddress(ip: string): boolean {
     if (this.podNodes.has(ip)) return true;
     const addr = parseIP(ip);
-    const cluster = this.model.profile.clusterCIDR ? parseCIDR(this.model.profile.clusterCIDR) : null;
-    return addr !== null && ((cluster !== null && cidrContains(cluster, addr)) || this.podNode(ip) !== null);
+    if (this.clusterCIDR === undefined) this.clusterCIDR = this.model.profile.clusterCIDR ? parseCIDR(this.model.profile.clusterCIDR) : null;
+    return addr !== null && ((this.clusterCIDR !== null && cidrContains(this.clusterCIDR, addr)) || this.podNode(ip) !== null);
   }
 
   /** addrtype LOCAL on a node: its addresses, its pod gateway address and loopback. */
@@ -62,6 +66,13 @@ export class ClusterNetwork {
   }
 
   route(node: NodeProfile, dst: string): Route {
+    const key = `${node.name}\u0000${dst}`;
+    let route = this.routes.get(key);
+    if (!route) this.routes.set(key, (route = this.findRoute(node, dst)));
+    return route;
+  }
+
+  private findRoute(node: NodeProfile, dst: string): Route {
     if (this.isLocal(node, dst)) return { kind: 'local' };
     const owner = this.nodeOwning(dst);
     if (owner) return { kind: 'remote', node: owner.name, known: true };

@@ -23,6 +23,7 @@ import { generateNftables, type NftablesRuleset, type NftBaseChain, type NftElem
 import type { Table } from '../proxy/iptables/generator';
 import { WalkError, affinityEntry, makeHop, remember, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type ProgramFactory, type TableOutcome } from './netfilter';
 import type { HopEffect, NumgenBranch } from './effects';
+import { runChainRules, type RuleOutcome } from './chainLoop';
 
 // ------------------------------------------------------------------------------------- expressions
 
@@ -517,44 +518,33 @@ export class NftRules implements NodeProgram {
     if (depth > 32) throw new WalkError(`chain nesting deeper than 32 at ${chain}`);
     const rules = this.chains.get(chain);
     if (!rules) throw new WalkError(`jump to chain ${chain}, which does not exist`);
-    const done: ChainEnd[] = [];
-    let pending: { state: ConnState; index: number }[] = [{ state, index: 0 }];
-    while (pending.length > 0) {
-      const next: typeof pending = [];
-      for (const { state: s, index } of pending) {
-        let ended = false;
-        for (let i = index; i < rules.length && !ended; i++) {
-          const rule = rules[i]!;
-          const branches = this.evalRule(rule, s);
-          if (branches === null) continue;
-          ended = true;
-          for (const b of branches) {
-            if (b.next === null) {
-              // a verdict map without this key: the rule does not match (this branch goes on, unrecorded)
-              next.push({ state: b.state, index: i + 1 });
-              continue;
-            }
-            const after = this.hop(ctx, rule, s, b.state, b.effects);
-            const v = b.next;
-            switch (v.kind) {
-              case 'continue': next.push({ state: after, index: i + 1 }); break;
-              case 'return': done.push({ state: after, kind: 'return' }); break;
-              case 'accept': case 'drop': case 'reject': done.push({ state: after, kind: v.kind }); break;
-              case 'jump': case 'goto':
-                for (const e of this.runChain(ctx, v.chain, after, depth + 1)) {
-                  if (e.kind !== 'return') done.push(e);
-                  else if (v.kind === 'jump') next.push({ state: e.state, index: i + 1 });
-                  else done.push(e);
-                }
-                break;
-            }
+    return runChainRules<ConnState, ChainEnd>(state, {
+      rules: rules.length,
+      onRule: (i, s) => {
+        const rule = rules[i]!;
+        const branches = this.evalRule(rule, s);
+        if (branches === null) return null;
+        const out: RuleOutcome<ConnState, ChainEnd>[] = [];
+        for (const b of branches) {
+          // a verdict map without this key: the rule does not match (this branch goes on, unrecorded)
+          if (b.next === null) { out.push({ next: b.state }); continue; }
+          const after = this.hop(ctx, rule, s, b.state, b.effects);
+          const v = b.next;
+          switch (v.kind) {
+            case 'continue': out.push({ next: after }); break;
+            case 'return': out.push({ end: { state: after, kind: 'return' } }); break;
+            case 'accept': case 'drop': case 'reject': out.push({ end: { state: after, kind: v.kind } }); break;
+            case 'jump': case 'goto':
+              for (const e of this.runChain(ctx, v.chain, after, depth + 1)) {
+                out.push(e.kind === 'return' && v.kind === 'jump' ? { next: e.state } : { end: e });
+              }
+              break;
           }
         }
-        if (!ended) done.push({ state: s, kind: 'return' });
-      }
-      pending = next;
-    }
-    return done;
+        return out;
+      },
+      fallOff: s => ({ state: s, kind: 'return' }),
+    });
   }
 
   private hop(ctx: Context, rule: CompiledRule, before: ConnState, after: ConnState, effects: HopEffect[]): ConnState {

@@ -8,7 +8,7 @@ import type { IptablesRuleset } from '../proxy/iptables/generator';
 import { ClusterNetwork } from './network';
 import { canonicalIP } from '../util/ip';
 import { affinityEntry, formatPacket, makeHop, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RememberedClient, type RuleHop } from './netfilter';
-import { effectOf, hasEffect } from './effects';
+import { effectOf, hasEffect, type HopEffect } from './effects';
 import type { ProxyMode } from '../model/profile';
 import type { EgressDecision } from '../egress/types';
 import type { EgressPod } from '../egress/decide';
@@ -311,13 +311,15 @@ function sourceAddressFor(net: ClusterNetwork, node: NodeProfile, dst: string): 
 }
 
 function summarize(request: TraceRequest, packet: Packet, firstNode: string, outcomes: WalkOutcome[]): WalkResult {
-  const endpoints: { endpoint: string; probability: number; node: string | null }[] = [];
+  // by endpoint, in the order first reached (a Map: one walk may reach thousands)
+  const byEndpoint = new Map<string, { endpoint: string; probability: number; node: string | null }>();
   for (const o of outcomes) {
     if (!o.endpoint || o.verdict !== 'DNAT') continue;
-    const seen = endpoints.find(e => e.endpoint === o.endpoint);
+    const seen = byEndpoint.get(o.endpoint);
     if (seen) seen.probability += o.probability;
-    else endpoints.push({ endpoint: o.endpoint, probability: o.probability, node: o.endpointNode });
+    else byEndpoint.set(o.endpoint, { endpoint: o.endpoint, probability: o.probability, node: o.endpointNode });
   }
+  const endpoints = [...byEndpoint.values()];
   const byProbability = [...outcomes].sort((a, b) => b.probability - a.probability);
   const verdict: Verdict = outcomes.some(o => o.verdict === 'DNAT') ? 'DNAT' : byProbability[0]?.verdict ?? 'NONE';
   const reached = outcomes.filter(o => o.verdict === 'DNAT');
@@ -366,7 +368,9 @@ export function describeWalk(r: Omit<WalkResult, 'summary'>, m: Messages): strin
   }
   const parts = [conn];
   const n = r.endpoints.length;
-  const scheduling = r.outcomes.flatMap(o => o.hops.flatMap(h => h.effects)).find(e => e.kind === 'dnat' && e.ipvs);
+  // searched in place: flattening every outcome's hops allocates per endpoint for nothing
+  const isIpvs = (e: HopEffect) => e.kind === 'dnat' && e.ipvs !== undefined;
+  const scheduling = r.outcomes.find(o => o.hops.some(h => h.effects.some(isIpvs)))?.hops.flatMap(h => h.effects).find(isIpvs);
   parts.push(n === 1 ? m.walkDnatOne({ endpoint: r.endpoints[0]!.endpoint, node: r.endpoints[0]!.node })
     : m.walkDnatMany({ n, scheduler: scheduling?.kind === 'dnat' && scheduling.ipvs ? scheduling.ipvs.scheduler : null, endpoints: r.endpoints }));
   const dnat = r.outcomes.filter(o => o.verdict === 'DNAT');

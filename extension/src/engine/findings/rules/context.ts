@@ -5,7 +5,7 @@ import type { ClusterModel, ServiceEntry } from '../../model/cluster';
 import { defaultService } from '../../model/service';
 import type { Walker } from '../../walk/walk';
 import { removeField, setField } from '../edits';
-import { externalWalks, type ExternalWalk } from '../walks';
+import { serviceFacts } from '../../facts/service';
 import type { Fix, ServiceContext, ServiceNatContext } from './types';
 
 /** Go field.Invalid value formatting, as the API server's messages show values: strings quoted, numbers bare. */
@@ -32,10 +32,9 @@ export function serviceContext(obj: ManifestObject<'Service'>, file: ManifestFil
 }
 
 export function serviceNatContext(base: ServiceContext, entry: ServiceEntry, walker: Walker): ServiceNatContext {
-  let walks: ExternalWalk[] | undefined;
   return {
     ...base, entry, walker,
-    externalWalks: () => (walks ??= externalWalks(entry, base.model, walker)),
+    facts: () => serviceFacts(entry, base.model),
     setPolicy: (value, title, preferred): Fix[] => {
       const e = setField(base.obj, ['spec'], 'externalTrafficPolicy', value);
       return e ? [{ title, edits: [e], preferred, kind: 'quickfix' }] : [];

@@ -2,6 +2,7 @@
 // workload of the same file carries part of the selector (it was written for that workload and
 // misses), with no custom resource an operator could turn into the pods and no controller label
 // whose value is chosen at run time; otherwise information, saying what NAT Lens could not see.
+import { noEndpointsConsequence } from '../../facts/diagnostics';
 import { nearMisses, operatorSources, type CustomResource } from '../evidence';
 import type { ServiceNatRule } from './types';
 
@@ -24,15 +25,13 @@ misses the rest (the selector was written for it); otherwise information, since 
 operator (from a custom resource in the files, such as a Prometheus or a CephCluster), by a controller,
 or defined in other files do not appear in the files given.`,
   },
-  check({ obj, entry, model, workspace, walker, defaulted, at }) {
+  check({ obj, entry, model, workspace, facts, defaulted, at }) {
     const selector = defaulted.selector;
     const hasEndpointObjects = entry.ports.some(p => p.endpointOrigin === 'EndpointSlice' || p.endpointOrigin === 'Endpoints');
     if (!selector || Object.keys(selector).length === 0 || hasEndpointObjects || entry.selectedWorkloads.length > 0 || model.workloads.length === 0 || entry.ports.length === 0) return [];
-    const sp = entry.ports[0]!.info;
-    const r = walker.trace({ source: { kind: 'node', node: model.profile.nodeName }, dst: sp.clusterIP, dport: sp.port, proto: sp.protocol.toLowerCase() as 'tcp' });
     const range = at(['spec', 'selector'], 'key');
     const wanted = Object.entries(selector).map(([k, val]) => `${k}=${val}`).join(',');
-    const consequence = `the Service has no endpoints${r.verdict === 'REJECT' ? ', and kube-proxy REJECTs connections to it: clients see "connection refused".' : '.'}`;
+    const consequence = noEndpointsConsequence(facts());
     const operators = operatorSources(entry, workspace);
     const possible = entry.possiblySelectedWorkloads;
     const misses = nearMisses(entry, model.workloads.filter(w => w.obj.fileName === obj.fileName), selector);

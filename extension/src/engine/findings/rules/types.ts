@@ -6,8 +6,8 @@ import type { ClusterModel, ServiceEntry } from '../../model/cluster';
 import type { DefaultedService } from '../../model/service';
 import type { CniConfig } from '../../egress/types';
 import type { Walker } from '../../walk/walk';
+import type { ServiceFacts } from '../../facts/service';
 import type { TextEdit } from '../edits';
-import type { ExternalWalk } from '../walks';
 
 export type FindingSeverity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -56,12 +56,12 @@ export interface ServiceContext {
   portRange(i: number): SourceRange;
 }
 
-/** A Service that has rules: its model entry, a walker over them and the walks several rules share. */
+/** A Service that has rules: its model entry, a walker over them and its facts. */
 export interface ServiceNatContext extends ServiceContext {
   readonly entry: ServiceEntry;
   readonly walker: Walker;
-  /** An external client entering through each node (computed once, on first use). */
-  externalWalks(): readonly ExternalWalk[];
+  /** The Service's facts (cached with the model): what a message says traffic does comes from them. */
+  facts(): ServiceFacts;
   /** A quick fix that sets externalTrafficPolicy. */
   setPolicy(value: 'Local' | 'Cluster', title: string, preferred: boolean): Fix[];
 }
