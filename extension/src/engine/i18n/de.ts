@@ -4,6 +4,7 @@ import type { Messages } from './en';
 import { bold, joinList, percentNumber } from './vocabulary';
 
 export const de: Messages = {
+  locale: () => 'de',
   // gemeinsames Vokabular: Dezimalkomma, Leerzeichen vor dem Prozentzeichen (DIN 5008)
   percent: (p) => `${percentNumber(p, ',')}\u00a0%`,
   andList: (items) => joinList(items, 'und'),
@@ -211,4 +212,16 @@ export const de: Messages = {
   diagInternalElsewhere: ({ nodes, address, targets }) => `von ${nodes} gehen Verbindungen zu ${address} an ${targets} auf einem anderen Node`,
   diagNoEndpoints: ({ verdict, where }) =>
     `hat der Service keine Endpoints${verdict === 'REJECT' ? ', und kube-proxy weist Verbindungen zu ihm mit REJECT ab: Clients sehen „connection refused“.' : verdict === 'DROP' ? `, und kube-proxy verwirft Verbindungen zu ihm (${where}): Clients laufen in einen Timeout.` : '.'}`,
+
+  fixPreserveClientIp: () => 'Client-IP erhalten: externalTrafficPolicy: Local setzen (nur Nodes mit einem bereiten lokalen Endpoint antworten)',
+  fixBalanceAllNodes: () => 'Auf alle Nodes verteilen: externalTrafficPolicy: Cluster setzen (die Client-IP geht durch SNAT verloren)',
+  selectorNoLabel: ({ key }) => `kein Label ${key}`,
+  selectorNearMiss: ({ wanted, workload, matched, instead, consequence }) =>
+    `Kein Workload passt zum Selektor ${wanted}: die Pods von ${workload} in dieser Datei haben ${matched}, aber ${instead}, also ${consequence}`,
+  selectorRuntimeLabels: ({ workloads, labels }) =>
+    `die Pods von ${workloads} passen nur, wenn ${labels} den gewählten Wert hat, den der Controller erst zur Laufzeit festlegt`,
+  selectorOperator: ({ kinds }) => `die Dateien enthalten Custom Resources (${kinds}), aus denen ein Operator die Pods anlegen kann`,
+  selectorElsewhere: () => 'Pods, die ein Operator oder Controller anlegt oder die in nicht angegebenen Dateien stehen, sind hier nicht zu sehen',
+  selectorNoWorkload: ({ wanted, because, consequence }) =>
+    `Kein Workload in den angegebenen Dateien passt zum Selektor ${wanted}; ${because}. Hat kein laufender Pod diese Labels, ${consequence}`,
 };

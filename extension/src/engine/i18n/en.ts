@@ -1,8 +1,11 @@
 // The English messages: every sentence the engine renders for people. Parameters are typed here;
 // the German table (de.ts) must give the same keys with the same parameters (tsc and test/unit/i18n.test.ts).
 import { bold, joinList, percentNumber } from './vocabulary';
+import type { Locale } from './locale';
 
 export const en = {
+  /** The language of this table, for a shell that passes it on (the preview's state). */
+  locale: (): Locale => 'en',
   // shared vocabulary
   percent: (p: number) => `${percentNumber(p, '.')}%`,
   andList: (items: readonly string[]) => joinList(items, 'and'),
@@ -227,6 +230,19 @@ export const en = {
   diagInternalElsewhere: ({ nodes, address, targets }: { nodes: string; address: string; targets: string }) => `from ${nodes} connections to ${address} go to ${targets} on another node`,
   diagNoEndpoints: ({ verdict, where }: { verdict: string | null; where: string }) =>
     `the Service has no endpoints${verdict === 'REJECT' ? ', and kube-proxy REJECTs connections to it: clients see "connection refused".' : verdict === 'DROP' ? `, and kube-proxy drops connections to it (${where}): clients time out.` : '.'}`,
+
+  // quick fixes and the selector rule (findings/rules)
+  fixPreserveClientIp: () => 'Preserve client IP: set externalTrafficPolicy: Local (only nodes with a ready local endpoint answer)',
+  fixBalanceAllNodes: () => 'Balance across all nodes: set externalTrafficPolicy: Cluster (client IP is lost to SNAT)',
+  selectorNoLabel: ({ key }: { key: string }) => `no ${key} label`,
+  selectorNearMiss: ({ wanted, workload, matched, instead, consequence }: { wanted: string; workload: string; matched: string; instead: string; consequence: string }) =>
+    `No workload matches the selector ${wanted}: the pods of ${workload} in this file have ${matched} but ${instead}, so ${consequence}`,
+  selectorRuntimeLabels: ({ workloads, labels }: { workloads: string; labels: string }) =>
+    `the pods of ${workloads} match only if ${labels} has the selected value, which the controller chooses at run time`,
+  selectorOperator: ({ kinds }: { kinds: string }) => `the files hold custom resources (${kinds}) from which an operator may create the pods`,
+  selectorElsewhere: () => 'pods created by an operator or controller, or defined in files not given, would not appear here',
+  selectorNoWorkload: ({ wanted, because, consequence }: { wanted: string; because: string; consequence: string }) =>
+    `No workload in the files given matches the selector ${wanted}; ${because}. If no running pod has these labels, ${consequence}`,
 };
 
 export type Messages = { readonly [K in keyof typeof en]: (typeof en)[K] };
