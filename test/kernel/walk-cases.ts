@@ -255,6 +255,8 @@ export interface KernelBackend {
   verdictRecordName(last: RuleHop, verdict: string): string;
   /** What the kernel did, for failure messages. */
   evidence(lab: Lab): Promise<string>;
+  /** The lab's watchdog (default 60 s); a backend that starts processes in the lab needs longer. */
+  readonly maxRuntimeMs?: number;
   /** Whether a branch masqueraded (default: outcome.masqueraded). */
   masqueraded?(o: WalkOutcome, walk: WalkResult): boolean;
 }
@@ -413,6 +415,6 @@ export async function runLab(t: TestContext, style: Style, model: ClusterModel, 
       if (observed) await t.test(`${c.name}: masquerade flags`, () => checkMasquerade(observed!, backend));
     }
     for (const c of affinityCases()) await t.test(c.name, async (st) => runAffinityCase(st, lab, walker, c));
-  }, { maxRuntimeMs: 60_000 });
+  }, { maxRuntimeMs: backend.maxRuntimeMs ?? 60_000 });
   t.diagnostic(`total ${(performance.now() - t0).toFixed(0)} ms; per case: ${timings.map((x) => `${x.ms.toFixed(0)} ms/${x.tries}`).join(', ')}`);
 }

@@ -66,13 +66,24 @@ export function versionMatches(profileVersion: string, built: string): boolean {
  * code in a scratch namespace). The profile is set to match, and each change is said.
  */
 export async function environmentProfile(built: Built, profile: ClusterProfile): Promise<{ profile: ClusterProfile; notes: string[] }> {
-  const probed = await withScratchNamespace(run => run(built.binary, ['nfacct-probe', ...NFACCT_COUNTERS]));
-  const nfacctCounters = NFACCT_COUNTERS.filter(c => probed.stdout.split('\n').includes(c));
+  const nfacctCounters = await allowedNfacctCounters(built);
   const notes: string[] = [];
   if (!profile.iptablesRandomFully) notes.push('iptablesRandomFully: true (iptables here supports --random-fully)');
   if (profile.nfacctCounters.join() !== nfacctCounters.join()) notes.push(`nfacctCounters: [${nfacctCounters.join(', ')}] (what the kernel here allows)`);
   if (!profile.allocate) notes.push('allocate: true (the real API server allocates the ClusterIPs and node ports the manifests leave unset)');
   return { profile: { ...profile, iptablesRandomFully: true, nfacctCounters, allocate: true }, notes };
+}
+
+/** The kernel does not change under a run: probed once per binary. */
+const nfacctProbes = new Map<string, Promise<string[]>>();
+function allowedNfacctCounters(built: Built): Promise<string[]> {
+  let probe = nfacctProbes.get(built.binary);
+  if (!probe) {
+    probe = withScratchNamespace(run => run(built.binary, ['nfacct-probe', ...NFACCT_COUNTERS]))
+      .then(r => NFACCT_COUNTERS.filter(c => r.stdout.split('\n').includes(c)));
+    nfacctProbes.set(built.binary, probe);
+  }
+  return probe;
 }
 
 function labSpec(profile: ClusterProfile, nodes: readonly string[]): LabSpec {
@@ -227,7 +238,10 @@ export class ReferenceHarness {
       lap('labs');
       const proxies: NodeProxy[] = [];
       try {
-        for (const [mode, lab] of labs) proxies.push(...await this.startProxies(lab, profile, mode, nodes));
+        // both modes' kube-proxies start at once: most of a start is waiting for informers
+        const started = await Promise.allSettled([...labs].map(([mode, lab]) => this.startProxies(lab, profile, mode, nodes)));
+        for (const s of started) if (s.status === 'fulfilled') proxies.push(...s.value);
+        for (const s of started) if (s.status === 'rejected') throw s.reason;
         lap('synced');
         const models = new Map(opts.modes.map(mode => [mode, buildClusterModel(input, withProxyMode(profile, mode))]));
         for (const [mode, lab] of labs) {

@@ -11,6 +11,7 @@ import { hoverAt, hoverMarkdown } from '../../extension/src/engine/findings/hove
 import { walkerFor } from '../../extension/src/engine/walk/walk';
 import { formatWalk } from '../../extension/src/engine/walk/format';
 import { analyzeFile } from '../../extension/src/engine/findings/analyze';
+import { debugCommands } from '../../extension/src/engine/debug';
 import { serviceFacts } from '../../extension/src/engine/facts/service';
 import { localPolicyFacts, localPolicyMessage } from '../../extension/src/engine/facts/diagnostics';
 import { messagesFor } from '../../extension/src/engine/i18n';
@@ -70,6 +71,20 @@ test('IPVS, NodePort with externalTrafficPolicy Local, its only endpoint on node
   assert.match(h, /^\*\*externalTrafficPolicy: Local — the client IP is kept; only nodes with a ready local endpoint answer; node-b has none and sends the connection unmasqueraded to another node's endpoint, whose reply is lost\.\*\*/);
   assert.doesNotMatch(h, /the others drop/);
   assert.match(h, /via NodePort 30777 on node-b: DNAT to 10\.244\.0\.10:8080 \(node-a\); no SNAT, the pod sees `203\.0\.113\.10`; \*\*the reply does not come back\*\* through node-b/);
+});
+
+test('IPVS, the same Service: the debug commands walk through IPVS on node-b and quote the generated virtual servers', () => {
+  const { model } = setup(nodePortLocal, 'ipvs');
+  const list = debugCommands(model, model.services[0]!, { nodeName: 'node-b' });
+  const text = list.map(c => `${c.title} ${c.lookFor}`).join('\n');
+  assert.doesNotMatch(text, /does not generate IPVS rules|restricted to this node's endpoints|inferred from/);
+  assert.equal(list.find(c => /traffic policy$/.test(c.title))!.lookFor,
+    'externalTrafficPolicy: Local — the client IP is kept; only nodes with a ready local endpoint answer; node-b has none and sends the connection unmasqueraded to another node\'s endpoint, whose reply is lost.');
+  const nodePort = list.find(c => c.command === 'ipvsadm -Ln -t 192.168.0.3:30777')!;
+  assert.match(nodePort.lookFor, /^Scheduler rr; 1 real server, forward method Masq, weight 1: 10\.244\.0\.10:8080 \(node-a\)\./);
+  assert.match(nodePort.expected![1]!, /^ {2}-> 10\.244\.0\.10:8080 +Masq/);
+  assert.match(list.find(c => /^conntrack entries for NodePort/.test(c.title))!.lookFor, /\(predicted: DNAT to 10\.244\.0\.10:8080 \(node-a\); no SNAT, the pod sees 203\.0\.113\.10; the reply does not come back through node-b for 10\.244\.0\.10:8080, so the connection fails\)/);
+  assert.match(list.find(c => /^Packets arriving/.test(c.title))!.lookFor, /via NodePort 30777 on node-b: the client's own address \(no SNAT\), but the reply does not come back through node-b/);
 });
 
 for (const mode of ['iptables', 'nftables'] as const) {
@@ -143,7 +158,20 @@ test('nftables: the ports and loadBalancerSourceRanges hovers name the service-/
   assert.match(hover('type:'), /The mark for masquerade is set in `external-/);
 });
 
-for (const mode of ['iptables', 'nftables'] as const) {
+test('IPVS rr: no hover says "at random" or names KUBE-EXT; sessionAffinity None names the scheduler', () => {
+  const { hover } = setup(loadBalancer('', '{ip: 198.51.100.7}'), 'ipvs');
+  const type = hover('type:');
+  assert.doesNotMatch(type, /KUBE-EXT/);
+  assert.match(type, /The mark for masquerade is set in `KUBE-NODE-PORT \/ KUBE-LOAD-BALANCER/);
+  const affinity = setup(clusterIP.replace('  selector: {app: web}', '  selector: {app: web}\n  sessionAffinity: None'), 'ipvs').hover('sessionAffinity');
+  assert.match(affinity, /^\*\*sessionAffinity: None — IPVS's rr scheduler picks the endpoint of every new connection\.\*\*/);
+  assert.doesNotMatch(affinity, /at random/);
+  for (const mode of ['iptables', 'nftables'] as const) {
+    assert.match(setup(clusterIP.replace('  selector: {app: web}', '  selector: {app: web}\n  sessionAffinity: None'), mode).hover('sessionAffinity'), /picks an endpoint at random/);
+  }
+});
+
+for (const mode of MODES) {
   test(`${mode}: without a local-traffic detector (clusterCIDR null) the Local hover promises no pod short-circuit`, () => {
     const { hover } = setup(nodePortLocal, mode, { clusterCIDR: null });
     const h = hover('externalTrafficPolicy');
@@ -168,7 +196,9 @@ for (const mode of MODES) {
     const { hover } = setup(loadBalancer('', '{ip: 198.51.100.9}'), mode);
     const h = hover('type:');
     assert.match(h, /In-cluster clients of the load-balancer IP never reach the load balancer: kube-proxy captures 198\.51\.100\.9 on their own node/);
-    assert.match(h, /A pod on node-a → 198\.51\.100\.9:443: DNAT to /);
+    // captured on the pod's own node and marked for masquerade there (ipMode VIP): the walk's SNAT
+    assert.match(h, /A pod on node-a → 198\.51\.100\.9:443: DNAT to [^\n]*; \*\*SNAT\*\*/);
+    assert.match(h, /A pod on node-b → 198\.51\.100\.9:443: DNAT to [^\n]*; \*\*SNAT\*\*/);
   });
 }
 

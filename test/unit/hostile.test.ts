@@ -168,3 +168,52 @@ test('class G: 50 Deployments of 10,000 replicas: a limit message at the field, 
   assert.match(model.limits![0]!.message, /^Deployment shop\/d1 asks for 10000 pods; NAT Lens models at most 10000 pods across all workloads/);
   assert.deepEqual(model.limits![0]!.path, ['spec', 'replicas']);
 });
+
+test('class F: UTF-16 and UTF-32 files, with or without a byte order mark, are named as such, not "Not a Kubernetes object"', () => {
+  const text = svc('{clusterIP: 10.96.0.13, ports: [{name: grün, port: 80}]}');
+  const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
+  const utf32 = (s: string, be: boolean) => Buffer.concat([...s].map(ch => { const b = Buffer.alloc(4); if (be) b.writeUInt32BE(ch.codePointAt(0)!); else b.writeUInt32LE(ch.codePointAt(0)!); return b; }));
+  const files: [string, Buffer][] = [
+    ['UTF-16 LE (with a byte order mark)', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ['UTF-16 LE', Buffer.from(text, 'utf16le')],
+    ['UTF-16 BE (with a byte order mark)', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text)])],
+    ['UTF-16 BE', utf16be(text)],
+    ['UTF-32 LE (with a byte order mark)', Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), utf32(text, false)])],
+    ['UTF-32 LE', utf32(text, false)],
+    ['UTF-32 BE (with a byte order mark)', Buffer.concat([Buffer.from([0, 0, 0xfe, 0xff]), utf32(text, true)])],
+    ['UTF-32 BE', utf32(text, true)],
+  ];
+  for (const [name, bytes] of files) {
+    for (const decoding of ['utf8', 'latin1'] as const) {
+      const file = parseManifest(bytes.toString(decoding), 'u.yaml');
+      assert.deepEqual(file.problems.map(p => [p.code, p.severity, p.range.start.line, p.message]),
+        [['file-encoding', 'error', 0, `This file is ${name}, not UTF-8: NAT Lens reads manifests as UTF-8. Save it as UTF-8 to analyse it`]], `${name} read as ${decoding}`);
+    }
+  }
+  // decoded by an editor that names the encoding (VS Code's TextDocument.encoding)
+  assert.match(parseManifest(text, 'u.yaml', { encoding: 'utf16le' }).problems[0]!.message, /^This file is UTF-16 LE, not UTF-8/);
+  // UTF-8 with a BOM or with a NUL in a string stays UTF-8
+  assert.equal(parseManifest(`\uFEFF${good}`, 'u.yaml').objects.length, 1);
+  assert.equal(parseManifest(`${good}# a \0 in a comment\n`, 'u.yaml').problems.filter(p => p.code === 'file-encoding').length, 0);
+});
+
+test('CLI: a walk that fails in trace is an internal error (exit 3, one line) located at the Service; bad addresses are exit 2', async () => {
+  const { main } = await import('../../extension/src/cli/main');
+  const { Walker } = await import('../../extension/src/engine/walk/walk');
+  const { WalkError } = await import('../../extension/src/engine/walk/netfilter');
+  const examples = new URL('../../examples/', import.meta.url).pathname;
+  const run = (...argv: string[]) => { let out = '', err = ''; const code = main(argv, { out: s => { out += s; }, err: s => { err += s; } }); return { code, out, err }; };
+  const args = ['trace', '--cluster', `${examples}cluster.yaml`, '--src', '203.0.113.7', '--dport', '30080', `${examples}nodeport-local.yaml`];
+  const trace = Walker.prototype.trace;
+  Walker.prototype.trace = () => { throw new WalkError('a rule the walk cannot read\nsecond line'); };
+  try {
+    const r = run(...args, '--dst', '192.168.0.2');
+    assert.equal(r.code, 3);
+    assert.match(r.err, /^natlens: internal error: \S*nodeport-local\.yaml:\d+:1: Service shop\/web: the walk stopped: a rule the walk cannot read\n$/);
+  } finally {
+    Walker.prototype.trace = trace;
+  }
+  const bad = run(...args, '--dst', '192.168.0.999');
+  assert.equal(bad.code, 2);
+  assert.equal(bad.err, 'natlens: trace: destination "192.168.0.999" is not an IP address\n');
+});

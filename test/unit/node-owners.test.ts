@@ -3,7 +3,7 @@
 // through `natlens node trace`, and explained by `natlens node diff`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../extension/src/cli/main';
@@ -168,4 +168,20 @@ test('old layouts in node diff: each explained as another kube-proxy version\'s,
   assert.match(lines.filter((l: { found: string | null }) => l.found?.includes('0x4d415351')).map((l: { explanation: string }) => l.explanation).join('\n'), /0x4d415351/);
   assert.equal(d.implied.masqueradeBit, null);
   assert.equal(d.implied.masqueradeMark, '0x4d415351');
+});
+
+test('node diff on an nft list ruleset of kube-proxy\'s table: empty as predicted, a deleted Service\'s rules and elements stale', () => {
+  // the listing is nft's own (the kernel's) of the examples' table: nft(8) reformats what kube-proxy writes
+  const listed = new URL('../fixtures/node/nft-list-ruleset-examples.txt', import.meta.url).pathname;
+  const examples = new URL('../../examples/', import.meta.url).pathname;
+  const files = ['clusterip-dns.yaml', 'loadbalancer.yaml', 'nodeport-local.yaml'].map(f => join(examples, f));
+  withFile(readFileSync(join(examples, 'cluster.yaml'), 'utf8').replace(/^proxyMode: iptables$/m, 'proxyMode: nftables'), profile => {
+    const same = cli('node', 'diff', listed, '--cluster', profile, ...files);
+    assert.equal(same.code, 0, same.out);
+    assert.match(same.out, /kube-proxy's rules are as predicted/);
+    const d = JSON.parse(cli('node', 'diff', listed, '--json', '--cluster', profile, ...files.slice(0, 2)).out);
+    const web = d.services.find((s: { service: string }) => s.service === 'shop/web:http');
+    assert.ok(web.lines.length > 0 && web.lines.every((l: { kind: string; explanation: string }) => l.kind === 'extra' && /^stale: shop\/web:http/.test(l.explanation)), JSON.stringify(web.lines));
+    assert.equal(d.implied.proxyMode, 'nftables');
+  });
 });

@@ -416,18 +416,35 @@ try {
   await check('invalid host messages are ignored', async () => {
     await send(lb);
     const bad = [null, 42, 'state', [], {}, { type: 'bogus' }, { type: 'state' }, { type: 'state', state: {} }, { type: 'state', state: { ...lb, rules: { ...lb.rules, text: 5 } } },
-      { type: 'state', state: { ...lb, fileName: 7 } }, { type: 'state', state: { ...lb, walk: 'x' } }, { type: 'error' }, { type: 'error', message: { html: '<b>' } },
-      // well-formed at the top, malformed deeper down: ignored too
-      { type: 'state', state: { ...lb, fileName: 'deep.yaml', profile: { ...lb.profile, nodes: 'node-a' } } },
-      { type: 'state', state: { ...lb, fileName: 'deep.yaml', rules: { ...lb.rules, chains: { X: 'top' } } } },
-      { type: 'state', state: { ...lb, fileName: 'deep.yaml', walk: { ...lb.walk, outcomes: [{ ...lb.walk.outcomes[0], hops: [{ node: 1 }] }] } } },
-      { type: 'state', state: { ...lb, fileName: 'deep.yaml', sources: [{ id: 'x', label: { toString: null } }] } },
-      { type: 'state', state: { ...lb, fileName: 'deep.yaml', debug: { ...lb.debug, commands: [{ ...lb.debug.commands[0], command: ['rm', '-rf'] }] } } },
-      { type: 'state', state: { ...lb, fileName: 'deep.yaml', debug: 'kubectl' } }];
+      { type: 'state', state: { ...lb, fileName: 7 } }, { type: 'state', state: { ...lb, walk: 'x' } }, { type: 'error' }, { type: 'error', message: { html: '<b>' } }];
     for (const m of bad) await page.evaluate(m => window.postMessage(m, '*'), m);
     await page.waitForTimeout(150);
     eq(await page.locator('#file-name').textContent(), lb.fileName, 'still the last valid state');
     assert(await page.locator('#error-banner').isHidden(), 'no error banner');
+    eq(pageErrors, [], 'no page errors');
+  });
+
+  await check('a state malformed deeper down is not rendered, and the banner names the field and why', async () => {
+    // well-formed at the top, so it is the host's state: the user hears why it is not shown, not silence
+    const deep = [
+      [{ ...lb, fileName: 'deep.yaml', profile: { ...lb.profile, nodes: 'node-a' } }, 'state.profile.nodes: expected a list, got a string'],
+      [{ ...lb, fileName: 'deep.yaml', rules: { ...lb.rules, chains: { X: 'top' } } }, 'state.rules.chains.X: expected an integer, got a string'],
+      [{ ...lb, fileName: 'deep.yaml', walk: { ...lb.walk, outcomes: [{ ...lb.walk.outcomes[0], hops: [{ node: 1 }] }] } }, 'state.walk.outcomes[0].hops[0].node: expected a string, got number 1'],
+      [{ ...lb, fileName: 'deep.yaml', sources: [{ id: 'x', label: { toString: null } }] }, 'state.sources[0].label: expected a string, got a mapping'],
+      [{ ...lb, fileName: 'deep.yaml', debug: { ...lb.debug, commands: [{ ...lb.debug.commands[0], command: ['rm', '-rf'] }] } }, 'state.debug.commands[0].command: expected a string, got a list'],
+      [{ ...lb, fileName: 'deep.yaml', rules: { ...lb.rules }, selectedPort: 0.5 }, 'state.selectedPort: expected an integer, got number 0.5'],
+    ];
+    for (const [state, reason] of deep) {
+      await send(lb);
+      assert(await page.locator('#error-banner').isHidden(), 'a valid state clears the banner');
+      await page.evaluate(s => window.postMessage({ type: 'state', state: s }, '*'), state);
+      await page.waitForSelector('#error-banner:not([hidden])', { timeout: T });
+      const text = await page.locator('#error-banner').textContent();
+      assert(text.includes(`The preview could not show the new state: ${reason}.`), `banner: ${text}`);
+      assert(text.includes('last state that could be shown'), 'says the panes are the last state');
+      eq(await page.locator('#file-name').textContent(), lb.fileName, 'the panes keep the last valid state');
+    }
+    await send(lb);
     eq(pageErrors, [], 'no page errors');
   });
 

@@ -6,7 +6,7 @@ import './styles.css';
 import { workerRequests } from './csp';
 import { h, icon, fill, setOptions } from './dom';
 import { parseHostMessage, type PreviewState, type WebviewMessage } from '../../protocol/preview';
-import { isPreviewState } from './validate';
+import { previewStateError } from './validate';
 import { vscodeApi } from './vscodeApi';
 import { RulesPane } from './rulesPane';
 import { WalkPane, type WalkSelection } from './walkPane';
@@ -171,14 +171,20 @@ window.addEventListener('message', (e: MessageEvent) => {
   const m = parseHostMessage(e.data);
   if (!m) return;
   switch (m.type) {
-    case 'state':
-      if (!isPreviewState(m.state)) return; // malformed deeper down: ignored like any invalid message
+    case 'state': {
+      // malformed deeper down: not rendered, and said so (the panes keep the last state that could be shown)
+      const invalid = previewStateError(m.state);
+      if (invalid) {
+        showError(`The preview could not show the new state: ${invalid}. What you see is the last state that could be shown.`);
+        return;
+      }
       try {
         render(m.state);
       } catch (err) {
         showError(`The preview could not show this state: ${err instanceof Error ? err.message : String(err)}`);
       }
       return;
+    }
     case 'error':
       showError(m.message);
       return;

@@ -2,7 +2,8 @@
 // into a cluster model, and the help text built from the options (so --help and the parser cannot disagree).
 import { buildClusterModel } from '../engine/model/cluster';
 import { localeOf, messagesFor, type Messages } from '../engine/i18n';
-import { withProxyMode, type ProxyMode } from '../engine/model/profile';
+import { withProxyMode } from '../engine/model/profile';
+import { BACKENDS, isProxyMode } from '../engine/proxy/backends';
 import { readFileSync } from 'node:fs';
 import { UsageError, type OptionSpec, type ParsedArgs } from './args';
 import { formatProblem, loadInput } from './load';
@@ -69,9 +70,9 @@ export function messagesOf(args: ParsedArgs, io: CliIO): Messages {
 export function readInput(args: ParsedArgs, command: string, io: CliIO, options: { allowNoFiles?: boolean } = {}) {
   if (args.positional.length === 0 && !options.allowNoFiles) throw new UsageError(`${command}: give at least one manifest FILE`);
   const mode = args.flags.get('mode');
-  if (mode !== undefined && mode !== 'iptables' && mode !== 'nftables' && mode !== 'ipvs') throw new UsageError('--mode is iptables, nftables or ipvs');
+  if (mode !== undefined && (typeof mode !== 'string' || !isProxyMode(mode))) throw new UsageError(`--mode is ${Object.keys(BACKENDS).join(', ').replace(/, (?=[^,]*$)/, ' or ')}`);
   const input = loadInput(args.positional, args.flags.get('cluster') as string | undefined, io.stdin ?? (() => readFileSync(0, 'utf8')));
-  return { ...input, profile: mode ? withProxyMode(input.profile, mode as ProxyMode) : input.profile };
+  return { ...input, profile: mode ? withProxyMode(input.profile, mode) : input.profile };
 }
 
 /** The cluster model of the input; --verbose lists what it assumed. */
@@ -95,8 +96,10 @@ export function loadModel(args: ParsedArgs, command: string, io: CliIO) {
   }
   if (errors > 0) return null;
   const nodeName = args.flags.get('node') as string | undefined;
-  if (nodeName !== undefined && !input.profile.nodes.some(n => n.name === nodeName)) {
-    throw new UsageError(`--node ${nodeName}: not in the profile (nodes: ${input.profile.nodes.map(n => n.name).join(', ')})`);
+  const model = buildModel(input, args, io);
+  // the model's nodes: the profile's, or the Node objects of the input
+  if (nodeName !== undefined && !model.profile.nodes.some(n => n.name === nodeName)) {
+    throw new UsageError(`--node ${nodeName}: not in the profile (nodes: ${model.profile.nodes.map(n => n.name).join(', ')})`);
   }
-  return { model: buildModel(input, args, io), nodeName, files: input.files };
+  return { model, nodeName, files: input.files };
 }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { buildPreviewState, type PreviewSelection } from '../engine/preview/state';
 import { editorMessages } from './language';
 import { egressDeciderFor } from '../engine/egress';
+import { backendFor } from '../engine/proxy/backends';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../../protocol/preview';
 import { previewHtml } from '../../../webview/src/html';
 import type { Session } from './session';
@@ -108,15 +109,22 @@ export class PreviewPanel implements vscode.Disposable {
     const fileName = this.uri.fsPath || this.uri.toString();
     const services = model.services.filter(s => s.obj.fileName === fileName);
     if (!model.profile.nodes.some(n => n.name === this.selection.node)) this.selection = { ...this.selection, node: model.profile.nodeName };
+    const relative = vscode.workspace.asRelativePath(this.uri);
+    const doc = vscode.workspace.textDocuments.find(d => d.uri.toString() === this.uri.toString());
+    // why a Service of this file is missing from the preview: its document does not parse, or is refused
+    const fileProblems = doc ? this.session.file(doc).problems.filter(p => p.severity === 'error').map(p => `${relative}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}`) : [];
     let message: HostMessage;
     try {
       const state = buildPreviewState({
-        fileName: vscode.workspace.asRelativePath(this.uri), services, model, profileSource: source, problems: problems.map(p => p.message),
+        fileName: relative, services, model, profileSource: source, problems: [...fileProblems, ...problems.map(p => p.message)],
         egress: egressDeciderFor(this.session.manifestFiles(), model.profile), messages: editorMessages(),
       }, this.selection);
       message = { type: 'state', state };
     } catch (e) {
-      message = { type: 'error', message: e instanceof Error ? e.message : String(e) };
+      // the engine failed on this Service: say which, where, and that the panes are the last good state
+      const focus = services.find(s => `${s.obj.namespace}/${s.obj.name}` === this.selection.service) ?? services[0];
+      const at = focus ? `${relative}:${focus.obj.range.start.line + 1}:${focus.obj.range.start.character + 1}: Service ${focus.obj.namespace}/${focus.obj.name}: ` : `${relative}: `;
+      message = { type: 'error', message: `${at}NAT Lens could not build the preview: ${e instanceof Error ? e.message : String(e)}` };
     }
     this.lastState = message;
     for (const w of this.waiters.splice(0)) w(message);
@@ -160,7 +168,8 @@ export class PreviewPanel implements vscode.Disposable {
       case 'openText':
         if (this.lastState?.type === 'state') {
           const r = this.lastState.state.rules;
-          await this.docs.show(`rules ${r.node} ${r.mode}.${r.mode === 'nftables' ? 'nft' : 'rules'}`, r.text, r.mode === 'nftables' ? 'nft' : 'iptables');
+          const language = backendFor(r.mode).language;
+          await this.docs.show(`rules ${r.node} ${r.mode}.${language === 'nft' ? 'nft' : 'rules'}`, r.text, language);
         }
         return;
       case 'copy':

@@ -9,7 +9,7 @@ import { serviceLenses } from '../engine/findings/codelens';
 import { editorMessages } from './language';
 import { ofKind } from '../engine/manifest/manifest';
 import { commandUri, toRange, toSeverity, toWorkspaceEdit } from './convert';
-import { isManifestDocument, type Session } from './session';
+import { hasForeignEncoding, isManifestDocument, type Session } from './session';
 
 const DEBOUNCE_MS = 250;
 
@@ -77,7 +77,15 @@ export class Diagnostics implements vscode.Disposable {
 
   private async update(doc: vscode.TextDocument): Promise<void> {
     if (doc.isClosed) return;
-    if (!enabled(doc) || !analysable(this.session, doc)) {
+    // a UTF-16 file read as UTF-8 holds no "kind: Service" to find, and still needs its one message;
+    // so does a file whose objects (of any kind) the workspace model had to leave out
+    let relevant = enabled(doc) && (analysable(this.session, doc) || hasForeignEncoding(doc));
+    if (!relevant && enabled(doc) && /\bkind\b/.test(doc.getText())) {
+      await this.session.ensureWorkspaceIndex();
+      await this.session.model();
+      relevant = this.session.excludedFrom(doc).length > 0;
+    }
+    if (!relevant) {
       this.collection.delete(doc.uri);
       this.findings.delete(doc.uri.toString());
       return;
@@ -100,6 +108,13 @@ export class Diagnostics implements vscode.Disposable {
         const d = new vscode.Diagnostic(toRange(p.range), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
         d.source = 'natlens';
         d.code = p.code;
+        return d;
+      }),
+      // objects the workspace model had to leave out, at their place, with what failed
+      ...this.session.excludedFrom(doc).map(e => {
+        const d = new vscode.Diagnostic(toRange(e.obj.range), e.message, vscode.DiagnosticSeverity.Error);
+        d.source = 'natlens';
+        d.code = 'not-modelled';
         return d;
       }),
       ...findings.map(f => {

@@ -3,6 +3,7 @@
 // answer comes from the engine.
 import * as vscode from 'vscode';
 import { parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
+import { declaredEncoding, foreignEncoding } from '../engine/manifest/encoding';
 import { parseProfile, resolveProfile, withProxyMode, DEFAULT_PROFILE, type ClusterProfile } from '../engine/model/profile';
 import type { ClusterModel } from '../engine/model/cluster';
 import { buildIsolatedModel, type ExcludedObject } from '../engine/model/isolate';
@@ -15,6 +16,11 @@ const MAX_WORKSPACE_FILES = 5000;
 
 export function isManifestDocument(doc: vscode.TextDocument): boolean {
   return (doc.languageId === 'yaml' || doc.languageId === 'json' || doc.languageId === 'jsonc') && doc.uri.scheme !== 'output';
+}
+
+/** A UTF-16 document (decoded by VS Code, or UTF-16/32 read as UTF-8): it gets one message, not an analysis. */
+export function hasForeignEncoding(doc: vscode.TextDocument): boolean {
+  return declaredEncoding(doc.encoding) !== null || foreignEncoding(doc.getText()) !== null;
 }
 
 export interface ProfileState {
@@ -102,7 +108,7 @@ export class Session implements vscode.Disposable {
     const hit = this.parsed.get(key);
     if (hit && hit.version === doc.version) return hit.file;
     // unchanged documents of the previous version are reused: a keystroke re-parses one document
-    const file = parseManifest(doc.getText(), doc.uri.fsPath || doc.uri.toString(), hit ? { previous: hit.file } : {});
+    const file = parseManifest(doc.getText(), doc.uri.fsPath || doc.uri.toString(), { ...(hit ? { previous: hit.file } : {}), encoding: doc.encoding });
     this.parsed.set(key, { version: doc.version, file });
     return file;
   }
@@ -169,6 +175,12 @@ export class Session implements vscode.Disposable {
     const files = new Map<string, ManifestFile>(this.workspaceFiles);
     for (const doc of vscode.workspace.textDocuments) if (isManifestDocument(doc)) files.set(doc.uri.toString(), this.file(doc));
     return [...files.values()];
+  }
+
+  /** The objects of a document the last model left out. */
+  excludedFrom(doc: vscode.TextDocument): readonly ExcludedObject[] {
+    const fileName = doc.uri.fsPath || doc.uri.toString();
+    return this.excluded.filter(e => e.obj.fileName === fileName);
   }
 
   async model(): Promise<ClusterModel> {

@@ -1,5 +1,6 @@
 // natlens rules: the rules kube-proxy would program on a node, in each back end's own text forms.
 import { backendFor } from '../../engine/proxy/backends';
+import { skippedSentence } from '../../engine/facts/skipped';
 import { UsageError } from '../args';
 import { CLUSTER, MODE, NODE, VERBOSE, loadModel, type Command } from '../command';
 
@@ -21,6 +22,8 @@ export const rules: Command = {
     const backend = backendFor(model.profile.proxyMode);
     const format = (args.flags.get('format') as string | undefined) ?? backend.formats[0];
     if (!backend.formats.includes(format)) throw new UsageError(`--format for ${backend.mode} mode is ${backend.formats.join(' or ')}`);
+    // a Service kube-proxy skips has no line in the rules: say why, beside them
+    for (const s of model.services) if (s.skipped) io.err(`note: ${s.obj.namespace}/${s.obj.name}: ${skippedSentence(s.skipped)}\n`);
     io.out(backend.rulesText(model, loaded.nodeName ?? model.profile.nodeName, format).text);
     return 0;
   },

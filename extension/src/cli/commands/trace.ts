@@ -1,6 +1,8 @@
 // natlens trace: a connection's first packet walked through the generated rules, node by node.
 import { egressDeciderFor } from '../../engine/egress';
-import { Walker } from '../../engine/walk/walk';
+import { Walker, type ReturningClient, type TraceRequest, type WalkResult } from '../../engine/walk/walk';
+import { entryChoices } from '../../engine/walk/choices';
+import type { ClusterModel } from '../../engine/model/cluster';
 import { WalkError } from '../../engine/walk/netfilter';
 import { requestFromAddresses } from '../../engine/walk/request';
 import { formatReturning, formatWalk } from '../../engine/walk/format';
@@ -33,25 +35,45 @@ client entering --node, or the node that owns the destination address).`,
     if (proto !== 'tcp' && proto !== 'udp' && proto !== 'sctp') throw new UsageError('--proto is tcp, udp or sctp');
     const loaded = loadModel(args, 'trace', io);
     if (!loaded) return 2;
+    const walker = new Walker(loaded.model, new Map(), loaded.model.profile.proxyMode, egressDeciderFor(loaded.files, loaded.model.profile));
+    let request: TraceRequest;
     try {
-      const walker = new Walker(loaded.model, new Map(), loaded.model.profile.proxyMode, egressDeciderFor(loaded.files, loaded.model.profile));
-      const request = requestFromAddresses(walker.network, {
+      request = requestFromAddresses(walker.network, {
         src: String(args.flags.get('src')), dst: String(args.flags.get('dst')), dport: Number(args.flags.get('dport')), proto,
         ...(loaded.nodeName ? { node: loaded.nodeName } : {}),
       });
-      const result = walker.trace(request);
-      const again = args.flags.has('again') ? walker.returning(request) : null;
-      if (args.flags.has('json')) {
-        const next = again?.map(r => ({ after: r.first.endpoint, probability: r.first.probability, next: r.again }));
-        io.out(JSON.stringify(next ? { ...result, again: next } : result, null, 2) + '\n');
-      } else {
-        io.out(formatWalk(result, m) + (again ? formatReturning(again, m) : ''));
-      }
-      return 0;
     } catch (e) {
-      // the walk could not follow the packet: a fact about the input, not a mistake in the command line
-      if (e instanceof WalkError) throw new InputError(`trace: the walk stopped: ${e.message}`);
+      // --src, --dst or --node name nothing the input knows: a fact about the command line
+      if (e instanceof WalkError) throw new InputError(`trace: ${e.message}`);
       throw e;
     }
+    let result: WalkResult, again: ReturningClient[] | null;
+    try {
+      result = walker.trace(request);
+      again = args.flags.has('again') ? walker.returning(request) : null;
+    } catch (e) {
+      // the input was accepted, so a walk that fails is NAT Lens's own error: exit 3, one line, at the Service
+      const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+      throw new Error(`${locate(loaded.model, request)}the walk stopped: ${message}`);
+    }
+    if (args.flags.has('json')) {
+      const next = again?.map(r => ({ after: r.first.endpoint, probability: r.first.probability, next: r.again }));
+      io.out(JSON.stringify(next ? { ...result, again: next } : result, null, 2) + '\n');
+    } else {
+      io.out(formatWalk(result, m) + (again ? formatReturning(again, m) : ''));
+    }
+    return 0;
   },
 };
+
+/** "file:line:col: Service ns/name: " of the Service the packet is addressed to, if one is. */
+function locate(model: ClusterModel, request: TraceRequest): string {
+  for (const s of model.services) {
+    for (let i = 0; i < s.ports.length; i++) {
+      if (!entryChoices(model, s, i).some(e => e.id !== 'egress' && e.dst === request.dst && e.dport === request.dport)) continue;
+      const at = s.obj.range.start;
+      return `${s.obj.fileName}:${at.line + 1}:${at.character + 1}: Service ${s.obj.namespace}/${s.obj.name}: `;
+    }
+  }
+  return 'trace: ';
+}

@@ -1,6 +1,7 @@
 // Sentences over a Service's facts, shared by the CodeLens, the hovers and `natlens explain`.
 // A renderer states only what the facts say.
 import type { EntryFact, ServiceFacts } from './service';
+import { hiddenSlicesSentence, skippedSentence } from './skipped';
 import { english, type Messages } from '../i18n';
 
 export const isBlocked = (e: EntryFact) => e.verdict === 'DROP' || e.verdict === 'REJECT';
@@ -23,6 +24,8 @@ export function podSees(e: EntryFact, code = (s: string) => s, m: Messages = eng
 
 /** The CodeLens above a Service. */
 export function lensTitle(facts: ServiceFacts, m: Messages = english): string {
+  if (facts.skipped?.kind === 'service-proxy-name') return m.lensServiceProxyName({ proxy: facts.skipped.proxy });
+  if (facts.skipped?.kind === 'headless-label') return m.lensHeadlessLabel();
   if (facts.headless) return m.lensHeadless();
   if (!facts.port) return m.lensNoRules();
   const parts = [m.lensReadyEndpoints({ n: facts.readyEndpoints })];
@@ -106,9 +109,14 @@ export function internalSummary(facts: ServiceFacts, local: boolean, m: Messages
 
 /** The summary sentence `natlens explain` and the hover on `kind: Service` give. */
 export function serviceSummary(facts: ServiceFacts, m: Messages = english): string {
-  if (facts.headless) return m.summaryHeadless();
-  if (!facts.port) return m.summaryNoRules();
+  if (facts.skipped) return skippedSentence(facts.skipped, m);
+  if (!facts.port) return skippedSentence({ kind: 'no-cluster-ip' }, m);
   const sp = facts.port;
+  const hidden = facts.hiddenSlices.length ? ` ${hiddenSlicesSentence(facts.hiddenSlices, m)}` : '';
+  return serviceReach(facts, sp, m) + hidden;
+}
+
+function serviceReach(facts: ServiceFacts, sp: NonNullable<ServiceFacts['port']>, m: Messages): string {
   const address = `${sp.clusterIP}:${sp.port}`;
   const inside = facts.entries.filter(e => e.client === 'pod' && e.via === 'clusterIP');
   const insideText = inside.every(works) && inside.length
@@ -132,4 +140,37 @@ export function entryLabel(e: EntryFact, m: Messages = english): string {
     : e.via === 'externalIP' ? m.viaExternalIP({ address: e.address }) : m.viaClusterIP({ address: e.address });
   if (e.client === 'external') return m.labelExternal({ source: e.source, to, node: e.node });
   return e.client === 'pod' ? m.labelPod({ node: e.node, source: e.source, to }) : m.labelNode({ node: e.node, to });
+}
+
+/** The hover summary of trafficDistribution and the topology-mode annotation, from the topology facts. */
+export function topologySummary(facts: ServiceFacts, m: Messages = english): string {
+  const t = facts.topology;
+  if (!t) return m.topoNoPorts();
+  const used = t.nodes.filter(n => n.mode !== '');
+  const where = m.topoWhere({ used: used.map(n => n.node), all: t.nodes.length });
+  switch (t.policy.kind) {
+    case 'none': {
+      const ignored = t.policy.ignored ? m.topoIgnored(t.policy.ignored) : null;
+      if (t.hinted) return m.topoSlicesHinted({ ignored, where });
+      return ignored ? m.topoIgnoredSpread({ ignored }) : m.topoNone();
+    }
+    case 'trafficDistribution':
+      return m.topoTrafficDistribution({ value: t.policy.value, where });
+    case 'auto':
+      return t.removed ? m.topoAutoRemoved({ annotation: t.policy.annotation, removed: t.removed }) : m.topoAuto({ annotation: t.policy.annotation, where });
+  }
+}
+
+/** One bullet per node: its zone, what kube-proxy keeps, and the spread the walk found. */
+export function topologyLines(facts: ServiceFacts, m: Messages = english): string[] {
+  const t = facts.topology;
+  if (!t) return [];
+  const lines = t.nodes.map(n => {
+    const walked = facts.entries.find(e => e.client === 'pod' && e.via === 'clusterIP' && e.node === n.node);
+    const spread = walked && walked.endpoints.length ? walked.endpoints.map(p => `${p.endpoint}${p.node ? ` (${p.node})` : ''} ${m.percent(p.probability)}`).join(', ') : n.endpoints.join(', ') || '—';
+    return `- ${n.node} (${m.topoZone({ zone: n.zone })}): ${n.mode ? m.topoMode({ mode: n.mode }) : m.topoFallback({ fallback: n.fallback ?? 'no-hints' })} → ${spread}`;
+  });
+  const source = t.hintsFrom === 'none' ? [] : [m.topoHintsFrom({ from: t.hintsFrom })];
+  const assumed = t.assumptions.length ? [m.topoAssumed({ assumptions: t.assumptions })] : [];
+  return [...source, ...assumed, m.topoPerNode(), lines.join('\n')];
 }

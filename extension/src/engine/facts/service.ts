@@ -4,12 +4,13 @@
 // the reply finds its way back, and the rule that decided. Every surface renders these facts.
 import type { ClusterModel, ServiceEntry } from '../model/cluster';
 import type { ProxyMode } from '../model/profile';
-import { defaultService, type ServicePortInfo } from '../model/service';
+import { defaultService, type ServicePortInfo, type SkipReason } from '../model/service';
 import { backendFor, type PortChains, type ProxySemantics } from '../proxy/backends';
 import { localTrafficCIDR } from '../proxy/common';
 import { joinHostPort } from '../util/ip';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import { hasEffect } from '../walk/effects';
+import { topologyFacts, type TopologyFacts } from './topology';
 import type { RuleHop } from '../walk/netfilter';
 import { walkerFor, type TraceRequest, type Verdict, type Walker, type WalkResult } from '../walk/walk';
 
@@ -60,6 +61,10 @@ export interface ServiceFacts {
   readonly service: string;
   readonly mode: ProxyMode;
   readonly headless: boolean;
+  /** Why kube-proxy writes no rules for the Service; null when it does. */
+  readonly skipped: SkipReason | null;
+  /** EndpointSlices kube-proxy's label filter hides. */
+  readonly hiddenSlices: readonly string[];
   /** Distinct ready endpoints over all ports. */
   readonly readyEndpoints: number;
   readonly externallyAccessible: boolean;
@@ -72,6 +77,8 @@ export interface ServiceFacts {
   /** Load-balancer ingress addresses with ipMode Proxy: kube-proxy writes no rules for them. */
   readonly proxiedIngress: readonly string[];
   readonly entries: readonly EntryFact[];
+  /** Zones and hints: per node the endpoints CategorizeEndpoints keeps; null without ports. */
+  readonly topology: TopologyFacts | null;
 }
 
 const networks = new WeakMap<ClusterModel, Walker>();
@@ -113,10 +120,13 @@ function computeFacts(entry: ServiceEntry, model: ClusterModel, walker: Walker, 
   // the walks (every way in, each with every endpoint) are most of the cost, and some readers need
   // none of them (the CodeLens of a cluster-internal Service): walked on first read, then kept
   let entries: readonly EntryFact[] | undefined;
+  let topology: TopologyFacts | null | undefined;
   return {
     service: `${entry.obj.namespace}/${entry.obj.name}`,
     mode: backend.mode,
     headless: defaultService(entry.service).headless,
+    skipped: entry.skipped,
+    hiddenSlices: entry.hiddenSlices,
     readyEndpoints,
     externallyAccessible: sp !== null && (sp.nodePort !== 0 || sp.loadBalancerVIPs.length > 0 || sp.externalIPs.length > 0),
     port: sp,
@@ -124,6 +134,9 @@ function computeFacts(entry: ServiceEntry, model: ClusterModel, walker: Walker, 
     semantics,
     localTrafficDetector: localTrafficCIDR(model.profile) !== null,
     proxiedIngress,
+    get topology() {
+      return (topology ??= topologyFacts(entry, model));
+    },
     get entries() {
       return (entries ??= sp ? entryRequests(sp, model, walker).map(e => entryFact(e.client, e.via, e.request, walker.trace(e.request))) : []);
     },

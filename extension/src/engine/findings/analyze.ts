@@ -74,7 +74,9 @@ export function analyzeFile(file: ManifestFile, model: ClusterModel, options: An
 function analyzeService(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel, workspace: readonly ManifestFile[], m: Messages): Draft[] {
   const ctx = serviceContext(obj, file, model, workspace, m);
   const entry = serviceEntryOf(model, obj);
-  const nat = entry ? serviceNatContext(ctx, entry, serviceWalker(entry, model)) : null;
+  // a Service kube-proxy's label filter hides has no rules to find anything in
+  const hidden = entry?.skipped?.kind === 'service-proxy-name' || entry?.skipped?.kind === 'headless-label';
+  const nat = entry && !hidden ? serviceNatContext(ctx, entry, serviceWalker(entry, model)) : null;
   const drafts: Draft[] = [];
   for (const rule of RULE_MODULES) {
     if (rule.subject !== 'Service') continue;
@@ -232,7 +234,7 @@ export function policyRefactors(obj: ManifestObject<'Service'>): Fix[] {
     const e = setField(obj, ['spec'], 'externalTrafficPolicy', value);
     if (e) fixes.push({ title, edits: [e], preferred: false, kind: 'refactor' });
   };
-  if (current !== 'Local') make('Local', 'Preserve client IP (externalTrafficPolicy: Local): no SNAT, but nodes without a ready endpoint drop external traffic');
+  if (current !== 'Local') make('Local', 'Preserve client IP (externalTrafficPolicy: Local): no SNAT, but only nodes with a ready local endpoint serve external traffic');
   if (current !== 'Cluster') make('Cluster', 'Balance across all nodes (externalTrafficPolicy: Cluster): even spread, but pods see a node address, not the client');
   return fixes;
 }

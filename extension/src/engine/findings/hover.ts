@@ -7,7 +7,9 @@ import { defaultService, externallyAccessible } from '../model/service';
 import { backendFor } from '../proxy/backends';
 import { ipvsSettings } from '../proxy/ipvs/settings';
 import { serviceFacts, serviceWalker, walkFact, type EntryFact, type EntryVia, type ServiceFacts } from '../facts/service';
-import { entryLabel, entryLine, externalEntries, externalSummary, internalSummary, serviceSummary } from '../facts/render';
+import { entryLabel, entryLine, externalEntries, externalSummary, internalSummary, serviceSummary, topologyLines, topologySummary } from '../facts/render';
+import { ANNOTATION_TOPOLOGY_AWARE_HINTS, ANNOTATION_TOPOLOGY_MODE } from '../model/topology';
+import { skippedSentence } from '../facts/skipped';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import type { ReturningClient, WalkResult } from '../walk/walk';
 import { serviceEntryOf } from './walks';
@@ -28,7 +30,9 @@ export interface HoverContent {
 }
 
 const HOVER_FIELDS = new Set(['externalTrafficPolicy', 'internalTrafficPolicy', 'type', 'ports', 'sessionAffinity', 'sessionAffinityConfig',
-  'loadBalancerSourceRanges', 'externalIPs', 'clusterIP', 'clusterIPs', 'healthCheckNodePort', 'allocateLoadBalancerNodePorts']);
+  'loadBalancerSourceRanges', 'externalIPs', 'clusterIP', 'clusterIPs', 'healthCheckNodePort', 'allocateLoadBalancerNodePorts', 'trafficDistribution']);
+/** Annotations with a hover: the topology mode (and the one it replaced). */
+const HOVER_ANNOTATIONS = new Set([ANNOTATION_TOPOLOGY_MODE, ANNOTATION_TOPOLOGY_AWARE_HINTS]);
 
 
 /** A hover bullet for one walk, rendered from its facts. */
@@ -70,8 +74,8 @@ const MODE_NOTES: Partial<Record<ClusterModel['profile']['proxyMode'], (m: Messa
  * binds it on kube-ipvs0, and only strictARP (arp_ignore=1, arp_announce=2) keeps nodes from answering
  * for it (pkg/proxy/ipvs/proxier.go, NewProxier's strictARP sysctls).
  */
-function clusterIPAddressNote(model: ClusterModel, m: Messages): string {
-  if (model.profile.proxyMode !== 'ipvs') return m.addressOnlyInRules();
+function clusterIPAddressNote(model: ClusterModel, facts: ServiceFacts, m: Messages): string {
+  if (facts.semantics.addressBinding === 'rules-only') return m.addressOnlyInRules();
   return ipvsSettings(model.profile).strictARP ? m.addressIpvsStrictArp() : m.addressIpvsAnswersArp();
 }
 
@@ -81,6 +85,10 @@ export function hoverAt(file: ManifestFile, offset: number, model: ClusterModel,
     if (path && path.length === 1 && path[0] === 'kind') {
       const entry = serviceEntryOf(model, obj);
       return entry ? serviceHover(obj, entry, model, m) : null;
+    }
+    if (path && path[0] === 'metadata' && path[1] === 'annotations' && typeof path[2] === 'string' && HOVER_ANNOTATIONS.has(path[2])) {
+      const entry = serviceEntryOf(model, obj);
+      return entry ? topologyHover(obj, entry, model, obj.rangeOf(path.slice(0, 3), 'key') ?? obj.range, m) : null;
     }
     if (!path || path[0] !== 'spec' || typeof path[1] !== 'string' || !HOVER_FIELDS.has(path[1])) continue;
     const entry = serviceEntryOf(model, obj);
@@ -109,6 +117,13 @@ export function serviceHover(obj: ManifestObject<'Service'>, entry: ServiceEntry
   return { range, summary: serviceSummary(facts, m), details, links: LINKS(obj) };
 }
 
+/** The hover on trafficDistribution and the topology-mode annotation: per node, what kube-proxy keeps. */
+function topologyHover(obj: ManifestObject<'Service'>, entry: ServiceEntry, model: ClusterModel, range: SourceRange, m: Messages): HoverContent {
+  const facts = serviceFacts(entry, model);
+  if (entry.skipped) return { range, summary: skippedSentence(entry.skipped, m), details: [], links: LINKS(obj) };
+  return { range, summary: topologySummary(facts, m), details: topologyLines(facts, m), links: LINKS(obj) };
+}
+
 /** A hover as markdown text: the bold summary, then its paragraphs (what `natlens explain` prints). */
 export function hoverMarkdown(content: HoverContent): string {
   return [`**${content.summary}**`, ...content.details].join('\n\n') + '\n';
@@ -128,14 +143,22 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
   const make = (summary: string, details: string[]): HoverContent => ({ range, summary, details: modeNote ? [...details, modeNote] : details, links });
   const nodesList = model.profile.nodes.map(n => n.name).join(', ');
 
+  // kube-proxy never sees a Service its label filter hides: every field says so instead of kube-proxy's answer
+  if (entry.skipped?.kind === 'service-proxy-name' || entry.skipped?.kind === 'headless-label') {
+    return make(skippedSentence(entry.skipped), [
+      m.hoverSkippedDetail({ address: d.clusterIPs[0] ?? null }),
+    ]);
+  }
   if (d.headless && (field === 'clusterIP' || field === 'clusterIPs')) {
-    return make(m.summaryHeadless(), [m.hoverHeadlessDetail()]);
+    return make(skippedSentence({ kind: 'headless' }, m), [m.hoverHeadlessDetail()]);
   }
   if (!sp) {
-    return make(d.type === 'ExternalName' ? m.hoverExternalName() : m.summaryNoRules(), []);
+    return make(skippedSentence(entry.skipped ?? { kind: 'no-cluster-ip' }, m), []);
   }
 
   switch (field) {
+    case 'trafficDistribution':
+      return topologyHover(obj, entry, model, range, m);
     case 'externalTrafficPolicy':
     case 'type': {
       if (!externallyAccessible(svc)) {
@@ -199,7 +222,12 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
     }
     case 'sessionAffinity':
     case 'sessionAffinityConfig': {
-      if (d.sessionAffinity !== 'ClientIP') return make(m.hoverAffinityNone(), [m.hoverAffinityNoneDetail({ address: `${sp.clusterIP}:${sp.port}` })]);
+      if (d.sessionAffinity !== 'ClientIP') {
+        // pkg/proxy/ipvs/proxier.go syncService: the virtual server's scheduler (ipvs.scheduler, rr by default) picks the real server
+        return facts.semantics.loadBalancing === 'ipvs-scheduler'
+          ? make(m.hoverAffinityNoneScheduler({ scheduler: ipvsSettings(model.profile).scheduler }), [m.hoverAffinityNoneSchedulerDetail({ address: `${sp.clusterIP}:${sp.port}` })])
+          : make(m.hoverAffinityNone(), [m.hoverAffinityNoneDetail({ address: `${sp.clusterIP}:${sp.port}` })]);
+      }
       const proto = sp.protocol.toLowerCase() as 'tcp';
       const [a, b] = model.profile.nodes;
       const podIP = a ? spareNodePodIP(walker.network, a.name) : null;
@@ -243,11 +271,11 @@ function explain(obj: ManifestObject<'Service'>, entry: ServiceEntry, path: Fiel
     case 'clusterIP':
     case 'clusterIPs': {
       const lines = facts.entries.filter(e => e.client === 'node' && e.via === 'clusterIP').map(e => entryLine(m.labelFromNodeItself({ node: e.node }), e, m));
-      return make(m.hoverClusterIP({ clusterIP: sp.clusterIP }), [`${clusterIPAddressNote(model, m)} ${m.hoverClusterIPMasquerade()}`, lines.join('\n')]);
+      return make(m.hoverClusterIP({ clusterIP: sp.clusterIP }), [`${clusterIPAddressNote(model, facts, m)} ${m.hoverClusterIPMasquerade()}`, lines.join('\n')]);
     }
     case 'healthCheckNodePort': {
       const counts = model.profile.nodes.map(n => m.hoverHealthLine({ node: n.name, n: localReadyEndpointCounts(model, n.name).get(key) ?? 0 }));
-      return make(m.hoverHealth({ port: svc.spec?.healthCheckNodePort ?? null }), [counts.join('\n'), m.hoverHealthDetail()]);
+      return make(m.hoverHealth({ port: svc.spec?.healthCheckNodePort ?? null }), [counts.join('\n'), m.hoverHealthCheckRule({ chain: facts.semantics.healthCheckChain, mode: facts.mode })]);
     }
     case 'allocateLoadBalancerNodePorts':
       return make(svc.spec?.allocateLoadBalancerNodePorts === false ? m.hoverAllocFalse() : m.hoverAllocTrue(), [m.hoverAllocDetail({ nodePort: sp.nodePort || null, nodes: nodesList })]);

@@ -8,7 +8,7 @@ import type { ClusterModel, ServiceEntry, Workload } from '../model/cluster';
 import { externallyAccessible } from '../model/service';
 import { cidrContains, formatIP, offsetIP, parseCIDR, parseIP } from '../util/ip';
 import { CNI_EGRESS_CHAIN, walkerFor } from '../walk/walk';
-import { serviceWalker } from '../facts/service';
+import { serviceWalker, walkFact } from '../facts/service';
 import { egressDecision } from '../egress/decide';
 import type { CniConfig } from '../egress/types';
 import { appendDocument, appendListItem, inFile, setField, type TextEdit } from './edits';
@@ -79,9 +79,9 @@ export function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: C
           source: { kind: 'external', ip: client }, entryNode: node.name, proto: sp.protocol.toLowerCase() as 'tcp',
           dst: target ?? walker.network.primaryIP(node), dport: target ? sp.port : sp.nodePort,
         });
-        if (r.verdict !== 'DNAT' || !r.masquerade) continue;
-        const byEndpoint = typeof r.sourceSeenByPod === 'string' ? [r.sourceSeenByPod] : Object.values(r.sourceSeenByPod ?? {});
-        for (const ip of byEndpoint) seen.add(`${ip} (entering ${node.name})`);
+        // what this client's connection gets, as the Service's facts state it
+        const e = walkFact(r, target ? (sp.loadBalancerVIPs.includes(target) ? 'loadBalancer' : 'externalIP') : 'nodePort');
+        for (const p of e.endpoints) if (e.verdict === 'DNAT' && p.masquerade && p.sourceSeen) seen.add(`${p.sourceSeen} (entering ${node.name})`);
       }
       if (seen.size === 0) continue;
       const seenIPs = [...seen].map(s => s.split(' ')[0]!);

@@ -22,6 +22,51 @@ export const de: Messages = {
   lensReplyLost: ({ nodes }) => `Antwort geht über ${nodes} verloren (kein SNAT)`,
   lensInternalOnly: () => 'nur clusterintern',
   lensProxiedIngress: ({ addresses }) => `Load Balancer ${addresses}: ipMode Proxy, nicht über kube-proxy`,
+  lensServiceProxyName: ({ proxy }) => `keine kube-proxy-Regeln: service-proxy-name ${proxy || '(leer)'} setzt ihn um`,
+  lensHeadlessLabel: () => 'keine kube-proxy-Regeln: Label service.kubernetes.io/headless gesetzt',
+
+  topoNoPorts: () => 'Keine Ports: nichts zu verteilen.',
+  topoWhere: ({ used, all }) => (used.length === 0 ? 'hier routet kein Node nach Topologie'
+    : used.length === all ? 'jeder Node routet nach Topologie' : `${used.join(', ')} ${used.length === 1 ? 'routet' : 'routen'} nach Topologie, die übrigen nutzen jeden bereiten Endpoint`),
+  topoIgnored: (reason) => (reason.kind === 'gate'
+    ? `trafficDistribution: ${reason.value} braucht das Feature-Gate PreferSameTrafficDistribution (in ${reason.version} standardmäßig aus); der Controller schreibt keine Hints`
+    : reason.kind === 'unknown' ? `trafficDistribution: ${reason.value} ist kein Wert, den der Controller kennt; er schreibt keine Hints`
+      : `${reason.annotation}: ${reason.value} schaltet nichts ein (nur Auto)`),
+  topoSlicesHinted: ({ ignored, where }) =>
+    `${ignored ? `${ignored}. ` : ''}Die EndpointSlices tragen trotzdem Hints, und kube-proxy liest die Hints, nicht den Service: ${where}.`,
+  topoIgnoredSpread: ({ ignored }) => `${ignored}; kube-proxy verteilt auf jeden bereiten Endpoint.`,
+  topoNone: () => 'Keine Topologie: kube-proxy verteilt die Verbindungen auf jeden bereiten Endpoint, egal wo er läuft.',
+  topoTrafficDistribution: ({ value, where }) =>
+    `trafficDistribution: ${value} — der EndpointSlice-Controller versieht jeden bereiten Endpoint mit einem Hint für ${value === 'PreferSameNode' ? 'seinen eigenen Node und seine Zone' : 'seine eigene Zone'}; ${where}.`,
+  topoAutoRemoved: ({ annotation, removed }) =>
+    `${annotation}: Auto — der EndpointSlice-Controller schreibt hier keine Hints (${removed}), also verteilt kube-proxy auf jeden bereiten Endpoint.`,
+  topoAuto: ({ annotation, where }) =>
+    `${annotation}: Auto — der EndpointSlice-Controller teilt die Endpoints den Zonen im Verhältnis ihrer allokierbaren CPU zu; ${where}.`,
+  topoZone: ({ zone }) => (zone ? `Zone ${zone}` : 'kein Zonen-Label'),
+  topoMode: ({ mode }) => (mode === 'PreferSameNode' ? 'nur die Endpoints mit Hint für diesen Node' : 'nur die Endpoints mit Hint für seine Zone'),
+  topoFallback: ({ fallback }) => ({
+    'no-hints': 'kein Endpoint trägt einen Hint, also nutzt er jeden bereiten Endpoint',
+    'nodes-without-zone': 'kein Node hat ein Label topology.kubernetes.io/zone, also schreibt der EndpointSlice-Controller keine Zonen-Hints, und kube-proxy nutzt jeden bereiten Endpoint',
+    'no-ready-endpoint': 'kein Endpoint ist bereit',
+    'unhinted-endpoint': 'ein bereiter Endpoint hat keinen Zonen-Hint, also ignoriert kube-proxy alle Hints und nutzt jeden bereiten Endpoint',
+    'no-zone-label': 'der Node hat kein Label topology.kubernetes.io/zone, also ignoriert kube-proxy die Hints und nutzt jeden bereiten Endpoint',
+    'no-endpoint-for-zone': 'kein Endpoint hat einen Hint für seine Zone, also weicht kube-proxy auf jeden bereiten Endpoint aus',
+  })[fallback],
+  topoHintsFrom: ({ from }) => (from === 'derived'
+    ? 'Hints so, wie der EndpointSlice-Controller sie für die abgeleiteten Endpoints schreiben würde (kein EndpointSlice in der Eingabe).'
+    : 'Hints so, wie die EndpointSlices in der Eingabe sie angeben (kube-proxy liest nur die Hints).'),
+  topoAssumed: ({ assumptions }) => `Angenommen: ${assumptions.join('; ')}.`,
+  topoPerNode: () => 'Was kube-proxy auf jedem Node für einen Pod programmiert, der die ClusterIP anspricht (pkg/proxy/topology.go CategorizeEndpoints):',
+
+  skippedServiceProxyName: ({ proxy }) =>
+    `kube-proxy schreibt für diesen Service keine Regeln: Das Label service.kubernetes.io/service-proxy-name${proxy ? `=${proxy}` : ''} übergibt ihn einem anderen Service-Proxy, und die Informer von kube-proxy überspringen jeden Service und jeden EndpointSlice mit diesem Label. Was mit seinem Traffic geschieht, entscheidet dieser Proxy; NAT Lens bildet ihn nicht nach.`,
+  skippedHeadlessLabel: () => 'kube-proxy schreibt für diesen Service keine Regeln: Er trägt das Label service.kubernetes.io/headless, und die Informer von kube-proxy überspringen jeden Service und jeden EndpointSlice mit diesem Label.',
+  skippedHeadless: () => 'Headless Service: kube-proxy schreibt für ihn keine Regeln, es gibt also weder DNAT noch SNAT.',
+  skippedExternalName: () => 'ExternalName-Service: ein DNS-Alias; kube-proxy schreibt nichts.',
+  skippedNoClusterIP: () => 'kube-proxy schreibt für diesen Service keine Regeln (keine ClusterIP oder keine Ports).',
+  hiddenSlices: ({ slices }) => (slices.length === 1
+    ? `kube-proxy sieht den EndpointSlice ${slices[0]} nicht: Er trägt service.kubernetes.io/service-proxy-name oder service.kubernetes.io/headless, und die Informer filtern solche Objekte heraus, also bekommen seine Endpoints keine Regeln.`
+    : `kube-proxy sieht die EndpointSlices ${slices.join(', ')} nicht: Sie tragen service.kubernetes.io/service-proxy-name oder service.kubernetes.io/headless, und die Informer filtern solche Objekte heraus, also bekommen ihre Endpoints keine Regeln.`),
 
   outcomeBlocked: ({ verdict, table, chain, md }) =>
     `${bold(verdict, md)} (${table} ${chain})${verdict === 'REJECT' ? ', „Connection refused“' : ', der Client läuft in einen Timeout'}`,
@@ -54,8 +99,6 @@ export const de: Messages = {
     `${nodes} ${plural ? 'haben keinen und' : 'hat keinen und'} ${reject ? (plural ? 'weisen die Verbindungen ab (REJECT)' : 'weist die Verbindungen ab (REJECT)') : (plural ? 'verwerfen die Verbindungen' : 'verwirft die Verbindungen')} (kein Fallback)`,
   itpLocalElsewhere: ({ nodes }) => `von ${nodes} aus gehen die Verbindungen an Endpoints anderer Nodes`,
 
-  summaryHeadless: () => 'Headless Service: kube-proxy schreibt dafür keine Regeln, es gibt also weder DNAT noch SNAT.',
-  summaryNoRules: () => 'kube-proxy schreibt für diesen Service keine Regeln (keine ClusterIP oder keine Ports).',
   summaryPodsEverywhere: ({ address, someMasqueraded }) => `Pods erreichen ${address} von jedem Node aus${someMasqueraded ? ', teils mit Masquerading' : ' und behalten ihre Adresse'}`,
   summaryPodsOn: ({ address, nodes }) => `Pods erreichen ${address} ${nodes ? `auf ${nodes}` : 'auf keinem Node'}`,
   summaryInternal: ({ service, inside, mode }) => `${service}: ${inside}; von außen nicht erreichbar (${mode}-Modus).`,
@@ -89,7 +132,6 @@ export const de: Messages = {
   addressIpvsStrictArp: () => 'IPVS bindet die Adresse auf jedem Node an das Dummy-Device `kube-ipvs0`; mit `strictARP` beantworten die Nodes keine ARP-Anfragen für sie.',
   addressIpvsAnswersArp: () => 'IPVS bindet die Adresse auf jedem Node an das Dummy-Device `kube-ipvs0`, und ohne `strictARP` beantwortet jeder Node ARP-Anfragen für sie auch auf seinen anderen Interfaces (deshalb verlangen MetalLB und kube-vip im L2-Modus strictARP).',
   hoverHeadlessDetail: () => 'DNS liefert direkt die Pod-Adressen, und Clients verbinden sich mit dem Pod selbst: der Pod sieht die eigene Adresse des Clients. Im Kernel findet keine Lastverteilung statt; das Verteilen übernimmt der DNS-Resolver des Clients.',
-  hoverExternalName: () => 'ExternalName-Service: ein DNS-Alias; kube-proxy schreibt nichts.',
   hoverInternalOnly: ({ type, address }) => `${type}: nur clusterintern unter ${address} erreichbar; kein NodePort, nichts von außen.`,
   hoverInternalDnat: ({ address }) => `kube-proxy macht DNAT für ${address} auf dem Node des Clients. Pods behalten ihre Quell-IP; Traffic von der eigenen Adresse eines Nodes wird maskiert (MASQUERADE).`,
   hoverNewConnection: () => 'Was die Regeln von kube-proxy mit einer neuen Verbindung machen (durch die generierten Regeln jedes Nodes verfolgt):',
@@ -133,7 +175,6 @@ export const de: Messages = {
   hoverClusterIPMasquerade: () => 'Traffic von außerhalb des Pod-CIDR (Nodes, Pods im Host-Netzwerk, geroutete externe Clients) wird von der Regel `! -s <clusterCIDR>` maskiert; ein Pod, der sich über den Service selbst erreicht, wird ebenfalls maskiert (Hairpin).',
   hoverHealthLine: ({ node, n }) => `- ${node}: ${n} ${n === 1 ? 'bereiter lokaler Endpoint' : 'bereite lokale Endpoints'} → HTTP ${n > 0 ? 200 : 503}`,
   hoverHealth: ({ port }) => `healthCheckNodePort ${port ?? ''}: kube-proxy antwortet mit HTTP 200 auf Nodes mit einem bereiten lokalen Endpoint, sonst mit 503.`,
-  hoverHealthDetail: () => 'Wird nur bei type LoadBalancer mit externalTrafficPolicy Local benutzt; die Filter-Chain `KUBE-NODEPORTS` lässt ihn auf jedem Node zu. Nodes, deren lokale Endpoints alle terminieren, antworten mit 503, bedienen aber ankommende Verbindungen weiter.',
   hoverAllocFalse: () => 'allocateLoadBalancerNodePorts: false — keine Node-Ports: der Load Balancer muss auf Pod-IPs routen (oder auf seine VIP auf den Nodes).',
   hoverAllocTrue: () => 'allocateLoadBalancerNodePorts: true — jeder Port bekommt zusätzlich einen NodePort auf jedem Node.',
   hoverAllocDetail: ({ nodePort, nodes }) =>
@@ -224,4 +265,13 @@ export const de: Messages = {
   selectorElsewhere: () => 'Pods, die ein Operator oder Controller anlegt oder die in nicht angegebenen Dateien stehen, sind hier nicht zu sehen',
   selectorNoWorkload: ({ wanted, because, consequence }) =>
     `Kein Workload in den angegebenen Dateien passt zum Selektor ${wanted}; ${because}. Hat kein laufender Pod diese Labels, ${consequence}`,
+
+  // Hovers, die den Mechanismus des Modus nennen (findings/hover.ts)
+  hoverAffinityNoneScheduler: ({ scheduler }) => `sessionAffinity: None – der IPVS-Scheduler ${scheduler} wählt für jede neue Verbindung den Endpoint.`,
+  hoverAffinityNoneSchedulerDetail: ({ address }) => `Bei rr kommen die Real Server von ${address} reihum dran, auf jedem Node für sich; lang laufende Verbindungen werden nie neu verteilt.`,
+  hoverHealthCheckRule: ({ chain, mode }) =>
+    `Wird nur bei type LoadBalancer mit externalTrafficPolicy Local verwendet; ${chain ? `filter \`${chain}\` lässt ihn auf jedem Node durch` : `die ${mode}-Regeln von kube-proxy enthalten dafür nichts`}. Nodes, deren lokale Endpoints alle gerade beendet werden, antworten mit 503, bedienen aber weiterhin Verbindungen, die ankommen.`,
+
+  hoverSkippedDetail: ({ address }) =>
+    `Die Regeln, die NAT Lens generiert, enthalten ihn auf keinem Node; Verbindungen zu ${address ?? 'seinen Adressen'} behandelt, was auch immer diesen Proxy-Namen implementiert (oder gar nichts).`,
 };

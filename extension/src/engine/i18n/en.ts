@@ -2,6 +2,8 @@
 // the German table (de.ts) must give the same keys with the same parameters (tsc and test/unit/i18n.test.ts).
 import { bold, joinList, percentNumber } from './vocabulary';
 import type { Locale } from './locale';
+import type { IgnoredHints } from '../model/topology';
+import type { TopologyFallback } from '../facts/topology';
 
 export const en = {
   /** The language of this table, for a shell that passes it on (the preview's state). */
@@ -24,6 +26,53 @@ export const en = {
   lensReplyLost: ({ nodes }: { nodes: string }) => `reply lost via ${nodes} (no SNAT)`,
   lensInternalOnly: () => 'cluster-internal only',
   lensProxiedIngress: ({ addresses }: { addresses: string }) => `load balancer ${addresses}: ipMode Proxy, not through kube-proxy`,
+  lensServiceProxyName: ({ proxy }: { proxy: string }) => `no kube-proxy rules: service-proxy-name ${proxy || '(empty)'} implements it`,
+  lensHeadlessLabel: () => 'no kube-proxy rules: labelled service.kubernetes.io/headless',
+
+
+  // topology: the hovers on trafficDistribution and the topology-mode annotation (facts/topology.ts)
+  topoNoPorts: () => 'No ports: nothing to distribute.',
+  topoWhere: ({ used, all }: { used: readonly string[]; all: number }) => (used.length === 0 ? 'no node routes by topology here'
+    : used.length === all ? 'every node routes by topology' : `${used.join(', ')} route${used.length === 1 ? 's' : ''} by topology, the others use every ready endpoint`),
+  topoIgnored: (reason: IgnoredHints): string => (reason.kind === 'gate'
+    ? `trafficDistribution: ${reason.value} needs the PreferSameTrafficDistribution feature gate (off by default in ${reason.version}); the controller writes no hints`
+    : reason.kind === 'unknown' ? `trafficDistribution: ${reason.value} is not a value the controller knows; it writes no hints`
+      : `${reason.annotation}: ${reason.value} enables nothing (only Auto does)`),
+  topoSlicesHinted: ({ ignored, where }: { ignored: string | null; where: string }) =>
+    `${ignored ? `${ignored}. ` : ''}The EndpointSlices carry hints all the same, and kube-proxy reads the hints, not the Service: ${where}.`,
+  topoIgnoredSpread: ({ ignored }: { ignored: string }) => `${ignored}; kube-proxy spreads over every ready endpoint.`,
+  topoNone: () => 'No topology: kube-proxy spreads connections over every ready endpoint, wherever it runs.',
+  topoTrafficDistribution: ({ value, where }: { value: string; where: string }) =>
+    `trafficDistribution: ${value} — the EndpointSlice controller hints each ready endpoint for ${value === 'PreferSameNode' ? 'its own node and zone' : 'its own zone'}; ${where}.`,
+  topoAutoRemoved: ({ annotation, removed }: { annotation: string; removed: string }) =>
+    `${annotation}: Auto — the EndpointSlice controller writes no hints here (${removed}), so kube-proxy spreads over every ready endpoint.`,
+  topoAuto: ({ annotation, where }: { annotation: string; where: string }) =>
+    `${annotation}: Auto — the EndpointSlice controller hints endpoints to zones in proportion to each zone's allocatable CPU; ${where}.`,
+  topoZone: ({ zone }: { zone: string }) => (zone ? `zone ${zone}` : 'no zone label'),
+  topoMode: ({ mode }: { mode: 'PreferSameNode' | 'PreferSameZone' }): string => (mode === 'PreferSameNode' ? 'only the endpoints hinted for this node' : 'only the endpoints hinted for its zone'),
+  topoFallback: ({ fallback }: { fallback: TopologyFallback }): string => ({
+    'no-hints': 'no endpoint carries a hint, so it uses every ready endpoint',
+    'nodes-without-zone': 'no node has a topology.kubernetes.io/zone label, so the EndpointSlice controller writes no zone hints and kube-proxy uses every ready endpoint',
+    'no-ready-endpoint': 'no endpoint is ready',
+    'unhinted-endpoint': 'a ready endpoint has no zone hint, so kube-proxy ignores all hints and uses every ready endpoint',
+    'no-zone-label': 'the node has no topology.kubernetes.io/zone label, so kube-proxy ignores the hints and uses every ready endpoint',
+    'no-endpoint-for-zone': 'no endpoint is hinted for its zone, so kube-proxy falls back to every ready endpoint',
+  })[fallback],
+  topoHintsFrom: ({ from }: { from: 'EndpointSlice' | 'derived' }): string => (from === 'derived'
+    ? 'Hints as the EndpointSlice controller would write them for the derived endpoints (no EndpointSlice in the input).'
+    : 'Hints as the EndpointSlices in the input give them (kube-proxy reads only the hints).'),
+  topoAssumed: ({ assumptions }: { assumptions: readonly string[] }) => `Assumed: ${assumptions.join('; ')}.`,
+  topoPerNode: () => 'What kube-proxy programs on each node for a pod connecting to the ClusterIP (pkg/proxy/topology.go CategorizeEndpoints):',
+  // why kube-proxy writes no rules for a Service (facts/skipped.ts)
+  skippedServiceProxyName: ({ proxy }: { proxy: string }) =>
+    `kube-proxy programs no rules for this Service: its label service.kubernetes.io/service-proxy-name${proxy ? `=${proxy}` : ''} hands it to another Service proxy, and kube-proxy's informers skip every Service and EndpointSlice with that label. What happens to its traffic is that proxy's business; NAT Lens does not model it.`,
+  skippedHeadlessLabel: () => 'kube-proxy programs no rules for this Service: it carries the label service.kubernetes.io/headless, and kube-proxy\'s informers skip every Service and EndpointSlice with that label.',
+  skippedHeadless: () => 'Headless Service: kube-proxy programs no rules for it, so there is no DNAT and no SNAT.',
+  skippedExternalName: () => 'ExternalName Service: a DNS alias; kube-proxy programs nothing.',
+  skippedNoClusterIP: () => 'kube-proxy programs no rules for this Service (no ClusterIP or no ports).',
+  hiddenSlices: ({ slices }: { slices: readonly string[] }) => (slices.length === 1
+    ? `kube-proxy does not see the EndpointSlice ${slices[0]}: it carries service.kubernetes.io/service-proxy-name or service.kubernetes.io/headless, which its informers filter out, so its endpoints get no rules.`
+    : `kube-proxy does not see the EndpointSlices ${slices.join(', ')}: they carry service.kubernetes.io/service-proxy-name or service.kubernetes.io/headless, which its informers filter out, so their endpoints get no rules.`),
 
 
   // one hover bullet per way in (facts/render.ts entryLine)
@@ -61,8 +110,6 @@ export const en = {
   itpLocalElsewhere: ({ nodes }: { nodes: string }) => `from ${nodes} connections go to other nodes' endpoints`,
 
   // the Service summary (hover on kind: Service, natlens explain)
-  summaryHeadless: () => 'Headless Service: kube-proxy programs no rules for it, so there is no DNAT and no SNAT.',
-  summaryNoRules: () => 'kube-proxy programs no rules for this Service (no ClusterIP or no ports).',
   summaryPodsEverywhere: ({ address, someMasqueraded }: { address: string; someMasqueraded: boolean }) =>
     `pods reach ${address} on every node${someMasqueraded ? ', some masqueraded' : ', keeping their address'}`,
   summaryPodsOn: ({ address, nodes }: { address: string; nodes: string | null }) => `pods reach ${address} on ${nodes ?? 'no node'}`,
@@ -102,7 +149,6 @@ export const en = {
   addressIpvsStrictArp: () => 'IPVS binds the address on the dummy device `kube-ipvs0` of every node; with `strictARP` the nodes do not answer ARP for it.',
   addressIpvsAnswersArp: () => 'IPVS binds the address on the dummy device `kube-ipvs0` of every node, and without `strictARP` every node answers ARP for it on its other interfaces too (MetalLB and kube-vip in L2 mode require strictARP for that reason).',
   hoverHeadlessDetail: () => `DNS returns the pod addresses directly and clients connect to a pod itself: the pod sees the client's own address. No load balancing happens in the kernel; spreading is up to the client's DNS resolver.`,
-  hoverExternalName: () => 'ExternalName Service: a DNS alias; kube-proxy programs nothing.',
   hoverInternalOnly: ({ type, address }: { type: string; address: string }) => `${type}: reachable only at ${address} inside the cluster; no NodePort, nothing external.`,
   hoverInternalDnat: ({ address }: { address: string }) => `kube-proxy DNATs ${address} on the client's own node. Pods keep their source address; traffic from a node's own address is masqueraded.`,
   hoverNewConnection: () => 'What kube-proxy\'s rules do with a new connection (walked through the generated rules of each node):',
@@ -146,7 +192,6 @@ export const en = {
   hoverClusterIPMasquerade: () => 'Traffic from outside the pod CIDR (nodes, host-network pods, routed outside clients) is masqueraded by the `! -s <clusterCIDR>` rule; a pod that reaches itself through the Service is masqueraded too (hairpin).',
   hoverHealthLine: ({ node, n }: { node: string; n: number }) => `- ${node}: ${n} ready local endpoint${n === 1 ? '' : 's'} → HTTP ${n > 0 ? 200 : 503}`,
   hoverHealth: ({ port }: { port: number | null }) => `healthCheckNodePort ${port ?? ''}: kube-proxy answers HTTP 200 on nodes with a ready local endpoint, 503 elsewhere.`,
-  hoverHealthDetail: () => 'Only used for type LoadBalancer with externalTrafficPolicy Local; filter `KUBE-NODEPORTS` accepts it on every node. Nodes whose local endpoints are all terminating answer 503 but still serve connections that arrive.',
   hoverAllocFalse: () => 'allocateLoadBalancerNodePorts: false — no node ports: the load balancer must route to pod IPs (or to its VIP on the nodes).',
   hoverAllocTrue: () => 'allocateLoadBalancerNodePorts: true — every port also gets a NodePort on every node.',
   hoverAllocDetail: ({ nodePort, nodes }: { nodePort: number | null; nodes: string }) =>
@@ -243,6 +288,15 @@ export const en = {
   selectorElsewhere: () => 'pods created by an operator or controller, or defined in files not given, would not appear here',
   selectorNoWorkload: ({ wanted, because, consequence }: { wanted: string; because: string; consequence: string }) =>
     `No workload in the files given matches the selector ${wanted}; ${because}. If no running pod has these labels, ${consequence}`,
+
+  // hovers that name the mode's own mechanism (findings/hover.ts)
+  hoverAffinityNoneScheduler: ({ scheduler }: { scheduler: string }) => `sessionAffinity: None — IPVS's ${scheduler} scheduler picks the endpoint of every new connection.`,
+  hoverAffinityNoneSchedulerDetail: ({ address }: { address: string }) => `With rr the real servers of ${address} take turns, per node; long-lived connections are never rebalanced.`,
+  hoverHealthCheckRule: ({ chain, mode }: { chain: string | null; mode: string }) =>
+    `Only used for type LoadBalancer with externalTrafficPolicy Local; ${chain ? `filter \`${chain}\` accepts it on every node` : `kube-proxy's ${mode} rules write nothing for it`}. Nodes whose local endpoints are all terminating answer 503 but still serve connections that arrive.`,
+
+  hoverSkippedDetail: ({ address }: { address: string | null }) =>
+    `The rules NAT Lens generates do not contain it on any node; connections to ${address ?? 'its addresses'} are handled by whatever implements that proxy name (or by nothing).`,
 };
 
 export type Messages = { readonly [K in keyof typeof en]: (typeof en)[K] };

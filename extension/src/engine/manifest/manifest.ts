@@ -1,5 +1,5 @@
 // Turns manifest text into typed Kubernetes objects that remember where each field came from.
-import type { Endpoints, Pod, PodTemplateSpec, ReplicationController, Service } from 'kubernetes-types/core/v1';
+import type { Endpoints, Node, Pod, PodTemplateSpec, ReplicationController, Service } from 'kubernetes-types/core/v1';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1';
 import type { CronJob, Job } from 'kubernetes-types/batch/v1';
@@ -7,6 +7,7 @@ import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import { DEFAULT_YAML_LIMITS, parseYamlDocuments, type YamlDocument, type YamlParseLimits } from './yamlAdapter';
 import { LineIndex, type FieldPath, type SourceRange } from './source';
 import { validateKubernetesObject } from '../validate';
+import { declaredEncoding, foreignEncoding, foreignEncodingMessage } from './encoding';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -30,6 +31,7 @@ interface KindTypes {
   Job: Job;
   CronJob: CronJob;
   NetworkPolicy: NetworkPolicy;
+  Node: Node;
 }
 
 export type KnownKind = keyof KindTypes;
@@ -48,6 +50,7 @@ const KNOWN_API_VERSIONS: Record<KnownKind, string> = {
   Job: 'batch/v1',
   CronJob: 'batch/v1',
   NetworkPolicy: 'networking.k8s.io/v1',
+  Node: 'v1',
 };
 
 /** Kinds the egress model reads from the documents themselves (Calico pools, ip-masq-agent and Cilium config maps). */
@@ -93,6 +96,8 @@ export interface ParseOptions {
   readonly yamlLimits?: YamlParseLimits;
   /** The parse of an earlier version of this file: unchanged documents are reused, not parsed again. */
   readonly previous?: ManifestFile;
+  /** The encoding an editor decoded the text with (VS Code's name, e.g. "utf16le"), when it knows. */
+  readonly encoding?: string;
 }
 
 /**
@@ -113,6 +118,11 @@ export function parseManifest(text: string, fileName: string, options: ParseOpti
       code: 'input-too-large', severity: 'error', range: lines.range(0, 0),
       message: `File is ${(text.length / 1048576).toFixed(1)} MiB; NAT Lens analyses files up to ${(maxBytes / 1048576).toFixed(0)} MiB`,
     });
+    return { fileName, text, lines, documents: [], objects: [], problems };
+  }
+  const encoding = declaredEncoding(options.encoding) ?? foreignEncoding(text);
+  if (encoding) {
+    problems.push({ code: 'file-encoding', severity: 'error', range: lines.range(0, 0), message: foreignEncodingMessage(encoding) });
     return { fileName, text, lines, documents: [], objects: [], problems };
   }
   const documents = parseYamlDocuments(text, lines, options.yamlLimits ?? DEFAULT_YAML_LIMITS, options.previous?.documents ?? []);

@@ -7,9 +7,11 @@ import { ofKind, podTemplateOf, WORKLOAD_KINDS, type AnyManifestObject, type Man
 import { sha256 } from '../util/sha256';
 import { cidrContains, formatIP, ipFromNumberV4, ipToNumberV4, joinHostPort, offsetIP, parseCIDR, parseIP } from '../util/ip';
 import type { ClusterProfile, NodeProfile } from './profile';
-import { defaultService, serviceType, servicePortInfos, type ServicePortInfo } from './service';
+import { defaultService, hiddenFromKubeProxy, kubeProxySkips, serviceType, servicePortInfos, type ServicePortInfo, type SkipReason } from './service';
 import { endpointsFromLegacy, endpointsFromSlices, sortEndpoints, type EndpointInfo, type EndpointOrigin } from './endpoints';
 import { controllerLabels, matchPod } from './controllers';
+import { deriveHints, hintPolicy, type HintPolicy } from './topology';
+import { withNodeObjects } from './nodes';
 import type { IPFamily } from '../util/ip';
 
 export interface Assumption {
@@ -22,6 +24,8 @@ export interface Assumption {
 
 export interface PortEntry {
   readonly info: ServicePortInfo;
+  /** What decides the endpoints' topology hints; for derived endpoints, what the EndpointSlice controller wrote or why it wrote none. */
+  readonly hints?: { readonly policy: HintPolicy; readonly removed?: string; readonly assumptions?: readonly string[] };
   /** Sorted like kube-proxy's endpoint cache; may hold one ip:port on several nodes before dedup. */
   readonly endpoints: readonly EndpointInfo[];
   readonly endpointOrigin: EndpointOrigin | 'none';
@@ -38,6 +42,10 @@ export interface ServiceEntry {
   readonly possiblySelectedWorkloads: readonly Workload[];
   /** The IP families the Service asks for when the profile's family is not among them: kube-proxy of this family skips it. */
   readonly unservedFamilies: readonly string[] | null;
+  /** Why kube-proxy writes no rules for the Service (its label filter, headless, ExternalName, no ClusterIP); null: it does. */
+  readonly skipped: SkipReason | null;
+  /** EndpointSlices of the Service that kube-proxy's label filter hides (their endpoints are not programmed). */
+  readonly hiddenSlices: readonly string[];
 }
 
 /** A second object of the same kind, namespace and name: the model holds the first only, as an apply would keep one. */
@@ -121,8 +129,10 @@ function proxiedByKubeProxyType(svc: Service): boolean {
   return serviceType(svc) !== 'ExternalName' && svc.spec?.clusterIP !== 'None' && svc.spec?.clusterIPs?.[0] !== 'None';
 }
 
-export function buildClusterModel(input: readonly AnyManifestObject[], profile: ClusterProfile): ClusterModel {
-  const assumptions: Assumption[] = [];
+export function buildClusterModel(input: readonly AnyManifestObject[], givenProfile: ClusterProfile): ClusterModel {
+  // Node objects in the input define the nodes (model/nodes.ts)
+  const { profile, notes } = withNodeObjects(givenProfile, input);
+  const assumptions: Assumption[] = [...notes];
   const limits: LimitExceeded[] = [];
   const { unique: objects, duplicates } = withoutDuplicates(input);
   const workloads = deriveWorkloads(objects, profile, limits);
@@ -130,11 +140,13 @@ export function buildClusterModel(input: readonly AnyManifestObject[], profile: 
     assumptions.push({ subject: `${d.obj.namespace}/${d.obj.name}`, field: d.obj.kind, value: `${d.first.fileName}`, reason: `also in ${d.obj.fileName}; modelled once, from the first file (an apply keeps one object per kind, namespace and name)` });
   }
   const slicesByService = new Map<string, EndpointSlice[]>();
+  const hiddenSlicesByService = new Map<string, string[]>();
   for (const s of ofKind(objects, 'EndpointSlice')) {
     const owner = s.object.metadata?.labels?.['kubernetes.io/service-name'];
     if (!owner) continue;
     const key = `${s.namespace}/${owner}`;
     (slicesByService.get(key) ?? slicesByService.set(key, []).get(key)!).push(s.object);
+    if (hiddenFromKubeProxy(s.object.metadata?.labels)) (hiddenSlicesByService.get(key) ?? hiddenSlicesByService.set(key, []).get(key)!).push(s.name);
   }
   const legacy = new Map(ofKind(objects, 'Endpoints').map(e => [`${e.namespace}/${e.name}`, e.object]));
   const hostNetworkPods = new Set(workloads.filter(w => w.hostNetwork).flatMap(w => w.pods.map(p => `${w.obj.kind}/${w.obj.name} pod ${p.name}`)));
@@ -159,21 +171,33 @@ export function buildClusterModel(input: readonly AnyManifestObject[], profile: 
       }
     }
     const selectedWorkloads = [...selectedPods.keys()];
-    const slices = slicesByService.get(key);
+    // a slice kube-proxy's label filter hides still exists (the controller derives nothing instead of it), but has no endpoints for kube-proxy
+    const hiddenSlices = hiddenSlicesByService.get(key) ?? [];
+    const slices = slicesByService.get(key)?.filter(sl => !hiddenFromKubeProxy(sl.metadata?.labels));
     const legacyEndpoints = legacy.get(key);
+    const policy = hintPolicy(service, profile);
     const ports = servicePortInfos(effective, profile.ipFamily).map((info): PortEntry => {
-      if (slices) return { info, endpoints: sortEndpoints(endpointsFromSlices(info, slices, profile.ipFamily)), endpointOrigin: 'EndpointSlice' };
-      if (legacyEndpoints) return { info, endpoints: sortEndpoints(endpointsFromLegacy(info, legacyEndpoints, profile.ipFamily)), endpointOrigin: 'Endpoints' };
+      if (slices) return { info, endpoints: sortEndpoints(endpointsFromSlices(info, slices, profile.ipFamily)), endpointOrigin: 'EndpointSlice', hints: { policy } };
+      if (legacyEndpoints) return { info, endpoints: sortEndpoints(endpointsFromLegacy(info, legacyEndpoints, profile.ipFamily)), endpointOrigin: 'Endpoints', hints: { policy } };
       if (selectedWorkloads.length > 0) {
-        const eps = sortEndpoints(deriveEndpoints(info, selectedPods));
-        for (const ep of eps) assumptions.push({ subject: key, field: `endpoint ${info.nameString}`, value: `${ep.key} on ${ep.nodeName}`, reason: `derived from ${ep.from} (no EndpointSlice in the input)${hostNetworkPods.has(ep.from) ? '; hostNetwork: the pod has its node\'s address' : ''}` });
-        return { info, endpoints: eps, endpointOrigin: 'derived' };
+        const derived = deriveHints(sortEndpoints(deriveEndpoints(info, selectedPods)), policy, profile.nodes);
+        const eps = derived.endpoints;
+        for (const ep of eps) assumptions.push({ subject: key, field: `endpoint ${info.nameString}`, value: `${ep.key} on ${ep.nodeName}`, reason: `derived from ${ep.from} (no EndpointSlice in the input)${hostNetworkPods.has(ep.from) ? '; hostNetwork: the pod has its node\'s address' : ''}${hintsText(ep)}` });
+        for (const a of derived.assumptions) assumptions.push({ subject: key, field: `topology hints ${info.nameString}`, value: policy.kind === 'auto' ? `${policy.annotation}: Auto` : '', reason: a });
+        return { info, endpoints: eps, endpointOrigin: 'derived', hints: { policy, ...(derived.removed ? { removed: derived.removed } : {}), ...(derived.assumptions.length ? { assumptions: derived.assumptions } : {}) } };
       }
       return { info, endpoints: [], endpointOrigin: 'none' };
     });
-    return { obj, service, ports, selectedWorkloads, possiblySelectedWorkloads, unservedFamilies: unservedFamilies(service, profile.ipFamily) };
+    for (const name of hiddenSlices) assumptions.push({ subject: key, field: `EndpointSlice ${name}`, value: 'not seen by kube-proxy', reason: 'it carries service.kubernetes.io/service-proxy-name or service.kubernetes.io/headless, which kube-proxy\'s informers filter out' });
+    return { obj, service, ports, selectedWorkloads, possiblySelectedWorkloads, unservedFamilies: unservedFamilies(service, profile.ipFamily), skipped: kubeProxySkips(service), hiddenSlices };
   });
   return { profile, services, workloads, assumptions, duplicates, ...(limits.length ? { limits } : {}) };
+}
+
+/** The hints the EndpointSlice controller would write on a derived endpoint, for its assumption line. */
+function hintsText(ep: EndpointInfo): string {
+  const parts = [...(ep.zoneHints.length ? [`forZones ${ep.zoneHints.join(', ')}`] : []), ...(ep.nodeHints.length ? [`forNodes ${ep.nodeHints.join(', ')}`] : [])];
+  return parts.length ? `; hints ${parts.join(', ')}` : '';
 }
 
 export function matchesSelector(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {

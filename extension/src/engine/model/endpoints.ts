@@ -97,8 +97,16 @@ export interface Categorized {
   readonly topologyMode: '' | 'PreferSameNode' | 'PreferSameZone';
 }
 
-/** pkg/proxy/topology.go CategorizeEndpoints, for the node `nodeName` in `zone`. */
-export function categorizeEndpoints(endpoints: readonly EndpointInfo[], sp: ServicePortInfo, nodeName: string, zone = ''): Categorized {
+/** What kube-proxy on one node knows of topology: its zone label ('' without one) and whether it reads node hints. */
+export interface NodeTopology {
+  readonly zone: string;
+  /** The PreferSameTrafficDistribution feature gate (beta and on by default from 1.34). */
+  readonly preferSameNode: boolean;
+}
+
+/** pkg/proxy/topology.go CategorizeEndpoints (v1.34), for the node `nodeName`. */
+export function categorizeEndpoints(endpoints: readonly EndpointInfo[], sp: ServicePortInfo, nodeName: string, topology: NodeTopology): Categorized {
+  const { zone, preferSameNode } = topology;
   const isLocal = (ep: EndpointInfo) => ep.nodeName === nodeName;
   let cluster: EndpointInfo[] = [];
   let local: EndpointInfo[] = [];
@@ -107,7 +115,7 @@ export function categorizeEndpoints(endpoints: readonly EndpointInfo[], sp: Serv
   if (endpoints.length === 0) return { clusterEndpoints: [], localEndpoints: [], allReachable: [], hasAnyEndpoints: false, topologyMode };
   const flags = portFlags(sp);
   if (flags.usesClusterEndpoints) {
-    topologyMode = topologyModeFromHints(endpoints, nodeName, zone);
+    topologyMode = topologyModeFromHints(endpoints, nodeName, zone, preferSameNode);
     cluster = endpoints.filter(ep => ep.ready && availableForTopology(ep, topologyMode, nodeName, zone));
     if (cluster.length === 0) cluster = endpoints.filter(ep => ep.serving && ep.terminating);
     if (cluster.length > 0) hasAny = true;
@@ -131,7 +139,7 @@ export function categorizeEndpoints(endpoints: readonly EndpointInfo[], sp: Serv
   return { clusterEndpoints: cluster, localEndpoints: local, allReachable: union, hasAnyEndpoints: hasAny, topologyMode };
 }
 
-function topologyModeFromHints(endpoints: readonly EndpointInfo[], nodeName: string, zone: string): Categorized['topologyMode'] {
+function topologyModeFromHints(endpoints: readonly EndpointInfo[], nodeName: string, zone: string, preferSameNode: boolean): Categorized['topologyMode'] {
   let hasReady = false, forNode = false, allNodeHints = true, forZone = false, allZoneHints = true;
   for (const ep of endpoints) {
     if (!ep.ready) continue;
@@ -140,7 +148,7 @@ function topologyModeFromHints(endpoints: readonly EndpointInfo[], nodeName: str
     if (ep.zoneHints.length === 0) allZoneHints = false; else if (ep.zoneHints.includes(zone)) forZone = true;
   }
   if (!hasReady) return '';
-  if (allNodeHints && forNode) return 'PreferSameNode';
+  if (preferSameNode && allNodeHints && forNode) return 'PreferSameNode';
   if (allZoneHints && forZone) return 'PreferSameZone';
   return '';
 }

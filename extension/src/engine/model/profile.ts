@@ -25,6 +25,12 @@ export interface NodeProfile {
    * MASQUERADE towards a local pod picks the node address. Default: the first host address of podCIDR.
    */
   readonly podGateway: string | 'none' | null;
+  /** The node's topology.kubernetes.io/zone label; absent: no zone (kube-proxy then ignores zone hints). */
+  readonly zone?: string;
+  /** status.allocatable.cpu in millicores, from a Node object (topology-mode Auto weighs zones by it). */
+  readonly allocatableMilliCPU?: number;
+  /** A Node object's labels (the topology hints leave out control-plane nodes). */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface ClusterProfile {
@@ -214,7 +220,7 @@ function resolveNodes(raw: unknown, nodeName: string, nodeIPs: readonly string[]
   const given: Raw[] = [];
   const names = new Set<string>();
   if (raw !== undefined && raw !== null) {
-    if (!Array.isArray(raw)) report(['nodes'], 'nodes: expected a list of { name, ips, podCIDR, podGateway }');
+    if (!Array.isArray(raw)) report(['nodes'], 'nodes: expected a list of { name, ips, podCIDR, podGateway, zone }');
     else raw.forEach((n, i) => {
       if (i === MAX_NODES) report(['nodes', i], `nodes: more than ${MAX_NODES} nodes (the limit NAT Lens models); the rest are ignored`);
       if (i >= MAX_NODES) return;
@@ -231,15 +237,24 @@ function resolveNodes(raw: unknown, nodeName: string, nodeIPs: readonly string[]
   const ordered = [self ?? { name: nodeName, ips: nodeIPs }, ...given.filter(n => n !== self)];
   return ordered.map((n, i) => {
     const name = String(n['name']);
-    for (const key of Object.keys(n)) if (!['name', 'ips', 'podCIDR', 'podGateway'].includes(key)) report(['nodes', i, key], `Unknown node field "${key}"; known: name, ips, podCIDR, podGateway`);
+    for (const key of Object.keys(n)) if (!NODE_FIELDS.includes(key)) report(['nodes', i, key], `Unknown node field "${key}"; known: ${NODE_FIELDS.join(', ')}`);
     const ipsRaw = n === self || name === nodeName ? (Array.isArray(n['ips']) ? n['ips'] : nodeIPs) : n['ips'];
     const ips = Array.isArray(ipsRaw) ? ipsRaw.filter((x): x is string => typeof x === 'string' && parseIP(x) !== null) : [];
     if (ips.length === 0) report(['nodes', i, 'ips'], `node ${name}: needs at least one IP address`);
     const podCIDR = typeof n['podCIDR'] === 'string' && parseCIDR(n['podCIDR']) ? n['podCIDR'] : defaultPodCIDR(clusterCIDR, i);
     const gw = n['podGateway'];
     const podGateway = gw === 'none' ? 'none' : typeof gw === 'string' && parseIP(gw) ? gw : podCIDR ? firstHost(podCIDR) : null;
-    return { name, ips, podCIDR, podGateway };
+    const zone = n['zone'];
+    if (zone !== undefined && (typeof zone !== 'string' || !validLabelValue(zone))) report(['nodes', i, 'zone'], `node ${name}: zone: expected a label value such as eu-west-1a, got ${JSON.stringify(zone)}`);
+    return { name, ips, podCIDR, podGateway, ...(typeof zone === 'string' && zone !== '' && validLabelValue(zone) ? { zone } : {}) };
   });
+}
+
+const NODE_FIELDS = ['name', 'ips', 'podCIDR', 'podGateway', 'zone'];
+
+/** A Kubernetes label value (apimachinery validation IsValidLabelValue): at most 63 characters, alphanumeric at both ends. */
+function validLabelValue(v: string): boolean {
+  return v.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v);
 }
 
 /** Node i gets the i-th /24 (IPv4) or /64 (IPv6) of the cluster CIDR, as the node IPAM controller hands them out. */
@@ -260,7 +275,8 @@ export function defaultPodCIDR(clusterCIDR: string | null, index: number): strin
   return `${words.join(':')}::/64`;
 }
 
-function firstHost(cidr: string): string | null {
+/** The first host address of a CIDR (the pod gateway a bridge CNI gives a node). */
+export function firstHost(cidr: string): string | null {
   const c = parseCIDR(cidr);
   if (!c) return null;
   return formatIP(offsetIP(c.ip, 1));

@@ -40,6 +40,6 @@ export function profileToYaml(profile: ClusterProfile): string {
   return '# NAT Lens cluster profile (see the README, "Cluster profile")\n' + stringifyYaml({
     ...rest,
     nodePortRange: `${nodePortRange.min}-${nodePortRange.max}`,
-    nodes: nodes.map(n => ({ name: n.name, ips: [...n.ips], podCIDR: n.podCIDR, podGateway: n.podGateway })),
+    nodes: nodes.map(n => ({ name: n.name, ips: [...n.ips], podCIDR: n.podCIDR, podGateway: n.podGateway, ...(n.zone ? { zone: n.zone } : {}) })),
   });
 }

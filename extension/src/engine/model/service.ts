@@ -98,10 +98,43 @@ export function clusterIPForFamily(svc: Service, family: IPFamily): string {
   return spec.clusterIPs.find(ip => ipFamilyOf(ip) === family) ?? '';
 }
 
-/** pkg/proxy ShouldSkipService: headless, no cluster IP, or ExternalName. */
-export function proxiedByKubeProxy(svc: Service): boolean {
+/** The label naming another Service proxy; kube-proxy's informers select only objects without it. */
+export const LABEL_SERVICE_PROXY_NAME = 'service.kubernetes.io/service-proxy-name';
+/** The label the EndpointSlice controller puts on a headless Service's slices; kube-proxy's informers skip it too. */
+export const LABEL_HEADLESS = 'service.kubernetes.io/headless';
+
+/** Why kube-proxy writes no rules for a Service. */
+export type SkipReason =
+  | { readonly kind: 'service-proxy-name'; readonly proxy: string }
+  | { readonly kind: 'headless-label' }
+  | { readonly kind: 'headless' }
+  | { readonly kind: 'external-name' }
+  | { readonly kind: 'no-cluster-ip' };
+
+/**
+ * Why kube-proxy never sees an object with these labels: cmd/kube-proxy/app/server.go (ProxyServer.Run)
+ * lists Services and EndpointSlices with the selector
+ * `!service.kubernetes.io/service-proxy-name,!service.kubernetes.io/headless` (DoesNotExist: any value, even empty).
+ */
+export function hiddenFromKubeProxy(labels: Readonly<Record<string, unknown>> | undefined): SkipReason | null {
+  if (!labels || typeof labels !== 'object') return null;
+  if (Object.hasOwn(labels, LABEL_SERVICE_PROXY_NAME)) return { kind: 'service-proxy-name', proxy: String(labels[LABEL_SERVICE_PROXY_NAME] ?? '') };
+  if (Object.hasOwn(labels, LABEL_HEADLESS)) return { kind: 'headless-label' };
+  return null;
+}
+
+/** The informers' label filter, then pkg/proxy ShouldSkipService: headless, no cluster IP, or ExternalName. */
+export function kubeProxySkips(svc: Service): SkipReason | null {
+  const hidden = hiddenFromKubeProxy(svc.metadata?.labels);
+  if (hidden) return hidden;
+  if (serviceType(svc) === 'ExternalName') return { kind: 'external-name' };
   const ip = svc.spec?.clusterIP;
-  return !!ip && ip !== 'None' && serviceType(svc) !== 'ExternalName';
+  if (ip === 'None') return { kind: 'headless' };
+  return ip ? null : { kind: 'no-cluster-ip' };
+}
+
+export function proxiedByKubeProxy(svc: Service): boolean {
+  return kubeProxySkips(svc) === null;
 }
 
 /** The ServicePortInfos kube-proxy of one IP family builds from a Service (none when it skips it). */

@@ -1,15 +1,19 @@
 // `natlens node diff`: a node's kube-proxy rules against what kube-proxy would write for the
 // manifests and profile. Both sides are read by the same dump parser and printed by the same
-// iptables-save formatter (proxy/iptables/save.ts formatRule), so only real differences remain.
+// iptables-save formatter (proxy/iptables/save.ts formatRule), so only real differences remain; in
+// nftables mode kube-proxy's table is compared rule by rule and element by element, both sides in
+// one canonical nft form.
 // Per Service: rules missing on the node, extra ones (stale Services or endpoints), and rules that
 // differ in one setting, each explained in one line; and the profile settings the dump implies.
 import type { ClusterModel } from '../model/cluster';
 import { generateIptables } from '../proxy/iptables/generator';
+import { generateNftables, type NftTable } from '../proxy/nftables/generator';
 import { formatRule, toIptablesSave } from '../proxy/iptables/save';
 import { commentOf, tokenize } from '../proxy/iptables/ruleParser';
 import { parseNodeDump, type NodeDump } from './dump';
 import { BUILTIN_CHAINS, type DumpTable, type IptablesDump } from './iptablesDump';
 import { chainOwner, serviceOfComment } from './owners';
+import { nftRuleset, serviceOfChain as serviceOfNftChain } from './nftTrace';
 
 export type DiffKind = 'missing' | 'extra' | 'different';
 
@@ -111,13 +115,66 @@ interface Comparison {
   readonly actualDump: IptablesDump | undefined;
 }
 
+/**
+ * nft prints a rule otherwise than kube-proxy writes it (nft(8)'s listing): a one-element anonymous
+ * set as the element, numbers in hex with padding, `a, b` in verdict maps. Both sides are read in
+ * this one form.
+ */
+function canonicalNft(text: string): string {
+  return text
+    .replace(/\s+,\s*/g, ', ')
+    .replace(/\{ ([^{},]+) \}/g, '$1')
+    .replace(/\b0x[0-9a-fA-F]+\b/g, h => String(Number(h)));
+}
+
+/** kube-proxy's nftables table as keyed lines: each rule (by chain) and each set or map element (by `@set`). */
+function nftLines(table: NftTable, where: (chain: string, k: number) => { text: string; line: number }, elementWhere: (set: string, k: number) => { text: string; line: number }): Keyed[] {
+  const out: Keyed[] = [];
+  for (const c of table.chains.values()) c.rules.forEach((r, k) => {
+    const key = canonicalNft(`${r.rule}${r.comment !== undefined ? ` comment "${r.comment}"` : ''}`);
+    const at = where(c.name, k);
+    out.push({ table: table.name, chain: c.name, key, text: at.text, line: at.line, service: serviceOfNftChain(c.name) });
+  });
+  for (const set of [...table.sets.values(), ...table.maps.values()]) set.elements.forEach((e, k) => {
+    const key = canonicalNft(`element ${e.key.join(' . ')}${e.value ? ` : ${e.value.join(' . ')}` : ''}`);
+    const at = elementWhere(set.name, k);
+    const target = /(?:goto|jump) (\S+)/.exec(e.value?.join(' ') ?? '')?.[1];
+    out.push({ table: table.name, chain: `@${set.name}`, key, text: at.text, line: at.line, service: (target ? serviceOfNftChain(target) : null) ?? serviceOfComment(e.comment) });
+  });
+  return out;
+}
+
+function compareNft(dump: NodeDump, model: ClusterModel, nodeName: string): { actual: Keyed[]; expected: Keyed[] } {
+  const family = model.profile.ipFamily === 'IPv6' ? 'ip6' : 'ip';
+  const generated = generateNftables(model, { nodeName }).table;
+  const expected = nftLines(generated, (chain, k) => ({ text: generated.chains.get(chain)!.rules[k]!.rule, line: 0 }), (set, k) => {
+    const s = generated.sets.get(set) ?? generated.maps.get(set)!;
+    const e = s.elements[k]!;
+    return { text: `${e.key.join(' . ')}${e.value ? ` : ${e.value.join(' . ')}` : ''}`, line: 0 };
+  });
+  const pasted = dump.nft.find(t => t.name === 'kube-proxy' && t.family === family);
+  if (!pasted) return { actual: [], expected };
+  const table = nftRuleset(pasted).ruleset.table;
+  const actual = nftLines(table, (chain, k) => {
+    const r = pasted.chains.get(chain)!.rules[k]!;
+    return { text: r.text, line: r.line + 1 };
+  }, (set, k) => ({ text: pasted.sets.get(set)!.elements[k]!, line: pasted.sets.get(set)!.line + 1 }));
+  return { actual, expected };
+}
+
 function compare(dump: NodeDump, model: ClusterModel, nodeName: string): Comparison {
   const family = model.profile.ipFamily === 'IPv6' ? 'ip6' : 'ip';
   const actualDump = dump.iptables.find(d => d.family === family);
-  const predicted = parseNodeDump(toIptablesSave(generateIptables(model, { nodeName }), model.profile.ipFamily)).iptables[0]!;
-  const actual = actualDump ? kubeProxyRules(actualDump) : [];
-  // `iptables-save -t nat` shows one table: the others are not compared
-  const expected = kubeProxyRules(predicted).filter(e => !actualDump?.onlyTable || actualDump.tables.has(e.table));
+  let actual: Keyed[], expected: Keyed[];
+  // the profile's mode decides (its defaults differ per mode); the implied profile names the dump's
+  if (model.profile.proxyMode === 'nftables') {
+    ({ actual, expected } = compareNft(dump, model, nodeName));
+  } else {
+    const predicted = parseNodeDump(toIptablesSave(generateIptables(model, { nodeName }), model.profile.ipFamily)).iptables[0]!;
+    actual = actualDump ? kubeProxyRules(actualDump) : [];
+    // `iptables-save -t nat` shows one table: the others are not compared
+    expected = kubeProxyRules(predicted).filter(e => !actualDump?.onlyTable || actualDump.tables.has(e.table));
+  }
   const placed: Placed[] = [];
   const remaining = new Map<string, Keyed[]>();
   for (const a of actual) (remaining.get(a.key) ?? remaining.set(a.key, []).get(a.key)!).push(a);

@@ -61,10 +61,16 @@ export interface ProxySemantics {
    * IPVS gives the virtual server the cluster-wide endpoints (syncEndpoint's fallback, #97081).
    */
   readonly localWithoutEndpoint: 'drop' | 'fallback-to-cluster';
+  /** Where a Service address lives: only in the rules, or bound on the kube-ipvs0 dummy device (so ARP can answer for it). */
+  readonly addressBinding: 'rules-only' | 'kube-ipvs0';
+  /** The filter chain that accepts the health check node port; null where the mode writes no rule for it. */
+  readonly healthCheckChain: string | null;
 }
 
 export interface ProxyBackend {
   readonly mode: ProxyMode;
+  /** The grammar its rules text is highlighted with (syntaxes/) and the file extension it is saved with. */
+  readonly language: 'iptables' | 'nft';
   /** The text formats `natlens rules --format` offers; the first is the default. */
   readonly formats: readonly [string, ...string[]];
   rulesText(model: ClusterModel, nodeName: string, format?: string): RulesText;
@@ -92,6 +98,7 @@ const owner = (l: { service?: string | undefined; endpoint?: string | undefined 
 
 const iptables: ProxyBackend = {
   mode: 'iptables',
+  language: 'iptables',
   formats: ['restore', 'save'],
   rulesText(model, nodeName, format = 'restore') {
     const ruleset = generateIptables(model, { nodeName });
@@ -118,12 +125,14 @@ const iptables: ProxyBackend = {
   semantics: {
     chains: info => { const c = serviceChains(info); return { service: c.svc, external: c.ext, sourceRanges: c.fw, sourceRangesDrop: 'KUBE-PROXY-FIREWALL' }; },
     loadBalancing: 'probability-cascade', affinity: 'recent', localWithoutEndpoint: 'drop',
+    addressBinding: 'rules-only', healthCheckChain: 'KUBE-NODEPORTS',
   },
   debug: iptablesDebugChecks,
 };
 
 const nftables: ProxyBackend = {
   mode: 'nftables',
+  language: 'nft',
   formats: ['dump', 'script'],
   rulesText(model, nodeName, format = 'dump') {
     const nft = generateNftables(model, { nodeName });
@@ -139,6 +148,7 @@ const nftables: ProxyBackend = {
   semantics: {
     chains: info => { const c = nftServiceChains(info); return { service: c.cluster, external: c.external, sourceRanges: c.firewall, sourceRangesDrop: c.firewall }; },
     loadBalancing: 'numgen', affinity: 'set', localWithoutEndpoint: 'drop',
+    addressBinding: 'rules-only', healthCheckChain: null,
   },
   debug: nftablesDebugChecks,
 };
@@ -147,6 +157,7 @@ const IPVS_PARTS = { ipvsadm: '# ipvsadm -Ln', ipset: '# ipset save', iptables: 
 
 const ipvs: ProxyBackend = {
   mode: 'ipvs',
+  language: 'iptables',
   formats: ['all', 'ipvsadm', 'ipset', 'iptables'],
   rulesText(model, nodeName, format = 'all') {
     const out = generateIpvs(model, { nodeName });
@@ -172,11 +183,16 @@ const ipvs: ProxyBackend = {
     // no per-Service chains: the Service is an IPVS virtual server; ipsets select the shared chains
     chains: () => ({ service: 'IPVS virtual server', external: `${IPVS_CHAINS.nodePort} / ${IPVS_CHAINS.loadBalancer} (ipsets ${IPSET.nodePortTCP}, ${IPSET.loadBalancer})`, sourceRanges: `${IPVS_CHAINS.proxyFirewall} (ipset ${IPSET.loadBalancerFW})`, sourceRangesDrop: IPVS_CHAINS.sourceRangesFirewall }),
     loadBalancing: 'ipvs-scheduler', affinity: 'ipvs-persistence', localWithoutEndpoint: 'fallback-to-cluster',
+    addressBinding: 'kube-ipvs0', healthCheckChain: IPVS_CHAINS.nodePort,
   },
   debug: ipvsDebugChecks,
 };
 
 export const BACKENDS: Readonly<Record<ProxyMode, ProxyBackend>> = { iptables, nftables, ipvs };
+
+export function isProxyMode(mode: string): mode is ProxyMode {
+  return Object.hasOwn(BACKENDS, mode);
+}
 
 export function backendFor(mode: ProxyMode): ProxyBackend {
   return BACKENDS[mode];

@@ -4,7 +4,7 @@
 // value validation where a value reaches kube-proxy's rule text (pkg/apis/core/validation).
 import type {
   ClientIPConfig, Container, ContainerPort, EndpointAddress, EndpointPort as CoreEndpointPort, EndpointSubset, Endpoints, LoadBalancerIngress,
-  LoadBalancerStatus, Pod, PodSpec, ReplicationController, ReplicationControllerSpec, PodStatus, PodTemplateSpec, Service, ServicePort, ServiceSpec, ServiceStatus, SessionAffinityConfig,
+  LoadBalancerStatus, Node, NodeAddress, NodeSpec, NodeStatus, Pod, PodSpec, ReplicationController, ReplicationControllerSpec, PodStatus, PodTemplateSpec, Service, ServicePort, ServiceSpec, ServiceStatus, SessionAffinityConfig,
 } from 'kubernetes-types/core/v1';
 import type { LabelSelector, LabelSelectorRequirement, ObjectMeta } from 'kubernetes-types/meta/v1';
 import type { Endpoint, EndpointConditions, EndpointHints, EndpointPort, EndpointSlice, ForZone } from 'kubernetes-types/discovery/v1';
@@ -117,6 +117,12 @@ export const KIND_SCHEMAS = {
   ReplicationController: object<ReplicationController>({ metadata: metadata(optionalDns1123Subdomain), spec: object<ReplicationControllerSpec>({ selector: stringMap, template: podTemplate, replicas: int() }) }),
   Job: object<Job>({ metadata: metadata(optionalDns1123Subdomain), spec: jobSpec }),
   CronJob: object<CronJob>({ metadata: metadata(optionalDns1123Subdomain), spec: object<CronJobSpec>({ jobTemplate: object<JobTemplateSpec>({ metadata: metadata(optionalDns1123Subdomain), spec: jobSpec }) }) }),
+  // kubectl get nodes -o yaml: what defines a node of the model (model/nodes.ts)
+  Node: object<Node>({
+    metadata: metadata(optionalDns1123Subdomain),
+    spec: object<NodeSpec>({ podCIDR: str(), podCIDRs: strings }),
+    status: object<NodeStatus>({ addresses: list(object<NodeAddress>({ type: str(), address: str() })), allocatable: stringMap }),
+  }),
   NetworkPolicy: object<NetworkPolicy>({
     metadata: metadata(optionalDns1123Subdomain),
     spec: object<NetworkPolicySpec>({

@@ -65,6 +65,8 @@ export interface ConnState {
    * earlier connection of the same client recorded there, and what this one records. See affinityEntry.
    */
   readonly affinity?: ReadonlyMap<string, RememberedClient>;
+  /** The packet's interfaces, where a node dump's trace names them (rules that match one need it). */
+  readonly interfaces?: { readonly in: string | null; readonly out: string | null };
 }
 
 /** A client address in a node's session-affinity list (iptables `recent --name`) or set (nftables `@affinity-…`). */

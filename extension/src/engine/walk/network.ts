@@ -2,7 +2,7 @@
 // goes to next and which interface it leaves by (MASQUERADE takes that interface's address).
 import type { ClusterModel } from '../model/cluster';
 import type { NodeProfile } from '../model/profile';
-import { cidrContains, isLoopback, parseCIDR, parseIP, type CIDR } from '../util/ip';
+import { cidrContains, formatCIDR, isLoopback, parseCIDR, parseIP, type CIDR } from '../util/ip';
 
 export type Route =
   | { readonly kind: 'local' }
@@ -17,7 +17,7 @@ export class ClusterNetwork {
   private readonly podNodes = new Map<string, string>();
   // a walk asks for the same few routes once per outcome: with E endpoints, E times each
   private readonly routes = new Map<string, Route>();
-  private podCIDRs: { name: string; cidr: CIDR }[] | null = null;
+  private podCIDRs: PodCIDRIndex | null = null;
   private clusterCIDR: CIDR | null | undefined;
 
   constructor(readonly model: ClusterModel) {
@@ -29,8 +29,13 @@ export class ClusterNetwork {
     return this.model.profile.nodes;
   }
 
+  // by name and by address: a walk looks nodes up per hop, and a profile may list thousands
+  private byName: Map<string, NodeProfile> | null = null;
+  private byAddress: Map<string, NodeProfile> | null = null;
+
   node(name: string): NodeProfile | undefined {
-    return this.model.profile.nodes.find(n => n.name === name);
+    this.byName ??= new Map(this.nodes.map(n => [n.name, n]));
+    return this.byName.get(name);
   }
 
   primaryIP(node: NodeProfile): string {
@@ -39,7 +44,12 @@ export class ClusterNetwork {
 
   /** The node that owns an address as its own (node IP or pod gateway). */
   nodeOwning(ip: string): NodeProfile | undefined {
-    return this.nodes.find(n => n.ips.includes(ip) || n.podGateway === ip);
+    if (!this.byAddress) {
+      this.byAddress = new Map();
+      // the first node listing an address owns it, as a linear search found it
+      for (const n of this.nodes) for (const a of [...n.ips, ...(n.podGateway ? [n.podGateway] : [])]) if (!this.byAddress.has(a)) this.byAddress.set(a, n);
+    }
+    return this.byAddress.get(ip);
   }
 
   /** The node a pod address lives on: from the endpoints and workloads, else by pod CIDR. */
@@ -48,8 +58,11 @@ export class ClusterNetwork {
     if (known) return known;
     const addr = parseIP(ip);
     if (!addr) return null;
-    this.podCIDRs ??= this.nodes.flatMap(n => { const cidr = n.podCIDR ? parseCIDR(n.podCIDR) : null; return cidr ? [{ name: n.name, cidr }] : []; });
-    return this.podCIDRs.find(c => cidrContains(c.cidr, addr))?.name ?? null;
+    return this.podCIDRIndex().lookup(ip);
+  }
+
+  private podCIDRIndex(): PodCIDRIndex {
+    return (this.podCIDRs ??= new PodCIDRIndex(this.nodes));
   }
 
   isPodAddress(ip: string): boolean {
@@ -91,5 +104,37 @@ export class ClusterNetwork {
     const route = this.route(node, dst);
     if (route.kind === 'pod' && node.podGateway && node.podGateway !== 'none') return node.podGateway;
     return this.primaryIP(node);
+  }
+}
+
+/**
+ * The node whose pod CIDR holds an address, by the address masked to each prefix length the profile
+ * uses (a handful): a lookup per address instead of a scan of every node. The first node listed wins.
+ */
+class PodCIDRIndex {
+  private readonly byNetwork = new Map<number, Map<string, { index: number; name: string }>>();
+  private readonly found = new Map<string, string | null>();
+
+  constructor(nodes: readonly NodeProfile[]) {
+    nodes.forEach((n, index) => {
+      const cidr = n.podCIDR ? parseCIDR(n.podCIDR) : null;
+      if (!cidr) return;
+      const networks = this.byNetwork.get(cidr.prefix) ?? this.byNetwork.set(cidr.prefix, new Map()).get(cidr.prefix)!;
+      const key = formatCIDR(cidr);
+      if (!networks.has(key)) networks.set(key, { index, name: n.name });
+    });
+  }
+
+  lookup(ip: string): string | null {
+    let name = this.found.get(ip);
+    if (name !== undefined) return name;
+    let best: { index: number; name: string } | undefined;
+    for (const [prefix, networks] of this.byNetwork) {
+      const network = parseCIDR(`${ip}/${prefix}`);
+      const hit = network ? networks.get(formatCIDR(network)) : undefined;
+      if (hit && (!best || hit.index < best.index)) best = hit;
+    }
+    this.found.set(ip, (name = best?.name ?? null));
+    return name;
   }
 }

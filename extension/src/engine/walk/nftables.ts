@@ -59,11 +59,18 @@ type Piece =
   | { readonly kind: 'update'; readonly set: string }
   | { readonly kind: 'dnat'; readonly to: string; readonly ip: string; readonly port: number | null }
   | { readonly kind: 'masquerade'; readonly randomPort: boolean }
+  | { readonly kind: 'snat'; readonly to: string; readonly ip: string; readonly port: number | null }
+  /** iptables-nft's `-m statistic --mode random`: `meta random & 2147483647 < N` holds with probability N/2^31. */
+  | { readonly kind: 'random'; readonly probability: number }
+  /** `iifname`/`oifname [!=] "name"` (a trailing `*` matches a prefix). */
+  | { readonly kind: 'iface'; readonly which: 'in' | 'out'; readonly negated: boolean; readonly name: string }
   | { readonly kind: 'verdict'; readonly verdict: Verdict };
 
 interface CompiledRule {
   readonly chain: string;
   readonly pieces: readonly Piece[];
+  /** Why the rule could not be read (a pasted table's rule outside the vocabulary): walking into it stops there. */
+  readonly unreadable?: string;
   /** 0-based line of the rule in `ruleset.lines` (the dump the preview shows). */
   readonly line: number;
   /** That line's text (`add rule ip kube-proxy CHAIN RULE [comment "…"]`). */
@@ -126,7 +133,7 @@ class RuleParser {
       if (piece) pieces.push(piece);
       const last = pieces.at(-1);
       // a verdict, a verdict map or a NAT statement (which accepts) ends the rule
-      if (last && ['verdict', 'vmap', 'numgen', 'dnat', 'masquerade'].includes(last.kind) && this.i < this.tokens.length) this.fail(this.rest());
+      if (last && ['verdict', 'vmap', 'numgen', 'dnat', 'snat', 'masquerade'].includes(last.kind) && this.i < this.tokens.length) this.fail(this.rest());
     }
     return pieces;
   }
@@ -140,6 +147,12 @@ class RuleParser {
         return null;
       }
       case 'comment': this.next(); this.next(); return null;
+      case 'meta': {
+        if (this.peek(1) !== 'random') return this.match();
+        this.i += 2;
+        if (this.next() !== '&' || this.next() !== '2147483647' || this.next() !== '<') this.fail(`meta random ${this.rest()}`);
+        return { kind: 'random', probability: parseNumber(this.next(), 'random threshold', this.text) / 2 ** 31 };
+      }
       case 'ct': {
         this.next();
         if (this.next() !== 'state') this.fail(`ct ${this.tokens[this.i - 1] ?? ''}`);
@@ -187,15 +200,23 @@ class RuleParser {
         if (key !== 'ip saddr' && key !== 'ip6 saddr') this.fail(`${t} ${set} { ${key} } (only { ip saddr } is modelled)`);
         return { kind: 'update', set: set.slice(1) };
       }
-      case 'dnat': {
+      case 'iifname': case 'oifname': {
+        this.next();
+        const negated = this.peek() === '!=';
+        if (negated || this.peek() === '==') this.next();
+        const name = this.next();
+        if (!name?.startsWith('"')) this.fail(`${t} ${name ?? ''}`);
+        return { kind: 'iface', which: t === 'iifname' ? 'in' : 'out', negated, name: name.slice(1, -1) };
+      }
+      case 'snat': case 'dnat': {
         this.next();
         this.expect('to');
         const to = this.next() ?? this.fail('dnat to (nothing)');
         const m = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(to) ?? /^([0-9.]+):(\d+)$/.exec(to) ?? /^([0-9a-fA-F:.]+)()$/.exec(to);
         const ip = m ? canonicalIP(m[1]!) : null;
-        if (!m || !ip) this.fail(`dnat to ${to}`);
-        if (parseIP(ip)!.family !== (this.family === 'ip' ? 'IPv4' : 'IPv6')) this.fail(`dnat to ${to} in an ${this.family} table`);
-        return { kind: 'dnat', to, ip, port: m[2] ? Number(m[2]) : null };
+        if (!m || !ip) this.fail(`${t} to ${to}`);
+        if (parseIP(ip)!.family !== (this.family === 'ip' ? 'IPv4' : 'IPv6')) this.fail(`${t} to ${to} in an ${this.family} table`);
+        return { kind: t, to, ip, port: m[2] ? Number(m[2]) : null };
       }
       case 'masquerade': {
         this.next();
@@ -438,7 +459,7 @@ const HOOKS: Record<Hook, NftBaseChain['hook']> = {
 };
 
 /** How a chain ended for one branch: fell off its end or `return`ed, or a final verdict for the base chain. */
-type ChainEnd = { state: ConnState; kind: 'return' | 'accept' | 'drop' | 'reject' };
+export type ChainEnd = { state: ConnState; kind: 'return' | 'accept' | 'drop' | 'reject' };
 
 /** One branch of a matched rule: its state after the statements, and what happens next. */
 type RuleBranch = { state: ConnState; next: Verdict | null; effects: HopEffect[] };
@@ -452,7 +473,11 @@ export class NftRules implements NodeProgram {
   private readonly ipCache = new Map<string, IP | null>();
   readonly table: NftTable;
 
-  constructor(readonly node: NodeNetwork, readonly ruleset: NftablesRuleset) {
+  /**
+   * `pasted`: the table comes from a node's dump, not from the generator: a rule outside the vocabulary
+   * stops the walk where a packet reaches it, instead of refusing the whole table.
+   */
+  constructor(readonly node: NodeNetwork, readonly ruleset: NftablesRuleset, readonly pasted = false) {
     const table = ruleset.table;
     this.table = table;
     // line of every rule in the dump: the n-th "rule" line of a chain is its n-th rule
@@ -467,13 +492,19 @@ export class NftRules implements NodeProgram {
         const text = ruleset.lines[lines[k]!]!.text;
         const expected = `add rule ${table.family} ${table.name} ${c.name} ${r.rule}${r.comment !== undefined ? ` comment "${r.comment}"` : ''}`;
         if (text !== expected) throw new WalkError(`the dump's line ${lines[k]} ("${text}") is not rule ${k} of chain ${c.name} ("${r.rule}")`);
-        return { chain: c.name, line: lines[k]!, text, pieces: new RuleParser(r.rule, table.family).parse() };
+        try {
+          return { chain: c.name, line: lines[k]!, text, pieces: new RuleParser(r.rule, table.family).parse() };
+        } catch (e) {
+          if (!pasted || !(e instanceof WalkError)) throw e;
+          return { chain: c.name, line: lines[k]!, text, pieces: [], unreadable: e.message };
+        }
       }));
       if (c.base) this.baseChains.push({ name: c.name, base: c.base });
     }
     for (const s of [...table.sets.values(), ...table.maps.values()]) this.containers.set(s.name, new Container(s));
     // every reference resolves now, so a walk never meets a dangling name
     for (const rules of this.chains.values()) for (const r of rules) for (const p of r.pieces) {
+      // (an unreadable rule has no pieces)
       const verdicts = p.kind === 'verdict' ? [p.verdict] : p.kind === 'numgen' ? [...p.entries.values()] : [];
       for (const v of verdicts) if ((v.kind === 'jump' || v.kind === 'goto') && !this.chains.has(v.chain)) throw new WalkError(`rule jumps to chain ${v.chain}, which does not exist (${r.text})`);
       const name = p.kind === 'vmap' ? p.map : p.kind === 'update' ? p.set : p.kind === 'cmp' && 'set' in p.value ? p.value.set : null;
@@ -498,14 +529,25 @@ export class NftRules implements NodeProgram {
     let pending: TableOutcome[] = [{ state, verdict: 'ACCEPT' }];
     for (const { name, base } of this.baseChains) {
       if (base.hook !== HOOKS[hook] || (base.type === 'nat' && state.natBound)) continue;
-      const ctx: Context = { hook, table: base.type };
-      pending = pending.flatMap(o => (o.verdict !== 'ACCEPT' ? [o] : this.runChain(ctx, name, o.state, 0).map(e => ({
+      pending = pending.flatMap(o => (o.verdict !== 'ACCEPT' ? [o] : this.runBaseChain(hook, name, o.state).map(e => ({
         state: e.state,
         // falling off a base chain applies its policy: kube-proxy's base chains accept
         verdict: e.kind === 'drop' ? 'DROP' as const : e.kind === 'reject' ? 'REJECT' as const : 'ACCEPT' as const,
       }))));
     }
     return pending;
+  }
+
+  /** The base chains of this table, in the kernel's order at a hook (by priority). */
+  baseChainsAt(hook: Hook): readonly { name: string; base: NftBaseChain }[] {
+    return this.baseChains.filter(b => b.base.hook === HOOKS[hook]);
+  }
+
+  /** One base chain at a hook; 'return' means the packet fell off it (its policy applies). */
+  runBaseChain(hook: Hook, name: string, state: ConnState): ChainEnd[] {
+    const base = this.baseChains.find(b => b.name === name);
+    if (!base) throw new WalkError(`${name} is not a base chain of table ${this.table.name}`);
+    return this.runChain({ hook, table: base.base.type }, name, state, 0);
   }
 
   private ip(text: string): IP | null {
@@ -557,11 +599,33 @@ export class NftRules implements NodeProgram {
 
   /** null: the rule does not match. Otherwise its branches (one, or one per numgen value). */
   private evalRule(rule: CompiledRule, start: ConnState): RuleBranch[] | null {
+    if (rule.unreadable !== undefined) throw new WalkError(rule.unreadable);
     let state = start;
     const effects: HopEffect[] = [];
-    const done = (next: Verdict, last?: HopEffect): RuleBranch[] => [{ state, next, effects: [...effects, ...(last ? [last] : [])] }];
+    // `meta random` matched with some probability: the rest goes on at the next rule
+    let missed: RuleBranch | null = null;
+    const done = (next: Verdict, last?: HopEffect): RuleBranch[] => [{ state, next, effects: [...effects, ...(last ? [last] : [])] }, ...(missed ? [missed] : [])];
     for (const p of rule.pieces) {
       switch (p.kind) {
+        case 'random':
+          if (p.probability <= 0) return null;
+          if (p.probability < 1) {
+            missed = { state: { ...start, probability: start.probability * (1 - p.probability) }, next: null, effects: [] };
+            state = { ...state, probability: state.probability * p.probability };
+          }
+          break;
+        case 'iface': {
+          const name = p.which === 'in' ? state.interfaces?.in : state.interfaces?.out;
+          if (name === undefined || name === null) throw new WalkError(`the rule matches the ${p.which === 'in' ? 'incoming' : 'outgoing'} interface (${p.negated ? '!= ' : ''}"${p.name}"): give --${p.which}-iface`);
+          const hit = p.name.endsWith('*') ? name.startsWith(p.name.slice(0, -1)) : name === p.name;
+          if (hit === p.negated) return null;
+          break;
+        }
+        case 'snat': {
+          state = { ...state, packet: { ...state.packet, src: p.ip, sport: p.port ?? state.packet.sport } };
+          // kube-proxy only masquerades: an SNAT statement in a pasted table is another owner's
+          return done({ kind: 'accept' }, { kind: 'snat', how: 'SNAT', to: p.to, owner: 'cni' });
+        }
         case 'cmp': {
           const hit = this.compare(p, state, rule);
           if (!hit) return null;

@@ -14,6 +14,8 @@ import type { EgressDecision } from '../egress/types';
 import type { EgressPod } from '../egress/decide';
 import { backendFor } from '../proxy/backends';
 import { english, type Messages } from '../i18n';
+import { hiddenSlicesSentence, skippedSentence } from '../facts/skipped';
+import { hiddenFromKubeProxy, type SkipReason } from '../model/service';
 
 export type TraceSource =
   | { readonly kind: 'external'; readonly ip: string }
@@ -87,6 +89,8 @@ export interface WalkResult {
   readonly sourceSeenByDestination: string | null;
   readonly outcomes: readonly WalkOutcome[];
   readonly hops: readonly RuleHop[];
+  /** Services at the destination that kube-proxy never programs (a service-proxy-name or headless label): why no rule matched. */
+  readonly notProgrammed?: readonly { readonly service: string; readonly reason?: SkipReason; readonly hiddenSlices?: readonly string[]; readonly why: string }[];
   readonly summary: string;
 }
 
@@ -149,7 +153,29 @@ export class Walker {
     };
     const outcomes = this.walkNode(startNode, initial, request.source.kind === 'node' ? 'OUTPUT' : 'PREROUTING', 0)
       .map(o => this.finish(request, packet, startNode.name, o));
-    return summarize(request, packet, startNode.name, outcomes);
+    const result = summarize(request, packet, startNode.name, outcomes);
+    const hidden = result.verdict === 'DNAT' ? [] : this.hiddenServicesAt(packet, startNode);
+    if (hidden.length === 0) return result;
+    return { ...result, notProgrammed: hidden, summary: `${result.summary} ${hidden.map(h => `${h.service}: ${h.why}`).join(' ')}` };
+  }
+
+  /** Services kube-proxy's label filter hides whose address (ClusterIP, external IP, LB IP, or a node port) the packet is for. */
+  private hiddenServicesAt(packet: Packet, entry: NodeProfile): NonNullable<WalkResult['notProgrammed']> {
+    const out: NonNullable<WalkResult['notProgrammed']>[number][] = [];
+    for (const s of this.model.services) {
+      const reason = hiddenFromKubeProxy(s.service.metadata?.labels);
+      if (!reason && s.hiddenSlices.length === 0) continue;
+      const spec = s.service.spec ?? {};
+      const addresses = [spec.clusterIP, ...(spec.clusterIPs ?? []), ...(spec.externalIPs ?? []), ...(s.service.status?.loadBalancer?.ingress ?? []).map(i => i?.ip)]
+        .map(ip => (ip ? canonicalIP(ip) : null));
+      const ports = spec.ports ?? [];
+      const atAddress = addresses.includes(packet.dst) && ports.some(p => p?.port === packet.dport);
+      const atNodePort = this.network.isLocal(entry, packet.dst) && ports.some(p => p?.nodePort === packet.dport);
+      if (!atAddress && !atNodePort) continue;
+      const service = `${s.obj.namespace}/${s.obj.name}`;
+      out.push(reason ? { service, reason, why: skippedSentence(reason) } : { service, hiddenSlices: s.hiddenSlices, why: hiddenSlicesSentence(s.hiddenSlices) });
+    }
+    return out;
   }
 
   /**

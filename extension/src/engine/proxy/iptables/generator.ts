@@ -6,6 +6,7 @@
 import type { ClusterModel, PortEntry } from '../../model/cluster';
 import type { ClusterProfile, NodeProfile } from '../../model/profile';
 import { categorizeEndpoints, dedupEndpoints, type EndpointInfo } from '../../model/endpoints';
+import { nodeTopology } from '../../model/topology';
 import { portFlags } from '../../model/service';
 import { cidrContains, isLoopback, parseCIDR, parseIP } from '../../util/ip';
 import { endpointChain, probability, serviceChains } from './names';
@@ -157,6 +158,8 @@ function nodePortAddressMatcher(profile: ClusterProfile, node: NodeProfile) {
 export function generateIptables(model: ClusterModel, options: GenerateOptions = {}): IptablesRuleset {
   const profile = model.profile;
   const nodeName = options.nodeName ?? profile.nodeName;
+  // the node's zone and the node-hints gate, for CategorizeEndpoints
+  const topology = nodeTopology(profile, nodeName);
   const node = profile.nodes.find(n => n.name === nodeName) ?? { name: nodeName, ips: [], podCIDR: null, podGateway: null };
   const mark = options.masqueradeMarkText ?? formatMark(profile.masqueradeBit);
   const isIPv6 = profile.ipFamily === 'IPv6';
@@ -194,7 +197,7 @@ export function generateIptables(model: ClusterModel, options: GenerateOptions =
     const proto = sp.protocol.toLowerCase();
     const chains = serviceChains(sp);
     const flags = portFlags(sp);
-    const cat = categorizeEndpoints(endpointsOf.get(entry)!, sp, nodeName);
+    const cat = categorizeEndpoints(endpointsOf.get(entry)!, sp, nodeName, topology);
     const hasEndpoints = cat.hasAnyEndpoints;
     const usesClusterPolicyChain = cat.clusterEndpoints.length > 0 && flags.usesClusterEndpoints;
     const usesLocalPolicyChain = cat.localEndpoints.length > 0 && flags.usesLocalEndpoints;

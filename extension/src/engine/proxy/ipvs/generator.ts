@@ -24,6 +24,7 @@
 import type { ClusterModel } from '../../model/cluster';
 import type { ClusterProfile, NodeProfile } from '../../model/profile';
 import { categorizeEndpoints, dedupEndpoints, type EndpointInfo } from '../../model/endpoints';
+import { nodeTopology } from '../../model/topology';
 import { canonicalIP, cidrContains, isLoopback, joinHostPort, parseCIDR, parseIP, type IP, type IPFamily } from '../../util/ip';
 import type { JumpRule, PayloadLine, Table } from '../iptables/generator';
 import { compareServicePorts, formatMark, localTrafficCIDR, nodePortCIDRs } from '../common';
@@ -172,6 +173,8 @@ export function generateIpvs(model: ClusterModel, options: GenerateIpvsOptions =
   const profile = model.profile;
   const family = profile.ipFamily;
   const nodeName = options.nodeName ?? profile.nodeName;
+  // the node's zone and the node-hints gate, for CategorizeEndpoints
+  const topology = nodeTopology(profile, nodeName);
   const node = profile.nodes.find(n => n.name === nodeName) ?? { name: nodeName, ips: [], podCIDR: null, podGateway: null };
   const settings = ipvsSettings(profile, options.ipvs);
   const mark = options.masqueradeMarkText ?? formatMark(profile.masqueradeBit);
@@ -224,7 +227,7 @@ export function generateIpvs(model: ClusterModel, options: GenerateIpvsOptions =
     const svc = sp.nameString;
     const proto = sp.protocol.toLowerCase();
     const endpoints = dedupEndpoints(entry.endpoints, nodeName);
-    const cat = categorizeEndpoints(endpoints, sp, nodeName);
+    const cat = categorizeEndpoints(endpoints, sp, nodeName, topology);
 
     // Hairpin: every local endpoint (whatever its readiness) may reach itself through a VIP.
     for (const ep of endpoints) {

@@ -11,6 +11,7 @@
 import type { ClusterModel } from '../../model/cluster';
 import type { ClusterProfile, NodeProfile } from '../../model/profile';
 import { categorizeEndpoints, dedupEndpoints, type EndpointInfo } from '../../model/endpoints';
+import { nodeTopology } from '../../model/topology';
 import { portFlags } from '../../model/service';
 import { cidrContains, formatIP, isLoopback, parseCIDR, parseIP, type IPFamily } from '../../util/ip';
 import { isServiceChainName, nftEndpointNames, nftServiceChains } from './names';
@@ -212,6 +213,8 @@ class TableBuilder {
 export function generateNftables(model: ClusterModel, options: NftGenerateOptions = {}): NftablesRuleset {
   const profile = model.profile;
   const nodeName = options.nodeName ?? profile.nodeName;
+  // the node's zone and the node-hints gate, for CategorizeEndpoints
+  const topology = nodeTopology(profile, nodeName);
   const node = profile.nodes.find(n => n.name === nodeName) ?? { name: nodeName, ips: [], podCIDR: null, podGateway: null };
   const mark = options.masqueradeMarkText ?? formatMark(profile.masqueradeBit);
   const isIPv6 = profile.ipFamily === 'IPv6';
@@ -300,7 +303,7 @@ export function generateNftables(model: ClusterModel, options: NftGenerateOption
     const port = String(sp.port);
     const chains = nftServiceChains(sp);
     const flags = portFlags(sp);
-    const cat = categorizeEndpoints(dedupEndpoints(entry.endpoints, nodeName), sp, nodeName);
+    const cat = categorizeEndpoints(dedupEndpoints(entry.endpoints, nodeName), sp, nodeName, topology);
     const hasEndpoints = cat.hasAnyEndpoints;
     const epNames = new Map<string, ReturnType<typeof nftEndpointNames>>();
     const namesOf = (ep: EndpointInfo) => epNames.get(ep.key) ?? epNames.set(ep.key, nftEndpointNames(sp, ep.key)).get(ep.key)!;
