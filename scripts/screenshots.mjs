@@ -11,6 +11,7 @@ const IMAGES = [
   ['vscode-hover.png', 'vscode/hover.png'],
   ['vscode-quickfix.png', 'vscode/quickfix.png'],
   ['vscode-preview.png', 'vscode/preview.png'],
+  ['vscode-cluster.png', 'vscode/cluster-hover.png'],
   ['preview-stepping.png', 'webview/preview-stepping.png'],
   ['preview-light.png', 'webview/preview-light.png'],
   ['preview-dark.png', 'webview/preview-dark.png'],

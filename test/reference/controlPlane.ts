@@ -10,6 +10,8 @@ import { createInterface } from 'node:readline';
 export interface ControlPlaneOptions {
   readonly serviceCIDRs: readonly string[];
   readonly nodePortRange: { readonly min: number; readonly max: number };
+  /** Write the API server's audit log (JSON lines, level Metadata) to this file. */
+  readonly auditLog?: string;
 }
 
 interface Ready { server: string; kubeconfig: string; viewerKubeconfig: string; token: string; socket: string; version: string }
@@ -57,7 +59,8 @@ export class ControlPlane {
   static async start(binary: string, opts: ControlPlaneOptions): Promise<ControlPlane> {
     const dir = mkdtempSync(join(process.env['NATLENS_REFERENCE_STATE'] ?? tmpdir(), 'natlens-reference-'));
     const child = spawn(binary, ['control-plane', '--dir', dir,
-      '--service-cidr', opts.serviceCIDRs.join(','), '--node-port-range', `${opts.nodePortRange.min}-${opts.nodePortRange.max}`],
+      '--service-cidr', opts.serviceCIDRs.join(','), '--node-port-range', `${opts.nodePortRange.min}-${opts.nodePortRange.max}`,
+      ...(opts.auditLog ? ['--audit-log', opts.auditLog] : [])],
     { stdio: ['ignore', 'pipe', 'pipe'] });
     const log: string[] = [];
     child.stderr!.on('data', (d: Buffer) => { log.push(d.toString()); if (log.length > 200) log.shift(); });

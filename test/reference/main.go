@@ -72,6 +72,7 @@ func controlPlane(args []string) error {
 	dir := fs.String("dir", "", "state directory")
 	serviceCIDR := fs.String("service-cidr", "10.96.0.0/12", "--service-cluster-ip-range")
 	nodePortRange := fs.String("node-port-range", "30000-32767", "--service-node-port-range")
+	audit := addAuditFlag(fs)
 	fs.Parse(args)
 	if *dir == "" {
 		return fmt.Errorf("--dir is required")
@@ -100,8 +101,12 @@ func controlPlane(args []string) error {
 	if err != nil {
 		return err
 	}
+	auditArgs, err := audit.apiserverArgs(*dir)
+	if err != nil {
+		return err
+	}
 	apiserver := kubeapiserver.NewAPIServerCommand()
-	apiserver.SetArgs([]string{
+	apiserver.SetArgs(append([]string{
 		"--etcd-servers=" + etcdURL,
 		"--bind-address=127.0.0.1",
 		"--advertise-address=127.0.0.1",
@@ -120,7 +125,7 @@ func controlPlane(args []string) error {
 		"--endpoint-reconciler-type=none",
 		"--enable-priority-and-fairness=false",
 		"--v=0",
-	})
+	}, auditArgs...))
 	apiErr := make(chan error, 1)
 	go func() { apiErr <- apiserver.Execute() }()
 

@@ -15,7 +15,7 @@ import { withLab, withScratchNamespace, type Lab, type LabSpec } from '../kernel
 import type { Built } from './build';
 import { applyModel, clearInputs, objectKey, settledSlices, type Rejections } from './cluster';
 import { canonicalIptables, canonicalNft, unifiedDiff } from './canonical';
-import { ControlPlane } from './controlPlane';
+import { ControlPlane, type ControlPlaneOptions } from './controlPlane';
 import { NodeProxy, type ReferenceMode } from './kubeProxy';
 
 export interface NodeResult {
@@ -157,8 +157,9 @@ function compareSlices(model: ClusterModel, slices: Record<string, unknown>[]): 
 export class ReferenceHarness {
   private constructor(readonly built: Built, readonly cp: ControlPlane) {}
 
-  static async start(built: Built, profile: ClusterProfile): Promise<ReferenceHarness> {
-    return new ReferenceHarness(built, await ControlPlane.start(built.binary, { serviceCIDRs: profile.serviceCIDRs.slice(0, 1), nodePortRange: profile.nodePortRange }));
+  /** `audit`: the API server's audit log (the snapshot tests). */
+  static async start(built: Built, profile: ClusterProfile, audit: Pick<ControlPlaneOptions, 'auditLog'> = {}): Promise<ReferenceHarness> {
+    return new ReferenceHarness(built, await ControlPlane.start(built.binary, { serviceCIDRs: profile.serviceCIDRs.slice(0, 1), nodePortRange: profile.nodePortRange, ...audit }));
   }
 
   async stop(): Promise<void> { await this.cp.stop(); }

@@ -164,3 +164,31 @@ test('Node objects (kubectl get nodes -o yaml) define the nodes: addresses, pod 
     assert.match(viaX.err, /--node node-x: not in the profile \(nodes: worker-2, worker-1\)/);
   } finally { rmSync(dir, { recursive: true }); }
 });
+
+test('detect-local modes: NodeCIDR, BridgeInterface and InterfaceNamePrefix write kube-proxy\'s matches, and the walk honours them', () => {
+  const svc = join(root, 'examples/nodeport-local.yaml');
+  const rules = (cluster: string, mode: string, node = 'node-a') => cli('rules', '--cluster', fixture(cluster), '--mode', mode, '--node', node, svc).out;
+  // pkg/proxy/util/localdetector.go: -i NAME / ! -i NAME, a prefix with "+"; nftables iifname, a prefix with "*"
+  assert.match(rules('detect-local-bridge.yaml', 'iptables'), /--dport 80 ! -i cni0 -j KUBE-MARK-MASQ\n/);
+  assert.match(rules('detect-local-bridge.yaml', 'iptables'), /"pod traffic for shop\/web:http external destinations" -i cni0 -j KUBE-SVC-/);
+  assert.match(rules('detect-local-bridge.yaml', 'ipvs'), /dst,dst ! -i cni0 -j KUBE-MARK-MASQ/);
+  assert.match(rules('detect-local-prefix.yaml', 'iptables'), /! -i cali\+ -j KUBE-MARK-MASQ/);
+  assert.match(rules('detect-local-prefix.yaml', 'nftables'), / iifname cali\* goto service-/);
+  assert.match(rules('detect-local-prefix.yaml', 'nftables'), / iifname != cali\* jump mark-for-masquerade/);
+  // NodeCIDR: each node's own pod CIDR
+  assert.match(rules('detect-local-nodecidr.yaml', 'iptables', 'node-b'), /! -s 10\.244\.1\.0\/24 -j KUBE-MARK-MASQ/);
+  assert.match(rules('detect-local-nodecidr.yaml', 'nftables', 'node-a'), /ip saddr != 10\.244\.0\.0\/24 jump mark-for-masquerade/);
+  // a pod on node-a to node-b's NodePort (externalTrafficPolicy Local, no endpoint on node-b): with the cluster
+  // CIDR it is pod traffic and short-circuited; by node CIDR or by interface it arrives as outside traffic and is dropped
+  const walk = (cluster: string, mode: string) => JSON.parse(cli('trace', '--json', '--cluster', cluster, '--mode', mode, '--src', '10.244.0.30', '--dst', '192.168.0.3', '--dport', '30080', svc).out);
+  for (const mode of ['iptables', 'nftables']) {
+    assert.equal(walk(profile, mode).verdict, 'DNAT', mode);
+    for (const f of ['detect-local-bridge.yaml', 'detect-local-prefix.yaml', 'detect-local-nodecidr.yaml']) assert.equal(walk(fixture(f), mode).verdict, 'DROP', `${mode} ${f}`);
+  }
+  // a pod's own connection to the ClusterIP comes in by the bridge: not masqueraded
+  const own = JSON.parse(cli('trace', '--json', '--cluster', fixture('detect-local-bridge.yaml'), '--src', '10.244.0.30', '--dst', JSON.parse(cli('explain', '--format', 'json', '--cluster', fixture('detect-local-bridge.yaml'), svc).out).entries.find((e: { via: string }) => e.via === 'clusterIP').address.split(':')[0], '--dport', '80', svc).out);
+  assert.equal(own.verdict, 'DNAT');
+  assert.equal(own.masquerade, false);
+  const bad = cli('rules', '--cluster', fixture('detect-local-bridge.yaml').replace('bridge', 'missing'), svc);
+  assert.equal(bad.code, 2);
+});

@@ -16,12 +16,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { launchBrowser, workbenchUrl, extensionHostText } from './browser.mjs';
 import { Workbench } from './workbench.mjs';
 
 const checks = [];
 /** Registers a UI check; checks run in order, in one workbench, each starting with no widget open. */
-function check(name, fn, { selftest = false, locale = 'en' } = {}) { checks.push({ name, fn, selftest, locale }); }
+function check(name, fn, { selftest = false, timeoutMs, locale = 'en' } = {}) { checks.push({ name, fn, selftest, timeoutMs, locale }); }
 
 /** Polls `condition` (sync or async) every 200 ms; throws `what` when it is still false after `timeout` ms. */
 async function waitUntil(condition, what, timeout = 15000) {
@@ -174,6 +175,60 @@ check('the installed natlens.vsix: a hover on a Service, and its details page sh
 
 // ---- harness self-checks (UI_SELFTEST=1): prove the helpers on built-in language features --------------------
 
+// The reference cluster (test/reference: the real kube-apiserver) with test/fixtures/cluster's nodes, kept
+// running for one check; null where it cannot run here (no Go, not root).
+async function startReferenceCluster() {
+  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+  if (spawnSync('go', ['version']).status !== 0 || process.getuid?.() !== 0) return null;
+  const fixture = path.join(root, 'test', 'fixtures', 'cluster');
+  // the harness's own cache of the built binary (run.sh points XDG_CACHE_HOME at the run's temp dir)
+  const { XDG_CACHE_HOME: _run, ...env } = process.env;
+  const child = spawn('node', ['--import', 'tsx', 'test/reference/cli.ts', '--keep', '--cluster', path.join(fixture, 'profile.yaml'), path.join(fixture, 'shop.yaml')],
+    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  child.stdout.on('data', d => { out += d; });
+  child.stderr.on('data', d => { err += d; });
+  await waitUntil(() => { if (child.exitCode !== null) throw new Error(`reference --keep exited: ${err.slice(-1000)}`); return /kubeconfig: \S+/.test(out); }, 'the reference cluster runs', 240000);
+  return {
+    kubeconfig: /kubeconfig: (\S+)/.exec(out)[1],
+    stop: () => new Promise(resolve => { child.once('exit', resolve); child.kill('SIGTERM'); setTimeout(resolve, 30000); }),
+  };
+}
+
+check('Connect to Cluster: the status bar names the cluster, a hover answers for its nodes', async wb => {
+  const reference = await startReferenceCluster();
+  if (!reference) { console.log('   (skipped: the reference cluster cannot run here)'); return; }
+  const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+  const settings = fs.readFileSync(settingsFile, 'utf8');
+  try {
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), 'natlens.kubeconfig': reference.kubeconfig }, null, 2));
+    fs.writeFileSync(path.join(workspace, 'web-public.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web-public\n  namespace: shop\nspec:\n  type: NodePort\n'
+      + '  externalTrafficPolicy: Local\n  selector: { app: web }\n  ports: [{ port: 80, targetPort: 8080 }]\n');
+    await wb.openFile('web-public.yaml');
+    await wb.waitForEditorText('externalTrafficPolicy');
+    await wb.page.waitForTimeout(2000); // the settings file change reaches the extension host
+    await wb.runCommand('NAT Lens: Connect to Cluster...');
+    const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'reference' }).first();
+    await row.waitFor({ timeout: 15000 }).catch(async e => { await wb.shot('fail-cluster-context-pick'); throw e; });
+    await wb.page.keyboard.press('Enter');
+    const status = wb.page.locator('.statusbar-item', { hasText: 'reference' }).first();
+    await status.waitFor({ timeout: 60000 });
+    await wb.openFile('web-public.yaml'); // the editor again, after the quick pick
+    await wb.waitForCodeLens('ref-b', { timeout: 30000 }); // the CodeLens answers for the cluster too
+    const text = await wb.hover('Service', { contains: 'ref-b', timeout: 45000 }).catch(async e => { await wb.shot('fail-cluster-hover'); throw e; });
+    assert.match(text, /In cluster reference/);
+    await wb.page.waitForTimeout(500);
+    await wb.shot('cluster-hover');
+    await wb.unhover();
+    await wb.runCommand('NAT Lens: Disconnect from Cluster');
+    await status.waitFor({ state: 'hidden', timeout: 15000 });
+  } finally {
+    fs.writeFileSync(settingsFile, settings);
+    fs.rmSync(path.join(workspace, 'web-public.yaml'), { force: true });
+    await wb.runCommand('View: Close All Editors').catch(() => {});
+    await reference.stop();
+  }
+}, { timeoutMs: 360000 });
 check('a node dump\'s Compare with prediction opens a diff with each difference explained', async wb => {
   await wb.openFile('node-b-iptables.txt');
   await wb.waitForEditorText('Generated by iptables-save');
@@ -301,7 +356,7 @@ try {
     try {
       await Promise.race([
         c.fn(wb),
-        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`check timed out after ${perCheckMs} ms`)), perCheckMs); }),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`check timed out after ${c.timeoutMs ?? perCheckMs} ms`)), c.timeoutMs ?? perCheckMs); }),
       ]);
       passed++;
       console.log(`${stamp()} ok   ${c.name} (${Date.now() - t} ms)`);

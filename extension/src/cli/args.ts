@@ -13,6 +13,8 @@ export interface OptionSpec {
   readonly required?: boolean;
   /** May be given more than once (`--local A --local B`). */
   readonly repeated?: boolean;
+  /** A one-letter form, `-o DIR` for `--output DIR`. */
+  readonly short?: string;
   readonly help: string;
 }
 
@@ -25,9 +27,10 @@ export function parseArgs(argv: readonly string[], options: readonly OptionSpec[
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') { positional.push(...argv.slice(i + 1)); break; }
-    if (!a.startsWith('--')) { positional.push(a); continue; }
-    const eq = a.indexOf('=');
-    const name = a.slice(2, eq < 0 ? undefined : eq);
+    const short = /^-([a-zA-Z])$/.exec(a) ? options.find(o => o.short === a[1]) : undefined;
+    if (!a.startsWith('--') && !short) { positional.push(a); continue; }
+    const eq = short ? -1 : a.indexOf('=');
+    const name = short ? short.name : a.slice(2, eq < 0 ? undefined : eq);
     const option = options.find(o => o.name === name);
     if (!option) throw new UsageError(`unknown option --${name}`);
     if (option.value === undefined) {

@@ -27,8 +27,8 @@ export interface Command {
   /** `natlens <command> --help`: what the command does, after its synopsis. */
   readonly description: string;
   readonly options: readonly OptionSpec[];
-  /** The exit status: 0 success, 1 command-specific (check: an error-level finding), 2 unusable input. */
-  run(args: ParsedArgs, io: CliIO): number;
+  /** The exit status: 0 success, 1 command-specific (check: an error-level finding), 2 unusable input; a promise for one that talks to a cluster. */
+  run(args: ParsedArgs, io: CliIO): number | Promise<number>;
 }
 
 export const CLUSTER: OptionSpec = { name: 'cluster', value: 'PROFILE', help: 'cluster profile (YAML or JSON): node, addresses, kube-proxy settings' };

@@ -1,4 +1,4 @@
 // Entry point of the natlens binary.
-import { main } from './main';
+import { run } from './main';
 
-process.exitCode = main(process.argv.slice(2));
+void Promise.resolve(run(process.argv.slice(2))).then(code => { process.exitCode = code; });

@@ -30,7 +30,7 @@ const isHelp = (a: string) => a === '--help' || a === '-h';
 
 const processIO: CliIO = { out: s => void process.stdout.write(s), err: s => void process.stderr.write(s) };
 
-function dispatch(argv: readonly string[], io: CliIO): number {
+function dispatch(argv: readonly string[], io: CliIO): number | Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) { io.out(usage()); return 2; }
   if (isHelp(name)) { io.out(usage()); return 0; }
@@ -50,17 +50,29 @@ function dispatch(argv: readonly string[], io: CliIO): number {
   return command.run(args, io);
 }
 
-export function main(argv: readonly string[], io: CliIO = processIO): number {
+/** Runs a command line; a command that talks to a cluster (snapshot) answers with a promise. */
+export function run(argv: readonly string[], io: CliIO = processIO): number | Promise<number> {
   try {
-    return dispatch(argv, io);
+    const code = dispatch(argv, io);
+    return typeof code === 'number' ? code : code.catch(e => failed(e, io));
   } catch (e) {
-    if (e instanceof UsageError || e instanceof InputError) {
-      io.err(`natlens: ${e.message}\n${e instanceof UsageError ? 'Run "natlens help" for usage.\n' : ''}`);
-      return 2;
-    }
-    // a bug of natlens, not of the input: one line to report, no stack trace
-    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    io.err(`natlens: internal error: ${message}\n`);
-    return 3;
+    return failed(e, io);
   }
+}
+
+/** run() for the commands that answer at once (every one that reads only files). */
+export function main(argv: readonly string[], io: CliIO = processIO): number {
+  const code = run(argv, io);
+  return typeof code === 'number' ? code : failed(new Error(`natlens ${argv[0]} answers asynchronously; call run()`), io);
+}
+
+function failed(e: unknown, io: CliIO): number {
+  if (e instanceof UsageError || e instanceof InputError) {
+    io.err(`natlens: ${e.message}\n${e instanceof UsageError ? 'Run "natlens help" for usage.\n' : ''}`);
+    return 2;
+  }
+  // a bug of natlens, not of the input: one line to report, no stack trace
+  const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  io.err(`natlens: internal error: ${message}\n`);
+  return 3;
 }

@@ -8,6 +8,8 @@ import { egressHoverAt } from '../engine/egress/hover';
 import { serviceLenses } from '../engine/findings/codelens';
 import { editorMessages } from './language';
 import { ofKind } from '../engine/manifest/manifest';
+import { liveDifferences } from '../engine/snapshot/drift';
+import { snapshotAge } from './cluster';
 import { commandUri, toRange, toSeverity, toWorkspaceEdit } from './convert';
 import { hasForeignEncoding, isManifestDocument, type Session } from './session';
 
@@ -103,6 +105,7 @@ export class Diagnostics implements vscode.Disposable {
       console.error(`natlens: analysing ${doc.uri.fsPath} failed`, e);
     }
     this.findings.set(doc.uri.toString(), findings);
+    const live = this.session.live;
     this.collection.set(doc.uri, [
       ...file.problems.filter(p => p.severity !== 'info').map(p => {
         const d = new vscode.Diagnostic(toRange(p.range), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
@@ -118,9 +121,16 @@ export class Diagnostics implements vscode.Disposable {
         return d;
       }),
       ...findings.map(f => {
-        const d = new vscode.Diagnostic(toRange(f.range), f.message, toSeverity(f.severity));
+        const d = new vscode.Diagnostic(toRange(f.range), live ? vscode.l10n.t('in cluster {0}: {1}', live.name, f.message) : f.message, toSeverity(f.severity));
         d.source = 'natlens';
         d.code = { value: f.rule, target: docsUri(this.extensionUri, f.rule) };
+        return d;
+      }),
+      // the files cannot prove which side is right: information, whatever the difference
+      ...(live ? liveDifferences(file.objects, live.services) : []).map(x => {
+        const d = new vscode.Diagnostic(toRange(x.range), vscode.l10n.t('In cluster {0} (snapshot {1}), {2} of Service {3} is {4}; this file says {5}.', live!.name, snapshotAge(live!.takenAt), x.field, x.service, x.live, x.manifest), vscode.DiagnosticSeverity.Information);
+        d.source = 'natlens';
+        d.code = 'live-differs';
         return d;
       }),
     ]);
@@ -147,6 +157,8 @@ export class HoverProvider implements vscode.HoverProvider {
     if (!content) return null;
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: ['natlens.previewRules', 'natlens.tracePacket', 'natlens.debugCommands'] };
+    const live = this.session.live;
+    if (live) md.appendMarkdown(`*${escape(vscode.l10n.t('In cluster {0} (snapshot {1}):', live.name, snapshotAge(live.takenAt)))}*\n\n`);
     md.appendMarkdown(`**${escape(content.summary)}**\n\n`);
     for (const p of content.details) md.appendMarkdown(`${inertMarkdown(p)}\n\n`);
     // the engine's links are intents; the extension maps them to its commands, icons and translated labels

@@ -2,7 +2,7 @@
 // cluster profile from the settings, and the model built from both. Front-end state only; every
 // answer comes from the engine.
 import * as vscode from 'vscode';
-import { parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
+import { parseManifest, type AnyManifestObject, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
 import { declaredEncoding, foreignEncoding } from '../engine/manifest/encoding';
 import { parseProfile, resolveProfile, withProxyMode, DEFAULT_PROFILE, type ClusterProfile } from '../engine/model/profile';
 import type { ClusterModel } from '../engine/model/cluster';
@@ -66,6 +66,21 @@ async function loadProfile(): Promise<ProfileState> {
   return proxyMode ? { ...result, profile: withProxyMode(result.profile, proxyMode) } : result;
 }
 
+/** A live cluster's snapshot (Connect to Cluster): its profile replaces the configured one. */
+export interface LiveCluster {
+  /** The kubeconfig context, as the surfaces name the cluster. */
+  readonly name: string;
+  /** The kubeconfig it was read with ('' for kubectl's default), for a refresh. */
+  readonly kubeconfig: string;
+  readonly profile: ClusterProfile;
+  /** The live Services, compared with the workspace's. */
+  readonly services: readonly AnyManifestObject[];
+  /** The live EndpointSlices: the workspace's Services get the cluster's endpoints. */
+  readonly endpointSlices: readonly AnyManifestObject[];
+  readonly takenAt: number;
+  readonly unreadable: readonly string[];
+}
+
 const EMPTY_RANGE = { start: { offset: 0, line: 0, character: 0 }, end: { offset: 0, line: 0, character: 0 } };
 
 export class Session implements vscode.Disposable {
@@ -76,6 +91,8 @@ export class Session implements vscode.Disposable {
   /** Edits made in the preview's Assumptions pane, until saved or the settings change. */
   private edited: ClusterProfile | null = null;
   private modelCache: ClusterModel | null = null;
+  /** The connected cluster, if any. */
+  live: LiveCluster | null = null;
   /** Objects the last model left out because building it failed on them. */
   excluded: readonly ExcludedObject[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
@@ -142,8 +159,16 @@ export class Session implements vscode.Disposable {
     }
   }
 
-  /** The profile from `natlens.clusterProfile` (a file) or `natlens.cluster` (inline values). */
+  /** Connects to a cluster's snapshot (or disconnects, with null): every answer is for that cluster from now on. */
+  setLive(live: LiveCluster | null): void {
+    this.live = live;
+    this.edited = null;
+    this.invalidate();
+  }
+
+  /** The connected cluster's profile, else `natlens.clusterProfile` (a file) or `natlens.cluster` (inline values). */
   async profile(): Promise<ProfileState> {
+    if (this.live) return { profile: this.edited ?? this.live.profile, problems: [], source: `cluster ${this.live.name}` };
     if (!this.profileCache) this.profileCache = loadProfile();
     const loaded = await this.profileCache;
     return this.edited ? { ...loaded, profile: this.edited, source: `${loaded.source}, edited in the preview (not saved)` } : loaded;
@@ -187,7 +212,8 @@ export class Session implements vscode.Disposable {
     const { profile } = await this.profile();
     if (!this.modelCache || this.modelCache.profile !== profile) {
       // one object the model cannot take must not take every file's hovers and diagnostics with it
-      const { model, excluded } = buildIsolatedModel(this.manifestFiles().flatMap(f => f.objects), profile);
+      const objects = this.manifestFiles().flatMap(f => f.objects);
+      const { model, excluded } = buildIsolatedModel(this.live ? [...objects, ...this.live.endpointSlices] : objects, profile);
       this.modelCache = model;
       this.excluded = excluded;
     }

@@ -69,6 +69,27 @@ suite('editor features', () => {
     assert.deepStrictEqual(lenses.map(l => l.command?.command), ['natlens.previewRules', 'natlens.tracePacket']);
   });
 
+  test('a UTF-16 manifest gets one located message naming its encoding, not "Not a Kubernetes object"', async () => {
+    const text = 'apiVersion: v1\nkind: Service\nmetadata: {name: wide}\nspec: {clusterIP: 10.96.0.77, ports: [{port: 80}]}\n';
+    const bytes = new Uint8Array(2 + text.length * 2);
+    bytes.set([0xff, 0xfe]);
+    for (let i = 0; i < text.length; i++) { bytes[2 + 2 * i] = text.charCodeAt(i); bytes[3 + 2 * i] = 0; }
+    const uri = fixtureUri('utf16.yaml');
+    await vscode.workspace.fs.writeFile(uri, bytes);
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const ds = await waitForDiagnostics(uri, ds => ds.some(d => d.code === 'file-encoding'));
+      const d = ds.find(x => x.code === 'file-encoding')!;
+      assert.match(d.message, /^This file is UTF-16 LE.*, not UTF-8: NAT Lens reads manifests as UTF-8\. Save it as UTF-8 to analyse it$/);
+      assert.deepStrictEqual([d.range.start.line, d.range.start.character], [0, 0]);
+      assert.ok(!ds.some(x => /Not a Kubernetes object/.test(x.message)), JSON.stringify(ds.map(x => x.message)));
+    } finally {
+      await closeAllEditors();
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   test('severity is configurable per rule', async () => {
     const config = vscode.workspace.getConfiguration('natlens', fixtureUri('service.yaml'));
     await config.update('severity', { 'client-ip-lost': 'warning' }, vscode.ConfigurationTarget.Workspace);

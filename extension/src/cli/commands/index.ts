@@ -7,5 +7,6 @@ import { check } from './check';
 import { debug } from './debug';
 import { explain } from './explain';
 import { node } from './node';
+import { snapshot } from './snapshot';
 
-export const COMMANDS: readonly Command[] = [rules, trace, check, debug, explain, node];
+export const COMMANDS: readonly Command[] = [rules, trace, check, debug, explain, node, snapshot];

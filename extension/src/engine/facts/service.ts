@@ -6,7 +6,7 @@ import type { ClusterModel, ServiceEntry } from '../model/cluster';
 import type { ProxyMode } from '../model/profile';
 import { defaultService, type ServicePortInfo, type SkipReason } from '../model/service';
 import { backendFor, type PortChains, type ProxySemantics } from '../proxy/backends';
-import { localTrafficCIDR } from '../proxy/common';
+import { localTrafficDetector } from '../proxy/common';
 import { joinHostPort } from '../util/ip';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import { hasEffect } from '../walk/effects';
@@ -132,7 +132,7 @@ function computeFacts(entry: ServiceEntry, model: ClusterModel, walker: Walker, 
     port: sp,
     chains: sp ? chains(sp) : null,
     semantics,
-    localTrafficDetector: localTrafficCIDR(model.profile) !== null,
+    localTrafficDetector: localTrafficDetector(model.profile, model.profile.nodes[0]) !== null,
     proxiedIngress,
     get topology() {
       return (topology ??= topologyFacts(entry, model));

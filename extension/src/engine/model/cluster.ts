@@ -132,7 +132,7 @@ function proxiedByKubeProxyType(svc: Service): boolean {
 export function buildClusterModel(input: readonly AnyManifestObject[], givenProfile: ClusterProfile): ClusterModel {
   // Node objects in the input define the nodes (model/nodes.ts)
   const { profile, notes } = withNodeObjects(givenProfile, input);
-  const assumptions: Assumption[] = [...notes];
+  const assumptions: Assumption[] = [...profileAssumptions(profile), ...notes];
   const limits: LimitExceeded[] = [];
   const { unique: objects, duplicates } = withoutDuplicates(input);
   const workloads = deriveWorkloads(objects, profile, limits);
@@ -192,6 +192,14 @@ export function buildClusterModel(input: readonly AnyManifestObject[], givenProf
     return { obj, service, ports, selectedWorkloads, possiblySelectedWorkloads, unservedFamilies: unservedFamilies(service, profile.ipFamily), skipped: kubeProxySkips(service), hiddenSlices };
   });
   return { profile, services, workloads, assumptions, duplicates, ...(limits.length ? { limits } : {}) };
+}
+
+/** A snapshot's settings the cluster did not say: each is an assumption the surfaces show. */
+function profileAssumptions(profile: ClusterProfile): Assumption[] {
+  const subject = profile.snapshot ? `cluster ${profile.snapshot.cluster}` : 'cluster profile';
+  return Object.entries(profile.sources ?? {}).filter(([, source]) => source.startsWith('unknown, because ')).map(([field, source]) => ({
+    subject, field, value: JSON.stringify((profile as unknown as Record<string, unknown>)[field] ?? null), reason: source,
+  }));
 }
 
 /** The hints the EndpointSlice controller would write on a derived endpoint, for its assumption line. */

@@ -11,7 +11,7 @@ import { dns1123Subdomain } from '../validate/formats';
 import { DEFAULT_CNI_PROFILE, resolveCniProfile, type CniProfile } from '../egress/profile';
 
 export type ProxyMode = 'iptables' | 'nftables' | 'ipvs';
-export type DetectLocalMode = 'ClusterCIDR' | 'None';
+export type DetectLocalMode = 'ClusterCIDR' | 'NodeCIDR' | 'BridgeInterface' | 'InterfaceNamePrefix' | 'None';
 
 export interface NodeProfile {
   readonly name: string;
@@ -42,6 +42,10 @@ export interface ClusterProfile {
   readonly nodeIPs: readonly string[];
   readonly clusterCIDR: string | null;
   readonly detectLocalMode: DetectLocalMode;
+  /** detectLocal.bridgeInterface (--pod-bridge-interface): the bridge of the node's pods, for BridgeInterface mode. */
+  readonly bridgeInterface?: string;
+  /** detectLocal.interfaceNamePrefix (--pod-interface-name-prefix): the prefix of pod interfaces, for InterfaceNamePrefix mode. */
+  readonly interfaceNamePrefix?: string;
   readonly masqueradeAll: boolean;
   readonly masqueradeBit: number;
   readonly localhostNodePorts: boolean;
@@ -63,6 +67,23 @@ export interface ClusterProfile {
   readonly cni: CniProfile;
   /** Every node of the cluster, this profile's own node first. */
   readonly nodes: readonly NodeProfile[];
+  /** Where each setting was read (a snapshot's profile): field → its source, or "unknown, because …". */
+  readonly sources?: Readonly<Record<string, string>>;
+  /** The live cluster a snapshot's profile was read from (natlens snapshot, Connect to Cluster). */
+  readonly snapshot?: SnapshotInfo;
+}
+
+export interface SnapshotInfo {
+  /** The kubeconfig context the surfaces name ("in cluster prod-eu"). */
+  readonly cluster: string;
+  readonly server?: string;
+  /** /version gitVersion, or "unknown". */
+  readonly serverVersion: string;
+  /** ISO 8601 time the snapshot was taken. */
+  readonly takenAt: string;
+  readonly tookMs: number;
+  /** What could not be read, one line each. */
+  readonly unreadable?: readonly string[];
 }
 
 /** The release NAT Lens models: kube-proxy's rules as of the v1.34 line (test/reference pins the exact patch). */
@@ -140,10 +161,11 @@ export function parseProfile(text: string, fileName = 'profile'): ProfileResult 
 type Report = (path: (string | number)[], message: string) => void;
 
 const FIELDS = [
-  'kubernetesVersion', 'proxyMode', 'ipFamily', 'nodeName', 'nodeIPs', 'clusterCIDR', 'detectLocalMode', 'masqueradeAll', 'masqueradeBit',
+  'kubernetesVersion', 'proxyMode', 'ipFamily', 'nodeName', 'nodeIPs', 'clusterCIDR', 'detectLocalMode', 'bridgeInterface', 'interfaceNamePrefix', 'masqueradeAll', 'masqueradeBit',
   'localhostNodePorts', 'nodePortAddresses', 'iptablesRandomFully', 'nfacctCounters', 'conntrackTCPLiberal',
   'serviceCIDRs', 'nodePortRange', 'allocate', 'nodes',
   'ipvsScheduler', 'ipvsStrictARP', 'ipvsExcludeCIDRs', 'ipvsTCPTimeout', 'ipvsTCPFinTimeout', 'ipvsUDPTimeout', 'cni',
+  'sources', 'snapshot',
 ] as const;
 
 /** Applies defaults to already-decoded settings (a profile file, or inline values from VS Code settings). */
@@ -176,7 +198,13 @@ export function resolveProfile(raw: Raw, report: Report, problems: ManifestProbl
   const nodeIPs = pick('nodeIPs', list(ip), 'a list of IP addresses', ipFamily === 'IPv6' && !('nodeIPs' in raw) ? ['fd00::2'] : d.nodeIPs);
   const clusterCIDR = 'clusterCIDR' in raw && raw['clusterCIDR'] === null ? null
     : pick('clusterCIDR', cidr, 'a CIDR or null', ipFamily === 'IPv6' ? 'fd00:10:244::/56' : d.clusterCIDR);
-  const detectLocalMode = pick('detectLocalMode', oneOf(['ClusterCIDR', 'None'] as const), 'ClusterCIDR or None', d.detectLocalMode);
+  const detectLocalMode = pick('detectLocalMode', oneOf(['ClusterCIDR', 'NodeCIDR', 'BridgeInterface', 'InterfaceNamePrefix', 'None'] as const), 'ClusterCIDR, NodeCIDR, BridgeInterface, InterfaceNamePrefix or None', d.detectLocalMode);
+  // pkg/proxy/apis/config/validation validateInterface: the mode needs its interface, non-empty
+  const iface = (v: unknown) => (typeof v === 'string' && v !== '' && !/\s/.test(v) && v.length <= 15 ? v : undefined);
+  const bridgeInterface = pick('bridgeInterface', iface, 'an interface name such as cni0', undefined);
+  const interfaceNamePrefix = pick('interfaceNamePrefix', iface, 'an interface name prefix such as veth', undefined);
+  if (detectLocalMode === 'BridgeInterface' && !bridgeInterface) report(['detectLocalMode'], 'detectLocalMode BridgeInterface needs bridgeInterface (kube-proxy --pod-bridge-interface)');
+  if (detectLocalMode === 'InterfaceNamePrefix' && !interfaceNamePrefix) report(['detectLocalMode'], 'detectLocalMode InterfaceNamePrefix needs interfaceNamePrefix (kube-proxy --pod-interface-name-prefix)');
   const masqueradeAll = pick('masqueradeAll', bool, 'true or false', d.masqueradeAll);
   const masqueradeBit = pick('masqueradeBit', v => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 31 ? (v as number) : undefined), 'an integer 0..31', d.masqueradeBit);
   const localhostNodePorts = pick('localhostNodePorts', bool, 'true or false', d.localhostNodePorts);
@@ -196,13 +224,27 @@ export function resolveProfile(raw: Raw, report: Report, problems: ManifestProbl
   const ipvsUDPTimeout = pick('ipvsUDPTimeout', seconds, 'seconds (0 keeps the kernel default)', d.ipvsUDPTimeout);
   const cni = 'cni' in raw ? resolveCniProfile(raw['cni'], (path, message) => report(['cni', ...path], message)) : d.cni;
   const nodes = resolveNodes(raw['nodes'], nodeName, nodeIPs, clusterCIDR, report);
+  const sources = pick('sources', v => (isRecord(v) && Object.values(v).every(x => typeof x === 'string') ? (v as Record<string, string>) : undefined), 'a mapping of setting to source', undefined);
+  const snapshot = pick('snapshot', parseSnapshotInfo, 'a mapping with cluster, serverVersion, takenAt and tookMs', undefined);
   return {
     profile: {
-      kubernetesVersion, proxyMode, ipFamily, nodeName, nodeIPs, clusterCIDR, detectLocalMode, masqueradeAll, masqueradeBit, localhostNodePorts,
+      kubernetesVersion, proxyMode, ipFamily, nodeName, nodeIPs, clusterCIDR, detectLocalMode,
+      ...(bridgeInterface ? { bridgeInterface } : {}), ...(interfaceNamePrefix ? { interfaceNamePrefix } : {}), masqueradeAll, masqueradeBit, localhostNodePorts,
       nodePortAddresses, iptablesRandomFully, nfacctCounters, conntrackTCPLiberal, serviceCIDRs, nodePortRange, allocate,
       ipvsScheduler, ipvsStrictARP, ipvsExcludeCIDRs, ipvsTCPTimeout, ipvsTCPFinTimeout, ipvsUDPTimeout, cni, nodes,
+      ...(sources ? { sources } : {}), ...(snapshot ? { snapshot } : {}),
     },
     problems,
+  };
+}
+
+function parseSnapshotInfo(v: unknown): SnapshotInfo | undefined {
+  if (!isRecord(v) || typeof v['cluster'] !== 'string' || typeof v['serverVersion'] !== 'string' || typeof v['takenAt'] !== 'string' || typeof v['tookMs'] !== 'number') return undefined;
+  const unreadable = v['unreadable'];
+  if (unreadable !== undefined && !(Array.isArray(unreadable) && unreadable.every(x => typeof x === 'string'))) return undefined;
+  return {
+    cluster: v['cluster'], serverVersion: v['serverVersion'], takenAt: v['takenAt'], tookMs: v['tookMs'],
+    ...(typeof v['server'] === 'string' ? { server: v['server'] } : {}), ...(unreadable ? { unreadable: unreadable as string[] } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 // Helpers every proxy back end shares, as kube-proxy's own pkg/proxy/util is shared by its
-// iptables, nftables and IPVS proxiers: the local-traffic detector, the node-port addresses, the
+// iptables, nftables and IPVS proxiers: the local-traffic detector (one place for all modes), the node-port addresses, the
 // order ports are written in and the masquerade mark's text.
 import type { ClusterProfile, NodeProfile } from '../model/profile';
 import type { ServicePortInfo } from '../model/service';
@@ -11,15 +11,54 @@ export function formatMark(bit: number): string {
 }
 
 /**
- * The pod CIDR that tells pod traffic from other traffic (pkg/proxy/util/localdetector.go,
- * NewDetectLocalByCIDR; the text is used as given), or null when no detector is implemented: another
- * detect-local mode, no clusterCIDR, or one of the other IP family. Each back end writes its own match.
+ * How kube-proxy tells pod traffic from other traffic on a node (cmd/kube-proxy/app/server_linux.go
+ * getLocalDetectors, pkg/proxy/util/localdetector.go): by source CIDR (ClusterCIDR: the cluster's, of the
+ * profile's family; NodeCIDR: the node's own pod CIDR) or by incoming interface (BridgeInterface: that
+ * bridge; InterfaceNamePrefix: every interface whose name starts so). Null: no detector (None, or no
+ * CIDR of the family), and kube-proxy writes no rule that needs one.
  */
-export function localTrafficCIDR(profile: ClusterProfile): string | null {
-  if (profile.detectLocalMode !== 'ClusterCIDR' || !profile.clusterCIDR) return null;
-  const cidr = profile.clusterCIDR.trim();
-  const c = parseCIDR(cidr);
-  return c && c.ip.family === profile.ipFamily ? cidr : null;
+export type LocalTrafficDetector =
+  | { readonly kind: 'cidr'; readonly cidr: string }
+  | { readonly kind: 'interface'; readonly name: string }
+  | { readonly kind: 'interface-prefix'; readonly prefix: string };
+
+export function localTrafficDetector(profile: ClusterProfile, node: NodeProfile | undefined): LocalTrafficDetector | null {
+  const ofFamily = (cidr: string | null | undefined) => {
+    const text = cidr?.trim();
+    const c = text ? parseCIDR(text) : null;
+    return c && c.ip.family === profile.ipFamily ? text! : null;
+  };
+  switch (profile.detectLocalMode) {
+    case 'ClusterCIDR': { const cidr = ofFamily(profile.clusterCIDR); return cidr ? { kind: 'cidr', cidr } : null; }
+    case 'NodeCIDR': { const cidr = ofFamily(node?.podCIDR); return cidr ? { kind: 'cidr', cidr } : null; }
+    case 'BridgeInterface': return profile.bridgeInterface ? { kind: 'interface', name: profile.bridgeInterface } : null;
+    case 'InterfaceNamePrefix': return profile.interfaceNamePrefix ? { kind: 'interface-prefix', prefix: profile.interfaceNamePrefix } : null;
+    case 'None': return null;
+  }
+}
+
+/** The detector's IfLocal/IfNotLocal matches in iptables syntax. */
+export function iptablesLocalMatch(d: LocalTrafficDetector): { ifLocal: string; ifNotLocal: string } {
+  if (d.kind === 'cidr') return { ifLocal: `-s ${d.cidr}`, ifNotLocal: `! -s ${d.cidr}` };
+  const name = d.kind === 'interface' ? d.name : `${d.prefix}+`;
+  return { ifLocal: `-i ${name}`, ifNotLocal: `! -i ${name}` };
+}
+
+/** The detector's IfLocalNFT/IfNotLocalNFT matches; `ipX` is the table family's address keyword (ip, ip6). */
+export function nftLocalMatch(d: LocalTrafficDetector, ipX: string): { ifLocal: string; ifNotLocal: string } {
+  if (d.kind === 'cidr') return { ifLocal: `${ipX} saddr ${d.cidr}`, ifNotLocal: `${ipX} saddr != ${d.cidr}` };
+  const name = d.kind === 'interface' ? d.name : `${d.prefix}*`;
+  return { ifLocal: `iifname ${name}`, ifNotLocal: `iifname != ${name}` };
+}
+
+/**
+ * The interface a local pod's packets enter the node by, as the walk names it: the bridge or an
+ * interface with the prefix the detector is configured with (that is what those modes assume), else a veth.
+ */
+export function podInterfaceName(profile: ClusterProfile): string {
+  if (profile.detectLocalMode === 'BridgeInterface' && profile.bridgeInterface) return profile.bridgeInterface;
+  if (profile.detectLocalMode === 'InterfaceNamePrefix' && profile.interfaceNamePrefix) return `${profile.interfaceNamePrefix}0`;
+  return 'veth0';
 }
 
 /**

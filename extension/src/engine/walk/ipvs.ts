@@ -298,7 +298,7 @@ export class IpvsRules implements NodeProgram {
       return filtered.flatMap(f => {
         if (f.verdict !== 'ACCEPT') return [f];
         const looped = this.hook('POSTROUTING', f.state).flatMap(p => (p.verdict === 'ACCEPT'
-          ? this.hook('PREROUTING', { ...p.state, natBound: true }).flatMap(q => (q.verdict === 'ACCEPT' ? this.hook('INPUT', q.state) : [q]))
+          ? this.hook('PREROUTING', { ...p.state, natBound: true, inInterface: 'lo' }).flatMap(q => (q.verdict === 'ACCEPT' ? this.hook('INPUT', q.state) : [q]))
           : [p]));
         return looped.map(x => (x.verdict === 'ACCEPT' ? { state: this.localDelivery(f.state, 'INPUT'), verdict: 'ACCEPT' as const } : x));
       });

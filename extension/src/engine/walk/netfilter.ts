@@ -60,6 +60,8 @@ export interface ConnState {
    * back in through loopback after POSTROUTING): nat tables are not consulted again.
    */
   readonly natBound?: boolean;
+  /** The interface the packet came in by ('' for the node's own packets in OUTPUT): what `-i`/`iifname` match. */
+  readonly inInterface?: string;
   /**
    * Session-affinity entries on the nodes (iptables `recent` lists, nftables affinity sets): what an
    * earlier connection of the same client recorded there, and what this one records. See affinityEntry.
@@ -324,7 +326,8 @@ export class NodeRules implements NodeProgram {
     const r = rule.parsed;
     if (rule.src && !this.addressMatches(rule.src, p.src)) return 0;
     if (rule.dst && !this.addressMatches(rule.dst, p.dst)) return 0;
-    if (r.inInterface || r.outInterface) throw new WalkError(`interface matches are not modelled: ${r.text}`);
+    if (r.outInterface) throw new WalkError(`interface matches are not modelled: ${r.text}`);
+    if (r.inInterface && !interfaceNameMatches(r.inInterface.value, state.inInterface ?? '', r.inInterface.negated)) return 0;
     if (r.protocol && (r.protocol.value === p.proto) === r.protocol.negated) return 0;
     let probability = 1;
     for (const m of r.matches) {
@@ -422,4 +425,10 @@ export function markAfter(mark: number, opt: (name: string) => string | undefine
 export function portMatches(spec: string, port: number): boolean {
   const [lo, hi] = spec.split(':');
   return hi === undefined ? Number(lo) === port : port >= Number(lo || 0) && port <= Number(hi || 65535);
+}
+
+/** `-i NAME` / `iifname NAME`: a trailing "+" (iptables) or "*" (nftables) matches every name with that prefix. */
+export function interfaceNameMatches(pattern: string, iface: string, negated: boolean): boolean {
+  const prefix = pattern.endsWith('+') || pattern.endsWith('*') ? pattern.slice(0, -1) : null;
+  return (prefix !== null ? iface.startsWith(prefix) : iface === pattern) !== negated;
 }

@@ -21,7 +21,7 @@
 import { canonicalIP, cidrContains, parseCIDR, parseIP, type CIDR, type IP } from '../util/ip';
 import { generateNftables, type NftablesRuleset, type NftBaseChain, type NftElement, type NftSet, type NftTable } from '../proxy/nftables/generator';
 import type { Table } from '../proxy/iptables/generator';
-import { WalkError, affinityEntry, makeHop, remember, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type ProgramFactory, type TableOutcome } from './netfilter';
+import { WalkError, affinityEntry, interfaceNameMatches, makeHop, remember, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type ProgramFactory, type TableOutcome } from './netfilter';
 import type { HopEffect, NumgenBranch } from './effects';
 import { runChainRules, type RuleOutcome } from './chainLoop';
 
@@ -54,6 +54,7 @@ type Piece =
   /** `numgen random mod N [offset M] vmap { K : VERDICT , … }` */
   | { readonly kind: 'numgen'; readonly mod: number; readonly offset: number; readonly entries: ReadonlyMap<number, Verdict> }
   | { readonly kind: 'fib'; readonly which: 'saddr' | 'daddr'; readonly negated: boolean }
+  | { readonly kind: 'iifname'; readonly name: string; readonly negated: boolean }
   | { readonly kind: 'ctstate'; readonly negated: boolean; readonly states: readonly string[] }
   | { readonly kind: 'markset'; readonly op: 'set' | 'or' | 'xor' | 'and'; readonly value: number }
   | { readonly kind: 'update'; readonly set: string }
@@ -161,6 +162,14 @@ class RuleParser {
         const states = this.peek() === '{' ? this.braced() : this.commaList();
         for (const s of states) if (!['new', 'established', 'related', 'invalid', 'untracked'].includes(s)) this.fail(`ct state ${s}`);
         return { kind: 'ctstate', negated, states };
+      }
+      case 'iifname': {
+        this.next();
+        const negated = this.peek() === '!=';
+        if (negated || this.peek() === '==') this.next();
+        const name = this.next();
+        if (!name) this.fail('iifname');
+        return { kind: 'iifname', name: name.replace(/^"|"$/g, ''), negated };
       }
       case 'fib': {
         this.next();
@@ -633,6 +642,7 @@ export class NftRules implements NodeProgram {
           break;
         }
         case 'fib': if (this.node.isLocal(p.which === 'saddr' ? state.packet.src : state.packet.dst) === p.negated) return null; break;
+        case 'iifname': if (!interfaceNameMatches(p.name, state.inInterface ?? '', p.negated)) return null; break;
         // the walk follows the first packet of a connection
         case 'ctstate': if (p.states.includes('new') === p.negated) return null; break;
         case 'markset': {

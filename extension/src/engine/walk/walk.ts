@@ -14,6 +14,7 @@ import type { EgressDecision } from '../egress/types';
 import type { EgressPod } from '../egress/decide';
 import { backendFor } from '../proxy/backends';
 import { english, type Messages } from '../i18n';
+import { podInterfaceName } from '../proxy/common';
 import { hiddenSlicesSentence, skippedSentence } from '../facts/skipped';
 import { hiddenFromKubeProxy, type SkipReason } from '../model/service';
 
@@ -70,6 +71,9 @@ export interface ReturningClient {
   readonly first: WalkOutcome;
   readonly again: WalkResult;
 }
+
+/** The interface packets from the network (other nodes, external clients) enter a node by. */
+const UPLINK_INTERFACE = 'eth0';
 
 /** The chain name of the walk's hop for the CNI's own egress SNAT (it is not a kube-proxy rule). */
 export const CNI_EGRESS_CHAIN = 'CNI egress';
@@ -147,8 +151,10 @@ export class Walker {
     if (!startNode) throw new WalkError(`node ${startNodeName} is not in the profile (nodes: ${net.nodes.map(n => n.name).join(', ')})`);
     const src = request.source.kind === 'node' ? request.source.ip ?? sourceAddressFor(net, startNode, request.dst) : request.source.ip;
     const packet: Packet = { proto: request.proto, src: canonicalIP(src) ?? src, sport: request.sport ?? 40000, dst: canonicalIP(request.dst) ?? request.dst, dport: request.dport };
+    // a local pod's packets enter by its own interface, anything else from the network by the uplink; the node's own have none
+    const inInterface = request.source.kind === 'pod' ? podInterfaceName(profile) : request.source.kind === 'external' ? UPLINK_INTERFACE : '';
     const initial: ConnState = {
-      packet, mark: 0, dnat: false, masqueradedTo: null, probability: 1, hops: [],
+      packet, mark: 0, dnat: false, masqueradedTo: null, probability: 1, hops: [], inInterface,
       ...(remembered.length ? { affinity: new Map(remembered.map(r => [affinityEntry(r.node, r.list, r.address), r])) } : {}),
     };
     const outcomes = this.walkNode(startNode, initial, request.source.kind === 'node' ? 'OUTPUT' : 'PREROUTING', 0)
@@ -209,7 +215,7 @@ export class Walker {
       if (route.kind === 'local') {
         const input = (t: ConnState) => run('INPUT', [t], u => leaves.push({ state: u, end: 'local', node: node.name }));
         // the host's own packet leaves through POSTROUTING and comes back in on loopback, NAT already bound
-        if (fromHost) run('POSTROUTING', [s], t => run('PREROUTING', [{ ...t, natBound: true }], input));
+        if (fromHost) run('POSTROUTING', [s], t => run('PREROUTING', [{ ...t, natBound: true, inInterface: 'lo' }], input));
         else input(s);
         return;
       }
@@ -228,7 +234,7 @@ export class Walker {
     const next = route.node ? this.network.node(route.node) : undefined;
     if (!next) return [{ state, end: 'unknown-node', node: route.node ?? '?' }];
     // the packet mark is local to a node's stack; it does not cross the wire
-    return this.walkNode(next, { ...state, mark: 0 }, 'PREROUTING', depth + 1);
+    return this.walkNode(next, { ...state, mark: 0, inInterface: UPLINK_INTERFACE }, 'PREROUTING', depth + 1);
   }
 
   /** A pod's packet leaving the cluster: the CNI's own masquerade rules (after kube-proxy's) may rewrite it. */

@@ -10,7 +10,7 @@ import { nodeTopology } from '../../model/topology';
 import { portFlags } from '../../model/service';
 import { cidrContains, isLoopback, parseCIDR, parseIP } from '../../util/ip';
 import { endpointChain, probability, serviceChains } from './names';
-import { compareServicePorts, formatMark, localTrafficCIDR, nodePortCIDRs } from '../common';
+import { compareServicePorts, formatMark, iptablesLocalMatch, localTrafficDetector, nodePortCIDRs } from '../common';
 
 export type Table = 'filter' | 'nat';
 
@@ -129,16 +129,6 @@ class LineBuffer {
   }
 }
 
-interface LocalDetector {
-  readonly ifLocal: string;
-  readonly ifNotLocal: string;
-}
-
-function localDetector(profile: ClusterProfile): LocalDetector | null {
-  const cidr = localTrafficCIDR(profile);
-  return cidr === null ? null : { ifLocal: `-s ${cidr}`, ifNotLocal: `! -s ${cidr}` };
-}
-
 /** pkg/proxy/util NodePortAddresses for this family: match-all, or the CIDRs (and "primary"). */
 function nodePortAddressMatcher(profile: ClusterProfile, node: NodeProfile) {
   const { matchAll, cidrs } = nodePortCIDRs(profile, node);
@@ -167,7 +157,8 @@ export function generateIptables(model: ClusterModel, options: GenerateOptions =
   const npa = nodePortAddressMatcher(profile, node);
   const localhostNodePorts = profile.localhostNodePorts && npa.containsIPv4Loopback;
   const nfacct = new Set(profile.nfacctCounters);
-  const detector = localDetector(profile);
+  const local = localTrafficDetector(profile, profile.nodes.find(n => n.name === nodeName));
+  const detector = local ? iptablesLocalMatch(local) : null;
 
   const filterChains = new LineBuffer('filter');
   const filterRules = new LineBuffer('filter');

@@ -27,7 +27,7 @@ import { categorizeEndpoints, dedupEndpoints, type EndpointInfo } from '../../mo
 import { nodeTopology } from '../../model/topology';
 import { canonicalIP, cidrContains, isLoopback, joinHostPort, parseCIDR, parseIP, type IP, type IPFamily } from '../../util/ip';
 import type { JumpRule, PayloadLine, Table } from '../iptables/generator';
-import { compareServicePorts, formatMark, localTrafficCIDR, nodePortCIDRs } from '../common';
+import { compareServicePorts, formatMark, iptablesLocalMatch, localTrafficDetector, nodePortCIDRs } from '../common';
 import {
   CHAIN, DUMMY_DEVICE, FILTER_CHAINS, IPSET_HASHSIZE, IPSET_INFO, IPSET_MAXELEM, IPSET_PORT_RANGE, IPSET_RULES, NAT_CHAINS,
   ipsetName, type IpsetKey,
@@ -134,11 +134,6 @@ export function nodeAddressSet(deviceAddresses: Readonly<Record<string, readonly
 
 interface LocalDetector { readonly ifNotLocal: string }
 
-function localDetector(profile: ClusterProfile): LocalDetector | null {
-  const cidr = localTrafficCIDR(profile);
-  return cidr === null ? null : { ifNotLocal: `! -s ${cidr}` };
-}
-
 /** The addresses on the node's own devices: its IPs and the pod gateway a bridge/ptp CNI puts on the host. */
 function deviceAddresses(node: NodeProfile): { address: string; source: 'node' | 'podGateway' }[] {
   const out: { address: string; source: 'node' | 'podGateway' }[] = [];
@@ -178,7 +173,8 @@ export function generateIpvs(model: ClusterModel, options: GenerateIpvsOptions =
   const node = profile.nodes.find(n => n.name === nodeName) ?? { name: nodeName, ips: [], podCIDR: null, podGateway: null };
   const settings = ipvsSettings(profile, options.ipvs);
   const mark = options.masqueradeMarkText ?? formatMark(profile.masqueradeBit);
-  const detector = localDetector(profile);
+  const local = localTrafficDetector(profile, profile.nodes.find(n => n.name === nodeName));
+  const detector = local ? iptablesLocalMatch(local) : null;
   const nodeIP = parseIP(node.ips.find(ip => parseIP(ip)?.family === family) ?? '');
 
   const sets = new Map<IpsetKey, EntrySet>(IPSET_INFO.map(i => [i.key, new EntrySet()]));

@@ -3,7 +3,7 @@
 import type { DebugChecks, PortOnNode } from '../../debug/types';
 import { cmd } from '../../debug/shell';
 import { dedupEndpoints } from '../../model/endpoints';
-import { localTrafficCIDR } from '../common';
+import { localTrafficDetector } from '../common';
 import { generateNftables } from './generator';
 import { nftEndpointNames, nftServiceChains } from './names';
 
@@ -26,7 +26,7 @@ function portRules({ model, port, nodeName, onNode, add }: PortOnNode): void {
   chainCmd(internal, `nft chain ${internal}`, rs.table.chains.get(internal)?.rules.some(r => r.rule.includes('numgen'))
     ? `The masquerade rule for non-pod sources, then "numgen random mod N vmap" over the endpoint chains (each 1/N).`
     : 'The endpoint dispatch.');
-  chainCmd(chains.external, `nft chain ${chains.external}`, sp.externalPolicyLocal ? `${localTrafficCIDR(model.profile) ? 'Pods and node-local' : 'Node-local'} sources short-circuit to the cluster chain; the rest goes to the local chain without masquerade.` : '"jump mark-for-masquerade" first: every external connection is SNATed, then the cluster chain.');
+  chainCmd(chains.external, `nft chain ${chains.external}`, sp.externalPolicyLocal ? `${localTrafficDetector(model.profile, model.profile.nodes[0]) ? 'Pods and node-local' : 'Node-local'} sources short-circuit to the cluster chain; the rest goes to the local chain without masquerade.` : '"jump mark-for-masquerade" first: every external connection is SNATed, then the cluster chain.');
   chainCmd(chains.firewall, `nft chain ${chains.firewall}`, `Drops sources outside ${sp.loadBalancerSourceRanges.join(', ')}.`);
   const ready = dedupEndpoints(port.endpoints, nodeName).filter(e => e.ready);
   const first = ready.find(e => e.nodeName === nodeName) ?? ready[0];

@@ -15,7 +15,7 @@ import { nodeTopology } from '../../model/topology';
 import { portFlags } from '../../model/service';
 import { cidrContains, formatIP, isLoopback, parseCIDR, parseIP, type IPFamily } from '../../util/ip';
 import { isServiceChainName, nftEndpointNames, nftServiceChains } from './names';
-import { compareServicePorts, formatMark, localTrafficCIDR, nodePortCIDRs } from '../common';
+import { compareServicePorts, formatMark, localTrafficDetector, nftLocalMatch, nodePortCIDRs } from '../common';
 
 export const KUBE_PROXY_TABLE = 'kube-proxy';
 
@@ -146,17 +146,6 @@ function nodePortAddresses(profile: ClusterProfile, node: NodeProfile): NodePort
   return { matchAll: false, ips };
 }
 
-interface LocalDetectorNFT {
-  readonly ifLocal: string;
-  readonly ifNotLocal: string;
-}
-
-/** proxyutil.NewDetectLocalByCIDR: the CIDR text is used as given. */
-function localDetector(profile: ClusterProfile, ipX: string): LocalDetectorNFT | null {
-  const cidr = localTrafficCIDR(profile);
-  return cidr === null ? null : { ifLocal: `${ipX} saddr ${cidr}`, ifNotLocal: `${ipX} saddr != ${cidr}` };
-}
-
 /** The kube-proxy table under construction: knftables' transaction semantics, without the kernel. */
 class TableBuilder {
   readonly chains = new Map<string, NftChain>();
@@ -224,7 +213,8 @@ export function generateNftables(model: ClusterModel, options: NftGenerateOption
   const noLocalhost = isIPv6 ? 'ip6 daddr != ::1' : 'ip daddr != 127.0.0.0/8';
   const nodeIP = node.ips.map(parseIP).find(ip => ip !== null && ip.family === profile.ipFamily) ?? null;
   const npa = nodePortAddresses(profile, node);
-  const detector = localDetector(profile, ipX);
+  const local = localTrafficDetector(profile, profile.nodes.find(n => n.name === nodeName));
+  const detector = local ? nftLocalMatch(local, ipX) : null;
   const serviceCIDRs = serviceCIDRsForFamily(profile.serviceCIDRs, profile.ipFamily);
   const t = new TableBuilder();
 
