@@ -111,6 +111,8 @@ export interface DebugView {
 }
 
 export interface PreviewState {
+  /** The language the engine wrote the state's words in. */
+  locale: 'en' | 'de';
   fileName: string;
   services: ServiceView[];
   selectedService: string | null;

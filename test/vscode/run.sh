@@ -17,6 +17,7 @@
 #      VSCODE_KEEP_RUN=1 (keep the temp run dir: server logs, user-data, workspace; 0: never keep it)
 #      SHOTS (screenshot dir, default <repo>/test-results/vscode, emptied of *.png by each UI run)
 #      DEBUG_PAGE_CONSOLE=1 (print the workbench's own console)   VSCODE_HARNESS_DIR (default ~/.cache/natlens/vscode-harness)
+#      VSCODE_LOCALE (code-server --locale, the display language: de runs the German UI checks; default en)
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -106,6 +107,27 @@ start_server() {
       || { cat "$SRV/install.log" >&2; fail "code-server --install-extension $2 failed"; }
     log "installed $(basename "$2") into $SRV/exts"
   fi
+  # a display language other than English needs an installed language pack, or the workbench resolves it to
+  # English; the test pack declares the language without translating the workbench
+  if [ -n "${VSCODE_LOCALE:-}" ] && [ "$VSCODE_LOCALE" != en ]; then
+    local pack="$ROOT/test/vscode/language-pack-$VSCODE_LOCALE"
+    [ -d "$pack" ] || fail "no test language pack $pack for VSCODE_LOCALE=$VSCODE_LOCALE"
+    mkdir -p "$SRV/lp" && cp -a "$pack/." "$SRV/lp/"
+    (cd "$SRV/lp" && "$ROOT/node_modules/.bin/vsce" package --no-dependencies --allow-missing-repository --skip-license -o "$SRV/lp.vsix") > "$SRV/lp.log" 2>&1 \
+      || { cat "$SRV/lp.log" >&2; fail "packaging $pack failed"; }
+    "$CS" --user-data-dir "$SRV/ud" --extensions-dir "$SRV/exts" --install-extension "$SRV/lp.vsix" >> "$SRV/install.log" 2>&1 \
+      || { cat "$SRV/install.log" >&2; fail "installing the $VSCODE_LOCALE language pack failed"; }
+    # the language pack registry the server reads when it serves the workbench (code-server writes it only from
+    # a running server's own installs; the shape is VS Code's LanguagePacksCache)
+    node -e 'const [ud, exts, lang] = process.argv.slice(1); const fs = require("fs"), path = require("path");
+      const dir = fs.readdirSync(exts).find(d => d.startsWith("natlens-test.natlens-test-language-pack-"));
+      const id = "natlens-test.natlens-test-language-pack-" + lang;
+      fs.writeFileSync(path.join(ud, "languagepacks.json"), JSON.stringify({ [lang]: { hash: "natlens-test-" + lang,
+        extensions: [{ extensionIdentifier: { id }, version: "0.0.1" }],
+        translations: { vscode: path.join(exts, dir, "translations", "main.i18n.json") }, label: lang } }));' \
+      "$SRV/ud" "$SRV/exts" "$VSCODE_LOCALE"
+    log "installed the test language pack for $VSCODE_LOCALE"
+  fi
   cp -a "$ROOT/test/fixtures/workspace/." "$WS/"
   cat > "$SRV/ud/User/settings.json" <<'JSON'
 {
@@ -133,7 +155,7 @@ JSON
   setsid "$CS" --config "$SRV/config.yaml" --bind-addr 127.0.0.1:0 --auth none \
     --user-data-dir "$SRV/ud" --extensions-dir "$SRV/exts" \
     --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
-    --disable-proxy --ignore-last-opened "$WS" > "$SRV/server.log" 2>&1 < /dev/null &
+    --disable-proxy --ignore-last-opened ${VSCODE_LOCALE:+--locale "$VSCODE_LOCALE"} "$WS" > "$SRV/server.log" 2>&1 < /dev/null &
   SERVER_PID=$!
   local port=
   for _ in $(seq 600); do

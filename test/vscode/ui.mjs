@@ -6,6 +6,8 @@
 //      UI_SELFTEST=1        also run the harness self-checks (squiggle, hover, quick fix and webview helpers,
 //                           exercised on VS Code's built-in TypeScript and Markdown support)
 //      UI_CHECK_TIMEOUT_MS  per check (default 60000)   DEBUG_PAGE_CONSOLE=1   VSCODE_RESULT_FILE (see run.sh)
+//      VSCODE_LOCALE        the display language run.sh started code-server with (--locale): only the checks
+//                           written for that language run (default en)
 //
 // Adding a check: one `check(name, async wb => { ... })` call below; `wb` is a Workbench (workbench.mjs) with
 // openFile, waitForEditorText, editorText, languageMode, waitForCodeLens, hover, unhover, waitForSquiggle, problems, quickFix,
@@ -20,7 +22,7 @@ import { Workbench } from './workbench.mjs';
 
 const checks = [];
 /** Registers a UI check; checks run in order, in one workbench, each starting with no widget open. */
-function check(name, fn, { selftest = false, timeoutMs } = {}) { checks.push({ name, fn, selftest, timeoutMs }); }
+function check(name, fn, { selftest = false, timeoutMs, locale = 'en' } = {}) { checks.push({ name, fn, selftest, timeoutMs, locale }); }
 
 /** Polls `condition` (sync or async) every 200 ms; throws `what` when it is still false after `timeout` ms. */
 async function waitUntil(condition, what, timeout = 15000) {
@@ -261,6 +263,38 @@ check('a node dump\'s Compare with prediction opens a diff with each difference 
   await wb.runCommand('View: Close All Editors');
 });
 
+// ---- German display language (VSCODE_LOCALE=de): the engine's words come from its German catalog -----------
+
+check('German: CodeLens, hover, diagnostic and the preview\'s walk in words', async wb => {
+  await wb.openFile('service.yaml');
+  await wb.waitForEditorText('externalTrafficPolicy');
+  const lens = await wb.waitForCodeLens('NAT:', { timeout: 30000 });
+  assert.match(lens, /NAT: 2 Endpoints bereit · extern: SNAT, die Client-IP geht verloren/);
+  const hover = await wb.hover('externalTrafficPolicy', { contains: 'externalTrafficPolicy: Cluster', timeout: 30000 });
+  assert.match(hover, /externer Traffic wird auf alle Endpoints verteilt und per SNAT umgeschrieben: der Pod sieht die Client-IP nie/);
+  assert.match(hover, /Externer Client 203\.0\.113\.10 über NodePort 30080 auf node-a: DNAT auf/);
+  await wb.page.waitForTimeout(500);
+  await wb.shot('de-hover');
+  await wb.unhover();
+  await wb.waitForSquiggle('info', { timeout: 30000 });
+  const problems = (await wb.problems()).join('\n');
+  assert.match(problems, /Client-IP geht verloren: Bei externalTrafficPolicy Cluster werden externe Verbindungen auf dem Node maskiert/);
+  await wb.shot('de-problems');
+  // the CodeLens's own command opens the preview of this file
+  await wb.editor().locator('.codelens-decoration a', { hasText: 'NAT:' }).first().click();
+  await wb.webviewText('.view-lines', { contains: 'KUBE-NODEPORTS', timeout: 30000 });
+  const view = await wb.webview();
+  const entry = await view.locator('#entry-select option', { hasText: 'NodePort 30080 on node-a' }).first().getAttribute('value');
+  await view.locator('#entry-select').selectOption(entry);
+  await view.locator('#walk-button').click();
+  const words = await wb.webviewText('#walk-summary', { contains: 'bekommt DNAT', timeout: 30000 });
+  assert.match(words, /\(von einem externen Client, Eintritt über node-a\) bekommt DNAT auf einen von 2 Endpoints, pro Verbindung zufällig gewählt: .*\(50\u00a0%\)/);
+  assert.match(words, /Die Client-Adresse 203\.0\.113\.10 sieht der Pod nicht\./);
+  await view.locator('#walk-summary').scrollIntoViewIfNeeded();
+  await wb.page.waitForTimeout(500);
+  await wb.shot('de-preview');
+}, { locale: 'de' });
+
 check('selftest: squiggle, hover and quick fix (TypeScript)', async wb => {
   fs.writeFileSync(path.join(wb.workspace, 'selftest.ts'),
     'import { readFileSync } from "fs";\nexport const answer: number = 42;\nconst wrong: number = "forty-two";\nexport { wrong };\n');
@@ -298,7 +332,8 @@ for (const f of fs.readdirSync(shots)) if (f.endsWith('.png')) fs.rmSync(path.jo
 const t0 = Date.now();
 const stamp = () => `[ui ${((Date.now() - t0) / 1000).toFixed(1)}s]`;
 const only = process.env.UI_CHECKS ? new RegExp(process.env.UI_CHECKS) : null;
-const selected = checks.filter(c => (process.env.UI_SELFTEST === '1' || !c.selftest) && (!only || only.test(c.name)));
+const locale = process.env.VSCODE_LOCALE || 'en';
+const selected = checks.filter(c => (process.env.UI_SELFTEST === '1' || !c.selftest) && c.locale === locale && (!only || only.test(c.name)));
 const perCheckMs = Number(process.env.UI_CHECK_TIMEOUT_MS || 60000);
 const debug = process.env.DEBUG_PAGE_CONSOLE === '1';
 

@@ -70,6 +70,7 @@ const profile = shape({
   masqueradeAll: bool, localhostNodePorts: bool, iptablesRandomFully: bool, nodes: arrayOf(node),
 });
 const state = shape({
+  locale: oneOf('en', 'de'),
   fileName: str,
   services: arrayOf(shape({ key: str, ports: arrayOf(shape({ index: int, label: str })) })),
   selectedService: nullable(str), selectedPort: int, profile, rules,

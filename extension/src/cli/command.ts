@@ -1,6 +1,7 @@
 // What every natlens command is made of, and the parts they share: the common options, loading the input
 // into a cluster model, and the help text built from the options (so --help and the parser cannot disagree).
 import { buildClusterModel } from '../engine/model/cluster';
+import { localeOf, messagesFor, type Messages } from '../engine/i18n';
 import { withProxyMode } from '../engine/model/profile';
 import { BACKENDS, isProxyMode } from '../engine/proxy/backends';
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,8 @@ export interface CliIO {
   readonly err: (text: string) => void;
   /** The whole of standard input, for a FILE given as `-` (default: the process's). */
   readonly stdin?: () => string;
+  /** The environment the language comes from without --lang (default: the process's). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** One natlens command: a module under commands/ and one entry in commands/index.ts. */
@@ -31,6 +34,7 @@ export interface Command {
 export const CLUSTER: OptionSpec = { name: 'cluster', value: 'PROFILE', help: 'cluster profile (YAML or JSON): node, addresses, kube-proxy settings' };
 export const MODE: OptionSpec = { name: 'mode', value: 'iptables|nftables|ipvs', help: "the kube-proxy back end (default: the profile's proxyMode)" };
 export const NODE: OptionSpec = { name: 'node', value: 'NAME', help: "generate for this node of the profile (default: the profile's nodeName)" };
+export const LANG: OptionSpec = { name: 'lang', value: 'en|de', help: 'the language of the text (default: from LC_ALL, LC_MESSAGES or LANG; de* is German, anything else English)' };
 export const VERBOSE: OptionSpec = { name: 'verbose', help: 'also print informational messages (ignored kinds, assumptions)' };
 
 export function synopsis(command: Command): string {
@@ -48,6 +52,18 @@ export function commandHelp(command: Command): string {
   const width = Math.max(...command.options.map(o => (o.value === undefined ? o.name.length + 2 : o.name.length + 3 + o.value.length)));
   const options = command.options.map(o => `  ${(o.value === undefined ? `--${o.name}` : `--${o.name} ${o.value}`).padEnd(width)}  ${o.help}`);
   return `Usage: ${synopsis(command)}\n\n${command.description}\n\nOptions:\n${options.join('\n')}\n\n${FILES_HELP}\n`;
+}
+
+/**
+ * The messages of --lang, else of the locale environment: the first of LC_ALL, LC_MESSAGES and LANG that
+ * is set and not empty decides, as POSIX setlocale does for LC_MESSAGES.
+ */
+export function messagesOf(args: ParsedArgs, io: CliIO): Messages {
+  const lang = args.flags.get('lang');
+  if (lang !== undefined && lang !== 'en' && lang !== 'de') throw new UsageError('--lang is en or de');
+  if (typeof lang === 'string') return messagesFor(lang);
+  const env = io.env ?? process.env;
+  return messagesFor(localeOf([env.LC_ALL, env.LC_MESSAGES, env.LANG].find(v => v !== undefined && v !== '')));
 }
 
 /** The files and the profile of a command line, with --mode applied to the profile. */

@@ -2,6 +2,7 @@
 // assumptions. This side only gathers data from the engine and relays validated messages.
 import * as vscode from 'vscode';
 import { buildPreviewState, type PreviewSelection } from '../engine/preview/state';
+import { editorMessages } from './language';
 import { egressDeciderFor } from '../engine/egress';
 import { backendFor } from '../engine/proxy/backends';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../../protocol/preview';
@@ -116,7 +117,7 @@ export class PreviewPanel implements vscode.Disposable {
     try {
       const state = buildPreviewState({
         fileName: relative, services, model, profileSource: source, problems: [...fileProblems, ...problems.map(p => p.message)],
-        egress: egressDeciderFor(this.session.manifestFiles(), model.profile),
+        egress: egressDeciderFor(this.session.manifestFiles(), model.profile), messages: editorMessages(),
       }, this.selection);
       message = { type: 'state', state };
     } catch (e) {

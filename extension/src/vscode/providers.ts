@@ -6,6 +6,7 @@ import { RULE_IDS, type FindingSeverity, type RuleId } from '../engine/findings/
 import { hoverAt } from '../engine/findings/hover';
 import { egressHoverAt } from '../engine/egress/hover';
 import { serviceLenses } from '../engine/findings/codelens';
+import { editorMessages } from './language';
 import { ofKind } from '../engine/manifest/manifest';
 import { liveDifferences } from '../engine/snapshot/drift';
 import { snapshotAge } from './cluster';
@@ -98,7 +99,7 @@ export class Diagnostics implements vscode.Disposable {
     try {
       const key = doc.uri.toString();
       const cache = this.caches.get(key) ?? this.caches.set(key, new FindingsCache()).get(key)!;
-      findings = analyzeFile(file, model, { severities: severities(doc), workspace: this.session.manifestFiles() }, cache);
+      findings = analyzeFile(file, model, { severities: severities(doc), workspace: this.session.manifestFiles(), messages: editorMessages() }, cache);
     } catch (e) {
       findings = [];
       console.error(`natlens: analysing ${doc.uri.fsPath} failed`, e);
@@ -151,7 +152,7 @@ export class HoverProvider implements vscode.HoverProvider {
     const file = this.session.file(doc);
     const offset = doc.offsetAt(position);
     // a Service field, else a CNI object's masquerade setting (Calico IPPool, ip-masq-agent, aws-node, ...)
-    const content = (hasService(this.session, doc) ? hoverAt(file, offset, model) : null)
+    const content = (hasService(this.session, doc) ? hoverAt(file, offset, model, editorMessages()) : null)
       ?? egressHoverAt(file, offset, { profile: model.profile, cni: model.profile.cni, files: this.session.manifestFiles() });
     if (!content) return null;
     const md = new vscode.MarkdownString(undefined, true);
@@ -237,7 +238,7 @@ export class Lenses implements vscode.CodeLensProvider {
     const model = await this.session.model();
     const key = doc.uri.toString();
     const cache = this.caches.get(key) ?? this.caches.set(key, new FindingsCache()).get(key)!;
-    return serviceLenses(this.session.file(doc), model, cache).flatMap(l => [
+    return serviceLenses(this.session.file(doc), model, cache, editorMessages()).flatMap(l => [
       new vscode.CodeLens(toRange(l.range), { title: l.title, command: 'natlens.previewRules', arguments: [{ uri: doc.uri.toString() }] }),
       new vscode.CodeLens(toRange(l.range), { title: vscode.l10n.t('Trace a packet'), command: 'natlens.tracePacket', arguments: [{ uri: doc.uri.toString(), service: l.service }] }),
     ]);

@@ -3,7 +3,7 @@ import { analyzeFile } from '../../engine/findings/analyze';
 import { formatText, internalErrorReported, problemToReported, toReported, toSarif, type ReportedFinding } from '../../engine/findings/report';
 import { modelNote } from '../../engine/model/assumptions';
 import { UsageError } from '../args';
-import { CLUSTER, MODE, VERBOSE, buildModel, readInput, type Command } from '../command';
+import { CLUSTER, LANG, MODE, VERBOSE, buildModel, messagesOf, readInput, type Command } from '../command';
 import { formatProblem } from '../load';
 import { renderKustomization } from '../kustomize';
 import { sourceOf } from '../../engine/manifest/kustomize';
@@ -24,9 +24,10 @@ natlens failed on a file (its finding says so, the others are reported).`,
   options: [
     CLUSTER, MODE, { name: 'format', value: 'text|json|sarif', help: 'the report form (default text)' },
     { name: 'kustomize', help: 'FILE... are kustomization directories: render each with kubectl kustomize, report at the source files' },
-    VERBOSE,
+    LANG, VERBOSE,
   ],
   run(args, io) {
+    const messages = messagesOf(args, io);
     const format = args.flags.get('format') ?? 'text';
     if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError('--format is text, json or sarif');
     // check never gives up on the files: only an unusable profile stops it
@@ -43,7 +44,7 @@ natlens failed on a file (its finding says so, the others are reported).`,
       const problems = file.problems.filter(p => p.severity !== 'info' || verbose).map(p => problemToReported(file.fileName, p));
       try {
         const sources = input.sourcesOf(file);
-        return [...problems, ...analyzeFile(file, model, { workspace: input.files }).map(f => {
+        return [...problems, ...analyzeFile(file, model, { workspace: input.files, messages }).map(f => {
           const at = sources ? sourceOf(file, f.range.start.offset, sources) : null;
           return at ? toReported(at.fileName, { ...f, range: at.range }) : toReported(file.fileName, f);
         })];

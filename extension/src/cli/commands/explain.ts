@@ -8,7 +8,7 @@ import { serviceEntryOf } from '../../engine/findings/walks';
 import { serviceFacts, type EntryFact } from '../../engine/facts/service';
 import { lensTitle, serviceSummary } from '../../engine/facts/render';
 import { UsageError } from '../args';
-import { CLUSTER, MODE, NODE, loadModel, type Command } from '../command';
+import { CLUSTER, LANG, MODE, NODE, loadModel, messagesOf, type Command } from '../command';
 
 export const explain: Command = {
   name: 'explain',
@@ -20,12 +20,13 @@ address) with its verdict and endpoints (probability, masquerade, the source eac
 whether the reply is lost), the same walks \`natlens trace --json\` gives, and the findings as
 \`natlens check --format json\` reports them. --node keeps the ways in through that node.`,
   options: [
-    CLUSTER, MODE, NODE,
+    CLUSTER, MODE, NODE, LANG,
     { name: 'service', value: 'NS/NAME', help: 'the Service (default: the one at --at, or the only one in the files)' },
     { name: 'at', value: 'LINE:COL', help: 'a position in the first FILE (1-based), as an editor shows it' },
     { name: 'format', value: 'markdown|json', help: 'the output form (default markdown)' },
   ],
   run(args, io) {
+    const m = messagesOf(args, io);
     const format = args.flags.get('format') ?? 'markdown';
     if (format !== 'markdown' && format !== 'json') throw new UsageError('--format is markdown or json');
     const at = args.flags.get('at') as string | undefined;
@@ -48,7 +49,7 @@ whether the reply is lost), the same walks \`natlens trace --json\` gives, and t
     const node = loaded.nodeName;
 
     if (format === 'markdown') {
-      const hover = offset !== null && file === first ? hoverAt(file, offset, model) : serviceHover(obj, entry, model);
+      const hover = offset !== null && file === first ? hoverAt(file, offset, model, m) : serviceHover(obj, entry, model, m);
       if (!hover) throw new UsageError(`explain: nothing to explain at ${at} (hovers cover kind and the Service's NAT-related spec fields)`);
       io.out(hoverMarkdown(hover));
       return 0;
@@ -56,7 +57,7 @@ whether the reply is lost), the same walks \`natlens trace --json\` gives, and t
     const facts = serviceFacts(entry, model);
     const entries = facts.entries.filter(e => node === undefined || e.node === node).map(entryJson);
     const findings = analyzeFile(file, model, { workspace: files }).filter(f => f.service === named(obj)).map(f => toReported(file.fileName, f));
-    io.out(JSON.stringify({ service: facts.service, mode: facts.mode, lens: lensTitle(facts), summary: serviceSummary(facts), entries, findings }, null, 2) + '\n');
+    io.out(JSON.stringify({ service: facts.service, mode: facts.mode, lens: lensTitle(facts, m), summary: serviceSummary(facts, m), entries, findings }, null, 2) + '\n');
     return 0;
   },
 };

@@ -7,7 +7,7 @@ import { WalkError } from '../../engine/walk/netfilter';
 import { requestFromAddresses } from '../../engine/walk/request';
 import { formatReturning, formatWalk } from '../../engine/walk/format';
 import { UsageError } from '../args';
-import { CLUSTER, MODE, NODE, VERBOSE, loadModel, type Command } from '../command';
+import { CLUSTER, LANG, MODE, NODE, VERBOSE, loadModel, messagesOf, type Command } from '../command';
 import { InputError } from '../load';
 
 export const trace: Command = {
@@ -27,9 +27,10 @@ client entering --node, or the node that owns the destination address).`,
     NODE,
     { name: 'again', help: "also walk the client's next connection, with what the first left in the session-affinity lists" },
     { name: 'json', help: 'the result as JSON (verdict, endpoints, masquerade, sourceSeenByPod, hops, ...)' },
-    VERBOSE,
+    LANG, VERBOSE,
   ],
   run(args, io) {
+    const m = messagesOf(args, io);
     const proto = (args.flags.get('proto') ?? 'tcp') as string;
     if (proto !== 'tcp' && proto !== 'udp' && proto !== 'sctp') throw new UsageError('--proto is tcp, udp or sctp');
     const loaded = loadModel(args, 'trace', io);
@@ -59,7 +60,7 @@ client entering --node, or the node that owns the destination address).`,
       const next = again?.map(r => ({ after: r.first.endpoint, probability: r.first.probability, next: r.again }));
       io.out(JSON.stringify(next ? { ...result, again: next } : result, null, 2) + '\n');
     } else {
-      io.out(formatWalk(result) + (again ? formatReturning(again) : ''));
+      io.out(formatWalk(result, m) + (again ? formatReturning(again, m) : ''));
     }
     return 0;
   },

@@ -22,7 +22,7 @@ export function clientIpLostMessage(facts: ServiceFacts, m: Messages = english):
   const client = masqueraded[0]!.source;
   return m.diagClientIpLost({
     sameNode: masqueraded.some(e => e.endpoints.some(p => p.masquerade && p.node === e.node)),
-    entries: masqueraded.map(e => m.diagEnteringSees({ node: e.node, sees: podSees(e) })),
+    entries: masqueraded.map(e => m.diagEnteringSees({ node: e.node, sees: podSees(e, undefined, m) })),
     client: masqueraded.some(e => e.endpoints.some(p => p.sourceSeen === client)) ? null : client,
   });
 }

@@ -3,7 +3,6 @@
 import type { EntryFact, ServiceFacts } from './service';
 import { hiddenSlicesSentence, skippedSentence } from './skipped';
 import { english, type Messages } from '../i18n';
-import { percent } from './vocabulary';
 
 export const isBlocked = (e: EntryFact) => e.verdict === 'DROP' || e.verdict === 'REJECT';
 /** A connection that is translated and whose reply comes back on at least one branch. */
@@ -16,11 +15,11 @@ export function externalEntries(facts: ServiceFacts): EntryFact[] {
 }
 
 /** What the pod sees, over the branches that reach an endpoint: one address, or one per endpoint. */
-export function podSees(e: EntryFact, code = (s: string) => s): string {
+export function podSees(e: EntryFact, code = (s: string) => s, m: Messages = english): string {
   const seen = [...new Set(e.endpoints.map(p => p.sourceSeen ?? ''))];
   if (e.endpoints.length === 0) return '—';
   if (seen.length === 1) return code(seen[0]!);
-  return e.endpoints.map(p => `${code(p.sourceSeen ?? '?')} at ${p.endpoint}`).join(', ');
+  return e.endpoints.map(p => m.seenAtEndpoint({ seen: code(p.sourceSeen ?? '?'), endpoint: p.endpoint })).join(', ');
 }
 
 /** The CodeLens above a Service. */
@@ -56,92 +55,91 @@ export function lensTitle(facts: ServiceFacts, m: Messages = english): string {
  * What the rules do with this entry's new connection, as one clause ("DNAT to 10.244.0.10:8080 (node-a);
  * no SNAT, the pod sees 203.0.113.10"); `md` adds the hover's bold and code marks.
  */
-export function entryOutcome(e: EntryFact, md = false): string {
-  const bold = (s: string) => (md ? `**${s}**` : s);
+export function entryOutcome(e: EntryFact, md = false, m: Messages = english): string {
   const code = (s: string) => (md ? `\`${s}\`` : s);
-  if (isBlocked(e)) {
-    return `${bold(e.verdict)} (${e.rule?.table} ${code(e.rule?.chain ?? '?')})${e.verdict === 'REJECT' ? ', "connection refused"' : ', the client times out'}`;
-  }
-  if (e.verdict !== 'DNAT') return 'no Service rule matches';
+  if (isBlocked(e)) return m.outcomeBlocked({ verdict: e.verdict as 'DROP' | 'REJECT', table: `${e.rule?.table}`, chain: code(e.rule?.chain ?? '?'), md });
+  if (e.verdict !== 'DNAT') return m.outcomeNoRule();
   const many = e.endpoints.length > 1;
-  const eps = e.endpoints.map(p => `${p.endpoint}${p.node ? ` (${p.node})` : ''}${many ? ` ${percent(p.probability)}` : ''}`).join(', ');
+  const endpoints = e.endpoints.map(p => `${p.endpoint}${p.node ? ` (${p.node})` : ''}${many ? ` ${m.percent(p.probability)}` : ''}`).join(', ');
   const masq = e.endpoints.filter(p => p.masquerade).length;
-  const snat = masq === 0 ? 'no SNAT' : masq === e.endpoints.length ? bold('SNAT') : `${bold('SNAT')} on ${masq} of ${e.endpoints.length} branches`;
+  const snat = masq === 0 ? m.entryNoSnat() : masq === e.endpoints.length ? m.entrySnat({ md }) : m.entrySnatSome({ masqueraded: masq, branches: e.endpoints.length, md });
   const broken = e.endpoints.filter(p => p.replyBroken);
-  const reply = broken.length ? `; ${bold('the reply does not come back')} through ${e.node} for ${broken.map(p => p.endpoint).join(', ')}, so the connection fails` : '';
-  return `DNAT to ${eps}; ${snat}, the pod sees ${podSees(e, code)}${reply}`;
+  const reply = broken.length ? m.entryReplyLost({ node: e.node, endpoints: broken.map(p => p.endpoint).join(', '), md }) : '';
+  return m.outcomeDnat({ endpoints, snat, seen: podSees(e, code, m), reply });
 }
 
 /** One hover bullet: what the rules do with this entry's new connection. */
-export function entryLine(label: string, e: EntryFact): string {
-  return `- ${label}: ${entryOutcome(e, true)}`;
+export function entryLine(label: string, e: EntryFact, m: Messages = english): string {
+  return `- ${label}: ${entryOutcome(e, true, m)}`;
 }
 
+const plural = (es: readonly EntryFact[]) => new Set(es.map(e => e.node)).size !== 1;
+
 /** The hover's one-line summary of external traffic (the type and externalTrafficPolicy fields). */
-export function externalSummary(facts: ServiceFacts, policy: 'Cluster' | 'Local'): string {
+export function externalSummary(facts: ServiceFacts, policy: 'Cluster' | 'Local', m: Messages = english): string {
   const external = externalEntries(facts);
   const working = external.filter(works);
   const blocked = external.filter(isBlocked);
   const lost = external.filter(brokenReply);
   if (policy === 'Cluster') {
     return working.length && working.every(e => e.endpoints.every(p => p.masquerade))
-      ? 'externalTrafficPolicy: Cluster — external traffic is spread over every endpoint and SNATed: the pod never sees the client IP.'
-      : `externalTrafficPolicy: Cluster — external traffic is spread over every endpoint${working.some(e => e.endpoints.some(p => p.masquerade)) ? '; some paths are SNATed' : ''}.`;
+      ? m.etpClusterAllSnat()
+      : m.etpCluster({ someSnat: working.some(e => e.endpoints.some(p => p.masquerade)) });
   }
-  const verb = (es: readonly EntryFact[], drop: string, reject: string) => `${nodesOf(es)} ${new Set(es.map(e => e.node)).size === 1 ? 'has' : 'have'} none and ${es.some(e => e.verdict === 'REJECT') ? reject : drop}`;
   const others = [
-    ...(blocked.length ? [verb(blocked, 'drops the connection', 'refuses the connection (REJECT)')] : []),
-    ...(lost.length ? [`${verb(lost, 'sends the connection unmasqueraded to another node\'s endpoint, whose reply is lost', '')}`] : []),
+    ...(blocked.length ? [m.etpLocalNone({ nodes: nodesOf(blocked), plural: plural(blocked), fate: blocked.some(e => e.verdict === 'REJECT') ? 'reject' : 'drop' })] : []),
+    ...(lost.length ? [m.etpLocalNone({ nodes: nodesOf(lost), plural: plural(lost), fate: 'lost' })] : []),
   ];
-  return `externalTrafficPolicy: Local — the client IP is kept; only nodes with a ready local endpoint answer${others.length ? `; ${others.join('; ')}` : ''}.`;
+  return m.etpLocal({ others });
 }
 
 /** The hover summary of internalTrafficPolicy, from the walks of node clients to the ClusterIP. */
-export function internalSummary(facts: ServiceFacts, local: boolean): string {
+export function internalSummary(facts: ServiceFacts, local: boolean, m: Messages = english): string {
   const sp = facts.port!;
-  if (!local) return `internalTrafficPolicy: Cluster — ${sp.clusterIP} reaches every ready endpoint, wherever it runs.`;
+  if (!local) return m.itpCluster({ clusterIP: sp.clusterIP });
   const inside = facts.entries.filter(e => e.client === 'node' && e.via === 'clusterIP');
   const blocked = inside.filter(isBlocked);
   const elsewhere = inside.filter(e => e.verdict === 'DNAT' && e.endpoints.some(p => p.node !== e.node));
   const parts = [
-    ...(blocked.length ? [`${nodesOf(blocked)} ${new Set(blocked.map(e => e.node)).size === 1 ? 'has' : 'have'} none and ${blocked.every(e => e.verdict === 'REJECT') ? 'refuses the connections (REJECT)' : 'drops the connections'} (no fallback)`] : []),
-    ...(elsewhere.length ? [`from ${nodesOf(elsewhere)} connections go to other nodes' endpoints`] : []),
+    ...(blocked.length ? [m.itpLocalNone({ nodes: nodesOf(blocked), plural: plural(blocked), reject: blocked.every(e => e.verdict === 'REJECT') })] : []),
+    ...(elsewhere.length ? [m.itpLocalElsewhere({ nodes: nodesOf(elsewhere) })] : []),
   ];
-  return `internalTrafficPolicy: Local — ${sp.clusterIP} reaches only endpoints on the client's own node${parts.length ? `; ${parts.join('; ')}` : ''}.`;
+  return m.itpLocal({ clusterIP: sp.clusterIP, parts });
 }
 
 /** The summary sentence `natlens explain` and the hover on `kind: Service` give. */
-export function serviceSummary(facts: ServiceFacts): string {
-  if (facts.skipped) return skippedSentence(facts.skipped);
-  if (!facts.port) return skippedSentence({ kind: 'no-cluster-ip' });
+export function serviceSummary(facts: ServiceFacts, m: Messages = english): string {
+  if (facts.skipped) return skippedSentence(facts.skipped, m);
+  if (!facts.port) return skippedSentence({ kind: 'no-cluster-ip' }, m);
   const sp = facts.port;
-  const hidden = facts.hiddenSlices.length ? ` ${hiddenSlicesSentence(facts.hiddenSlices)}` : '';
-  return serviceReach(facts, sp) + hidden;
+  const hidden = facts.hiddenSlices.length ? ` ${hiddenSlicesSentence(facts.hiddenSlices, m)}` : '';
+  return serviceReach(facts, sp, m) + hidden;
 }
 
-function serviceReach(facts: ServiceFacts, sp: NonNullable<ServiceFacts['port']>): string {
+function serviceReach(facts: ServiceFacts, sp: NonNullable<ServiceFacts['port']>, m: Messages): string {
+  const address = `${sp.clusterIP}:${sp.port}`;
   const inside = facts.entries.filter(e => e.client === 'pod' && e.via === 'clusterIP');
   const insideText = inside.every(works) && inside.length
-    ? `pods reach ${sp.clusterIP}:${sp.port} on every node${inside.some(e => e.endpoints.some(p => p.masquerade)) ? ', some masqueraded' : ', keeping their address'}`
-    : `pods reach ${sp.clusterIP}:${sp.port} on ${nodesOf(inside.filter(works)) || 'no node'}`;
-  if (!facts.externallyAccessible) return `${facts.service}: ${insideText}; nothing external (${facts.mode} mode).`;
+    ? m.summaryPodsEverywhere({ address, someMasqueraded: inside.some(e => e.endpoints.some(p => p.masquerade)) })
+    : m.summaryPodsOn({ address, nodes: nodesOf(inside.filter(works)) || null });
+  if (!facts.externallyAccessible) return m.summaryInternal({ service: facts.service, inside: insideText, mode: facts.mode });
   const external = externalEntries(facts);
   const working = external.filter(works);
   const masq = working.filter(e => e.endpoints.some(p => p.masquerade));
   const blocked = external.filter(isBlocked);
   const lost = external.filter(brokenReply);
-  const outside = (working.length === 0 ? 'external clients reach no endpoint'
-    : `external clients reach it through ${nodesOf(working)}${masq.length ? `, SNATed via ${nodesOf(masq)}` : ', keeping their address'}`)
-    + (blocked.length ? `; ${nodesOf(blocked)} ${blocked.some(e => e.verdict === 'REJECT') ? 'refuses' : 'drops'} them` : '')
-    + (lost.length ? `; through ${nodesOf(lost)} the reply is lost` : '');
-  return `${facts.service}: ${insideText}; ${outside} (${facts.mode} mode).`;
+  const outside = (working.length === 0 ? m.summaryExternalNone() : m.summaryExternalVia({ nodes: nodesOf(working), snatNodes: masq.length ? nodesOf(masq) : null }))
+    + (blocked.length ? m.summaryExternalBlocked({ nodes: nodesOf(blocked), reject: blocked.some(e => e.verdict === 'REJECT') }) : '')
+    + (lost.length ? m.summaryExternalLost({ nodes: nodesOf(lost) }) : '');
+  return m.summaryService({ service: facts.service, inside: insideText, outside, mode: facts.mode });
 }
 
 /** Who connects where, for a bullet: "External client 203.0.113.10 via NodePort 30080 on node-a". */
-export function entryLabel(e: EntryFact): string {
-  const to = e.via === 'nodePort' ? `NodePort ${e.request.dport}` : e.via === 'loadBalancer' ? `load balancer IP ${e.address}` : e.via === 'externalIP' ? `external IP ${e.address}` : `ClusterIP ${e.address}`;
-  if (e.client === 'external') return `External client ${e.source} via ${to} on ${e.node}`;
-  return `${e.client === 'pod' ? `A pod on ${e.node} (${e.source})` : `Node ${e.node} itself`} → ${to}`;
+export function entryLabel(e: EntryFact, m: Messages = english): string {
+  const to = e.via === 'nodePort' ? m.viaNodePort({ port: e.request.dport }) : e.via === 'loadBalancer' ? m.viaLoadBalancer({ address: e.address })
+    : e.via === 'externalIP' ? m.viaExternalIP({ address: e.address }) : m.viaClusterIP({ address: e.address });
+  if (e.client === 'external') return m.labelExternal({ source: e.source, to, node: e.node });
+  return e.client === 'pod' ? m.labelPod({ node: e.node, source: e.source, to }) : m.labelNode({ node: e.node, to });
 }
 
 /** The hover summary of trafficDistribution and the topology-mode annotation, from the topology facts. */

@@ -17,6 +17,7 @@ import { serviceContext, serviceNatContext } from './rules/context';
 import type { Fix, Report } from './rules/types';
 import { serviceEntryOf } from './walks';
 import { customResources, type CustomResource } from './evidence';
+import { english, type Messages } from '../i18n';
 
 export type { Fix } from './rules/types';
 
@@ -35,6 +36,8 @@ export interface AnalyzeOptions {
   readonly severities?: Readonly<Partial<Record<RuleId, FindingSeverity | 'off'>>>;
   /** The workspace's manifest files, whose CNI objects decide egress SNAT (default: the analysed file alone). */
   readonly workspace?: readonly ManifestFile[];
+  /** The language of the messages (default English). */
+  readonly messages?: Messages;
 }
 
 type Draft = Report & { readonly rule: RuleId };
@@ -52,7 +55,7 @@ export function analyzeFile(file: ManifestFile, model: ClusterModel, options: An
   const workspace = options.workspace ?? [file];
   cache?.begin(model, customResources(workspace));
   for (const obj of ofKind(file.objects, 'Service')) {
-    const drafts = cache?.get(file, obj, model) ?? cache?.put(file, obj, model, analyzeService(obj, file, model, workspace)) ?? analyzeService(obj, file, model, workspace);
+    const drafts = cache?.get(file, obj, model) ?? cache?.put(file, obj, model, analyzeService(obj, file, model, workspace, options.messages ?? english)) ?? analyzeService(obj, file, model, workspace, options.messages ?? english);
     for (const d of drafts) report(d, `${obj.namespace}/${obj.name}`);
   }
   let cni: CniConfig | undefined;
@@ -68,8 +71,8 @@ export function analyzeFile(file: ManifestFile, model: ClusterModel, options: An
   return out;
 }
 
-function analyzeService(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel, workspace: readonly ManifestFile[]): Draft[] {
-  const ctx = serviceContext(obj, file, model, workspace);
+function analyzeService(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel, workspace: readonly ManifestFile[], m: Messages): Draft[] {
+  const ctx = serviceContext(obj, file, model, workspace, m);
   const entry = serviceEntryOf(model, obj);
   // a Service kube-proxy's label filter hides has no rules to find anything in
   const hidden = entry?.skipped?.kind === 'service-proxy-name' || entry?.skipped?.kind === 'headless-label';

@@ -6,3 +6,14 @@ export function percentNumber(p: number, decimalMark: '.' | ','): string {
   const v = Math.round(p * 1000) / 10;
   return Number.isInteger(v) ? String(v) : v.toFixed(1).replace('.', decimalMark);
 }
+
+/** "a", "a and b", "a, b and c" with the language's conjunction (no serial comma in either language). */
+export function joinList(items: readonly string[], and: string): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${and} ${items[items.length - 1]}`;
+}
+
+/** Markdown bold where the text is markdown (a hover), the plain words elsewhere (a terminal line). */
+export function bold(text: string, md: boolean): string {
+  return md ? `**${text}**` : text;
+}

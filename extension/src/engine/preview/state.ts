@@ -6,7 +6,9 @@ import { debugCommands, formatDebugText } from '../debug';
 import { withProxyMode, type ClusterProfile } from '../model/profile';
 import { backendFor, type RulesText } from '../proxy/backends';
 import { entryChoices, requestFor, sourceChoices } from '../walk/choices';
-import { Walker, type WalkResult } from '../walk/walk';
+import { Walker, describeWalk, type WalkResult } from '../walk/walk';
+import { describeEffects } from '../walk/effects';
+import { english, type Messages } from '../i18n';
 import type { DebugView, PreviewState, ProxyMode, RulesFormat, RulesView, WalkView } from '../../../../protocol/preview';
 
 export interface PreviewSelection {
@@ -28,6 +30,8 @@ export interface PreviewInput {
   readonly problems: readonly string[];
   /** The CNI's egress decision, for walks that leave the cluster. */
   readonly egress?: ConstructorParameters<typeof Walker>[3];
+  /** The language of the walk's words (default English). */
+  readonly messages?: Messages;
 }
 
 /** The model the preview shows: the selected Services, read by kube-proxy in the selected mode. */
@@ -60,16 +64,16 @@ function lineMapper(text: RulesText, node: string): (hopLine: number | null, rul
   return (line, ruleText, hopNode) => (hopNode === node ? text.hopLine(line, ruleText) : null);
 }
 
-function walkView(result: WalkResult, sourceId: string, entryId: string, labels: { source: string; entry: string }, mapLine: ReturnType<typeof lineMapper>): WalkView {
+function walkView(result: WalkResult, sourceId: string, entryId: string, labels: { source: string; entry: string }, mapLine: ReturnType<typeof lineMapper>, m: Messages): WalkView {
   const packet = (p: WalkResult['packet']) => ({ proto: p.proto, src: p.src, sport: p.sport, dst: p.dst, dport: p.dport });
   return {
     sourceId, entryId, sourceLabel: labels.source, entryLabel: labels.entry,
     packet: packet(result.packet), firstNode: result.firstNode, verdict: result.verdict,
-    endpoints: result.endpoints.map(e => ({ ...e })), masquerade: result.masquerade, summary: result.summary,
+    endpoints: result.endpoints.map(e => ({ ...e })), masquerade: result.masquerade, summary: describeWalk(result, m),
     outcomes: result.outcomes.map(o => ({
       probability: o.probability, verdict: o.verdict, endpoint: o.endpoint, endpointNode: o.endpointNode, natNode: o.natNode,
       masqueraded: o.masqueraded, snatAddress: o.snatAddress, sourceSeen: o.sourceSeen, delivered: o.delivered, replyBroken: o.replyBroken,
-      hops: o.hops.map(h => ({ node: h.node, hook: h.hook, table: h.table, chain: h.chain, line: mapLine(h.line, h.rule, h.node), rule: h.rule, action: h.action, before: packet(h.before), after: packet(h.after) })),
+      hops: o.hops.map(h => ({ node: h.node, hook: h.hook, table: h.table, chain: h.chain, line: mapLine(h.line, h.rule, h.node), rule: h.rule, action: describeEffects(h.effects, m), before: packet(h.before), after: packet(h.after) })),
       reply: o.reply.map(r => ({ node: r.node, description: r.description, packet: packet(r.packet) })),
     })),
   };
@@ -104,12 +108,13 @@ export function buildPreviewState(input: PreviewInput, selection: PreviewSelecti
     if (source && entry) {
       const walker = new Walker(model, new Map(), selection.mode, input.egress);
       const result = walker.trace(requestFor(source, entry, focus.ports[portIndex]!.info.protocol.toLowerCase() as 'tcp'));
-      walk = walkView(result, source.id, entry.id, { source: source.label, entry: entry.label }, lineMapper(shown, selection.node));
+      walk = walkView(result, source.id, entry.id, { source: source.label, entry: entry.label }, lineMapper(shown, selection.node), input.messages ?? english);
     }
   }
   // a file of headless or ExternalName Services has no port to select, but still commands to run
   const checked = focus ?? input.services[0];
   return {
+    locale: (input.messages ?? english).locale(),
     fileName: input.fileName,
     services: input.services.map(s => ({ key: key(s), ports: s.ports.map((p, i) => ({ index: i, label: portLabel(p) })) })),
     selectedService: selection.service,

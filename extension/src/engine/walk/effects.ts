@@ -1,6 +1,7 @@
 // What a walk hop did to the connection, as data: every back end (iptables rules, nftables rules,
 // IPVS scheduling, the CNI's egress SNAT) records typed effects, and the hop's text is rendered
 // from them here, in one place. Code that needs to know what happened reads the effects, never text.
+import { english, type Messages } from '../i18n';
 
 /** nftables `numgen random mod N`: the branch this hop took. */
 export interface NumgenBranch {
@@ -56,48 +57,42 @@ export function hasEffect(effects: readonly HopEffect[], kind: HopEffect['kind']
   return effects.some(e => e.kind === kind);
 }
 
-const INFERRED = 'inferred from kernel and kube-proxy source: not covered by upstream tests';
-
 function branchText(b: NumgenBranch | undefined): string {
   return b ? ` (numgen ${b.value} of ${b.of})` : '';
 }
 
-function ipvsNotes(s: IpvsScheduling): string {
+function ipvsNotes(s: IpvsScheduling, m: Messages): string {
   const notes = [
-    `IPVS ${s.scheduler} at ${s.at}`,
-    s.fromTemplate ? `the real server this client's persistence template (${s.persistentSeconds}s) names`
-      : s.realServers > 1 ? `1 of ${s.realServers} real servers, each taken as equally likely for a first connection` : 'the only real server',
-    'masquerading forwarder',
-    ...(s.persistentSeconds !== null ? [`persistent ${s.persistentSeconds}s: later connections from this client address go to the same real server`] : []),
-    ...(s.localFallback
-      ? [`${s.localFallback}TrafficPolicy Local without a local endpoint: kube-proxy falls back to the cluster-wide endpoints (proxier.go syncEndpoint, kubernetes/kubernetes#97081), where iptables and nftables drop`]
-      : []),
-    INFERRED,
+    m.effectIpvsAt({ scheduler: s.scheduler, at: s.at }),
+    s.fromTemplate ? m.effectIpvsTemplate({ seconds: s.persistentSeconds }) : s.realServers > 1 ? m.effectIpvsOneOf({ n: s.realServers }) : m.effectIpvsOnly(),
+    m.effectIpvsForwarder(),
+    ...(s.persistentSeconds !== null ? [m.effectIpvsPersistent({ seconds: s.persistentSeconds })] : []),
+    ...(s.localFallback ? [m.effectIpvsFallback({ policy: s.localFallback })] : []),
+    m.effectInferred(),
   ];
   return notes.join('; ');
 }
 
-function effectText(e: HopEffect): string | null {
+function effectText(e: HopEffect, m: Messages): string | null {
   switch (e.kind) {
-    case 'match': return 'matched (no target)';
+    case 'match': return m.effectMatched();
     case 'jump': return `${e.goto ? 'goto' : 'jump'} ${e.chain}${branchText(e.branch)}`;
     case 'return': return 'RETURN';
     case 'continue': return `CONTINUE${branchText(e.branch)}`;
     case 'verdict': return `${e.verdict}${branchText(e.branch)}`;
-    case 'ipvs-no-real-server':
-      return `REJECT (IPVS at ${e.at}: virtual server ${e.virtualServer} has no real server; the kernel's ip_vs_leave sends ICMP port unreachable and drops the packet; ${INFERRED})`;
+    case 'ipvs-no-real-server': return m.effectIpvsNoRealServer({ at: e.at, virtualServer: e.virtualServer, inferred: m.effectInferred() });
     case 'mark': return `MARK 0x${e.result.toString(16)}`;
     // the rule text beside the hop shows iptables' --set; an nftables update and an IPVS template do not show themselves
     case 'affinity-record': return e.store === 'set' ? `update @${e.list}` : null;
     case 'affinity-hit': return null;
-    case 'dnat': return `DNAT to ${e.to}${e.ipvs ? ` (${ipvsNotes(e.ipvs)})` : ''}`;
+    case 'dnat': return `DNAT to ${e.to}${e.ipvs ? ` (${ipvsNotes(e.ipvs, m)})` : ''}`;
     case 'snat': return `${e.how} to ${e.to}`;
-    case 'keep-source': return 'no SNAT: leaves with the pod address';
-    case 'local-socket': return 'accepted for a local socket on the kube-ipvs0 address (the walk routes without kube-ipvs0 and shows it going on; not modelled further)';
+    case 'keep-source': return m.effectKeepSource();
+    case 'local-socket': return m.effectLocalSocket();
   }
 }
 
 /** The hop's one-line description, rendered from its effects. */
-export function describeEffects(effects: readonly HopEffect[]): string {
-  return effects.map(effectText).filter((t): t is string => t !== null).join('; ');
+export function describeEffects(effects: readonly HopEffect[], m: Messages = english): string {
+  return effects.map(e => effectText(e, m)).filter((t): t is string => t !== null).join('; ');
 }

@@ -13,8 +13,8 @@ import type { ProxyMode } from '../model/profile';
 import type { EgressDecision } from '../egress/types';
 import type { EgressPod } from '../egress/decide';
 import { backendFor } from '../proxy/backends';
+import { english, type Messages } from '../i18n';
 import { podInterfaceName } from '../proxy/common';
-import { percent } from '../facts/vocabulary';
 import { hiddenSlicesSentence, skippedSentence } from '../facts/skipped';
 import { hiddenFromKubeProxy, type SkipReason } from '../model/service';
 
@@ -370,7 +370,7 @@ function summarize(request: TraceRequest, packet: Packet, firstNode: string, out
     snatAddress: snat.length === 1 ? snat[0]! : null,
     sourceSeenByPod, sourceSeenByDestination: seenOutside.length === 1 ? seenOutside[0]! : null, outcomes, hops: first?.hops ?? [],
   };
-  return { ...result, summary: describe(result, packet) };
+  return { ...result, summary: describeWalk(result, english) };
 }
 
 /** "ip" of "ip:port" or "[ip6]:port" (the port may be "*"). */
@@ -379,54 +379,56 @@ function ipOfHostPort(hostPort: string): string {
 }
 
 
-/** One paragraph in plain words, built only from the walk's data. */
-function describe(r: Omit<WalkResult, 'summary'>, packet: Packet): string {
-  const conn = `${formatPacket(packet)} (from ${r.request.source.kind === 'external' ? 'an external client' : r.request.source.kind === 'pod' ? `a pod on ${r.request.source.node}` : `node ${r.request.source.node} itself`}, entering ${r.firstNode})`;
+/** One paragraph in plain words, built only from the walk's data: the trace summary and the preview's "In words". */
+export function describeWalk(r: Omit<WalkResult, 'summary'>, m: Messages): string {
+  const packet = r.packet;
+  const source = r.request.source;
+  const from = source.kind === 'external' ? m.walkFromExternal() : source.kind === 'pod' ? m.walkFromPod({ node: source.node }) : m.walkFromNode({ node: source.node });
+  const conn = m.walkConnection({ packet: formatPacket(packet), from, node: r.firstNode });
   if (r.verdict === 'DROP' || r.verdict === 'REJECT') {
     const o = r.outcomes.find(x => x.verdict === r.verdict)!;
     const rule = o.hops.at(-1);
-    const how = r.verdict === 'REJECT' ? 'REJECTed: the client sees "connection refused" at once' : 'DROPped: the client sees nothing and times out';
-    return `${conn} is ${how}. The rule is in ${rule?.table} ${rule?.chain} on ${o.hops.at(-1)?.node}: ${rule?.rule}`;
+    return m.walkBlocked({ conn, verdict: r.verdict, table: `${rule?.table}`, chain: `${rule?.chain}`, node: `${rule?.node}`, rule: `${rule?.rule}` });
   }
   if (r.verdict !== 'DNAT') {
     const o = r.outcomes[0];
     const cni = o?.hops.find(h => h.chain === CNI_EGRESS_CHAIN);
     if (o && cni) {
-      return `${conn} leaves the cluster without a Service rule. The CNI decides its source: ${cni.rule.replace(/\.?$/, '.')} ${hasEffect(cni.effects, 'keep-source') ? `The destination sees the pod address ${packet.src}.` : `The destination sees ${cni.after.src}; replies come back to ${o.natNode ?? r.firstNode}, whose conntrack translates them back to ${packet.src}.`}`;
+      return m.walkEgress({ conn, cniRule: cni.rule, keeps: hasEffect(cni.effects, 'keep-source'), podAddress: packet.src, seen: cni.after.src, replyNode: o.natNode ?? r.firstNode });
     }
-    return `${conn}: no Service rule translated it; it is delivered unchanged to ${o?.delivered ?? 'its destination'}.`;
+    return m.walkUnchanged({ conn, delivered: o?.delivered ?? null });
   }
   const parts = [conn];
   const n = r.endpoints.length;
   // searched in place: flattening every outcome's hops allocates per endpoint for nothing
   const isIpvs = (e: HopEffect) => e.kind === 'dnat' && e.ipvs !== undefined;
   const scheduling = r.outcomes.find(o => o.hops.some(h => h.effects.some(isIpvs)))?.hops.flatMap(h => h.effects).find(isIpvs);
-  const how = scheduling?.kind === 'dnat' && scheduling.ipvs ? `chosen by IPVS's ${scheduling.ipvs.scheduler} scheduler` : 'chosen at random per connection';
-  parts.push(n === 1 ? `is DNATed to ${r.endpoints[0]!.endpoint}${r.endpoints[0]!.node ? ` on ${r.endpoints[0]!.node}` : ''}.`
-    : `is DNATed to one of ${n} endpoints, ${how}: ${r.endpoints.map(e => `${e.endpoint}${e.node ? ` on ${e.node}` : ''} (${percent(e.probability)})`).join(', ')}.`);
+  parts.push(n === 1 ? m.walkDnatOne({ endpoint: r.endpoints[0]!.endpoint, node: r.endpoints[0]!.node })
+    : m.walkDnatMany({ n, scheduler: scheduling?.kind === 'dnat' && scheduling.ipvs ? scheduling.ipvs.scheduler : null, endpoints: r.endpoints }));
   const dnat = r.outcomes.filter(o => o.verdict === 'DNAT');
   const masqueraded = dnat.filter(o => o.masqueraded);
   const kept = dnat.filter(o => !o.masqueraded);
-  const sees = (os: readonly WalkOutcome[]) => os.map(o => `${o.endpoint} sees ${o.sourceSeen ? ipOfHostPort(o.sourceSeen) : '?'}`).join(', ');
+  const sees = (os: readonly WalkOutcome[]) => os.map(o => m.walkSees({ endpoint: `${o.endpoint}`, seen: o.sourceSeen ? ipOfHostPort(o.sourceSeen) : '?' })).join(', ');
   if (masqueraded.length > 0 && kept.length === 0) {
-    const seen = typeof r.sourceSeenByPod === 'string' ? `every endpoint sees ${r.sourceSeenByPod}`
-      : Object.entries(r.sourceSeenByPod ?? {}).map(([ep, s]) => `${ep} sees ${s}`).join(', ');
-    parts.push(`It is marked for masquerade on ${masqueraded[0]!.natNode ?? r.firstNode}, so POSTROUTING rewrites the source to the address of the interface the packet leaves by: ${seen}. The client address ${packet.src} is not visible to the pod.`);
+    const seen = typeof r.sourceSeenByPod === 'string' ? m.walkEverySees({ seen: r.sourceSeenByPod })
+      : Object.entries(r.sourceSeenByPod ?? {}).map(([endpoint, s]) => m.walkSees({ endpoint, seen: s })).join(', ');
+    parts.push(m.walkMasqueraded({ node: masqueraded[0]!.natNode ?? r.firstNode, seen, client: packet.src }));
   } else if (masqueraded.length > 0) {
-    parts.push(`Only some branches are masqueraded: on the way to ${masqueraded.map(o => o.endpoint).join(', ')} it is marked for masquerade on ${masqueraded[0]!.natNode ?? r.firstNode} (${sees(masqueraded)}); ${kept.map(o => o.endpoint).join(', ')} ${kept.length === 1 ? 'sees' : 'see'} the client address ${packet.src}.`);
+    parts.push(m.walkMasqueradedSome({
+      masqueraded: masqueraded.map(o => `${o.endpoint}`), node: masqueraded[0]!.natNode ?? r.firstNode, sees: sees(masqueraded),
+      kept: kept.map(o => `${o.endpoint}`), client: packet.src,
+    }));
   } else {
-    const seen = typeof r.sourceSeenByPod === 'string' ? r.sourceSeenByPod : packet.src;
-    parts.push(`No masquerade: the pod sees the client address ${seen}.`);
+    parts.push(m.walkNoMasquerade({ seen: typeof r.sourceSeenByPod === 'string' ? r.sourceSeenByPod : packet.src }));
   }
   // a matched affinity lookup (iptables --rcheck, an nftables @affinity-… set, an IPVS persistence template)
   if (r.outcomes.every(o => o.hops.some(h => hasEffect(h.effects, 'affinity-hit')))) {
-    parts.push(`Session affinity (ClientIP): ${packet.src} is remembered from an earlier connection, so this one goes back to the endpoint recorded for it.`);
+    parts.push(m.walkAffinityHit({ client: packet.src }));
   } else if (r.outcomes.some(o => o.remembered.length > 0)) {
-    const nodes = [...new Set(r.outcomes.flatMap(o => o.remembered.map(x => x.node)))].join(', ');
-    parts.push(`Session affinity (ClientIP): this is the first connection from ${packet.src}; the endpoint it gets is remembered on ${nodes} for the affinity timeout, and later connections from the same address through that node go there too.`);
+    parts.push(m.walkAffinityFirst({ client: packet.src, nodes: [...new Set(r.outcomes.flatMap(o => o.remembered.map(x => x.node)))].join(', ') }));
   }
   const broken = r.outcomes.filter(o => o.replyBroken && o.verdict === 'DNAT');
-  if (broken.length) parts.push(`Warning: for ${broken.map(o => o.endpoint).join(', ')} the reply does not return through ${broken[0]!.natNode}, where the connection was translated, so the client drops it and the connection fails.`);
+  if (broken.length) parts.push(m.walkReplyBroken({ endpoints: broken.map(o => `${o.endpoint}`), node: `${broken[0]!.natNode}` }));
   return parts.join(' ');
 }
 

@@ -20,13 +20,13 @@ CNI towards a local pod), never the client. The message lists what each entry no
 walks. Fix (not preferred: it has a cost): \`externalTrafficPolicy: Local\`, which keeps the client IP
 but only lets nodes with a ready local endpoint answer.`,
   },
-  check({ obj, entry, defaulted, facts, setPolicy }) {
+  check({ obj, entry, defaulted, facts, setPolicy, m }) {
     if (entry.ports.length === 0 || !externallyAccessible(obj.object) || defaulted.externalTrafficPolicy === 'Local') return [];
-    const message = clientIpLostMessage(facts());
+    const message = clientIpLostMessage(facts(), m);
     return message ? [{
       range: externalPolicyRange(obj),
       message,
-      fixes: setPolicy('Local', 'Preserve client IP: set externalTrafficPolicy: Local (only nodes with a ready local endpoint answer)', false),
+      fixes: setPolicy('Local', m.fixPreserveClientIp(), false),
     }] : [];
   },
 };

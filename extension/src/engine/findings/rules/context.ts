@@ -7,15 +7,16 @@ import type { Walker } from '../../walk/walk';
 import { removeField, setField } from '../edits';
 import { serviceFacts } from '../../facts/service';
 import type { Fix, ServiceContext, ServiceNatContext } from './types';
+import { english, type Messages } from '../../i18n';
 
 /** Go field.Invalid value formatting, as the API server's messages show values: strings quoted, numbers bare. */
 export function goValue(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
-export function serviceContext(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel, workspace: readonly ManifestFile[] = [file]): ServiceContext {
+export function serviceContext(obj: ManifestObject<'Service'>, file: ManifestFile, model: ClusterModel, workspace: readonly ManifestFile[] = [file], m: Messages = english): ServiceContext {
   return {
-    obj, file, model, workspace,
+    obj, file, model, workspace, m,
     spec: obj.object.spec ?? {},
     defaulted: defaultService(obj.object),
     at: (path, part = 'value') => obj.rangeOf([...path], part) ?? obj.rangeOf(['spec'], 'key') ?? obj.range,

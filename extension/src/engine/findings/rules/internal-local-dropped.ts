@@ -15,9 +15,9 @@ IPVS mode the virtual server has no real server there and the connection is refu
 message quotes the walks from each node; where a walk reaches another node's endpoint instead, it says
 so, as information.`,
   },
-  check({ spec, entry, facts, at }) {
+  check({ spec, entry, facts, at, m }) {
     if (spec.internalTrafficPolicy !== 'Local' || entry.ports.length === 0) return [];
-    const found = internalLocalMessage(facts());
+    const found = internalLocalMessage(facts(), m);
     return found ? [{ range: at(['spec', 'internalTrafficPolicy']), message: found.message, fixes: [], ...(found.blocked ? {} : { severity: 'information' as const }) }] : [];
   },
 };

@@ -26,7 +26,7 @@ is information that says what happens to clients that connect to those nodes dir
 endpoints in the files (the workload is in another file, or an operator creates it) it is information
 too. Fix (trade-off): \`externalTrafficPolicy: Cluster\`.`,
   },
-  check({ obj, entry, defaulted, facts, setPolicy }) {
+  check({ obj, entry, defaulted, facts, setPolicy, m }) {
     if (entry.ports.length === 0 || !externallyAccessible(obj.object) || defaulted.externalTrafficPolicy !== 'Local') return [];
     const all = facts();
     const local = localPolicyFacts(all);
@@ -39,8 +39,8 @@ too. Fix (trade-off): \`externalTrafficPolicy: Cluster\`.`,
     return [{
       range: externalPolicyRange(obj),
       ...(severity ? { severity } : {}),
-      message: localPolicyMessage(all, local, knownEndpoints, loadBalancer ? all.port!.healthCheckNodePort : null),
-      fixes: setPolicy('Cluster', 'Balance across all nodes: set externalTrafficPolicy: Cluster (client IP is lost to SNAT)', false),
+      message: localPolicyMessage(all, local, knownEndpoints, loadBalancer ? all.port!.healthCheckNodePort : null, m),
+      fixes: setPolicy('Cluster', m.fixBalanceAllNodes(), false),
     }];
   },
 };

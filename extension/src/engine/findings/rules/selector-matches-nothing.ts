@@ -25,27 +25,25 @@ misses the rest (the selector was written for it); otherwise information, since 
 operator (from a custom resource in the files, such as a Prometheus or a CephCluster), by a controller,
 or defined in other files do not appear in the files given.`,
   },
-  check({ obj, entry, model, workspace, facts, defaulted, at }) {
+  check({ obj, entry, model, workspace, facts, defaulted, at, m }) {
     const selector = defaulted.selector;
     const hasEndpointObjects = entry.ports.some(p => p.endpointOrigin === 'EndpointSlice' || p.endpointOrigin === 'Endpoints');
     if (!selector || Object.keys(selector).length === 0 || hasEndpointObjects || entry.selectedWorkloads.length > 0 || model.workloads.length === 0 || entry.ports.length === 0) return [];
     const range = at(['spec', 'selector'], 'key');
     const wanted = Object.entries(selector).map(([k, val]) => `${k}=${val}`).join(',');
-    const consequence = noEndpointsConsequence(facts());
+    const consequence = noEndpointsConsequence(facts(), m);
     const operators = operatorSources(entry, workspace);
     const possible = entry.possiblySelectedWorkloads;
     const misses = nearMisses(entry, model.workloads.filter(w => w.obj.fileName === obj.fileName), selector);
     if (misses.length > 0 && operators.length === 0 && possible.length === 0) {
-      const m = misses[0]!;
-      const instead = m.missed.map(x => (x.has === undefined ? `no ${x.key} label` : `${x.key}=${x.has}`)).join(', ');
-      return [{ range, fixes: [], message: `No workload matches the selector ${wanted}: the pods of ${m.workload.obj.kind}/${m.workload.obj.name} in this file have ${m.matched.join(',')} but ${instead}, so ${consequence}` }];
+      const miss = misses[0]!;
+      const instead = miss.missed.map(x => (x.has === undefined ? m.selectorNoLabel({ key: x.key }) : `${x.key}=${x.has}`)).join(', ');
+      return [{ range, fixes: [], message: m.selectorNearMiss({ wanted, workload: `${miss.workload.obj.kind}/${miss.workload.obj.name}`, matched: miss.matched.join(','), instead, consequence }) }];
     }
     const because = possible.length > 0
-      ? `the pods of ${possible.map(w => `${w.obj.kind}/${w.obj.name}`).join(', ')} match only if ${[...new Set(possible.flatMap(w => w.runtimeLabels.filter(k => k in selector)))].join(', ')} has the selected value, which the controller chooses at run time`
-      : operators.length > 0
-        ? `the files hold custom resources (${crKinds(operators)}) from which an operator may create the pods`
-        : 'pods created by an operator or controller, or defined in files not given, would not appear here';
-    return [{ range, fixes: [], severity: 'information', message: `No workload in the files given matches the selector ${wanted}; ${because}. If no running pod has these labels, ${consequence}` }];
+      ? m.selectorRuntimeLabels({ workloads: possible.map(w => `${w.obj.kind}/${w.obj.name}`).join(', '), labels: [...new Set(possible.flatMap(w => w.runtimeLabels.filter(k => k in selector)))].join(', ') })
+      : operators.length > 0 ? m.selectorOperator({ kinds: crKinds(operators) }) : m.selectorElsewhere();
+    return [{ range, fixes: [], severity: 'information', message: m.selectorNoWorkload({ wanted, because, consequence }) }];
   },
 };
 

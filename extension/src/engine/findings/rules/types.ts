@@ -8,6 +8,7 @@ import type { CniConfig } from '../../egress/types';
 import type { Walker } from '../../walk/walk';
 import type { ServiceFacts } from '../../facts/service';
 import type { TextEdit } from '../edits';
+import type { Messages } from '../../i18n';
 
 export type FindingSeverity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -44,6 +45,8 @@ export interface ServiceContext {
   readonly model: ClusterModel;
   /** The workspace's manifest files: evidence beyond the model (custom resources an operator turns into pods). */
   readonly workspace: readonly ManifestFile[];
+  /** The language the messages are written in. */
+  readonly m: Messages;
   readonly spec: NonNullable<ManifestObject<'Service'>['object']['spec']>;
   readonly defaulted: DefaultedService;
   /** The range of a field, falling back to `spec:` and then to the object. */
