@@ -54,7 +54,6 @@ type Piece =
   /** `numgen random mod N [offset M] vmap { K : VERDICT , … }` */
   | { readonly kind: 'numgen'; readonly mod: number; readonly offset: number; readonly entries: ReadonlyMap<number, Verdict> }
   | { readonly kind: 'fib'; readonly which: 'saddr' | 'daddr'; readonly negated: boolean }
-  | { readonly kind: 'iifname'; readonly name: string; readonly negated: boolean }
   | { readonly kind: 'ctstate'; readonly negated: boolean; readonly states: readonly string[] }
   | { readonly kind: 'markset'; readonly op: 'set' | 'or' | 'xor' | 'and'; readonly value: number }
   | { readonly kind: 'update'; readonly set: string }
@@ -163,14 +162,6 @@ class RuleParser {
         for (const s of states) if (!['new', 'established', 'related', 'invalid', 'untracked'].includes(s)) this.fail(`ct state ${s}`);
         return { kind: 'ctstate', negated, states };
       }
-      case 'iifname': {
-        this.next();
-        const negated = this.peek() === '!=';
-        if (negated || this.peek() === '==') this.next();
-        const name = this.next();
-        if (!name) this.fail('iifname');
-        return { kind: 'iifname', name: name.replace(/^"|"$/g, ''), negated };
-      }
       case 'fib': {
         this.next();
         const which = this.next();
@@ -214,8 +205,9 @@ class RuleParser {
         const negated = this.peek() === '!=';
         if (negated || this.peek() === '==') this.next();
         const name = this.next();
-        if (!name?.startsWith('"')) this.fail(`${t} ${name ?? ''}`);
-        return { kind: 'iface', which: t === 'iifname' ? 'in' : 'out', negated, name: name.slice(1, -1) };
+        if (!name) this.fail(t);
+        // kube-proxy writes its local detector's name bare (localdetector.go), `nft list` quotes it
+        return { kind: 'iface', which: t === 'iifname' ? 'in' : 'out', negated, name: name.replace(/^"(.*)"$/, '$1') };
       }
       case 'snat': case 'dnat': {
         this.next();
@@ -624,10 +616,11 @@ export class NftRules implements NodeProgram {
           }
           break;
         case 'iface': {
-          const name = p.which === 'in' ? state.interfaces?.in : state.interfaces?.out;
-          if (name === undefined || name === null) throw new WalkError(`the rule matches the ${p.which === 'in' ? 'incoming' : 'outgoing'} interface (${p.negated ? '!= ' : ''}"${p.name}"): give --${p.which}-iface`);
-          const hit = p.name.endsWith('*') ? name.startsWith(p.name.slice(0, -1)) : name === p.name;
-          if (hit === p.negated) return null;
+          // a node dump's trace names its interfaces; the walk of generated rules knows the one it came in by
+          const name = state.interfaces ? (p.which === 'in' ? state.interfaces.in : state.interfaces.out)
+            : p.which === 'in' ? state.inInterface ?? '' : null;
+          if (name === null) throw new WalkError(`the rule matches the ${p.which === 'in' ? 'incoming' : 'outgoing'} interface (${p.negated ? '!= ' : ''}"${p.name}"): give --${p.which}-iface`);
+          if (!interfaceNameMatches(p.name, name, p.negated)) return null;
           break;
         }
         case 'snat': {
@@ -642,7 +635,6 @@ export class NftRules implements NodeProgram {
           break;
         }
         case 'fib': if (this.node.isLocal(p.which === 'saddr' ? state.packet.src : state.packet.dst) === p.negated) return null; break;
-        case 'iifname': if (!interfaceNameMatches(p.name, state.inInterface ?? '', p.negated)) return null; break;
         // the walk follows the first packet of a connection
         case 'ctstate': if (p.states.includes('new') === p.negated) return null; break;
         case 'markset': {
