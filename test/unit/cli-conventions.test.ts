@@ -6,18 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, usage, type CliIO } from '../../extension/src/cli/main';
+import { main, usage } from '../../extension/src/cli/main';
+import { runCli } from '../support/cli';
 import { COMMANDS } from '../../extension/src/cli/commands';
 import { VERSION } from '../../extension/src/cli/version';
 
 const root = new URL('../../', import.meta.url).pathname;
 const examples = join(root, 'examples');
 
-function cli(argv: string[], io: Partial<CliIO> = {}): { code: number; out: string; err: string } {
-  let out = '', err = '';
-  const code = main(argv, { out: s => { out += s; }, err: s => { err += s; }, ...io });
-  return { code, out, err };
-}
+const cli = runCli;
 
 test('--version prints the version; --help and help list every command', () => {
   assert.deepEqual(cli(['--version']), { code: 0, out: `natlens ${VERSION}\n`, err: '' });

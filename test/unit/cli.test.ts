@@ -3,15 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../extension/src/cli/main';
+import { cli } from '../support/cli';
 
 const examples = new URL('../../examples/', import.meta.url).pathname;
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '', err = '';
-  const code = main(argv, { out: s => { out += s; }, err: s => { err += s; } });
-  return { code, out, err };
-}
 
 test('rules prints the restore payload; --format save the iptables-save form', () => {
   const r = cli('rules', '--cluster', join(examples, 'cluster.yaml'), join(examples, 'nodeport-local.yaml'));

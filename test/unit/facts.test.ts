@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../extension/src/cli/main';
+import { cli } from '../support/cli';
 import { parseManifest, ofKind } from '../../extension/src/engine/manifest/manifest';
 import { parseProfile, withProxyMode, type ProxyMode } from '../../extension/src/engine/model/profile';
 import { buildClusterModel } from '../../extension/src/engine/model/cluster';
@@ -29,12 +29,6 @@ const fixtureFiles = readdirSync(fixtures, { recursive: true, encoding: 'utf8' }
   .filter(f => f.endsWith('.yaml') && !f.startsWith('hostile') && /^kind: Service$/m.test(readFileSync(join(fixtures, f), 'utf8'))).sort();
 const everyFile = [...manifests.map(f => join(examples, f)), ...fixtureFiles.map(f => join(fixtures, f))];
 const MODES: readonly ProxyMode[] = ['iptables', 'nftables', 'ipvs'];
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '', err = '';
-  const code = main(argv, { out: s => { out += s; }, err: s => { err += s; } });
-  return { code, out, err };
-}
 
 const ipOf = (hostPort: string) => hostPort.replace(/:(\d+|\*)$/, '').replace(/^\[|\]$/g, '');
 

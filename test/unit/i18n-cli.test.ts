@@ -1,16 +1,11 @@
 // The CLI in German: --lang de, else the locale environment (LC_ALL, LC_MESSAGES, LANG), English otherwise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { main } from '../../extension/src/cli/main';
+import { runCli } from '../support/cli';
 
 const examples = new URL('../../examples/', import.meta.url).pathname;
 
-function cli(argv: string[], env: Record<string, string | undefined> = {}): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: s => { out += s; }, err: s => { err += s; }, env });
-  return { code, out, err };
-}
+const cli = (argv: string[], env: Record<string, string | undefined> = {}) => runCli(argv, { env });
 
 const explain = ['explain', '--cluster', `${examples}cluster.yaml`, `${examples}nodeport-local.yaml`];
 const trace = ['trace', '--cluster', `${examples}cluster.yaml`, '--src', '203.0.113.10', '--dst', '192.168.0.3', '--dport', '30080', `${examples}nodeport-local.yaml`];

@@ -3,28 +3,10 @@
 // through `natlens node trace`, and explained by `natlens node diff`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../extension/src/cli/main';
+import { cli, withFile } from '../support/cli';
 import { chainOwner, ruleOwner } from '../../extension/src/engine/node/owners';
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '', err = '';
-  const code = main(argv, { out: s => { out += s; }, err: s => { err += s; } });
-  return { code, out, err };
-}
-
-function withFile<T>(text: string, f: (path: string) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), 'natlens-owners-'));
-  try {
-    const path = join(dir, 'dump.txt');
-    writeFileSync(path, text);
-    return f(path);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 function trace(dump: string, ...args: string[]) {
   return withFile(dump, path => {

@@ -2,35 +2,16 @@
 // CNIs' chains, what it refuses to guess, conntrack, ipvs and diff, through the CLI's JSON contract.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../extension/src/cli/main';
+import { cli, withFile } from '../support/cli';
 
 const fixture = new URL('../fixtures/node/mixed-node.txt', import.meta.url).pathname;
 const examples = new URL('../../examples/', import.meta.url).pathname;
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '', err = '';
-  const code = main(argv, { out: s => { out += s; }, err: s => { err += s; } });
-  return { code, out, err };
-}
 
 function traceJson(dump: string, ...args: string[]) {
   const r = cli('node', 'trace', dump, '--json', ...args);
   assert.equal(r.code, 0, r.err);
   return JSON.parse(r.out);
-}
-
-function withFile<T>(text: string, f: (path: string) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), 'natlens-node-'));
-  try {
-    const path = join(dir, 'dump.txt');
-    writeFileSync(path, text);
-    return f(path);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 test('ClusterIP from a pod: every table of PREROUTING, two endpoints, the common jumps on top', () => {

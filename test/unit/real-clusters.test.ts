@@ -5,18 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../extension/src/cli/main';
+import { cli } from '../support/cli';
 import { deriveHints } from '../../extension/src/engine/model/topology';
 
 const root = new URL('../../', import.meta.url).pathname;
 const fixture = (name: string) => join(root, 'test/fixtures/topology', name);
 const profile = join(root, 'examples/cluster.yaml');
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '', err = '';
-  const code = main(argv, { out: s => { out += s; }, err: s => { err += s; } });
-  return { code, out, err };
-}
 
 test('service-proxy-name: no rules on any mode, and every surface says another proxy implements it', () => {
   for (const mode of ['iptables', 'nftables', 'ipvs']) {

@@ -12,7 +12,7 @@ import { parseProfile } from '../../extension/src/engine/model/profile';
 import { buildClusterModel } from '../../extension/src/engine/model/cluster';
 import { analyzeFile } from '../../extension/src/engine/findings/analyze';
 import { generateIptables } from '../../extension/src/engine/proxy/iptables/generator';
-import { main } from '../../extension/src/cli/main';
+import { cli } from '../support/cli';
 import { applyKustomization, sourceOf } from '../../extension/src/engine/manifest/kustomize';
 import { spawnSync } from 'node:child_process';
 
@@ -179,12 +179,6 @@ test('exposed-admin-port: a LoadBalancer offering Elasticsearch to every source,
   const np = analyse(service('pg', 'app: pg', '  type: NodePort', 'port: 5432')).findings.find(x => x.rule === 'exposed-admin-port')!;
   assert.match(np.message, /^Port 5432 is PostgreSQL/);
 });
-
-function cli(...argv: string[]) {
-  let out = '', err = '';
-  const code = main(argv, { out: s => { out += s; }, err: s => { err += s; } });
-  return { code, out, err };
-}
 
 function inTempDir(fn: (dir: string) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'natlens-rw-'));
