@@ -20,8 +20,8 @@ function findTests(dir) {
   return out.sort();
 }
 
-function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+function run(cmd, args, env = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, env: { ...process.env, ...env } });
   process.stdout.write(r.stdout ?? '');
   process.stderr.write(r.stderr ?? '');
   return { code: r.status ?? 1, out: (r.stdout ?? '') + (r.stderr ?? '') };
@@ -56,9 +56,9 @@ function readTap(name) {
 }
 
 /** A phase whose runner prints its own "N passed, N failed" line (the real-VS Code and browser suites). */
-function summaryLinePhase(name, cmd, args) {
+function summaryLinePhase(name, cmd, args, env = {}) {
   console.log(`\n=== ${name} ===`);
-  const { code, out } = run(cmd, args);
+  const { code, out } = run(cmd, args, env);
   const m = [...out.matchAll(/^(?:\w+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/gm)].pop();
   if (!m) { record(name, 0, 1, 0); return; }
   const failed = Number(m[2]) + (code !== 0 && Number(m[2]) === 0 ? 1 : 0);
@@ -91,7 +91,11 @@ if (want('kernel')) nodeTestPhase('kernel', ['test/kernel']);
 if (want('reference')) nodeTestPhase('reference', ['test/reference']);
 // seeded and time-bounded (NATLENS_FUZZ_SEED, NATLENS_FUZZ_SECONDS); one test per fuzzed input
 if (want('fuzz')) summaryLinePhase('fuzz', process.execPath, ['--import', 'tsx', 'test/fuzz/fuzz.ts']);
-if (want('vscode') && existsSync(join(root, 'test/vscode/run.sh'))) summaryLinePhase('vscode', 'bash', ['test/vscode/run.sh']);
+if (want('vscode') && existsSync(join(root, 'test/vscode/run.sh'))) {
+  summaryLinePhase('vscode', 'bash', ['test/vscode/run.sh']);
+  // the same extension with VS Code's display language German: its German UI checks only
+  summaryLinePhase('vscode (de)', 'bash', ['test/vscode/run.sh'], { VSCODE_LOCALE: 'de', VSCODE_SKIP_SUITE: '1', UI_CHECKS: 'German' });
+}
 if (want('webview') && existsSync(join(root, 'test/webview/run.mjs'))) summaryLinePhase('webview', process.execPath, ['test/webview/run.mjs']);
 
 // tests write only to test-results/ and temp dirs: the tree must be as the run found it

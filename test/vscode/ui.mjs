@@ -280,8 +280,9 @@ check('German: CodeLens, hover, diagnostic and the preview\'s walk in words', as
   const problems = (await wb.problems()).join('\n');
   assert.match(problems, /Client-IP geht verloren: Bei externalTrafficPolicy Cluster werden externe Verbindungen auf dem Node maskiert/);
   await wb.shot('de-problems');
-  // the CodeLens's own command opens the preview of this file
-  await wb.editor().locator('.codelens-decoration a', { hasText: 'NAT:' }).first().click();
+  // the CodeLens's own command opens the preview of this file; with the Problems panel focused the
+  // editor group is no longer the active one, so the lens is found in the page
+  await wb.page.locator('.codelens-decoration a', { hasText: 'NAT:' }).first().click();
   await wb.webviewText('.view-lines', { contains: 'KUBE-NODEPORTS', timeout: 30000 });
   const view = await wb.webview();
   const entry = await view.locator('#entry-select option', { hasText: 'NodePort 30080 on node-a' }).first().getAttribute('value');
