@@ -111,7 +111,7 @@ export function traceNft(dump: NodeDump, packet: NodePacket, start: Start, commo
     const initial: ConnState = {
       packet: { proto: packet.proto, src: packet.src, dst: packet.dst, sport: packet.sport ?? 0, dport: packet.dport ?? 0 },
       mark: packet.mark, dnat: packet.ctstate.includes('DNAT'), masqueradedTo: null, probability: 1, hops: [],
-      interfaces: { in: packet.inIface, out: packet.outIface },
+      inInterface: packet.inIface, outInterface: packet.outIface,
     };
     let pending: { state: ConnState; verdict: 'ACCEPT' | 'DROP' | 'REJECT' }[] = [{ state: initial, verdict: 'ACCEPT' }];
     for (const { t, name } of order) {

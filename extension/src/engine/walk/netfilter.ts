@@ -60,15 +60,18 @@ export interface ConnState {
    * back in through loopback after POSTROUTING): nat tables are not consulted again.
    */
   readonly natBound?: boolean;
-  /** The interface the packet came in by ('' for the node's own packets in OUTPUT): what `-i`/`iifname` match. */
-  readonly inInterface?: string;
+  /**
+   * The interfaces the packet came in and goes out by, what `-i`/`iifname` and `oifname` match: the walk
+   * of generated rules knows the incoming one ('' for the node's own packets in OUTPUT); a node dump's
+   * trace has what the user gave, null where nothing was given (a rule matching it stops the walk).
+   */
+  readonly inInterface?: string | null;
+  readonly outInterface?: string | null;
   /**
    * Session-affinity entries on the nodes (iptables `recent` lists, nftables affinity sets): what an
    * earlier connection of the same client recorded there, and what this one records. See affinityEntry.
    */
   readonly affinity?: ReadonlyMap<string, RememberedClient>;
-  /** The packet's interfaces, where a node dump's trace names them (rules that match one need it). */
-  readonly interfaces?: { readonly in: string | null; readonly out: string | null };
 }
 
 /** A client address in a node's session-affinity list (iptables `recent --name`) or set (nftables `@affinity-…`). */

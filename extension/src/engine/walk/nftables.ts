@@ -616,9 +616,7 @@ export class NftRules implements NodeProgram {
           }
           break;
         case 'iface': {
-          // a node dump's trace names its interfaces; the walk of generated rules knows the one it came in by
-          const name = state.interfaces ? (p.which === 'in' ? state.interfaces.in : state.interfaces.out)
-            : p.which === 'in' ? state.inInterface ?? '' : null;
+          const name = p.which === 'in' ? (state.inInterface === undefined ? '' : state.inInterface) : state.outInterface ?? null;
           if (name === null) throw new WalkError(`the rule matches the ${p.which === 'in' ? 'incoming' : 'outgoing'} interface (${p.negated ? '!= ' : ''}"${p.name}"): give --${p.which}-iface`);
           if (!interfaceNameMatches(p.name, name, p.negated)) return null;
           break;
