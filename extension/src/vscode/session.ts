@@ -7,6 +7,7 @@ import { declaredEncoding, foreignEncoding } from '../engine/manifest/encoding';
 import { parseProfile, resolveProfile, withProxyMode, DEFAULT_PROFILE, type ClusterProfile } from '../engine/model/profile';
 import type { ClusterModel } from '../engine/model/cluster';
 import { buildIsolatedModel, type ExcludedObject } from '../engine/model/isolate';
+import { readCniConfig } from '../engine/egress/workspace';
 import { applyProfilePatch, profileToYaml } from '../engine/model/profilePatch';
 import type { ProfilePatch } from '../../../protocol/preview';
 
@@ -214,9 +215,10 @@ export class Session implements vscode.Disposable {
     const { profile } = await this.profile();
     if (!this.modelCache || this.modelCache.profile !== profile) {
       // one object the model cannot take must not take every file's hovers and diagnostics with it
-      const objects = this.manifestFiles().flatMap(f => f.objects);
-      // built on the last model: only the Services an edit touched get new entries
-      const { model, excluded } = buildIsolatedModel(this.live ? [...objects, ...this.live.endpointSlices] : objects, profile, { previous: this.lastModel ?? undefined });
+      const files = this.manifestFiles();
+      const objects = files.flatMap(f => f.objects);
+      // built on the last model: only the Services an edit touched get new entries; the CNI objects decide the pod network
+      const { model, excluded } = buildIsolatedModel(this.live ? [...objects, ...this.live.endpointSlices] : objects, profile, { previous: this.lastModel ?? undefined, cni: readCniConfig(files) });
       this.modelCache = this.lastModel = model;
       this.excluded = excluded;
     }

@@ -25,11 +25,11 @@ export function buildIsolatedModel(objects: readonly AnyManifestObject[], profil
       }
     });
     try {
-      return { model: buildClusterModel(kept, profile), excluded };
+      return { model: buildClusterModel(kept, profile, { ...(options.cni ? { cni: options.cni } : {}) }), excluded };
     } catch (e) {
       // objects that fail only together: the model without any of them still serves the others' files
       const message = e instanceof Error ? e.message : String(e);
-      return { model: buildClusterModel([], profile), excluded: [...excluded, ...kept.map(obj => ({ obj, message: `NAT Lens could not model the workspace: ${message}` }))] };
+      return { model: buildClusterModel([], profile, { ...(options.cni ? { cni: options.cni } : {}) }), excluded: [...excluded, ...kept.map(obj => ({ obj, message: `NAT Lens could not model the workspace: ${message}` }))] };
     }
   }
 }
