@@ -2,8 +2,10 @@
 // übersetzt. "Service", "Endpoint", "Node", "Pod" bleiben, wie sie im Deutschen benutzt werden.
 import type { Messages } from './en';
 import { bold, joinList, percentNumber } from './vocabulary';
+import { rulesDe } from './rules.de';
 
 export const de: Messages = {
+  ...rulesDe,
   locale: () => 'de',
   // gemeinsames Vokabular: Dezimalkomma, Leerzeichen vor dem Prozentzeichen (DIN 5008)
   percent: (p) => `${percentNumber(p, ',')}\u00a0%`,
