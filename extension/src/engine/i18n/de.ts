@@ -3,8 +3,10 @@
 import type { Messages } from './en';
 import { bold, joinList, percentNumber } from './vocabulary';
 import { dePodNetwork } from './podNetwork';
+import { rulesDe } from './rules.de';
 
 export const de: Messages = {
+  ...rulesDe,
   locale: () => 'de',
   // gemeinsames Vokabular: Dezimalkomma, Leerzeichen vor dem Prozentzeichen (DIN 5008)
   percent: (p) => `${percentNumber(p, ',')}\u00a0%`,

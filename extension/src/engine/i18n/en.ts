@@ -5,8 +5,11 @@ import type { Locale } from './locale';
 import type { IgnoredHints } from '../model/topology';
 import type { TopologyFallback } from '../facts/topology';
 import { enPodNetwork } from './podNetwork';
+import { rulesEn } from './rules.en';
 
 export const en = {
+  // area tables (one file per area, spread here)
+  ...rulesEn,
   /** The language of this table, for a shell that passes it on (the preview's state). */
   locale: (): Locale => 'en',
   // shared vocabulary
