@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { parseManifest } from '../../extension/src/engine/manifest/manifest';
 import { parseProfile } from '../../extension/src/engine/model/profile';
 import { buildClusterModel } from '../../extension/src/engine/model/cluster';
+import { WorkspaceModel } from '../../extension/src/engine/model/isolate';
 import { analyzeFile, FindingsCache } from '../../extension/src/engine/findings/analyze';
 import { serviceLenses } from '../../extension/src/engine/findings/codelens';
 import { syntheticManifest } from '../bench/synthetic';
@@ -68,4 +69,43 @@ test('cached diagnostics and CodeLens titles equal a fresh analysis after Servic
   }
   assert.equal(lensOf(before, 'svc-4'), 'NAT: 1 ready endpoint · cluster-internal only');
   assert.ok(changedLenses >= 3, 'the edits changed CodeLens titles');
+});
+
+// Node objects make buildClusterModel derive a profile: the editor's model must still be kept between
+// calls, and a rebuild must still reuse the Services an edit did not touch.
+const NODES = ['node-a', 'node-b'].map((name, i) => `apiVersion: v1\nkind: Node\nmetadata: {name: ${name}}\nspec: {podCIDR: 10.244.${i}.0/24}\nstatus: {addresses: [{type: InternalIP, address: 192.168.0.${i + 2}}]}`).join('\n---\n');
+
+test('with Node objects, a rebuild keeps the derived profile and the entries of untouched Services', () => {
+  const text = `${NODES}\n---\n${syntheticManifest(4, 2)}`;
+  const first = parseManifest(text, 'a.yaml');
+  const before = buildClusterModel(first.objects, profile);
+  assert.notEqual(before.profile, profile, 'the Node objects define the nodes');
+  const edited = parseManifest(replaceIn(text, 'name: svc-2\n', 'port: 80\n', 'port: 81\n'), 'a.yaml', { previous: first });
+  const after = buildClusterModel(edited.objects, profile, { previous: before });
+  assert.equal(after.profile, before.profile);
+  const entry = (m: typeof before, name: string) => m.services.find(s => s.obj.name === name)!;
+  assert.equal(entry(after, 'svc-1').ports, entry(before, 'svc-1').ports, 'an untouched Service is reused');
+  assert.notEqual(entry(after, 'svc-2').ports, entry(before, 'svc-2').ports, 'the edited Service is rebuilt');
+  assert.deepEqual(plain(after), plain(buildClusterModel(edited.objects, profile)));
+  // another Node object is another profile
+  const moved = parseManifest(replaceIn(edited.text, 'name: node-b', '192.168.0.3', '192.168.0.9'), 'a.yaml', { previous: edited });
+  assert.deepEqual(buildClusterModel(moved.objects, profile, { previous: after }).profile.nodes[1]!.ips, ['192.168.0.9']);
+});
+
+test('the editor keeps its model between calls until an edit, with Node objects in the workspace', () => {
+  const models = new WorkspaceModel();
+  let file = parseManifest(`${NODES}\n---\n${syntheticManifest(3, 1)}`, 'a.yaml');
+  let reads = 0;
+  const objects = () => { reads++; return file.objects; };
+  const first = models.get(profile, objects).model;
+  assert.equal(models.get(profile, objects).model, first, 'a second call builds nothing');
+  assert.equal(reads, 1);
+  models.invalidate();
+  file = parseManifest(replaceIn(file.text, 'name: svc-1\n', 'port: 80\n', 'port: 81\n'), 'a.yaml', { previous: file });
+  const second = models.get(profile, objects).model;
+  assert.equal(reads, 2);
+  assert.equal(second.profile, first.profile);
+  assert.equal(second.services[0]!.ports, first.services[0]!.ports, 'built on the last model');
+  const other = { ...profile };
+  assert.notEqual(models.get(other, objects).model, second, 'another profile is another model');
 });

@@ -158,9 +158,31 @@ const sameItems = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined) 
 const sameAllocation = (a: Service, b: Service) => a.spec?.clusterIP === b.spec?.clusterIP && sameItems(a.spec?.clusterIPs, b.spec?.clusterIPs)
   && a.spec?.healthCheckNodePort === b.spec?.healthCheckNodePort && sameItems(a.spec?.ports?.map(p => p?.nodePort), b.spec?.ports?.map(p => p?.nodePort));
 
+/** What a model's profile was derived from: the profile given and the input's Node objects. */
+interface ProfileDerivation {
+  readonly given: ClusterProfile;
+  readonly nodes: readonly ManifestObject<'Node'>['object'][];
+  readonly fileNames: readonly string[];
+  readonly derived: ReturnType<typeof withNodeObjects>;
+}
+const derivations = new WeakMap<ClusterModel, ProfileDerivation>();
+
+/**
+ * The profile with the input's Node objects (model/nodes.ts). The previous model's derived profile
+ * when it came from the same profile and Node objects: caches that key on `model.profile` (the
+ * entries below, FindingsCache) keep working in a workspace with Node objects.
+ */
+function deriveProfile(given: ClusterProfile, input: readonly AnyManifestObject[], previous: ClusterModel | undefined): ProfileDerivation {
+  const nodeObjects = ofKind(input, 'Node');
+  const nodes = nodeObjects.map(o => o.object), fileNames = nodeObjects.map(o => o.fileName);
+  const before = previous ? derivations.get(previous) : undefined;
+  if (before && before.given === given && sameItems(before.nodes, nodes) && sameItems(before.fileNames, fileNames)) return before;
+  return { given, nodes, fileNames, derived: withNodeObjects(given, input) };
+}
+
 export function buildClusterModel(input: readonly AnyManifestObject[], givenProfile: ClusterProfile, options: BuildOptions = {}): ClusterModel {
-  // Node objects in the input define the nodes (model/nodes.ts)
-  const { profile, notes } = withNodeObjects(givenProfile, input);
+  const derivation = deriveProfile(givenProfile, input, options.previous);
+  const { profile, notes } = derivation.derived;
   const assumptions: Assumption[] = [...profileAssumptions(profile), ...notes];
   const limits: LimitExceeded[] = [];
   const { unique: objects, duplicates } = withoutDuplicates(input);
@@ -244,6 +266,7 @@ export function buildClusterModel(input: readonly AnyManifestObject[], givenProf
   });
   const model: ClusterModel = { profile, services, workloads, assumptions, duplicates, ...(limits.length ? { limits } : {}) };
   entryInputs.set(model, inputs);
+  derivations.set(model, derivation);
   return model;
 }
 

@@ -10,7 +10,12 @@ export interface ExcludedObject {
   readonly message: string;
 }
 
-export function buildIsolatedModel(objects: readonly AnyManifestObject[], profile: ClusterProfile, options: BuildOptions = {}): { model: ClusterModel; excluded: ExcludedObject[] } {
+export interface IsolatedModel {
+  readonly model: ClusterModel;
+  readonly excluded: readonly ExcludedObject[];
+}
+
+export function buildIsolatedModel(objects: readonly AnyManifestObject[], profile: ClusterProfile, options: BuildOptions = {}): IsolatedModel {
   try {
     return { model: buildClusterModel(objects, profile, options), excluded: [] };
   } catch {
@@ -31,5 +36,29 @@ export function buildIsolatedModel(objects: readonly AnyManifestObject[], profil
       const message = e instanceof Error ? e.message : String(e);
       return { model: buildClusterModel([], profile), excluded: [...excluded, ...kept.map(obj => ({ obj, message: `NAT Lens could not model the workspace: ${message}` }))] };
     }
+  }
+}
+
+/**
+ * The editor's model of the workspace: kept until `invalidate` (an edit, a setting) or until another
+ * profile is given, and each rebuild is built on the last model, so that an edit rebuilds only the
+ * Services it touches. Keyed on the profile given, not on `model.profile`, which Node objects in the
+ * input make a derived one.
+ */
+export class WorkspaceModel {
+  private current: { readonly given: ClusterProfile; readonly built: IsolatedModel } | null = null;
+  private last: ClusterModel | undefined;
+
+  invalidate(): void {
+    this.current = null;
+  }
+
+  get(given: ClusterProfile, objects: () => readonly AnyManifestObject[]): IsolatedModel {
+    if (this.current?.given !== given) {
+      const built = buildIsolatedModel(objects(), given, { previous: this.last });
+      this.current = { given, built };
+      this.last = built.model;
+    }
+    return this.current.built;
   }
 }
