@@ -5,10 +5,12 @@ import type { Locale } from './locale';
 import type { IgnoredHints } from '../model/topology';
 import type { TopologyFallback } from '../facts/topology';
 import { rulesEn } from './rules.en';
+import { debugEn } from './debug.en';
 
 export const en = {
   // area tables (one file per area, spread here)
   ...rulesEn,
+  ...debugEn,
   /** The language of this table, for a shell that passes it on (the preview's state). */
   locale: (): Locale => 'en',
   // shared vocabulary
