@@ -9,10 +9,20 @@ import { LOCALES, localeOf, messagesFor } from '../../extension/src/engine/i18n'
 const root = new URL('../../', import.meta.url).pathname;
 const I18N = 'extension/src/engine/i18n/';
 
-/** Each message's parameter names, read from the table's source (destructured names, or positional names). */
-function parameterNames(file: string): Map<string, string[]> {
-  const source = ts.createSourceFile(file, readFileSync(`${root}${I18N}${file}`, 'utf8'), ts.ScriptTarget.ES2022, true);
+/** The table files of a language: en.ts with the area tables it spreads in (rules.en.ts, ...). */
+function tableFiles(locale: string): string[] {
+  return readdirSync(`${root}${I18N}`).filter(f => f === `${locale}.ts` || f.endsWith(`.${locale}.ts`)).sort();
+}
+
+/** Each message's parameter names, read from the tables' sources (destructured names, or positional names). */
+function parameterNames(files: readonly string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
+  for (const file of files) collectParameterNames(file, out);
+  return out;
+}
+
+function collectParameterNames(file: string, out: Map<string, string[]>): void {
+  const source = ts.createSourceFile(file, readFileSync(`${root}${I18N}${file}`, 'utf8'), ts.ScriptTarget.ES2022, true);
   const visit = (node: ts.Node) => {
     if (ts.isPropertyAssignment(node) && ts.isArrowFunction(node.initializer) && ts.isObjectLiteralExpression(node.parent)) {
       const names = node.initializer.parameters.flatMap(p => ts.isObjectBindingPattern(p.name)
@@ -24,12 +34,12 @@ function parameterNames(file: string): Map<string, string[]> {
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return out;
 }
 
 test('every message has German text with the same parameters as the English one', () => {
-  const english = parameterNames('en.ts');
-  const german = parameterNames('de.ts');
+  assert.deepEqual(tableFiles('de'), tableFiles('en').map(f => f.replace(/en\.ts$/, 'de.ts')).sort(), 'every English area table has a German one');
+  const english = parameterNames(tableFiles('en'));
+  const german = parameterNames(tableFiles('de'));
   assert.ok(english.size >= 10, `found ${english.size} English messages`);
   assert.deepEqual([...german.keys()].sort(), [...english.keys()].sort());
   for (const [key, names] of english) assert.deepEqual(german.get(key), names, `parameters of ${key}`);

@@ -12,6 +12,8 @@ import { endpointsFromLegacy, endpointsFromSlices, sortEndpoints, type EndpointI
 import { controllerLabels, matchPod } from './controllers';
 import { deriveHints, hintPolicy, type HintPolicy } from './topology';
 import { withNodeObjects } from './nodes';
+import { podNetworkOf, type PodNetwork } from '../egress/podNetwork';
+import type { CniWorkspace } from '../egress/workspace';
 import type { IPFamily } from '../util/ip';
 
 export interface Assumption {
@@ -96,6 +98,8 @@ export interface ClusterModel {
   readonly duplicates: readonly DuplicateObject[];
   /** Where the input asked for more than NAT Lens models (pods across all workloads). */
   readonly limits?: readonly LimitExceeded[];
+  /** How pod traffic crosses nodes (the overlay device MASQUERADE takes its address from); absent: routed, the CNI unknown. */
+  readonly podNetwork?: PodNetwork;
 }
 
 /** Pods derived from all workloads together: more would make every rule set and walk slow, not more exact. */
@@ -174,6 +178,8 @@ export interface BuildOptions {
    * edit in the editor rebuilds only the Services it touches.
    */
   readonly previous?: ClusterModel;
+  /** The workspace's CNI objects (egress/workspace readCniConfig): they decide the pod network. */
+  readonly cni?: CniWorkspace;
 }
 
 function sameItems<T>(a: readonly T[] | undefined, b: readonly T[] | undefined): boolean {
@@ -301,7 +307,8 @@ export function buildClusterModel(input: readonly AnyManifestObject[], givenProf
     });
     return entry;
   });
-  const model: ClusterModel = { profile, services, workloads, assumptions, duplicates, ...(limits.length ? { limits } : {}) };
+  const podNetwork = podNetworkOf(profile, options.cni ?? null);
+  const model: ClusterModel = { profile, services, workloads, assumptions, duplicates, ...(limits.length ? { limits } : {}), ...(podNetwork ? { podNetwork } : {}) };
   entryInputs.set(model, inputs);
   derivations.set(model, derivation);
   return model;
