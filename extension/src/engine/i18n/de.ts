@@ -4,9 +4,11 @@ import type { Messages } from './en';
 import { bold, joinList, percentNumber } from './vocabulary';
 import { dePodNetwork } from './podNetwork.de';
 import { rulesDe } from './rules.de';
+import { debugDe } from './debug.de';
 
 export const de: Messages = {
   ...rulesDe,
+  ...debugDe,
   locale: () => 'de',
   // gemeinsames Vokabular: Dezimalkomma, Leerzeichen vor dem Prozentzeichen (DIN 5008)
   percent: (p) => `${percentNumber(p, ',')}\u00a0%`,

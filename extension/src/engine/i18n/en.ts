@@ -6,10 +6,12 @@ import type { IgnoredHints } from '../model/topology';
 import type { TopologyFallback } from '../facts/topology';
 import { enPodNetwork } from './podNetwork.en';
 import { rulesEn } from './rules.en';
+import { debugEn } from './debug.en';
 
 export const en = {
   // area tables (one file per area, spread here)
   ...rulesEn,
+  ...debugEn,
   /** The language of this table, for a shell that passes it on (the preview's state). */
   locale: (): Locale => 'en',
   // shared vocabulary
