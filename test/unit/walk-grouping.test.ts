@@ -10,6 +10,8 @@ import { buildClusterModel } from '../../extension/src/engine/model/cluster';
 import { serviceFacts, serviceWalker, walkFact } from '../../extension/src/engine/facts/service';
 import { egressDeciderFor } from '../../extension/src/engine/egress';
 import { Walker } from '../../extension/src/engine/walk/walk';
+import { clientIpLostMessage } from '../../extension/src/engine/facts/diagnostics';
+import { messagesFor } from '../../extension/src/engine/i18n';
 
 const MODES: readonly ProxyMode[] = ['iptables', 'nftables', 'ipvs'];
 const PROFILE = `proxyMode: iptables
@@ -101,3 +103,22 @@ for (const mode of MODES) {
     assert.ok(compared > 5, `${compared} files compared`);
   });
 }
+
+test('client-ip-lost names the address each group of pods sees, not every endpoint (en and de)', () => {
+  const file = parseManifest(manifest(9, 'Cluster', false), 'input.yaml');
+  const model = buildClusterModel(file.objects, parseProfile(PROFILE).profile);
+  const facts = serviceFacts(model.services[0]!, model);
+  const en = clientIpLostMessage(facts)!;
+  // on node-a: its own three pods see its gateway, node-b's and node-c's see node-a's address; the pod outside the nodes too
+  assert.match(en, /entering node-a, the 3 pods on node-a \(10\.244\.0\.10:8080, 10\.244\.0\.13:8080, 10\.244\.0\.16:8080\) see 10\.244\.0\.1, the 2 pods on node-b \(10\.244\.1\.11:8080, 10\.244\.1\.17:8080\) see 192\.168\.0\.2, /);
+  assert.match(en, /the pod 172\.16\.0\.9:8080 sees 192\.168\.0\.2/);
+  assert.doesNotMatch(en, / at 10\./);
+  const de = clientIpLostMessage(facts, messagesFor('de'))!;
+  assert.match(de, /über node-a: die 3 Pods auf node-a \(10\.244\.0\.10:8080, 10\.244\.0\.13:8080, 10\.244\.0\.16:8080\) sehen 10\.244\.0\.1, /);
+  // 200 pods: three named per node, the rest counted
+  const many = parseManifest(manifest(200, 'Cluster', false), 'input.yaml');
+  const manyModel = buildClusterModel(many.objects, parseProfile(PROFILE).profile);
+  const text = clientIpLostMessage(serviceFacts(manyModel.services[0]!, manyModel))!;
+  assert.match(text, /entering node-a, the 67 pods on node-a \((10\.244\.0\.\d+:8080, ){3}64 more\) see 10\.244\.0\.1, the 66 pods on node-b \((10\.244\.1\.\d+:8080, ){3}63 more\) see 192\.168\.0\.2/);
+  assert.ok(text.length < 1500, `${text.length} characters`);
+});

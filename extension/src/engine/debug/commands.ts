@@ -9,7 +9,7 @@ import { withProxyMode, type NodeProfile, type ProxyMode } from '../model/profil
 import { defaultService, externallyAccessible, type DefaultedService } from '../model/service';
 import { backendFor } from '../proxy/backends';
 import { serviceFacts, type EntryFact, type EntryVia } from '../facts/service';
-import { entryOutcome, externalSummary, internalSummary, podSees } from '../facts/render';
+import { entryOutcome, externalSummary, internalSummary, seenSources } from '../facts/render';
 import { cmd, hostPort, shq } from './shell';
 import type { DebugCommand, PortOnNode, ServiceOnNode } from './types';
 
@@ -267,7 +267,7 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
       command: ct(nodeIP, sp.nodePort),
       runOn: onNode,
       lookFor: nodePortWalk?.verdict === 'DNAT'
-        ? `Reply tuple src=<endpoint> and dst=${masqueraded(nodePortWalk) ? `the SNAT address (${podSees(nodePortWalk)}): the connection was SNATed, the pod never sees the client` : 'the client\'s own address: no SNAT, the pod sees the client IP'} (predicted: ${describe(nodePortWalk)}).`
+        ? `Reply tuple src=<endpoint> and dst=${masqueraded(nodePortWalk) ? `the SNAT address (${seenSources(nodePortWalk)}): the connection was SNATed, the pod never sees the client` : 'the client\'s own address: no SNAT, the pod sees the client IP'} (predicted: ${describe(nodePortWalk)}).`
         : nodePortWalk ? `No entry: ${describe(nodePortWalk)}.`
           : `Reply tuple src=<endpoint> and dst=${d.externalTrafficPolicy === 'Local' ? 'the client\'s own address (externalTrafficPolicy Local: no SNAT)' : 'a node address (externalTrafficPolicy Cluster: SNATed)'}.`,
     });
@@ -312,7 +312,7 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
       title: 'Established connections, from inside an endpoint pod',
       command: `kubectl debug -it -n ${shq(ns)} ${selectorOf(d) ? `"$(kubectl get pods -n ${shq(ns)} -l ${shq(selectorOf(d)!)} -o name | head -n 1)"` : `"$(kubectl get pods -n ${shq(ns)} --field-selector ${shq(`status.podIP=${ep.ip}`)} -o name)"`} --image=${shq(debugImage)} -- ${proto === 'udp' ? cmd('ss', '-un') : cmd('ss', '-tn', 'state', 'established', `( sport = :${ep.port} )`)}`,
       runOn: 'workstation',
-      lookFor: `The Peer Address:Port column: client pod addresses for in-cluster ClusterIP clients; a node address for connections that were masqueraded${nodePortWalk && masqueraded(nodePortWalk) ? ` (e.g. ${podSees(nodePortWalk)} for NodePort traffic through ${nodeName})` : ''}.`,
+      lookFor: `The Peer Address:Port column: client pod addresses for in-cluster ClusterIP clients; a node address for connections that were masqueraded${nodePortWalk && masqueraded(nodePortWalk) ? ` (e.g. ${seenSources(nodePortWalk)} for NodePort traffic through ${nodeName})` : ''}.`,
     });
   }
   return out;

@@ -138,15 +138,27 @@ export function joinBranch(groups: Map<string, BranchGroup>, shape: string | nul
 /** Everything of a state the rules can read, apart from probability and hops. */
 function stateKey(s: ConnState): string {
   const p = s.packet;
-  return [p.proto, p.src, p.sport, p.dst, p.dport, s.mark, s.dnat, s.masqueradedTo, s.natBound, s.inInterface, s.outInterface, [...(s.affinity?.keys() ?? [])].join('\u0001')].join('\u0000');
+  const affinity = s.affinity?.size ? [...s.affinity.keys()].join('\u0001') : '';
+  return `${p.proto} ${p.src} ${p.sport} ${p.dst} ${p.dport} ${s.mark} ${s.dnat} ${s.masqueradedTo} ${s.natBound} ${s.inInterface} ${s.outInterface} ${affinity}`;
 }
 
 /** `text` with the chain's own name and the endpoint address masked: equal for endpoint chains of one shape. */
 export function endpointShape(texts: readonly string[], chain: string, ip: string): string {
-  const escaped = ip.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  // an IPv4 address may be followed by its port (":8080"); an IPv6 one is bracketed there
-  const address = new RegExp(`(?<![0-9A-Za-z.:])${escaped}(?![0-9A-Za-z.${ip.includes(':') ? ':' : ''}])`, 'g');
-  return texts.map(t => t.split(chain).join('\u0001C').replace(address, '\u0001E')).join('\n');
+  return texts.map(t => maskAddress(t.split(chain).join('\u0001C'), ip)).join('\n');
+}
+
+/** Every occurrence of `ip` as a whole address (not inside a longer one; an IPv4 one may carry a ":port"). */
+function maskAddress(text: string, ip: string): string {
+  const inAddress = (c: string | undefined, v6: boolean) => c !== undefined && (/[0-9A-Za-z.]/.test(c) || (v6 && c === ':'));
+  const v6 = ip.includes(':');
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf(ip); at >= 0; at = text.indexOf(ip, at + ip.length)) {
+    if (inAddress(text[at - 1], true) || inAddress(text[at + ip.length], v6)) continue;
+    out += `${text.slice(from, at)}\u0001E`;
+    from = at + ip.length;
+  }
+  return out + text.slice(from);
 }
 
 /** A client address in a node's session-affinity list (iptables `recent --name`) or set (nftables `@affinity-…`). */

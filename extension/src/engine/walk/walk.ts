@@ -116,6 +116,7 @@ export interface WalkResult {
 export class Walker {
   readonly network: ClusterNetwork;
   private readonly programs = new Map<string, NodeProgram>();
+  private readonly endpointClasses = new Map<string, string | null>();
 
   /**
    * `rulesets`: iptables rules already generated, by node (they are not generated again).
@@ -183,11 +184,19 @@ export class Walker {
    * destination, and one MASQUERADE could pick as a source).
    */
   private endpointClass(ip: string, state: ConnState, nodeName: string): string | null {
+    // the same endpoints come back for every way in: only the source's egress decision can differ
+    const podSource = this.egress !== undefined && this.network.isPodAddress(state.packet.src);
+    const key = `${nodeName}\u0000${ip}\u0000${podSource ? state.packet.src : ''}`;
+    let found = this.endpointClasses.get(key);
+    if (found === undefined) this.endpointClasses.set(key, (found = this.classOf(ip, podSource ? state.packet.src : null, nodeName)));
+    return found;
+  }
+
+  private classOf(ip: string, podSource: string | null, nodeName: string): string | null {
     const net = this.network;
     const family = parseIP(ip)?.family;
     if (!family) return null;
     const parts: (string | number | boolean | null)[] = [family, net.isPodAddress(ip), net.podNode(ip), net.nodeOwning(ip)?.name ?? null];
-    const podSource = this.egress && net.isPodAddress(state.packet.src);
     const seen = new Set<string>();
     for (let node = net.node(nodeName); node && !seen.has(node.name);) {
       seen.add(node.name);
@@ -196,7 +205,7 @@ export class Walker {
       if (!program.destinationClass) return null;
       const route = net.route(node, ip);
       parts.push(node.name, route.kind, route.kind === 'remote' ? `${route.node}/${route.known}` : '', net.masqueradeSource(node, ip), program.destinationClass(ip));
-      if (podSource && (route.kind === 'external' || route.kind === 'local')) parts.push(JSON.stringify(this.egress!({ ip: state.packet.src, node: node.name }, ip)));
+      if (podSource !== null && (route.kind === 'external' || route.kind === 'local')) parts.push(JSON.stringify(this.egress!({ ip: podSource, node: node.name }, ip)));
       node = route.kind === 'remote' && route.node ? net.node(route.node) : undefined;
     }
     return parts.join('\u0000');
