@@ -3,6 +3,7 @@
 import type { EntryFact, ServiceFacts } from './service';
 import { hiddenSlicesSentence, skippedSentence } from './skipped';
 import { english, type Messages } from '../i18n';
+import { unknownOverlayAddress } from './podNetwork';
 
 export const isBlocked = (e: EntryFact) => e.verdict === 'DROP' || e.verdict === 'REJECT';
 /** A connection that is translated and whose reply comes back on at least one branch. */
@@ -26,18 +27,25 @@ export function podSees(e: EntryFact, code = (s: string) => s, m: Messages = eng
   if (e.endpoints.length === 0) return m.seenByEveryPod({ seen: '—' });
   const groups = new Map<string, { seen: string; node: string | null; endpoints: string[] }>();
   for (const p of e.endpoints) {
-    const key = `${p.sourceSeen ?? ''}\u0000${p.node ?? ''}`;
-    const g = groups.get(key) ?? groups.set(key, { seen: p.sourceSeen ?? '?', node: p.node, endpoints: [] }).get(key)!;
+    const seen = shownSource(p, code, m);
+    const key = `${seen}\u0000${p.node ?? ''}`;
+    const g = groups.get(key) ?? groups.set(key, { seen, node: p.node, endpoints: [] }).get(key)!;
     g.endpoints.push(p.endpoint);
   }
   const seen = new Set([...groups.values()].map(g => g.seen));
-  if (seen.size === 1) return m.seenByEveryPod({ seen: code([...seen][0]!) });
-  return [...groups.values()].map(g => m.seenByPods({ shown: g.endpoints.slice(0, SHOWN_PER_GROUP), count: g.endpoints.length, node: g.node, seen: code(g.seen) })).join(', ');
+  if (seen.size === 1) return m.seenByEveryPod({ seen: [...seen][0]! });
+  return [...groups.values()].map(g => m.seenByPods({ shown: g.endpoints.slice(0, SHOWN_PER_GROUP), count: g.endpoints.length, node: g.node, seen: g.seen })).join(', ');
+}
+
+/** The source address an endpoint sees, as a sentence names it. */
+function shownSource(p: EntryFact['endpoints'][number], code: (s: string) => string, m: Messages): string {
+  // behind an overlay device whose address the input does not tell, the walk's address only stands in for it
+  return (p.overlay && unknownOverlayAddress(p.overlay, m)) || code(p.sourceSeen ?? '?');
 }
 
 /** The source addresses the pods see, one each (for a sentence that names the addresses alone). */
-export function seenSources(e: EntryFact): string {
-  return [...new Set(e.endpoints.map(p => p.sourceSeen ?? '?'))].join(', ');
+export function seenSources(e: EntryFact, m: Messages = english): string {
+  return [...new Set(e.endpoints.map(p => shownSource(p, s => s, m)))].join(', ');
 }
 
 /** The CodeLens above a Service. */

@@ -3,7 +3,7 @@
 // their probabilities, whether and where the source is rewritten, what each endpoint sees, whether
 // the reply finds its way back, and the rule that decided. Every surface renders these facts.
 import type { ClusterModel, ServiceEntry } from '../model/cluster';
-import type { ProxyMode } from '../model/profile';
+import type { NodeProfile, ProxyMode } from '../model/profile';
 import { defaultService, type ServicePortInfo, type SkipReason } from '../model/service';
 import { backendFor, type PortChains, type ProxySemantics } from '../proxy/backends';
 import { localTrafficDetector } from '../proxy/common';
@@ -11,6 +11,8 @@ import { joinHostPort } from '../util/ip';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import { hasEffect } from '../walk/effects';
 import { topologyFacts, type TopologyFacts } from './topology';
+import type { OverlayDevice } from '../egress/podNetwork';
+import { nodeClasses, nodeRenaming, type NodeClass, type NodeRenaming } from './nodeClasses';
 import type { RuleHop } from '../walk/netfilter';
 import { walkerFor, type GroupedWalk, type TraceRequest, type Verdict, type Walker, type WalkOutcome, type WalkResult } from '../walk/walk';
 
@@ -30,6 +32,8 @@ export interface EndpointFact {
   readonly sourceSeen: string | null;
   /** The reply does not come back through the node that translated the connection: it fails. */
   readonly replyBroken: boolean;
+  /** The masqueraded connection left by an overlay device (its address is the source seen, when known). */
+  readonly overlay?: OverlayDevice;
 }
 
 /** The rule that decided a connection's fate (the drop, the reject, or the DNAT). */
@@ -138,34 +142,76 @@ function computeFacts(entry: ServiceEntry, model: ClusterModel, walker: Walker, 
       return (topology ??= topologyFacts(entry, model));
     },
     get entries() {
-      return (entries ??= sp ? entryRequests(sp, model, walker).map(e => entryFact(e.client, e.via, e.request, walker.branches(e.request))) : []);
+      return (entries ??= sp ? entryFacts(sp, model, walker, nodeClasses(entry, model, walker.network)) : []);
     },
   };
 }
 
-/** Every way into a Service port: external clients through each node, pods and nodes from inside. */
-function entryRequests(sp: ServicePortInfo, model: ClusterModel, walker: Walker): { client: ClientKind; via: EntryVia; request: TraceRequest }[] {
+type EntryRequest = { client: ClientKind; via: EntryVia; request: TraceRequest };
+
+/**
+ * The facts of every way into a Service port: external clients through each node, then pods and nodes
+ * from inside, node by node in profile order. One node of each class is walked; the other members get
+ * its facts with their own names and addresses (`classes`: nodeClasses, or singletonClasses to walk all).
+ */
+export function entryFacts(sp: ServicePortInfo, model: ClusterModel, walker: Walker, classes: readonly NodeClass[]): EntryFact[] {
+  const byNode = new Map<string, { external: EntryFact[]; inside: EntryFact[] }>();
+  const walk = (rs: readonly EntryRequest[]) => rs.map(e => entryFact(e.client, e.via, e.request, walker.branches(e.request)));
+  for (const { members } of classes) {
+    const first = members[0]!;
+    const asked = nodeRequests(sp, first, walker);
+    const walked = { external: walk(asked.external), inside: walk(asked.inside) };
+    byNode.set(first.name, walked);
+    for (const member of members.slice(1)) {
+      const own = nodeRequests(sp, member, walker);
+      // a class has one shape of requests; should a member ask differently, it is walked itself
+      if (own.external.length !== asked.external.length || own.inside.length !== asked.inside.length) {
+        byNode.set(member.name, { external: walk(own.external), inside: walk(own.inside) });
+        continue;
+      }
+      const rename = nodeRenaming(walker.network, first, member);
+      byNode.set(member.name, {
+        external: walked.external.map((f, i) => renamedFact(f, own.external[i]!.request, rename)),
+        inside: walked.inside.map((f, i) => renamedFact(f, own.inside[i]!.request, rename)),
+      });
+    }
+  }
+  const nodes = model.profile.nodes;
+  return [...nodes.flatMap(n => byNode.get(n.name)?.external ?? []), ...nodes.flatMap(n => byNode.get(n.name)?.inside ?? [])];
+}
+
+/** A node's ways into a Service port: external clients through it, and its pods and itself from inside. */
+function nodeRequests(sp: ServicePortInfo, node: NodeProfile, walker: Walker): { external: EntryRequest[]; inside: EntryRequest[] } {
   const proto = sp.protocol.toLowerCase() as TraceRequest['proto'];
-  const out: { client: ClientKind; via: EntryVia; request: TraceRequest }[] = [];
-  const external = (node: string, via: EntryVia, dst: string, dport: number) =>
-    out.push({ client: 'external', via, request: { source: { kind: 'external', ip: EXTERNAL_CLIENT_IP }, entryNode: node, dst, dport, proto } });
-  const inside = (node: string, via: EntryVia, dst: string, dport: number) => {
-    const podIP = spareNodePodIP(walker.network, node);
-    if (podIP) out.push({ client: 'pod', via, request: { source: { kind: 'pod', ip: podIP, node }, dst, dport, proto } });
-    const nodeIP = walker.network.node(node) ? walker.network.primaryIP(walker.network.node(node)!) : null;
-    if (nodeIP) out.push({ client: 'node', via, request: { source: { kind: 'node', node, ip: nodeIP }, dst, dport, proto } });
+  const external: EntryRequest[] = [], inside: EntryRequest[] = [];
+  const from = (via: EntryVia, dst: string, dport: number) =>
+    external.push({ client: 'external', via, request: { source: { kind: 'external', ip: EXTERNAL_CLIENT_IP }, entryNode: node.name, dst, dport, proto } });
+  const within = (via: EntryVia, dst: string, dport: number) => {
+    const podIP = spareNodePodIP(walker.network, node.name);
+    if (podIP) inside.push({ client: 'pod', via, request: { source: { kind: 'pod', ip: podIP, node: node.name }, dst, dport, proto } });
+    const nodeIP = walker.network.node(node.name) ? walker.network.primaryIP(node) : null;
+    if (nodeIP) inside.push({ client: 'node', via, request: { source: { kind: 'node', node: node.name, ip: nodeIP }, dst, dport, proto } });
   };
-  for (const node of model.profile.nodes) {
-    if (sp.nodePort) external(node.name, 'nodePort', walker.network.primaryIP(node), sp.nodePort);
-    for (const vip of sp.loadBalancerVIPs) external(node.name, 'loadBalancer', vip, sp.port);
-    for (const ip of sp.externalIPs) external(node.name, 'externalIP', ip, sp.port);
-  }
-  for (const node of model.profile.nodes) {
-    inside(node.name, 'clusterIP', sp.clusterIP, sp.port);
-    // in-cluster clients of a load-balancer address are captured on their own node (ipMode VIP)
-    for (const vip of sp.loadBalancerVIPs) inside(node.name, 'loadBalancer', vip, sp.port);
-  }
-  return out;
+  if (sp.nodePort) from('nodePort', walker.network.primaryIP(node), sp.nodePort);
+  for (const vip of sp.loadBalancerVIPs) from('loadBalancer', vip, sp.port);
+  for (const ip of sp.externalIPs) from('externalIP', ip, sp.port);
+  within('clusterIP', sp.clusterIP, sp.port);
+  // in-cluster clients of a load-balancer address are captured on their own node (ipMode VIP)
+  for (const vip of sp.loadBalancerVIPs) within('loadBalancer', vip, sp.port);
+  return { external, inside };
+}
+
+/** Another class member's facts: the walked node's names and addresses replaced by the member's. */
+function renamedFact(f: EntryFact, request: TraceRequest, rename: NodeRenaming): EntryFact {
+  const hostPort = (s: string) => { const m = /^\[?(.*?)\]?:(\d+)$/.exec(s); return m ? joinHostPort(rename.address(m[1]!), Number(m[2])) : rename.address(s); };
+  return {
+    ...f, source: rename.address(f.source), node: rename.node(f.node), address: hostPort(f.address), request,
+    endpoints: f.endpoints.map(p => ({
+      ...p, node: p.node === null ? null : rename.node(p.node), snatNode: p.snatNode === null ? null : rename.node(p.snatNode),
+      sourceSeen: p.sourceSeen === null ? null : rename.address(p.sourceSeen),
+    })),
+    rule: f.rule && { ...f.rule, node: rename.node(f.rule.node), rule: rename.text(f.rule.rule) },
+  };
 }
 
 /** The facts of one walk (for a hover that walks a client of its own, such as a source outside loadBalancerSourceRanges). */
@@ -198,6 +244,7 @@ function entryFact(client: ClientKind, via: EntryVia, request: TraceRequest, r: 
       endpoint, node: o.endpointNode, probability: (seen?.probability ?? 0) + probability,
       masquerade: (seen?.fact.masquerade ?? false) || o.masqueraded, snatNode: seen?.fact.snatNode ?? (o.masqueraded ? o.natNode : null),
       sourceSeen: seen?.fact.sourceSeen ?? sourceSeen, replyBroken: (seen?.fact.replyBroken ?? false) || o.replyBroken,
+      ...(seen?.fact.overlay ?? o.overlay ? { overlay: seen?.fact.overlay ?? o.overlay } : {}),
     };
     byEndpoint.set(endpoint, { fact, probability: fact.probability });
   }

@@ -256,7 +256,7 @@ function parsePortRange(v: unknown): { min: number; max: number } | undefined {
 }
 
 /** Nodes one profile may list: Kubernetes' own scalability limit (5,000 nodes per cluster). */
-export const MAX_NODES = 5000;
+export const MAX_NODES = 10_000;
 
 function resolveNodes(raw: unknown, nodeName: string, nodeIPs: readonly string[], clusterCIDR: string | null, report: Report): NodeProfile[] {
   const given: Raw[] = [];

@@ -7,7 +7,8 @@ import type { ClusterModel } from '../model/cluster';
 import type { NodeProfile } from '../model/profile';
 import { parseRestore, parseRule, type ParsedRule, type RuleMatch } from '../proxy/iptables/ruleParser';
 import { runChainRules, type RuleOutcome } from './chainLoop';
-import { describeEffects, type HopEffect } from './effects';
+import { describeEffects, masqueradeEffect, type HopEffect } from './effects';
+import type { MasqueradeSource } from './network';
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
@@ -110,13 +111,13 @@ export interface BranchGroup {
  *
  * Why this is exact: branches of one chain run start from states that differ only in probability and
  * hops (the key holds the rest of the state). Two endpoint chains of the same shape differ only in
- * the endpoint address; the only rules that name it match the packet's source (the hairpin
- * `-s EP/32 -j KUBE-MARK-MASQ`, `ip saddr EP`) or write the DNAT, and the source is not the endpoint
- * (checked here), so both take the same rules to a DNAT that differs only in the address. After it,
+ * the endpoint address; a rule that names it either compares it with the packet's addresses (the
+ * hairpin `-s EP/32 -j KUBE-MARK-MASQ`, `ip saddr EP`), which are not the endpoint's (checked here),
+ * or writes the DNAT: both take the same rules to a DNAT that differs only in the address. After it,
  * the walk reads the address only through what `classify` compares (and the source never becomes an
- * endpoint address: MASQUERADE picks an address of a node, and classify refuses endpoints local to a
- * node on the way), so every later rule, route and verdict is the same. The group's leaves are the
- * members' leaves with the member's address and probability (the unit test walks both ways).
+ * endpoint address: classify refuses an endpoint local to a node on the way or picked by MASQUERADE),
+ * so every later rule, route and verdict is the same. The group's leaves are the members' leaves
+ * with the member's address and probability (test/unit/walk-grouping.test.ts walks both ways).
  */
 export function joinBranch(groups: Map<string, BranchGroup>, shape: string | null, ip: string, state: ConnState, node: string): ConnState | null {
   const grouping = state.grouping;
@@ -190,7 +191,7 @@ export interface NodeNetwork {
   /** addrtype LOCAL: the node's own addresses (and loopback). */
   isLocal(ip: string): boolean;
   /** The address MASQUERADE picks: the primary address of the interface towards `dst`. */
-  masqueradeSource(dst: string): string;
+  masqueradeSource(dst: string): MasqueradeSource;
 }
 
 export class WalkError extends Error {}
@@ -441,11 +442,12 @@ export class NodeRules implements NodeProgram {
         return [{ state: this.hop(hook, table, rule, state, after, { kind: 'dnat', to }), kind: 'ACCEPT' }];
       }
       case 'MASQUERADE': {
-        const src = this.node.masqueradeSource(state.packet.dst);
+        const masq = this.node.masqueradeSource(state.packet.dst);
+        const src = masq.address;
         // --random-fully: the kernel also picks a random source port (shown as port 0, "*")
         const sport = rule.parsed.targetOptions.some(o => o.name === 'random-fully') ? 0 : state.packet.sport;
         const after = { ...state, packet: { ...state.packet, src, sport }, masqueradedTo: src };
-        return [{ state: this.hop(hook, table, rule, state, after, { kind: 'snat', how: 'MASQUERADE', to: src, owner: 'kube-proxy' }), kind: 'ACCEPT' }];
+        return [{ state: this.hop(hook, table, rule, state, after, masqueradeEffect(masq)), kind: 'ACCEPT' }];
       }
       default: {
         if (!this.chains.has(`${table}/${target}`)) throw new WalkError(`target ${target} is not modelled (${rule.parsed.text})`);

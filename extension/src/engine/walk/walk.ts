@@ -12,6 +12,8 @@ import { effectOf, hasEffect, type HopEffect } from './effects';
 import type { ProxyMode } from '../model/profile';
 import type { EgressDecision } from '../egress/types';
 import type { EgressPod } from '../egress/decide';
+import type { OverlayDevice } from '../egress/podNetwork';
+import { overlaySentence } from '../facts/podNetwork';
 import { backendFor } from '../proxy/backends';
 import { english, type Messages } from '../i18n';
 import { podInterfaceName } from '../proxy/common';
@@ -68,6 +70,8 @@ export interface WalkOutcome {
    * its branch); `order` is where the ungrouped walk would have reached it.
    */
   readonly members?: readonly { readonly endpoint: string | null; readonly probability: number; readonly order: number }[];
+  /** kube-proxy's MASQUERADE sent it by an overlay device: the source is that device's address (null: not in the input). */
+  readonly overlay?: OverlayDevice;
 }
 
 /** A walk whose equivalent endpoint branches were walked once (see Walker.branches). */
@@ -181,7 +185,7 @@ export class Walker {
    * What the walk after a DNAT to `ip` can read of the address, from `node` on along its route: the
    * route and masquerade source on each node, each node's destination matches, the node or pod
    * owning it, the CNI's egress decision. null for an address of a node on the way (a local
-   * destination, and one MASQUERADE could pick as a source).
+   * destination) or one MASQUERADE picks as the source (an overlay device's).
    */
   private endpointClass(ip: string, state: ConnState, nodeName: string): string | null {
     // the same endpoints come back for every way in: only the source's egress decision can differ
@@ -200,11 +204,12 @@ export class Walker {
     const seen = new Set<string>();
     for (let node = net.node(nodeName); node && !seen.has(node.name);) {
       seen.add(node.name);
-      if (net.isLocal(node, ip)) return null;
+      const masquerade = net.masqueradeSource(node, ip);
+      if (net.isLocal(node, ip) || masquerade.address === ip) return null;
       const program = this.rulesFor(node);
       if (!program.destinationClass) return null;
       const route = net.route(node, ip);
-      parts.push(node.name, route.kind, route.kind === 'remote' ? `${route.node}/${route.known}` : '', net.masqueradeSource(node, ip), program.destinationClass(ip));
+      parts.push(node.name, route.kind, route.kind === 'remote' ? `${route.node}/${route.known}` : '', JSON.stringify(masquerade), program.destinationClass(ip));
       if (podSource !== null && (route.kind === 'external' || route.kind === 'local')) parts.push(JSON.stringify(this.egress!({ ip: podSource, node: node.name }, ip)));
       node = route.kind === 'remote' && route.node ? net.node(route.node) : undefined;
     }
@@ -322,6 +327,7 @@ export class Walker {
     const s = leaf.state;
     const dnatHop = s.hops.find(h => hasEffect(h.effects, 'dnat'));
     const masqHop = s.hops.find(h => hasEffect(h.effects, 'snat'));
+    const overlay = masqHop ? effectOf(masqHop.effects, 'snat')?.overlay : undefined;
     const natNode = dnatHop?.node ?? masqHop?.node ?? null;
     // the mark counts on the node that translated the connection: the first node, except for a
     // packet that crosses a node untranslated (a pod connecting to another node's NodePort)
@@ -369,6 +375,7 @@ export class Walker {
       probability: s.probability, verdict, endpoint, endpointNode, natNode, masqueraded,
       snatAddress: s.masqueradedTo, sourceSeen: reached ? sourceSeen : null, hops: s.hops, delivered, reply, replyBroken: broken,
       remembered: [...(s.affinity?.values() ?? [])], ...(members ? { members } : {}),
+      ...(overlay ? { overlay } : {}),
     };
   }
 
@@ -499,9 +506,17 @@ export function describeWalk(r: Omit<WalkResult, 'summary'>, m: Messages): strin
   } else if (r.outcomes.some(o => o.remembered.length > 0)) {
     parts.push(m.walkAffinityFirst({ client: packet.src, nodes: [...new Set(r.outcomes.flatMap(o => o.remembered.map(x => x.node)))].join(', ') }));
   }
+  for (const o of overlaysOf(masqueraded)) parts.push(overlaySentence(o.overlay!, ipOfHostPort(o.sourceSeen ?? ''), m));
   const broken = r.outcomes.filter(o => o.replyBroken && o.verdict === 'DNAT');
   if (broken.length) parts.push(m.walkReplyBroken({ endpoints: broken.map(o => `${o.endpoint}`), node: `${broken[0]!.natNode}` }));
   return parts.join(' ');
+}
+
+/** The branches that left by an overlay device, one per node and device. */
+function overlaysOf(outcomes: readonly WalkOutcome[]): WalkOutcome[] {
+  const byDevice = new Map<string, WalkOutcome>();
+  for (const o of outcomes) if (o.overlay && !byDevice.has(`${o.overlay.node}/${o.overlay.device}`)) byDevice.set(`${o.overlay.node}/${o.overlay.device}`, o);
+  return [...byDevice.values()];
 }
 
 /** A walker for the profile's proxy mode. */
