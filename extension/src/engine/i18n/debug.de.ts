@@ -167,7 +167,7 @@ export const debugDe: typeof debugEn = {
   debugIpvsNoServer: ({ node, address }) => `Keine Real Server auf ${node}: IPVS kann Verbindungen zu ${address} nirgendwohin schicken, sie werden abgewiesen.`,
   debugIpsetTitle: ({ set }) => `ipset ${set}`,
   debugIpset: ({ service, entries, comment }) =>
-    `Unter den Mitgliedern die von ${service}: ${entries.join(', ')}. Die iptables-Regeln von kube-proxy prüfen gegen dieses Set (${comment}).`,
+    `Unter den Mitgliedern die von ${service}: ${entries.join(', ')}. Die iptables-Regeln von kube-proxy prüfen gegen dieses Set (Kommentar "${comment}").`,
 };
 
 function nftChainRoleDe(what: NftChainRole): string {
