@@ -20,6 +20,9 @@ export function singletonClasses(model: ClusterModel): NodeClass[] {
   return model.profile.nodes.map(n => ({ members: [n] }));
 }
 
+/** Per network (its model) and Service: every port's facts ask. */
+const classesOf = new WeakMap<ClusterNetwork, WeakMap<ServiceEntry, NodeClass[]>>();
+
 /**
  * The classes of the profile's nodes for `entry`. A node is a class of its own when the Service can tell
  * it apart by more than its names and addresses: it hosts or is hinted for an endpoint, owns an address
@@ -28,6 +31,14 @@ export function singletonClasses(model: ClusterModel): NodeClass[] {
  * rules and routes ask of each address (family, which nodePortAddresses hold it, cluster or pod CIDR).
  */
 export function nodeClasses(entry: ServiceEntry, model: ClusterModel, net: ClusterNetwork): NodeClass[] {
+  let known = classesOf.get(net);
+  if (!known) classesOf.set(net, (known = new WeakMap()));
+  let classes = known.get(entry);
+  if (!classes) known.set(entry, (classes = groupNodes(entry, model, net)));
+  return classes;
+}
+
+function groupNodes(entry: ServiceEntry, model: ClusterModel, net: ClusterNetwork): NodeClass[] {
   const profile = model.profile;
   const endpoints = entry.ports.flatMap(p => p.endpoints);
   const own = new Set<string>([profile.nodeName, ...endpoints.flatMap(ep => [ep.nodeName ?? '', ...ep.nodeHints])]);
@@ -111,13 +122,20 @@ export function nodeRenamer(net: ClusterNetwork, from: NodeProfile): (to: NodePr
   own.forEach((t, i) => { if (t && !place.has(t)) place.set(t, i); });
   const tokens = [...place.keys()].sort((a, b) => b.length - a.length).map(t => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const pattern = tokens.length ? new RegExp(`(?<![0-9A-Za-z_.:])(?:${tokens.join('|')})(?![0-9A-Za-z_]|\\.[0-9]|:[0-9A-Fa-f]*:)`, 'g') : null;
+  // most rules name no address of the node: asked once per class, not once per member
+  const mentions = new Map<string, boolean>();
+  const mentioned = (s: string) => {
+    let hit = mentions.get(s);
+    if (hit === undefined) mentions.set(s, (hit = pattern !== null && s.search(pattern) >= 0));
+    return hit;
+  };
   return to => {
     const theirs = identity(net, to);
     const address = (s: string) => { const i = place.get(s); return i === undefined ? s : theirs[i] || s; };
     return {
       node: s => (s === from.name ? to.name : s),
       address,
-      text: s => (pattern ? s.replace(pattern, address) : s),
+      text: s => (mentioned(s) ? s.replace(pattern!, address) : s),
     };
   };
 }
