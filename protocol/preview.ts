@@ -91,7 +91,9 @@ export interface DebugCommandView {
   command: string;
   /** What the output shows if the prediction holds. */
   lookFor: string;
-  /** "workstation", "node <name>", "outside the cluster". */
+  /** Where it runs, for the icon: the workstation (kubectl), a node's root shell, or outside the cluster. */
+  where: 'workstation' | 'node' | 'outside';
+  /** The same in the state's language, with why when it matters. */
   runOn: string;
   /** Output lines NAT Lens predicts; empty when it has none. */
   expected: string[];

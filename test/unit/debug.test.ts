@@ -252,7 +252,7 @@ test('no endpoints: no KUBE-SVC chain, REJECT in filter, "connection refused" fr
   assert.match(list[4]!.lookFor, /^"No chain\/target\/match by that name"/);
   assert.match(list[5]!.lookFor, /^No output: node-a has no endpoint/);
   assert.deepEqual(list[6]!.expected, ['-A KUBE-SERVICES -m comment --comment "shop/lonely has no endpoints" -m tcp -p tcp -d 10.96.0.23 --dport 80 -j REJECT']);
-  assert.match(list[6]!.lookFor, /^REJECT "has no endpoints"/);
+  assert.match(list[6]!.lookFor, /^REJECT "shop\/lonely has no endpoints": there is no endpoint anywhere/, "the rule's own comment, quoted");
   assert.match(list[7]!.lookFor, /NAT Lens predicts REJECT \(filter KUBE-SERVICES\), "connection refused"\. "Connection refused" confirms it\./);
   assert.match(list[8]!.lookFor, /^No entry: the first packet is rejected/);
 });
@@ -352,15 +352,15 @@ test('a chosen port, and a Service given as its manifest object', () => {
 
 test('formatDebugText numbers the steps and lists the expected lines', () => {
   const text = formatDebugText([
-    { title: 'One', command: cmd('echo', 'a b'), lookFor: 'it', runOn: 'workstation' },
-    { title: 'Two', command: 'true', lookFor: 'these', runOn: 'node node-a', expected: ['-A X', '-A Y'] },
+    { title: 'One', command: cmd('echo', 'a b'), lookFor: 'it', where: 'workstation', runOn: 'workstation' },
+    { title: 'Two', command: 'true', lookFor: 'these', where: 'node', runOn: 'node node-a', expected: ['-A X', '-A Y'] },
   ], { heading: 'natlens debug: shop/web on node-a (iptables)' });
   assert.equal(text, [
     'natlens debug: shop/web on node-a (iptables)', '',
     '1. One [workstation]', "   $ echo 'a b'", '   Look for: it', '',
     '2. Two [node node-a]', '   $ true', '   Look for: these', '   Expected:', '     -A X', '     -A Y', '',
   ].join('\n'));
-  const long = formatDebugText([{ title: 'T', command: 'x', lookFor: 'word '.repeat(40).trim(), runOn: 'w' }], { width: 40 });
+  const long = formatDebugText([{ title: 'T', command: 'x', lookFor: 'word '.repeat(40).trim(), where: 'workstation', runOn: 'w' }], { width: 40 });
   assert.ok(long.split('\n').every(l => l.length <= 40 || l.startsWith('   $')), long);
 });
 

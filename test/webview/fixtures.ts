@@ -15,17 +15,18 @@ import { buildPreviewState, type PreviewSelection } from '../../extension/src/en
 import { syntheticManifest } from '../bench/synthetic';
 import type { PreviewState } from '../../protocol/preview';
 import { previewHtml } from '../../webview/src/html';
+import { messagesFor } from '../../extension/src/engine/i18n';
 
 const root = new URL('../../', import.meta.url).pathname;
 const profileText = readFileSync(root + 'examples/cluster.yaml', 'utf8');
 const { profile } = parseProfile(profileText, 'examples/cluster.yaml');
 
-function state(file: string, text: string, selection: Partial<PreviewSelection>): PreviewState {
+function state(file: string, text: string, selection: Partial<PreviewSelection>, locale: 'en' | 'de' = 'en'): PreviewState {
   const manifest = parseManifest(text, file);
   const model = buildClusterModel(manifest.objects, profile);
   const services = model.services.filter(s => s.obj.fileName === file);
   const sel: PreviewSelection = { service: null, port: 0, node: profile.nodeName, mode: 'iptables', format: 'restore', trace: null, ...selection };
-  const st = buildPreviewState({ fileName: file, services, model, profileSource: 'examples/cluster.yaml', problems: manifest.problems.map(p => p.message) }, sel);
+  const st = buildPreviewState({ fileName: file, services, model, profileSource: 'examples/cluster.yaml', problems: manifest.problems.map(p => p.message), messages: messagesFor(locale) }, sel);
   // the engine's own generators agree with what the preview shows
   if (sel.mode === 'iptables') {
     const ruleset = generateIptables({ ...model, services }, { nodeName: sel.node });
@@ -94,6 +95,8 @@ const fixtures: Record<string, PreviewState> = {
   nodeportLocal: state(np.file, np.text, { trace: { source: 'external', entry: 'nodePort:node-a' } }),
   nodeportLocalDrop: state(np.file, np.text, { trace: { source: 'external', entry: 'nodePort:node-b' } }),
   nodeportLocalNoWalk: state(np.file, np.text, {}),
+  // the same walk with VS Code in German: the state's locale decides the preview's own labels
+  nodeportLocalDe: state(np.file, np.text, { trace: { source: 'external', entry: 'nodePort:node-b' } }, 'de'),
   noEndpoints: state(noEndpoints.file, noEndpoints.text, { trace: { source: 'pod:node-a', entry: 'clusterIP' } }),
   clusteripDns: state(dns.file, dns.text, { trace: { source: 'pod:node-b', entry: 'clusterIP' } }),
   // every string a manifest controls, swapped for markup: names, comments, rules, labels, reasons

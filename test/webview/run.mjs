@@ -538,6 +538,26 @@ try {
     eq(await page.evaluate(() => [...document.querySelectorAll('svg.diagram g.pod')].map(p => p.getAttribute('data-endpoint'))), ['10.244.0.10:8080'], 'pods placed by pod CIDR without a walk');
   });
 
+  await check('German: a state in locale de relabels the preview, and English comes back with an English state', async () => {
+    const text = sel => page.evaluate(q => document.querySelector(q)?.textContent ?? null, sel);
+    await send(fixtures.nodeportLocalDe);
+    await page.waitForFunction(() => document.documentElement.lang === 'de', null, { timeout: T });
+    assert((await text('#walk-title')).includes('Paketweg'), `walk title: ${await text('#walk-title')}`);
+    assert((await text('#rules-title')).includes('Regeln'), 'rules title');
+    assert((await text('#debug-toggle')).includes('Auf einem Node prüfen'), 'debug toggle');
+    assert((await text('#assumptions-title')).includes('Annahmen'), 'assumptions title');
+    eq(await page.getAttribute('#step-first', 'aria-label'), 'Erster Schritt (Pos1)', 'stepper buttons');
+    assert(/^Schritt \d+ von \d+$/.test(await text('#step-position')), `position: ${await text('#step-position')}`);
+    assert((await text('#walk-summary')).includes('verworfen') || (await text('#walk-summary')).includes('DROP'), `the engine's summary in German: ${await text('#walk-summary')}`);
+    const english = ['Packet walk', 'Look for', 'Copy all', 'Debug on a node', 'In words', 'Every step', 'What the model assumed', 'Save to profile file'];
+    const body = await page.evaluate(() => document.body.innerText);
+    for (const w of english) assert(!body.includes(w), `no English label "${w}" left`);
+    await page.screenshot({ path: join(SHOTS, 'preview-de.png') });
+    await send(fixtures.nodeportLocalDrop);
+    await page.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: T });
+    assert((await text('#walk-title')).includes('Packet walk'), 'English again');
+  });
+
   const themeLook = () => page.evaluate(() => {
     const ed = document.querySelector('.monaco-editor .monaco-editor-background') ?? document.querySelector('.monaco-editor');
     const chain = [...document.querySelectorAll('.view-line span span')].find(s => /^KUBE-SVC-/.test(s.textContent));

@@ -3,6 +3,7 @@
 // the problems found.
 import { h, icon, fill, setOptions } from './dom';
 import type { NodeView, PreviewState, ProfilePatch, WebviewMessage } from '../../protocol/preview';
+import { label, labelAttrs, labels } from './labels';
 
 export interface AssumptionsPaneOptions {
   post(m: WebviewMessage): void;
@@ -15,8 +16,8 @@ function splitList(v: string): string[] {
 export class AssumptionsPane {
   readonly element: HTMLElement;
   private readonly source = h('code', { id: 'profile-source' });
-  private readonly nodeName = h('select', { id: 'profile-node-name', 'aria-label': 'The node the profile describes (nodeName)' });
-  private readonly clusterCIDR = h('input', { id: 'profile-cluster-cidr', type: 'text', spellcheck: 'false', placeholder: 'unset: kube-proxy cannot tell pod traffic apart' });
+  private readonly nodeName = labelAttrs(h('select', { id: 'profile-node-name' }), { 'aria-label': 'nodeNameAria' });
+  private readonly clusterCIDR = labelAttrs(h('input', { id: 'profile-cluster-cidr', type: 'text', spellcheck: 'false' }), { placeholder: 'clusterCidrPlaceholder' });
   private readonly masqueradeAll = h('input', { id: 'profile-masquerade-all', type: 'checkbox' });
   private readonly localhostNodePorts = h('input', { id: 'profile-localhost-nodeports', type: 'checkbox' });
   private readonly randomFully = h('input', { id: 'profile-random-fully', type: 'checkbox' });
@@ -32,27 +33,27 @@ export class AssumptionsPane {
     this.masqueradeAll.addEventListener('change', () => edit({ masqueradeAll: this.masqueradeAll.checked }));
     this.localhostNodePorts.addEventListener('change', () => edit({ localhostNodePorts: this.localhostNodePorts.checked }));
     this.randomFully.addEventListener('change', () => edit({ iptablesRandomFully: this.randomFully.checked }));
-    const save = h('button', { type: 'button', class: 'button', id: 'save-profile' }, icon('save'), ' Save to profile file');
+    const save = h('button', { type: 'button', class: 'button', id: 'save-profile' }, icon('save'), ' ', label('saveProfile'));
     save.addEventListener('click', () => options.post({ type: 'saveProfile' }));
 
-    const check = (input: HTMLInputElement, label: string, hint: string) =>
-      h('label', { class: 'check', title: hint }, input, h('span', {}, label));
-    this.problemsSection = h('div', { class: 'problems-section' }, h('h3', { class: 'sub-title' }, icon('warning'), ' Problems'), this.problems);
+    const check = (input: HTMLInputElement, text: string, hint: 'masqueradeAllHint' | 'localhostNodePortsHint' | 'randomFullyHint') =>
+      labelAttrs(h('label', { class: 'check' }, input, h('span', {}, text)), { title: hint });
+    this.problemsSection = h('div', { class: 'problems-section' }, h('h3', { class: 'sub-title' }, icon('warning'), ' ', label('problems')), this.problems);
     this.element = h('section', { class: 'pane assumptions-pane', id: 'assumptions-pane', 'aria-labelledby': 'assumptions-title' },
-      h('h2', { class: 'pane-title', id: 'assumptions-title' }, icon('settings'), ' Assumptions'),
-      h('p', { class: 'source' }, 'Profile: ', this.source),
+      h('h2', { class: 'pane-title', id: 'assumptions-title' }, icon('settings'), ' ', label('assumptions')),
+      h('p', { class: 'source' }, label('profile'), this.source),
       h('div', { class: 'form' },
-        h('label', { class: 'field' }, h('span', { class: 'label' }, 'This node'), this.nodeName),
+        h('label', { class: 'field' }, h('span', { class: 'label' }, label('thisNode')), this.nodeName),
         h('label', { class: 'field' }, h('span', { class: 'label' }, 'clusterCIDR'), this.clusterCIDR),
-        check(this.masqueradeAll, 'masqueradeAll', 'Masquerade every packet sent to a ClusterIP'),
-        check(this.localhostNodePorts, 'localhostNodePorts', 'NodePorts answer on 127.0.0.1 too'),
-        check(this.randomFully, 'random-fully', 'MASQUERADE --random-fully (iptables)')),
+        check(this.masqueradeAll, 'masqueradeAll', 'masqueradeAllHint'),
+        check(this.localhostNodePorts, 'localhostNodePorts', 'localhostNodePortsHint'),
+        check(this.randomFully, 'random-fully', 'randomFullyHint')),
       h('table', { class: 'nodes', id: 'profile-nodes' },
-        h('caption', {}, 'Nodes'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Node'), h('th', { scope: 'col' }, 'IPs'), h('th', { scope: 'col' }, 'Pod CIDR'), h('th', { scope: 'col' }, 'Pod gateway'))),
+        h('caption', {}, label('nodes')),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, label('node')), h('th', { scope: 'col' }, label('ips')), h('th', { scope: 'col' }, label('podCidr')), h('th', { scope: 'col' }, label('podGateway')))),
         this.nodesBody),
       h('div', { class: 'actions' }, save),
-      h('h3', { class: 'sub-title' }, 'What the model assumed'),
+      h('h3', { class: 'sub-title' }, label('modelAssumed')),
       this.assumptions,
       this.problemsSection);
   }
@@ -64,8 +65,8 @@ export class AssumptionsPane {
 
   private nodeRow(n: NodeView, existing: HTMLTableRowElement | null): HTMLTableRowElement {
     const row = existing ?? (() => {
-      const input = (field: string, label: string) => {
-        const el = h('input', { type: 'text', spellcheck: 'false', 'data-field': field, 'aria-label': `${label} of ${n.name}` });
+      const input = (field: string, name: string) => {
+        const el = h('input', { type: 'text', spellcheck: 'false', 'data-field': field, 'aria-label': labels().fieldOfNode({ field: name, node: n.name }) });
         el.addEventListener('change', () => {
           const v = el.value.trim();
           const node: NonNullable<ProfilePatch['node']> = { name: n.name };
@@ -78,9 +79,9 @@ export class AssumptionsPane {
       };
       return h('tr', { 'data-node': n.name },
         h('th', { scope: 'row' }, n.name),
-        h('td', {}, input('ips', 'IP addresses')),
-        h('td', {}, input('podCIDR', 'Pod CIDR')),
-        h('td', {}, input('podGateway', 'Pod gateway')));
+        h('td', {}, input('ips', labels().ipAddresses())),
+        h('td', {}, input('podCIDR', labels().podCidr())),
+        h('td', {}, input('podGateway', labels().podGateway())));
     })();
     const get = (f: string) => row.querySelector(`input[data-field="${f}"]`) as HTMLInputElement;
     AssumptionsPane.setValue(get('ips'), n.ips.join(', '));
@@ -91,7 +92,7 @@ export class AssumptionsPane {
 
   update(state: PreviewState): void {
     const p = state.profile;
-    this.source.textContent = p.source || '(defaults)';
+    this.source.textContent = p.source || labels().profileDefaults();
     setOptions(this.nodeName, p.nodes.map(n => ({ value: n.name, label: n.name })), p.nodeName);
     AssumptionsPane.setValue(this.clusterCIDR, p.clusterCIDR ?? '');
     this.masqueradeAll.checked = p.masqueradeAll;
@@ -102,7 +103,7 @@ export class AssumptionsPane {
     if (wanted.length !== this.nodesBody.rows.length || wanted.some((r, i) => this.nodesBody.rows[i] !== r)) this.nodesBody.replaceChildren(...wanted);
     fill(this.assumptions, ...(state.assumptions.length ? state.assumptions.map(a =>
       h('li', {}, h('span', { class: 'subject' }, a.subject), ' ', h('code', {}, a.field), ' = ', h('code', {}, a.value), h('div', { class: 'reason' }, a.reason)))
-      : [h('li', { class: 'muted' }, 'Nothing assumed: the manifest says it all.')]));
+      : [h('li', { class: 'muted' }, labels().nothingAssumed())]));
     this.problemsSection.hidden = state.problems.length === 0;
     fill(this.problems, ...state.problems.map(m => h('li', {}, m)));
   }

@@ -3,6 +3,7 @@
 // clipboard), or all of them as `natlens debug` prints them.
 import { h, icon, fill } from './dom';
 import type { DebugCommandView, DebugView, PreviewState, WebviewMessage } from '../../protocol/preview';
+import { label, labelAttrs, labels } from './labels';
 
 export interface DebugPaneOptions {
   post(m: WebviewMessage): void;
@@ -15,10 +16,11 @@ export class DebugPane {
   private readonly toggle = h('button', { type: 'button', class: 'section-toggle', id: 'debug-toggle', 'aria-controls': 'debug-body' });
   private readonly body = h('div', { class: 'debug-body', id: 'debug-body' });
   private readonly subject = h('p', { class: 'debug-subject', id: 'debug-subject' });
-  private readonly hint = h('p', { class: 'debug-hint', id: 'debug-hint' }, 'The Service the port list shows: choose a Service above to check another.');
-  private readonly copyAll = h('button', { type: 'button', class: 'icon-button labelled', id: 'debug-copy-all', title: 'Copy every command with what to look for', 'aria-label': 'Copy all commands with what to look for' }, icon('copy'), ' Copy all');
-  private readonly list = h('ol', { class: 'debug-list', id: 'debug-list', 'aria-label': 'Commands' });
-  private readonly empty = h('p', { class: 'empty', id: 'debug-empty' }, 'No Service in this file to check.');
+  private readonly hint = h('p', { class: 'debug-hint', id: 'debug-hint' }, label('debugHint'));
+  private readonly copyAll = labelAttrs(h('button', { type: 'button', class: 'icon-button labelled', id: 'debug-copy-all' }, icon('copy'), ' ', label('copyAll')), { title: 'copyAllTitle', 'aria-label': 'copyAllAria' });
+  private readonly list = labelAttrs(h('ol', { class: 'debug-list', id: 'debug-list' }), { 'aria-label': 'commands' });
+  private readonly empty = h('p', { class: 'empty', id: 'debug-empty' }, label('debugEmpty'));
+  private readonly toggleLabel = label('debugOnNode');
   private debug: DebugView | null = null;
   /** The `text` of the commands the list shows. */
   private listedText = '';
@@ -39,7 +41,7 @@ export class DebugPane {
 
   private setExpanded(expanded: boolean): void {
     this.toggle.setAttribute('aria-expanded', String(expanded));
-    fill(this.toggle, icon(expanded ? 'chevron-down' : 'chevron-right'), icon('terminal'), ' Debug on a node');
+    fill(this.toggle, icon(expanded ? 'chevron-down' : 'chevron-right'), icon('terminal'), ' ', this.toggleLabel);
     this.body.hidden = !expanded;
   }
 
@@ -51,27 +53,27 @@ export class DebugPane {
     this.subject.hidden = !debug;
     this.hint.hidden = !debug || state.selectedService !== null || state.services.length < 2;
     if (!debug) { fill(this.list); this.listedText = ''; return; }
-    fill(this.subject, h('strong', {}, debug.service), debug.port ? ` port ${debug.port}` : '', ` on ${debug.node}, ${debug.mode} mode`);
+    fill(this.subject, h('strong', {}, debug.service), labels().debugSubject({ port: debug.port || null, node: debug.node, mode: debug.mode }));
     // a new walk or profile edit leaves the commands alone: keep open "Expected output" boxes
-    if (debug.text === this.listedText) return;
-    this.listedText = debug.text;
+    if (`${state.locale}\n${debug.text}` === this.listedText) return;
+    this.listedText = `${state.locale}\n${debug.text}`;
     const focused = (document.activeElement as Element | null)?.closest?.('#debug-list .debug-item')?.getAttribute('data-index') ?? null;
     fill(this.list, ...debug.commands.map((c, i) => this.item(c, i)));
     if (focused !== null) (this.list.querySelector(`[data-index="${focused}"] .copy-command`) as HTMLButtonElement | null)?.focus();
   }
 
   private item(c: DebugCommandView, index: number): HTMLLIElement {
-    const copy = h('button', { type: 'button', class: 'icon-button copy-command', title: 'Copy the command', 'aria-label': `Copy command ${index + 1}: ${c.title}` }, icon('copy'));
+    const copy = h('button', { type: 'button', class: 'icon-button copy-command', title: labels().copyCommand(), 'aria-label': labels().copyCommandAria({ n: index + 1, title: c.title }) }, icon('copy'));
     copy.addEventListener('click', () => this.options.post({ type: 'copy', text: c.command }));
     return h('li', { class: 'debug-item', 'data-index': index },
       h('div', { class: 'debug-item-title' },
         h('span', { class: 'n' }, `${index + 1}.`),
         h('span', { class: 'title' }, c.title),
-        h('span', { class: 'run-on', title: 'Where to run it' }, icon(c.runOn === 'workstation' ? 'device-desktop' : c.runOn.startsWith('node ') ? 'server' : 'globe'), ' ', c.runOn)),
+        h('span', { class: 'run-on', title: labels().whereToRun() }, icon(c.where === 'workstation' ? 'device-desktop' : c.where === 'node' ? 'server' : 'globe'), ' ', c.runOn)),
       h('div', { class: 'command-row' }, h('code', { class: 'command' }, c.command), copy),
-      h('p', { class: 'look-for' }, h('span', { class: 'label' }, 'Look for: '), c.lookFor),
+      h('p', { class: 'look-for' }, h('span', { class: 'label' }, labels().lookFor()), c.lookFor),
       c.expected.length ? h('details', { class: 'expected' },
-        h('summary', {}, `Expected output (${c.expected.length} ${c.expected.length === 1 ? 'line' : 'lines'})`),
+        h('summary', {}, labels().expectedOutput({ n: c.expected.length })),
         h('pre', {}, h('code', {}, c.expected.join('\n')))) : null);
   }
 }

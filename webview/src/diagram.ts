@@ -3,6 +3,7 @@
 import { s } from './dom';
 import { pct, type Step } from './steps';
 import type { NodeView, OutcomeView, PreviewState } from '../../protocol/preview';
+import { labels } from './labels';
 
 export interface DiagramPod {
   readonly endpoint: string;
@@ -109,17 +110,17 @@ export function renderDiagram(input: DiagramInput): SVGSVGElement {
   const width = LEFT + CLIENT_W + GAP + Math.max(1, nodes.length) * (NODE_W + GAP);
   const svgH = TOP + Math.max(height, client.h + 20) + 30;
 
-  const svg = s('svg', { class: 'diagram', viewBox: `0 0 ${width} ${svgH}`, width, height: svgH, role: 'group', 'aria-label': 'Packet walk diagram', preserveAspectRatio: 'xMinYMin meet' });
+  const svg = s('svg', { class: 'diagram', viewBox: `0 0 ${width} ${svgH}`, width, height: svgH, role: 'group', 'aria-label': labels().diagramAria(), preserveAspectRatio: 'xMinYMin meet' });
   svg.append(s('defs', {}, s('marker', { id: 'natlens-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
     s('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow-head' }))));
 
   // client
   const replyAtClient = current?.kind === 'reply' && current.node === null;
-  const clientLabel = walk?.sourceLabel ?? 'Client';
+  const clientLabel = walk?.sourceLabel ?? labels().client();
   const m = /^(.*?)\s*\(?(\[?[0-9a-fA-F.:]+\]?)\)?$/.exec(clientLabel);
   const g = s('g', { class: `client${replyAtClient || (current === null && !!walk) ? ' current' : ''}`, 'data-node': '' });
   g.append(s('rect', { x: client.x, y: client.y, width: client.w, height: client.h, rx: 6, class: 'box' }));
-  g.append(text(client.x + client.w / 2, client.y + 26, m ? m[1]! || 'Client' : clientLabel, 'label', 'middle', 20));
+  g.append(text(client.x + client.w / 2, client.y + 26, m ? m[1]! || labels().client() : clientLabel, 'label', 'middle', 20));
   if (m) g.append(text(client.x + client.w / 2, client.y + 46, m[2]!, 'sub', 'middle', 24));
   g.append(s('title', {}, clientLabel));
   svg.append(g);
@@ -132,16 +133,16 @@ export function renderDiagram(input: DiagramInput): SVGSVGElement {
     const ng = s('g', { class: `node${isCurrent ? ' current' : ''}${visited ? ' visited' : ''}`, 'data-node': n.name });
     ng.append(s('rect', { x: b.x, y: b.y, width: b.w, height: b.h, rx: 8, class: 'box' }));
     ng.append(text(b.x + 12, b.y + 22, n.name, 'label', 'start', 26));
-    ng.append(text(b.x + 12, b.y + 40, n.ips.join(', ') || '(no address)', 'sub', 'start', 32));
+    ng.append(text(b.x + 12, b.y + 40, n.ips.join(', ') || labels().noAddress(), 'sub', 'start', 32));
     if (n.podCIDR) ng.append(text(b.x + b.w - 10, b.y + 22, n.podCIDR, 'sub', 'end', 20));
     const list = pods.get(n.name) ?? [];
-    if (list.length === 0) ng.append(text(b.x + 12, b.y + HEADER + 18, 'no endpoint here', 'sub muted'));
+    if (list.length === 0) ng.append(text(b.x + 12, b.y + HEADER + 18, labels().noEndpointHere(), 'sub muted'));
     list.forEach((p, k) => {
       const pb: Box = { x: b.x + 10, y: b.y + HEADER + k * (POD_H + POD_GAP), w: b.w - 20, h: POD_H };
       const chosen = !!outcome && outcome.endpoint === p.endpoint;
       const pg = s('g', {
         class: `pod${chosen ? ' chosen' : ''}${p.outcome !== null ? ' pickable' : ''}`, 'data-endpoint': p.endpoint,
-        ...(p.outcome !== null ? { tabindex: 0, role: 'button', 'aria-label': `Follow the branch to ${p.endpoint}${p.probability !== null ? `, ${pct(p.probability)}` : ''}`, 'aria-pressed': String(chosen) } : {}),
+        ...(p.outcome !== null ? { tabindex: 0, role: 'button', 'aria-label': labels().followBranch({ endpoint: p.endpoint, chance: p.probability !== null ? pct(p.probability) : null }), 'aria-pressed': String(chosen) } : {}),
       });
       pg.append(s('rect', { x: pb.x, y: pb.y, width: pb.w, height: pb.h, rx: 5, class: 'box' }));
       pg.append(text(pb.x + 10, pb.y + 19, p.endpoint, 'pod-label', 'start', 24));

@@ -14,6 +14,7 @@ import { DebugPane } from './debugPane';
 import { AssumptionsPane } from './assumptionsPane';
 import { themeKind } from './theme';
 import type { Step } from './steps';
+import { label, labelAttrs, labels, useLocale } from './labels';
 
 /** What survives a reload of the webview (vscode.setState). */
 interface SavedState {
@@ -54,8 +55,8 @@ function post(m: WebviewMessage): void {
 
 // ---- layout
 const fileName = h('span', { class: 'file-name', id: 'file-name' });
-const serviceSelect = h('select', { id: 'service-select', 'aria-label': 'Service' });
-const portSelect = h('select', { id: 'port-select', 'aria-label': 'Service port' });
+const serviceSelect = labelAttrs(h('select', { id: 'service-select' }), { 'aria-label': 'serviceAria' });
+const portSelect = labelAttrs(h('select', { id: 'port-select' }), { 'aria-label': 'portAria' });
 const banner = h('div', { class: 'banner', id: 'error-banner', role: 'alert', hidden: true });
 serviceSelect.addEventListener('change', () => post({ type: 'select', service: serviceSelect.value }));
 portSelect.addEventListener('change', () => post({ type: 'select', port: Number(portSelect.value) }));
@@ -71,15 +72,15 @@ const walk = new WalkPane({
 const debug = new DebugPane({ post, onToggle: expanded => { ui.debugExpanded = expanded; persist(); } }, ui.debugExpanded);
 const assumptions = new AssumptionsPane({ post });
 
-const sash = h('div', { class: 'sash', id: 'sash', role: 'separator', tabindex: 0, 'aria-label': 'Resize the rules pane', 'aria-controls': 'rules-pane', 'aria-valuemin': 20, 'aria-valuemax': 80 });
+const sash = labelAttrs(h('div', { class: 'sash', id: 'sash', role: 'separator', tabindex: 0, 'aria-controls': 'rules-pane', 'aria-valuemin': 20, 'aria-valuemax': 80 }), { 'aria-label': 'resizeRules' });
 const side = h('div', { class: 'side' }, walk.element, debug.element, assumptions.element);
 const panes = h('main', { class: 'panes', id: 'panes' }, rules.element, sash, side);
 const header = h('header', { class: 'topbar' },
   h('span', { class: 'brand' }, icon('type-hierarchy-sub'), ' NAT Lens'),
   fileName,
-  h('label', { class: 'field' }, h('span', { class: 'label' }, 'Service'), serviceSelect),
-  h('label', { class: 'field' }, h('span', { class: 'label' }, 'Port'), portSelect));
-const loading = h('p', { class: 'loading', id: 'loading' }, 'Waiting for the extension…');
+  h('label', { class: 'field' }, h('span', { class: 'label' }, label('service')), serviceSelect),
+  h('label', { class: 'field' }, h('span', { class: 'label' }, label('port')), portSelect));
+const loading = h('p', { class: 'loading', id: 'loading' }, label('waiting'));
 document.body.append(header, banner, loading, panes);
 panes.hidden = true;
 
@@ -132,15 +133,15 @@ function showStep(step: Step | null): void {
   const hop = step.hop;
   if (hop.node !== r.node) {
     rules.highlightLine(null);
-    rules.showNote(`This step is on ${hop.node}: select ${hop.node} to see its rules.`, { label: `Show ${hop.node}`, run: () => post({ type: 'select', node: hop.node }) });
+    rules.showNote(labels().noteOtherNode({ node: hop.node }), { label: labels().noteShowNode({ node: hop.node }), run: () => post({ type: 'select', node: hop.node }) });
     return;
   }
   if (hop.line === null) {
     rules.highlightLine(null);
     if (r.mode !== 'iptables') {
-      rules.showNote(`This rule (${hop.table} ${hop.chain}) is not in the ${r.mode} text shown.`, { label: 'Show iptables', run: () => post({ type: 'select', mode: 'iptables' }) });
+      rules.showNote(labels().noteNotInMode({ table: hop.table, chain: hop.chain, mode: r.mode }), { label: labels().noteShowIptables(), run: () => post({ type: 'select', mode: 'iptables' }) });
     } else {
-      rules.showNote(`${hop.table} ${hop.chain} is a built-in chain: this jump is not in the text shown.`);
+      rules.showNote(labels().noteBuiltIn({ table: hop.table, chain: hop.chain }));
     }
     return;
   }
@@ -151,12 +152,13 @@ function showStep(step: Step | null): void {
 // ---- state
 function render(next: PreviewState): void {
   state = next;
+  useLocale(next.locale);
   loading.hidden = true;
   panes.hidden = false;
   banner.hidden = true;
   fileName.textContent = next.fileName;
   fileName.title = next.fileName;
-  const services = [{ value: '', label: 'All Services in the file' }, ...next.services.map(s => ({ value: s.key, label: s.key }))];
+  const services = [{ value: '', label: labels().allServices() }, ...next.services.map(s => ({ value: s.key, label: s.key }))];
   setOptions(serviceSelect, services, next.selectedService ?? '');
   const focus = next.services.find(s => s.key === next.selectedService) ?? next.services.find(s => s.ports.length > 0);
   setOptions(portSelect, (focus?.ports ?? []).map(p => ({ value: String(p.index), label: p.label })), String(next.selectedPort));
@@ -175,13 +177,13 @@ window.addEventListener('message', (e: MessageEvent) => {
       // malformed deeper down: not rendered, and said so (the panes keep the last state that could be shown)
       const invalid = previewStateError(m.state);
       if (invalid) {
-        showError(`The preview could not show the new state: ${invalid}. What you see is the last state that could be shown.`);
+        showError(labels().stateInvalid({ problem: invalid }));
         return;
       }
       try {
         render(m.state);
       } catch (err) {
-        showError(`The preview could not show this state: ${err instanceof Error ? err.message : String(err)}`);
+        showError(labels().stateFailed({ problem: err instanceof Error ? err.message : String(err) }));
       }
       return;
     }

@@ -5,6 +5,7 @@ import { IPTABLES, NFT, registerLanguages } from './languages';
 import { applyMonacoTheme, cssVar } from './theme';
 import { h, icon, setOptions } from './dom';
 import type { PreviewState, ProxyMode, RulesFormat, RulesView, WebviewMessage } from '../../protocol/preview';
+import { label, labelAttrs, labels } from './labels';
 
 export interface RulesPaneOptions {
   post(m: WebviewMessage): void;
@@ -20,8 +21,8 @@ export class RulesPane {
   readonly element: HTMLElement;
   readonly editor: monaco.editor.IStandaloneCodeEditor;
   private readonly model: monaco.editor.ITextModel;
-  private readonly nodeSelect = h('select', { id: 'node-select', 'aria-label': 'Node whose rules are shown' });
-  private readonly modeSelect = h('select', { id: 'mode-select', 'aria-label': 'kube-proxy mode' });
+  private readonly nodeSelect = labelAttrs(h('select', { id: 'node-select' }), { 'aria-label': 'nodeSelectAria' });
+  private readonly modeSelect = labelAttrs(h('select', { id: 'mode-select' }), { 'aria-label': 'modeSelectAria' });
   private readonly formatButtons: Record<RulesFormat, HTMLButtonElement>;
   private readonly unavailable = h('div', { class: 'unavailable', role: 'status', hidden: true });
   private readonly status = h('div', { class: 'rules-status', 'aria-live': 'polite' });
@@ -33,31 +34,31 @@ export class RulesPane {
 
   constructor(options: RulesPaneOptions) {
     registerLanguages(() => this.rules);
-    const fmt = (value: RulesFormat, label: string, title: string) => {
-      const b = h('button', { type: 'button', class: 'segment', 'aria-pressed': 'false', title, 'data-format': value }, label);
+    const fmt = (value: RulesFormat, text: string, title: 'formatRestoreTitle' | 'formatSaveTitle') => {
+      const b = labelAttrs(h('button', { type: 'button', class: 'segment', 'aria-pressed': 'false', 'data-format': value }, text), { title });
       b.addEventListener('click', () => { if (b.getAttribute('aria-pressed') !== 'true') options.post({ type: 'select', format: value }); });
       return b;
     };
     this.formatButtons = {
-      restore: fmt('restore', 'restore', 'What kube-proxy writes with iptables-restore'),
-      save: fmt('save', 'save', 'What iptables-save prints back from the kernel'),
+      restore: fmt('restore', 'restore', 'formatRestoreTitle'),
+      save: fmt('save', 'save', 'formatSaveTitle'),
     };
-    const copy = h('button', { type: 'button', class: 'icon-button', id: 'copy-rules', title: 'Copy the rules', 'aria-label': 'Copy the rules' }, icon('copy'));
+    const copy = labelAttrs(h('button', { type: 'button', class: 'icon-button', id: 'copy-rules' }, icon('copy')), { title: 'copyRules', 'aria-label': 'copyRules' });
     copy.addEventListener('click', () => { if (this.rules) options.post({ type: 'copy', text: this.rules.text }); });
-    const open = h('button', { type: 'button', class: 'icon-button', id: 'open-text', title: 'Open as text in an editor', 'aria-label': 'Open as text' }, icon('go-to-file'));
+    const open = labelAttrs(h('button', { type: 'button', class: 'icon-button', id: 'open-text' }, icon('go-to-file')), { title: 'openText', 'aria-label': 'openTextAria' });
     open.addEventListener('click', () => options.post({ type: 'openText' }));
     this.nodeSelect.addEventListener('change', () => options.post({ type: 'select', node: this.nodeSelect.value }));
     this.modeSelect.addEventListener('change', () => options.post({ type: 'select', mode: this.modeSelect.value as ProxyMode }));
     setOptions(this.modeSelect, MODES, 'iptables');
 
-    const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Rules' },
-      h('label', { class: 'field' }, h('span', { class: 'label' }, 'Node'), this.nodeSelect),
-      h('label', { class: 'field' }, h('span', { class: 'label' }, 'Mode'), this.modeSelect),
-      h('div', { class: 'segmented', role: 'group', 'aria-label': 'Format' }, this.formatButtons.restore, this.formatButtons.save),
+    const toolbar = labelAttrs(h('div', { class: 'toolbar', role: 'toolbar' },
+      h('label', { class: 'field' }, h('span', { class: 'label' }, label('node')), this.nodeSelect),
+      h('label', { class: 'field' }, h('span', { class: 'label' }, label('mode')), this.modeSelect),
+      labelAttrs(h('div', { class: 'segmented', role: 'group' }, this.formatButtons.restore, this.formatButtons.save), { 'aria-label': 'format' }),
       h('span', { class: 'spacer' }),
-      copy, open);
+      copy, open), { 'aria-label': 'rulesToolbar' });
     this.element = h('section', { class: 'pane rules-pane', id: 'rules-pane', 'aria-labelledby': 'rules-title' },
-      h('h2', { class: 'pane-title', id: 'rules-title' }, icon('list-flat'), ' Rules'),
+      h('h2', { class: 'pane-title', id: 'rules-title' }, icon('list-flat'), ' ', label('rules')),
       toolbar, this.unavailable, this.note, this.host, this.status);
 
     this.model = monaco.editor.createModel('', IPTABLES, monaco.Uri.parse('natlens:/rules'));
@@ -66,7 +67,7 @@ export class RulesPane {
       model: this.model,
       readOnly: true,
       domReadOnly: true,
-      readOnlyMessage: { value: 'Generated rules are read-only: change the manifest or the profile.' },
+      readOnlyMessage: { value: labels().readOnly() },
       automaticLayout: true,
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
@@ -86,7 +87,7 @@ export class RulesPane {
       unicodeHighlight: { ambiguousCharacters: false, invisibleCharacters: false, nonBasicASCII: false },
       fontFamily: cssVar('--vscode-editor-font-family') || undefined,
       fontSize: Number.parseFloat(cssVar('--vscode-editor-font-size')) || 13,
-      ariaLabel: 'Generated rules (read-only). Ctrl+click or F12 on a chain name goes to the chain.',
+      ariaLabel: labels().rulesAria(),
       theme: 'natlens',
       fixedOverflowWidgets: true,
     });

@@ -1,6 +1,7 @@
 // The walk as a sequence of steps to move through: the rule hops of one branch (outcome), where the
 // packet ends up, then the reply path.
 import type { HopView, OutcomeView, PacketView, WalkView } from '../../protocol/preview';
+import { labels } from './labels';
 
 export interface Step {
   readonly kind: 'hop' | 'end' | 'reply';
@@ -62,8 +63,8 @@ export function stepsOf(outcome: OutcomeView): Step[] {
     steps.push({
       kind: 'end', node: outcome.verdict === 'DNAT' ? outcome.endpointNode ?? last.node : last.node, hop: null, dnat: false, snat: false,
       before: null, after: last.after,
-      title: outcome.verdict === 'DROP' || outcome.verdict === 'REJECT' ? `${outcome.verdict}` : 'Delivered',
-      detail: outcome.sourceSeen ? `${outcome.delivered}; it sees the source ${outcome.sourceSeen}` : outcome.delivered,
+      title: outcome.verdict === 'DROP' || outcome.verdict === 'REJECT' ? `${outcome.verdict}` : labels().delivered(),
+      detail: outcome.sourceSeen ? labels().deliveredSees({ delivered: outcome.delivered, source: outcome.sourceSeen }) : outcome.delivered,
     });
   }
   outcome.reply.forEach((r, i) => {
@@ -72,7 +73,7 @@ export function stepsOf(outcome: OutcomeView): Step[] {
       kind: 'reply', node: r.node, hop: null, before: prev, after: r.packet,
       dnat: !!prev && (prev.dst !== r.packet.dst || prev.dport !== r.packet.dport),
       snat: !!prev && (prev.src !== r.packet.src || prev.sport !== r.packet.sport),
-      title: `Reply ${i + 1}`, detail: r.description,
+      title: labels().reply({ n: i + 1 }), detail: r.description,
     });
   });
   return steps;

@@ -63,7 +63,7 @@ const rules = shape({
 });
 const debug = shape({
   service: str, port: nullable(str), node: str, mode: proxyMode, text: str,
-  commands: arrayOf(shape({ title: str, command: str, lookFor: str, runOn: str, expected: arrayOf(str) })),
+  commands: arrayOf(shape({ title: str, command: str, lookFor: str, where: oneOf('workstation', 'node', 'outside'), runOn: str, expected: arrayOf(str) })),
 });
 const profile = shape({
   source: str, proxyMode, nodeName: str, clusterCIDR: nullable(str),

@@ -4,6 +4,7 @@ import { h, icon, fill, setOptions } from './dom';
 import { renderDiagram } from './diagram';
 import { likeliest, outcomeLabel, packetText, endpointText, stepsOf, type Step } from './steps';
 import type { PacketView, PreviewState, WalkView, WebviewMessage } from '../../protocol/preview';
+import { label, labelAttrs, labels } from './labels';
 
 export interface WalkSelection {
   readonly key: string;
@@ -26,20 +27,20 @@ export function walkKey(walk: WalkView): string {
 
 export class WalkPane {
   readonly element: HTMLElement;
-  private readonly sourceSelect = h('select', { id: 'source-select', 'aria-label': 'Where the connection comes from' });
-  private readonly entrySelect = h('select', { id: 'entry-select', 'aria-label': 'Where the connection enters' });
-  private readonly walkButton = h('button', { type: 'button', id: 'walk-button', class: 'button' }, icon('debug-start'), ' Walk');
+  private readonly sourceSelect = labelAttrs(h('select', { id: 'source-select' }), { 'aria-label': 'sourceAria' });
+  private readonly entrySelect = labelAttrs(h('select', { id: 'entry-select' }), { 'aria-label': 'entryAria' });
+  private readonly walkButton = h('button', { type: 'button', id: 'walk-button', class: 'button' }, icon('debug-start'), ' ', label('walk'));
   private readonly summary = h('p', { class: 'summary', id: 'walk-summary' });
-  private readonly branchSelect = h('select', { id: 'branch-select', 'aria-label': 'Branch: which endpoint the connection goes to' });
-  private readonly branchRow = h('label', { class: 'field branch' }, h('span', { class: 'label' }, 'Branch'), this.branchSelect);
+  private readonly branchSelect = labelAttrs(h('select', { id: 'branch-select' }), { 'aria-label': 'branchAria' });
+  private readonly branchRow = h('label', { class: 'field branch' }, h('span', { class: 'label' }, label('branch')), this.branchSelect);
   private readonly diagramHost = h('div', { class: 'diagram-host', id: 'diagram' });
-  private readonly first = this.navButton('first', 'arrow-circle-left', 'First step (Home)');
-  private readonly back = this.navButton('back', 'chevron-left', 'Previous step (←)');
-  private readonly next = this.navButton('next', 'chevron-right', 'Next step (→)');
-  private readonly last = this.navButton('last', 'arrow-circle-right', 'Last step (End)');
+  private readonly first = this.navButton('first', 'arrow-circle-left', 'firstStep');
+  private readonly back = this.navButton('back', 'chevron-left', 'previousStep');
+  private readonly next = this.navButton('next', 'chevron-right', 'nextStep');
+  private readonly last = this.navButton('last', 'arrow-circle-right', 'lastStep');
   private readonly position = h('span', { class: 'position', id: 'step-position', 'aria-live': 'polite' });
   private readonly packet = h('div', { class: 'packet-view', id: 'packet-view' });
-  private readonly stepList = h('ol', { class: 'steps', id: 'step-list', 'aria-label': 'Steps' });
+  private readonly stepList = labelAttrs(h('ol', { class: 'steps', id: 'step-list' }), { 'aria-label': 'steps' });
   private readonly body = h('div', { class: 'walk-body' });
   private readonly empty = h('p', { class: 'empty', id: 'walk-empty' });
   private state: PreviewState | null = null;
@@ -61,22 +62,22 @@ export class WalkPane {
     this.next.addEventListener('click', () => this.go(this.step + 1));
     this.last.addEventListener('click', () => this.go(this.steps.length - 1));
 
-    const stepper = h('div', { class: 'stepper', role: 'toolbar', 'aria-label': 'Step through the walk' }, this.first, this.back, this.position, this.next, this.last);
+    const stepper = labelAttrs(h('div', { class: 'stepper', role: 'toolbar' }, this.first, this.back, this.position, this.next, this.last), { 'aria-label': 'stepThrough' });
     fill(this.body, this.branchRow, this.diagramHost, stepper, this.packet,
-      h('h3', { class: 'sub-title' }, 'In words'), this.summary,
-      h('h3', { class: 'sub-title' }, 'Every step'), this.stepList);
+      h('h3', { class: 'sub-title' }, label('inWords')), this.summary,
+      h('h3', { class: 'sub-title' }, label('everyStep')), this.stepList);
     this.element = h('section', { class: 'pane walk-pane', id: 'walk-pane', 'aria-labelledby': 'walk-title' },
-      h('h2', { class: 'pane-title', id: 'walk-title' }, icon('debug-step-over'), ' Packet walk'),
-      h('div', { class: 'toolbar wrap', role: 'group', 'aria-label': 'Connection' },
-        h('label', { class: 'field grow' }, h('span', { class: 'label' }, 'From'), this.sourceSelect),
-        h('label', { class: 'field grow' }, h('span', { class: 'label' }, 'To'), this.entrySelect),
-        this.walkButton),
+      h('h2', { class: 'pane-title', id: 'walk-title' }, icon('debug-step-over'), ' ', label('packetWalk')),
+      labelAttrs(h('div', { class: 'toolbar wrap', role: 'group' },
+        h('label', { class: 'field grow' }, h('span', { class: 'label' }, label('from')), this.sourceSelect),
+        h('label', { class: 'field grow' }, h('span', { class: 'label' }, label('to')), this.entrySelect),
+        this.walkButton), { 'aria-label': 'connection' }),
       this.empty, this.body);
     this.element.addEventListener('keydown', e => this.onKey(e));
   }
 
-  private navButton(id: string, codicon: string, label: string): HTMLButtonElement {
-    return h('button', { type: 'button', class: 'icon-button', id: `step-${id}`, title: label, 'aria-label': label }, icon(codicon));
+  private navButton(id: string, codicon: string, key: 'firstStep' | 'previousStep' | 'nextStep' | 'lastStep'): HTMLButtonElement {
+    return labelAttrs(h('button', { type: 'button', class: 'icon-button', id: `step-${id}` }, icon(codicon)), { title: key, 'aria-label': key });
   }
 
   /** ←/→/Home/End step through the walk anywhere in the pane except in form fields. */
@@ -104,8 +105,8 @@ export class WalkPane {
       this.body.hidden = true;
       this.empty.hidden = false;
       this.empty.textContent = state.sources.length && state.entries.length
-        ? 'Choose where a connection comes from and where it enters, then Walk: every rule it meets, node by node.'
-        : 'No Service port to walk in this file.';
+        ? labels().walkHint()
+        : labels().walkNothing();
       this.options.onStep(null);
       return;
     }
@@ -166,7 +167,7 @@ export class WalkPane {
     const focusedPod = (document.activeElement as Element | null)?.closest?.('.pod')?.getAttribute('data-endpoint') ?? null;
     fill(this.diagramHost, renderDiagram({ state, outcome: this.outcome, steps: this.steps, step: this.step, onPickOutcome: i => this.pickOutcome(i) }));
     if (focusedPod) (this.diagramHost.querySelector(`.pod[data-endpoint="${CSS.escape(focusedPod)}"]`) as SVGElement | null)?.focus();
-    this.position.textContent = this.steps.length ? `Step ${this.step + 1} of ${this.steps.length}` : 'No steps';
+    this.position.textContent = this.steps.length ? labels().stepPosition({ step: this.step + 1, of: this.steps.length }) : labels().noSteps();
     this.first.disabled = this.back.disabled = this.step <= 0;
     this.next.disabled = this.last.disabled = this.step >= this.steps.length - 1;
     this.renderPacket(current, walk);
@@ -176,30 +177,30 @@ export class WalkPane {
   }
 
   private renderPacket(step: Step | null, walk: WalkView): void {
-    if (!step) { fill(this.packet, 'No step.'); return; }
+    if (!step) { fill(this.packet, labels().noStep()); return; }
     const outcome = walk.outcomes[this.outcome]!;
-    const line = (label: string, p: PacketView, before: PacketView | null, id: string) => {
+    const line = (title: string, p: PacketView, before: PacketView | null, id: string) => {
       const srcChanged = !!before && (before.src !== p.src || before.sport !== p.sport);
       const dstChanged = !!before && (before.dst !== p.dst || before.dport !== p.dport);
       return h('div', { class: 'packet-line', id },
-        h('span', { class: 'label' }, label),
+        h('span', { class: 'label' }, title),
         h('code', { class: 'packet' },
           `${p.proto} `,
           h('span', { class: srcChanged ? 'changed snat' : '' }, endpointText(p, 'src')),
           ' → ',
           h('span', { class: dstChanged ? 'changed dnat' : '' }, endpointText(p, 'dst'))),
-        srcChanged ? h('span', { class: 'badge snat', title: 'The source address was rewritten (SNAT / masquerade)' }, 'SNAT') : null,
-        dstChanged ? h('span', { class: 'badge dnat', title: 'The destination address was rewritten (DNAT)' }, 'DNAT') : null);
+        srcChanged ? h('span', { class: 'badge snat', title: labels().snatTitle() }, 'SNAT') : null,
+        dstChanged ? h('span', { class: 'badge dnat', title: labels().dnatTitle() }, 'DNAT') : null);
     };
-    const where = step.node ? `on ${step.node}` : 'at the client';
+    const where = step.node ? labels().onNode({ node: step.node }) : labels().atClient();
     fill(this.packet,
       h('div', { class: 'step-title' }, h('strong', {}, step.title), ` ${where}`),
       h('div', { class: 'step-detail' }, step.detail),
-      step.hop ? h('code', { class: 'step-rule', title: 'The rule' }, step.hop.rule) : null,
-      step.before ? line('Before', step.before, null, 'packet-before') : null,
-      line(step.before ? 'After' : 'Packet', step.after, step.before, 'packet-after'),
+      step.hop ? h('code', { class: 'step-rule', title: labels().theRule() }, step.hop.rule) : null,
+      step.before ? line(labels().before(), step.before, null, 'packet-before') : null,
+      line(step.before ? labels().after() : labels().packet(), step.after, step.before, 'packet-after'),
       step.kind === 'reply' && outcome.replyBroken && this.step === this.steps.length - 1
-        ? h('p', { class: 'warning', role: 'alert' }, icon('warning'), ' The reply does not pass the node that translated the connection: the client drops it.') : null);
+        ? h('p', { class: 'warning', role: 'alert' }, icon('warning'), ' ', labels().replyLost()) : null);
   }
 
   private renderStepList(): void {

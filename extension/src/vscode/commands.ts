@@ -8,6 +8,7 @@ import { debugCommands, formatDebugText } from '../engine/debug';
 import { egressDeciderFor } from '../engine/egress';
 import type { GeneratedDocuments } from './documents';
 import type { Session } from './session';
+import { editorMessages } from './language';
 
 /** Arguments the command accepts from links and tests; anything missing is asked for. */
 export interface TraceArgs {
@@ -85,8 +86,9 @@ export async function showDebugCommands(session: Session, docs: GeneratedDocumen
     : (await pick(services.map(s => ({ label: `${s.obj.namespace}/${s.obj.name}`, s })), vscode.l10n.t('Service to trace')))?.s;
   if (!service) return undefined;
   const model = await session.model();
-  const text = formatDebugText(debugCommands(model, service, { nodeName: model.profile.nodeName, proxyMode: model.profile.proxyMode }),
-    { heading: `Check ${service.obj.namespace}/${service.obj.name} on node ${model.profile.nodeName} (${model.profile.proxyMode} mode)` });
+  const m = editorMessages();
+  const text = formatDebugText(debugCommands(model, service, { nodeName: model.profile.nodeName, proxyMode: model.profile.proxyMode, messages: m }),
+    { heading: m.debugHeading({ service: `${service.obj.namespace}/${service.obj.name}`, port: null, node: model.profile.nodeName, mode: model.profile.proxyMode }), messages: m });
   await docs.show(`check ${service.obj.namespace}-${service.obj.name}.sh.txt`, text, 'plaintext');
   return text;
 }

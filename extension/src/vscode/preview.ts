@@ -64,7 +64,7 @@ export class PreviewPanel implements vscode.Disposable {
     const webview = panel.webview;
     const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
     const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map(b => b.toString(16).padStart(2, '0')).join('');
-    webview.html = previewHtml({ scriptUri: asset('preview.js'), styleUri: asset('preview.css'), codiconsUri: asset('codicon.css'), nonce, cspSource: webview.cspSource });
+    webview.html = previewHtml({ scriptUri: asset('preview.js'), styleUri: asset('preview.css'), codiconsUri: asset('codicon.css'), nonce, cspSource: webview.cspSource, lang: editorMessages().locale() });
     this.disposables.push(
       webview.onDidReceiveMessage(raw => { const m = parseWebviewMessage(raw); if (m) void this.handle(m); }),
       session.onDidChange(() => this.schedule()),

@@ -6,7 +6,8 @@ import { parseManifest, type AnyManifestObject, type ManifestFile, type Manifest
 import { declaredEncoding, foreignEncoding } from '../engine/manifest/encoding';
 import { parseProfile, resolveProfile, withProxyMode, DEFAULT_PROFILE, type ClusterProfile } from '../engine/model/profile';
 import type { ClusterModel } from '../engine/model/cluster';
-import { buildIsolatedModel, type ExcludedObject } from '../engine/model/isolate';
+import { WorkspaceModel, type ExcludedObject } from '../engine/model/isolate';
+import { readCniConfig } from '../engine/egress/workspace';
 import { applyProfilePatch, profileToYaml } from '../engine/model/profilePatch';
 import type { ProfilePatch } from '../../../protocol/preview';
 
@@ -90,11 +91,9 @@ export class Session implements vscode.Disposable {
   private profileCache: Promise<ProfileState> | null = null;
   /** Edits made in the preview's Assumptions pane, until saved or the settings change. */
   private edited: ClusterProfile | null = null;
-  private modelCache: ClusterModel | null = null;
+  private readonly models = new WorkspaceModel();
   /** The connected cluster, if any. */
   live: LiveCluster | null = null;
-  /** The model before the last change, which the next one is built on. */
-  private lastModel: ClusterModel | null = null;
   /** Objects the last model left out because building it failed on them. */
   excluded: readonly ExcludedObject[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
@@ -116,7 +115,7 @@ export class Session implements vscode.Disposable {
 
   /** Something changed: `changed` is the file, when one file did (the profile is re-read only if it is that file). */
   private invalidate(changed?: vscode.Uri): void {
-    this.modelCache = null;
+    this.models.invalidate();
     if (!changed || changed.toString() === configuredProfileUri()?.toString()) this.profileCache = null;
     this.changed.fire();
   }
@@ -212,14 +211,12 @@ export class Session implements vscode.Disposable {
 
   async model(): Promise<ClusterModel> {
     const { profile } = await this.profile();
-    if (!this.modelCache || this.modelCache.profile !== profile) {
-      // one object the model cannot take must not take every file's hovers and diagnostics with it
+    // one object the model cannot take must not take every file's hovers and diagnostics with it
+    const { model, excluded } = this.models.get(profile, () => {
       const objects = this.manifestFiles().flatMap(f => f.objects);
-      // built on the last model: only the Services an edit touched get new entries
-      const { model, excluded } = buildIsolatedModel(this.live ? [...objects, ...this.live.endpointSlices] : objects, profile, { previous: this.lastModel ?? undefined });
-      this.modelCache = this.lastModel = model;
-      this.excluded = excluded;
-    }
-    return this.modelCache;
+      return this.live ? [...objects, ...this.live.endpointSlices] : objects;
+    }, () => readCniConfig(this.manifestFiles()));
+    this.excluded = excluded;
+    return model;
   }
 }

@@ -1,7 +1,7 @@
 // natlens debug: the commands to check a Service's prediction on a real node.
 import { debugCommands, formatDebugText } from '../../engine/debug';
 import { UsageError } from '../args';
-import { CLUSTER, MODE, NODE, VERBOSE, loadModel, type Command } from '../command';
+import { CLUSTER, LANG, MODE, NODE, VERBOSE, loadModel, messagesOf, type Command } from '../command';
 
 export const debug: Command = {
   name: 'debug',
@@ -13,9 +13,10 @@ what to look for.`,
     CLUSTER, MODE, NODE,
     { name: 'service', value: 'NS/NAME', help: 'only this Service (default: every Service in FILE...)' },
     { name: 'port', value: 'NAME|NUMBER', help: 'only this port of the Service (default: its first)' },
-    VERBOSE,
+    LANG, VERBOSE,
   ],
   run(args, io) {
+    const m = messagesOf(args, io);
     const loaded = loadModel(args, 'debug', io);
     if (!loaded) return 2;
     const fileNames = new Set(loaded.files.map(f => f.fileName));
@@ -24,8 +25,9 @@ what to look for.`,
     if (services.length === 0) throw new UsageError(wanted ? `debug: no Service ${wanted} in the files` : 'debug: no Service in the files');
     const port = args.flags.get('port') as string | undefined;
     for (const s of services) {
-      const list = debugCommands(loaded.model, s, { nodeName: loaded.nodeName ?? loaded.model.profile.nodeName, proxyMode: loaded.model.profile.proxyMode, ...(port ? { port: /^\d+$/.test(port) ? Number(port) : port } : {}) });
-      io.out(formatDebugText(list, { heading: `Check ${s.obj.namespace}/${s.obj.name} on node ${loaded.nodeName ?? loaded.model.profile.nodeName} (${loaded.model.profile.proxyMode} mode)` }) + '\n');
+      const node = loaded.nodeName ?? loaded.model.profile.nodeName;
+      const list = debugCommands(loaded.model, s, { nodeName: node, proxyMode: loaded.model.profile.proxyMode, messages: m, ...(port ? { port: /^\d+$/.test(port) ? Number(port) : port } : {}) });
+      io.out(formatDebugText(list, { heading: m.debugHeading({ service: `${s.obj.namespace}/${s.obj.name}`, port: null, node, mode: loaded.model.profile.proxyMode }), messages: m }) + '\n');
     }
     return 0;
   },

@@ -1,6 +1,7 @@
 // natlens rules: the rules kube-proxy would program on a node, in each back end's own text forms.
 import { backendFor } from '../../engine/proxy/backends';
 import { skippedSentence } from '../../engine/facts/skipped';
+import { podNetworkParagraph } from '../../engine/facts/podNetwork';
 import { UsageError } from '../args';
 import { CLUSTER, MODE, NODE, VERBOSE, loadModel, type Command } from '../command';
 
@@ -24,6 +25,8 @@ export const rules: Command = {
     if (!backend.formats.includes(format)) throw new UsageError(`--format for ${backend.mode} mode is ${backend.formats.join(' or ')}`);
     // a Service kube-proxy skips has no line in the rules: say why, beside them
     for (const s of model.services) if (s.skipped) io.err(`note: ${s.obj.namespace}/${s.obj.name}: ${skippedSentence(s.skipped)}\n`);
+    // the rules are kube-proxy's whatever the CNI; which address their MASQUERADE gives is the pod network's
+    if (model.podNetwork) io.err(`note: ${podNetworkParagraph(model.podNetwork)}\n`);
     io.out(backend.rulesText(model, loaded.nodeName ?? model.profile.nodeName, format).text);
     return 0;
   },

@@ -12,6 +12,8 @@ import { serviceFacts, type EntryFact, type EntryVia } from '../facts/service';
 import { entryOutcome, externalSummary, internalSummary, podSees } from '../facts/render';
 import { cmd, hostPort, shq } from './shell';
 import type { DebugCommand, PortOnNode, ServiceOnNode } from './types';
+import { english, type Messages } from '../i18n';
+import type { RunOn } from '../i18n/debug.en';
 
 export type { DebugCommand } from './types';
 
@@ -28,10 +30,10 @@ export interface DebugOptions {
   readonly probeImage?: string | undefined;
   /** Image of the ephemeral debug container (default nicolaka/netshoot: tcpdump and ss). */
   readonly debugImage?: string | undefined;
+  /** The language of titles and look-fors (default English). */
+  readonly messages?: Messages | undefined;
 }
 
-/** What the facts say a new connection gets: "DNAT to …; no SNAT, the pod sees …", "DROP (filter …)". */
-const describe = (e: EntryFact | undefined) => (e ? entryOutcome(e) : 'not walked');
 const masqueraded = (e: EntryFact) => e.endpoints.some(p => p.masquerade);
 
 function resolveEntry(model: ClusterModel, service: ServiceEntry | ManifestObject<'Service'>): ServiceEntry {
@@ -65,14 +67,20 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
   const backend = backendFor(mode);
   const nodeName = options.nodeName ?? profile.nodeName;
   const node: NodeProfile | undefined = profile.nodes.find(n => n.name === nodeName);
-  const onNode = `node ${nodeName}`;
   const v6 = profile.ipFamily === 'IPv6';
   const domain = options.clusterDomain ?? 'cluster.local';
   const probeImage = options.probeImage ?? 'busybox';
   const debugImage = options.debugImage ?? 'nicolaka/netshoot';
+  const m = options.messages ?? english;
+  /** What the facts say a new connection gets: "DNAT to …; no SNAT, the pod sees …", "DROP (filter …)". */
+  const describe = (e: EntryFact | undefined) => (e ? entryOutcome(e, false, m) : m.debugNotWalked());
+  /** Where a command runs, as the command's `where` and its words. */
+  const run = (r: RunOn) => ({ where: r.where === 'node-running' ? 'node' as const : r.where, runOn: m.debugRunOn(r) });
+  const nodeRun = run({ where: 'node', node: nodeName });
+  const workstation = run({ where: 'workstation' });
   const out: DebugCommand[] = [];
   const add = (c: DebugCommand) => out.push(c);
-  const serviceOnNode: ServiceOnNode = { model: modeModel, namespace: ns, name, nodeName, onNode, v6, add };
+  const serviceOnNode: ServiceOnNode = { model: modeModel, namespace: ns, name, nodeName, onNode: nodeRun, v6, m, add };
   /** kubectl run of the throwaway client, pinned to the node when `pin` (so its conntrack entries are there). */
   const runProbe = (image: string, pin: boolean, words: readonly string[]) => [
     cmd('kubectl', 'run', 'natlens-probe', '--rm', '-it', '--restart=Never', `--image=${image}`, '-n', ns),
@@ -84,34 +92,31 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
   const serviceField = (path: string) => `kubectl get svc ${shq(name)} -n ${shq(ns)} -o jsonpath=${shq(path)}`;
   /** The node shell every "node …" command below runs in. */
   const rootShell = (lookFor: string) => add({
-    title: `A root shell on ${nodeName}`,
+    title: m.debugRootShellTitle({ node: nodeName }),
     command: cmd('kubectl', 'debug', `node/${nodeName}`, '-it', '--profile=sysadmin', `--image=${probeImage}`, '--', 'chroot', '/host'),
-    runOn: 'workstation',
+    ...workstation,
     lookFor,
   });
   const dnsAnswer = (lookFor: string) => add({
-    title: 'What cluster DNS answers',
+    title: m.debugDnsTitle(),
     command: runProbe(probeImage, false, ['nslookup', `${name}.${ns}.svc.${domain}`]),
-    runOn: 'workstation',
+    ...workstation,
     lookFor,
   });
   // allocations the API server would make (endpoints derived from workloads are covered below)
   const assumed = model.assumptions.filter(a => a.subject === key && a.field.startsWith('spec.'));
-  const assumedText = assumed.length
-    ? ` NAT Lens assumed ${assumed.map(a => `${a.field} ${a.value}`).join(', ')} (not in the manifest): where the cluster's real values differ, use them in the commands below.`
-    : '';
 
   // ---- what the API server stored
   const externalIPColumn = d.type === 'ExternalName' ? svc.spec?.externalName ?? '<none>'
     : d.type === 'LoadBalancer'
       ? [...(svc.spec?.externalIPs ?? []), ...(svc.status?.loadBalancer?.ingress ?? []).map(i => i?.ip || i?.hostname || '').filter(Boolean)].join(',') || '<pending>'
       : (svc.spec?.externalIPs ?? []).join(',') || '<none>';
-  const clusterIPColumn = d.type === 'ExternalName' ? '<none>' : d.headless ? 'None' : svc.spec?.clusterIP ?? '(allocated by the API server)';
+  const clusterIPColumn = d.type === 'ExternalName' ? '<none>' : d.headless ? 'None' : svc.spec?.clusterIP ?? m.debugAllocated();
   add({
-    title: 'The Service as the API server stored it',
+    title: m.debugStoredTitle(),
     command: cmd('kubectl', 'get', 'svc', name, ...kns, '-o', 'wide'),
-    runOn: 'workstation',
-    lookFor: `TYPE ${d.type}, CLUSTER-IP ${clusterIPColumn}, EXTERNAL-IP ${externalIPColumn}, PORT(S) ${portsColumn(d)}.${assumedText}`,
+    ...workstation,
+    lookFor: m.debugStoredLookFor({ type: d.type, clusterIP: clusterIPColumn, externalIP: externalIPColumn, ports: portsColumn(d), assumed: assumed.map(a => `${a.field} ${a.value}`) }),
   });
   if (d.type === 'ExternalName') return externalNameCommands();
   const port: PortEntry | undefined = typeof options.port === 'number' ? entry.ports.find(p => p.info.port === options.port)
@@ -120,17 +125,17 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
   const facts = port ? serviceFacts(entry, modeModel, entry.ports.indexOf(port)) : null;
   if (externallyAccessible(svc)) {
     add({
-      title: 'The external traffic policy',
+      title: m.debugEtpTitle(),
       command: serviceField('{.spec.externalTrafficPolicy}'),
-      runOn: 'workstation',
-      lookFor: facts ? externalSummary(facts, d.externalTrafficPolicy === 'Local' ? 'Local' : 'Cluster') : `${d.externalTrafficPolicy}.`,
+      ...workstation,
+      lookFor: facts ? externalSummary(facts, d.externalTrafficPolicy === 'Local' ? 'Local' : 'Cluster', m) : `${d.externalTrafficPolicy}.`,
     });
   } else if (!d.headless) {
     add({
-      title: 'The internal traffic policy',
+      title: m.debugItpTitle(),
       command: serviceField('{.spec.internalTrafficPolicy}'),
-      runOn: 'workstation',
-      lookFor: `${facts ? internalSummary(facts, d.internalTrafficPolicy === 'Local') : `${d.internalTrafficPolicy}.`} (externalTrafficPolicy does not apply: the Service is not externally reachable.)`,
+      ...workstation,
+      lookFor: m.debugItpLookFor({ summary: facts ? internalSummary(facts, d.internalTrafficPolicy === 'Local', m) : `${d.internalTrafficPolicy}.` }),
     });
   }
   const allEndpoints = port?.endpoints ?? entry.ports.flatMap(p => p.endpoints);
@@ -145,23 +150,21 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
   const derived = d.headless || allEndpoints.some(e => e.origin === 'derived');
   const portNumbers = d.headless ? [...new Set(headlessEps.map(e => e.port))] : [...new Set(allEndpoints.map(e => e.port))];
   add({
-    title: 'The endpoints kube-proxy reads',
+    title: m.debugEndpointsTitle(),
     command: cmd('kubectl', 'get', 'endpointslices', ...kns, '-l', `kubernetes.io/service-name=${name}`),
-    runOn: 'workstation',
-    lookFor: readyIPs.length
-      ? `ENDPOINTS lists the ready pods (kubectl shows three, then "+ N more..."): ${derived ? `NAT Lens derived ${readyIPs.length} from the workloads in the workspace (${readyIPs.join(', ')}); the real pod IPs differ, compare the count and the PORTS column (${portNumbers.join(',')})` : readyIPs.join(', ')}.`
-      : `No ready endpoints: ENDPOINTS is empty (<unset>)${d.headless ? ', so DNS has no records for the Service' : ', so kube-proxy rejects connections'}. Check the selector against the pods' labels and their readiness.`,
+    ...workstation,
+    lookFor: readyIPs.length ? m.debugEndpointsReady({ ready: readyIPs, derived, ports: portNumbers }) : m.debugEndpointsNone({ headless: d.headless }),
   });
 
   if (d.headless) return headlessCommands();
   if (!port) {
     add({
-      title: 'No port to check',
+      title: m.debugNoPortTitle(),
       command: serviceField('{.spec.clusterIP} {.spec.ports}'),
-      runOn: 'workstation',
+      ...workstation,
       lookFor: options.port !== undefined && entry.ports.length
-        ? `${key} has no port ${options.port}; its ports: ${entry.ports.map(p => p.info.portName || String(p.info.port)).join(', ')}.`
-        : `kube-proxy programs nothing for ${key} in the model: ${svc.spec?.clusterIP ? 'it has no ports' : 'it has no ClusterIP (set one, or profile allocate: true)'}.`,
+        ? m.debugNoSuchPort({ service: key, port: String(options.port), ports: entry.ports.map(p => p.info.portName || String(p.info.port)) })
+        : m.debugNothingProgrammed({ service: key, clusterIP: !!svc.spec?.clusterIP }),
     });
     return out;
   }
@@ -180,10 +183,9 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
   const lbWalk = vip ? on('external', 'loadBalancer', vip) : undefined;
   const extIP = sp.externalIPs[0];
   const extWalk = extIP ? on('external', 'externalIP', extIP) : undefined;
-  const at: PortOnNode = { model: modeModel, namespace: ns, name, nodeName, onNode, v6, port, nodeIP, add, has: command => out.some(c => c.command === command) };
+  const at: PortOnNode = { ...serviceOnNode, port, nodeIP, has: command => out.some(c => c.command === command) };
 
-  rootShell(`A shell in ${nodeName}'s namespaces with its root filesystem (or ssh to the node). Run the "${onNode}" commands below in it; they need root. ` +
-    `--profile=sysadmin makes the debug pod privileged; conntrack and tcpdump must be installed on the node.${otherPorts.length ? ` These checks are for port ${sp.portName || sp.port}; the Service also has ${otherPorts.join(', ')} (--port).` : ''}`);
+  rootShell(m.debugRootShell({ node: nodeName, runOn: nodeRun.runOn, port: sp.portName || String(sp.port), others: otherPorts }));
 
   // ---- kube-proxy's rules on the node, read with the mode's own tools
   backend.debug.portRules(at);
@@ -194,31 +196,33 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
   if (ep) {
     const sources: string[] = [];
     const reached = (e: EntryFact) => e.endpoints.find(p => p.endpoint === ep.key);
-    const seenText = (e: EntryFact, own: string) => {
+    const seenText = (e: EntryFact, pod: boolean) => {
       const p = reached(e);
-      if (!p) return `not this endpoint (${describe(e)})`;
-      return `${p.masquerade ? `${p.sourceSeen} (SNAT)` : `${own} (no SNAT)`}${p.replyBroken ? `, but the reply does not come back through ${e.node}` : ''}`;
+      if (!p) return m.debugSeenOther({ outcome: describe(e) });
+      return `${p.masquerade ? m.debugSeenSnat({ seen: p.sourceSeen ?? '' }) : m.debugSeenOwn({ pod })}${p.replyBroken ? m.debugSeenReplyLost({ node: e.node }) : ''}`;
     };
-    if (podWalk?.verdict === 'DNAT') sources.push(`from a pod on ${nodeName} via the ClusterIP: ${seenText(podWalk, 'the client pod\'s own address')}`);
-    for (const [label, e] of [[`NodePort ${sp.nodePort} on ${nodeName}`, nodePortWalk], [`the load balancer IP ${vip}`, lbWalk], [`the external IP ${extIP}`, extWalk]] as const) {
-      if (e) sources.push(`from an outside client via ${label}: ${seenText(e, 'the client\'s own address')}`);
-    }
+    if (podWalk?.verdict === 'DNAT') sources.push(m.debugFromPod({ node: nodeName, seen: seenText(podWalk, true) }));
+    const outside = [
+      [nodePortWalk, () => m.debugViaNodePort({ port: sp.nodePort, node: nodeName })],
+      [lbWalk, () => m.debugViaLoadBalancer({ address: vip ?? '' })],
+      [extWalk, () => m.debugViaExternalIP({ address: extIP ?? '' })],
+    ] as const;
+    for (const [e, via] of outside) if (e) sources.push(m.debugFromOutside({ via: via(), seen: seenText(e, false) }));
     add({
-      title: `Packets arriving at endpoint ${ep.key}`,
+      title: m.debugTcpdumpTitle({ endpoint: ep.key }),
       command: cmd('tcpdump', '-n', '-i', 'any', 'host', ep.ip, 'and', 'port', String(ep.port)),
-      runOn: ep.nodeName ? `node ${ep.nodeName}` : `the node running ${ep.ip}`,
-      lookFor: `Start it before the probe below. Packets to ${ep.ip}.${ep.port} (after DNAT: the Service address never appears here); their source is what the application sees${sources.length ? ` — ${sources.join('; ')}` : ''}.` +
-        `${derived ? ' The endpoint address is derived from the workspace; use a real pod IP from the EndpointSlice.' : ''}`,
+      ...(ep.nodeName ? run({ where: 'node', node: ep.nodeName }) : run({ where: 'node-running', ip: ep.ip })),
+      lookFor: m.debugTcpdump({ ip: ep.ip, port: ep.port, sources, derived }),
     });
     const selector = selectorOf(d);
     const podRef = selector
       ? `"$(kubectl get pods -n ${shq(ns)} -l ${shq(selector)} -o name | head -n 1)"`
       : `"$(kubectl get pods -n ${shq(ns)} --field-selector ${shq(`status.podIP=${ep.ip}`)} -o name)"`;
     add({
-      title: 'What an endpoint pod sees, from inside it',
+      title: m.debugPodViewTitle(),
       command: `kubectl debug -it -n ${shq(ns)} ${podRef} --image=${shq(debugImage)} --profile=netadmin -- ${cmd('tcpdump', '-n', '-i', 'any', 'port', String(ep.port))}`,
-      runOn: 'workstation',
-      lookFor: `An ephemeral container in the pod's network namespace (--profile=netadmin grants the capture capabilities). The source of each connection to port ${ep.port} is the client address the application logs${sources.length ? `: ${sources.join('; ')}` : ''}.`,
+      ...workstation,
+      lookFor: m.debugPodView({ port: ep.port, sources }),
     });
   }
 
@@ -226,93 +230,87 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
   const probeCmd = proto === 'tcp' ? ['wget', '-qO-', '-T', '5', url] : proto === 'udp' ? ['sh', '-c', `echo natlens | nc -u -w 3 ${sp.clusterIP} ${sp.port}`] : null;
   if (probeCmd) {
     add({
-      title: `A throwaway client pod on ${nodeName} connecting to the ClusterIP`,
+      title: m.debugProbeTitle({ node: nodeName }),
       command: runProbe(probeImage, true, probeCmd),
-      runOn: 'workstation',
-      lookFor: `${podWalk ? `NAT Lens predicts ${describe(podWalk)}. ` : ''}` +
-        (podWalk?.verdict === 'REJECT' ? '"Connection refused" confirms it.' : podWalk?.verdict === 'DROP' ? '"download timed out" confirms it.' :
-          `${proto === 'tcp' ? 'A response (or, on a port that does not speak HTTP, any error other than "Connection refused" or a timeout)' : 'No ICMP error'} means the connection reached an endpoint; "Connection refused" means REJECT (no endpoints), a timeout DROP. Run it a few times: conntrack below shows which endpoint each connection went to.`),
+      ...workstation,
+      lookFor: `${podWalk ? m.debugPredicts({ outcome: describe(podWalk) }) : ''}` +
+        (podWalk?.verdict === 'REJECT' ? m.debugProbeRefused() : podWalk?.verdict === 'DROP' ? m.debugProbeTimeout() : m.debugProbeReached({ tcp: proto === 'tcp' })),
     });
   } else {
     add({
-      title: 'A client for the SCTP port',
+      title: m.debugSctpTitle(),
       command: runProbe(debugImage, true, ['sh']),
-      runOn: 'workstation',
-      lookFor: `busybox has no SCTP client: from this shell connect to ${hostPort(sp.clusterIP, sp.port)} with an SCTP-capable tool (e.g. ncat --sctp, if the image has it). ${podWalk ? `NAT Lens predicts ${describe(podWalk)}.` : ''}`,
+      ...workstation,
+      lookFor: m.debugSctp({ address: hostPort(sp.clusterIP, sp.port), predicted: podWalk ? describe(podWalk) : null }),
     });
   }
 
   const ct = (dst: string, dport: number) => cmd('conntrack', '-L', ...(v6 ? ['-f', 'ipv6'] : []), '-d', dst, '-p', proto, '--dport', String(dport));
   add({
-    title: `conntrack entries for ${hostPort(sp.clusterIP, sp.port)}`,
+    title: m.debugConntrackTitle({ address: hostPort(sp.clusterIP, sp.port) }),
     command: ct(sp.clusterIP, sp.port),
-    runOn: `${onNode} (the client's node: ClusterIP DNAT happens there)`,
+    ...run({ where: 'node', node: nodeName, because: 'client-dnat' }),
     lookFor: podWalk?.verdict === 'REJECT' || podWalk?.verdict === 'DROP'
-      ? `No entry: the first packet is ${podWalk.verdict === 'REJECT' ? 'rejected' : 'dropped'} before conntrack confirms the connection.`
-      : `One line per connection: the original tuple src=<client> dst=${sp.clusterIP} dport=${sp.port}, then the reply tuple src=<endpoint> sport=<its port> dst=<where replies go>. ` +
-        `${podWalk ? `NAT Lens predicts for a pod client: ${describe(podWalk)}, so the reply dst is the pod's own address. ` : ''}` +
-        'A reply dst that is a node address means the connection was masqueraded (a host-network client, a pod reaching itself, or masqueradeAll).',
+      ? m.debugConntrackBlocked({ verdict: podWalk.verdict })
+      : m.debugConntrack({ clusterIP: sp.clusterIP, port: sp.port, predicted: podWalk ? describe(podWalk) : null }),
   });
 
   if (sp.nodePort && nodeIP) {
     const probe = proto === 'udp' ? cmd('nc', '-vzu', '-w', '3', nodeIP, String(sp.nodePort)) : cmd('nc', '-vz', '-w', '3', nodeIP, String(sp.nodePort));
     add({
-      title: `NodePort ${sp.nodePort} on ${nodeName} from outside the cluster`,
+      title: m.debugNodePortTitle({ port: sp.nodePort, node: nodeName }),
       command: probe,
-      runOn: 'outside the cluster',
-      lookFor: `${nodePortWalk ? `For an outside client NAT Lens predicts ${describe(nodePortWalk)}. ` : ''}"succeeded"/"open" means an endpoint accepted; "refused" means REJECT (no endpoints); a timeout means DROP (externalTrafficPolicy Local and no endpoint on ${nodeName}) or a firewall in front of the node.`,
+      ...run({ where: 'outside' }),
+      lookFor: m.debugNodePort({ predicted: nodePortWalk ? describe(nodePortWalk) : null, node: nodeName }),
     });
     add({
-      title: `conntrack entries for NodePort ${sp.nodePort}`,
+      title: m.debugConntrackNodePortTitle({ port: sp.nodePort }),
       command: ct(nodeIP, sp.nodePort),
-      runOn: onNode,
+      ...nodeRun,
       lookFor: nodePortWalk?.verdict === 'DNAT'
-        ? `Reply tuple src=<endpoint> and dst=${masqueraded(nodePortWalk) ? `the SNAT address (${podSees(nodePortWalk)}): the connection was SNATed, the pod never sees the client` : 'the client\'s own address: no SNAT, the pod sees the client IP'} (predicted: ${describe(nodePortWalk)}).`
-        : nodePortWalk ? `No entry: ${describe(nodePortWalk)}.`
-          : `Reply tuple src=<endpoint> and dst=${d.externalTrafficPolicy === 'Local' ? 'the client\'s own address (externalTrafficPolicy Local: no SNAT)' : 'a node address (externalTrafficPolicy Cluster: SNATed)'}.`,
+        ? m.debugConntrackNodePortDnat({ snat: masqueraded(nodePortWalk) ? podSees(nodePortWalk, undefined, m) : null, predicted: describe(nodePortWalk) })
+        : nodePortWalk ? m.debugConntrackNone({ outcome: describe(nodePortWalk) })
+          : m.debugConntrackNodePortPolicy({ local: d.externalTrafficPolicy === 'Local' }),
     });
   }
   if (vip) {
     add({
-      title: `conntrack entries for the load balancer IP ${vip}`,
+      title: m.debugConntrackLbTitle({ address: vip }),
       command: ct(vip, sp.port),
-      runOn: `${onNode} (when the load balancer delivers to it with the destination kept)`,
-      lookFor: `${lbWalk ? `Predicted: ${describe(lbWalk)}. ` : ''}${sp.loadBalancerSourceRanges.length ? `Only sources in ${sp.loadBalancerSourceRanges.join(', ')} get an entry; others are dropped by ${facts!.chains!.sourceRangesDrop} before DNAT. ` : ''}A load balancer that forwards to the NodePort shows up under the NodePort instead.`,
+      ...run({ where: 'node', node: nodeName, because: 'load-balancer' }),
+      lookFor: `${lbWalk ? m.debugPredicted({ outcome: describe(lbWalk) }) : ''}${m.debugConntrackLb({ ranges: sp.loadBalancerSourceRanges, chain: facts?.chains?.sourceRangesDrop ?? null })}`,
     });
   } else if (d.type === 'LoadBalancer') {
     add({
-      title: 'The load balancer\'s address',
+      title: m.debugLbAddressTitle(),
       command: serviceField('{.status.loadBalancer.ingress}'),
-      runOn: 'workstation',
-      lookFor: 'status.loadBalancer.ingress is empty in the manifest, so NAT Lens has no VIP rules to predict. Once provisioned: an ip (VIP mode, captured by kube-proxy on every node) or a hostname/ipMode Proxy (not captured: traffic arrives at the NodePort).',
+      ...workstation,
+      lookFor: m.debugLbAddress(),
     });
   }
   if (extIP) {
     add({
-      title: `conntrack entries for the external IP ${extIP}`,
+      title: m.debugConntrackExternalTitle({ address: extIP }),
       command: ct(extIP, sp.port),
-      runOn: `${onNode} (if ${extIP} is routed to it)`,
-      lookFor: `${extWalk ? `Predicted: ${describe(extWalk)}. ` : ''}Routing ${extIP} to a node is up to the network; kube-proxy only captures what arrives.`,
+      ...run({ where: 'node', node: nodeName, because: 'routed', address: extIP }),
+      lookFor: `${extWalk ? m.debugPredicted({ outcome: describe(extWalk) }) : ''}${m.debugConntrackExternal({ address: extIP })}`,
     });
   }
   if (sp.healthCheckNodePort && nodeIP) {
-    const perNode = profile.nodes.map(n => {
-      const c = localReadyEndpointCounts(model, n.name).get(key) ?? 0;
-      return `${n.name}: ${c > 0 ? `200, "localEndpoints": ${c}` : '503, "localEndpoints": 0'}`;
-    });
+    const perNode = profile.nodes.map(n => m.debugHealthNode({ node: n.name, n: localReadyEndpointCounts(model, n.name).get(key) ?? 0 }));
     add({
-      title: `kube-proxy's health check for ${key}`,
+      title: m.debugHealthTitle({ service: key }),
       command: cmd('curl', '-sS', '-i', `http://${hostPort(nodeIP, sp.healthCheckNodePort)}/`),
-      runOn: 'outside the cluster (or any node)',
-      lookFor: `HTTP 200 on nodes with a ready local endpoint, 503 elsewhere; the JSON body names the Service and counts "localEndpoints". Predicted: ${perNode.join('; ')}. A load balancer that honours it skips the nodes without a local endpoint.`,
+      ...run({ where: 'outside', orAnyNode: true }),
+      lookFor: m.debugHealth({ nodes: perNode }),
     });
   }
   if (ep) {
     add({
-      title: 'Established connections, from inside an endpoint pod',
+      title: m.debugEstablishedTitle(),
       command: `kubectl debug -it -n ${shq(ns)} ${selectorOf(d) ? `"$(kubectl get pods -n ${shq(ns)} -l ${shq(selectorOf(d)!)} -o name | head -n 1)"` : `"$(kubectl get pods -n ${shq(ns)} --field-selector ${shq(`status.podIP=${ep.ip}`)} -o name)"`} --image=${shq(debugImage)} -- ${proto === 'udp' ? cmd('ss', '-un') : cmd('ss', '-tn', 'state', 'established', `( sport = :${ep.port} )`)}`,
-      runOn: 'workstation',
-      lookFor: `The Peer Address:Port column: client pod addresses for in-cluster ClusterIP clients; a node address for connections that were masqueraded${nodePortWalk && masqueraded(nodePortWalk) ? ` (e.g. ${podSees(nodePortWalk)} for NodePort traffic through ${nodeName})` : ''}.`,
+      ...workstation,
+      lookFor: m.debugEstablished({ example: nodePortWalk && masqueraded(nodePortWalk) ? { seen: podSees(nodePortWalk, undefined, m), node: nodeName } : null }),
     });
   }
   return out;
@@ -320,21 +318,21 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
   function externalNameCommands(): DebugCommand[] {
     const target = svc.spec?.externalName ?? '';
     add({
-      title: 'The name this Service aliases',
+      title: m.debugAliasTitle(),
       command: serviceField('{.spec.externalName}'),
-      runOn: 'workstation',
-      lookFor: `${target || '(empty: the Service is invalid)'}. An ExternalName Service is only a DNS CNAME: no ClusterIP, no endpoints, no kube-proxy rules, no NAT.`,
+      ...workstation,
+      lookFor: m.debugAlias({ target }),
     });
-    rootShell(`A shell in ${nodeName}'s namespaces (or ssh to the node) for the node command below.`);
-    backend.debug.nothingProgrammed(serviceOnNode, 'kube-proxy skips ExternalName Services, so there is nothing of this Service in its rules. What to check instead is DNS, and the egress NAT of the pod\'s connection to whatever the name resolves to.');
-    dnsAnswer(`"canonical name = ${target}", then the addresses ${target} resolves to. Clients connect to those directly: no DNAT. Whether the destination sees the pod's IP or the node's is the CNI's egress decision (IPPool natOutgoing, ip-masq-agent, ... see docs/egress.md).`);
+    rootShell(m.debugRootShellOther({ node: nodeName, several: false }));
+    backend.debug.nothingProgrammed(serviceOnNode, m.debugWhyExternalName());
+    dnsAnswer(m.debugDnsAlias({ target }));
     const p = d.ports[0];
     if (p) {
       add({
-        title: 'The pod\'s outgoing connection in conntrack',
+        title: m.debugEgressTitle(),
         command: cmd('conntrack', '-L', ...(v6 ? ['-f', 'ipv6'] : []), '-p', p.protocol.toLowerCase(), '--dport', String(p.port)),
-        runOn: `${onNode} (where the client pod runs)`,
-        lookFor: `Entries towards ${target}'s addresses: a reply dst equal to the pod's IP means no egress SNAT; a node address means the CNI masqueraded the connection, and replies must return through ${nodeName}.`,
+        ...run({ where: 'node', node: nodeName, because: 'client-pod' }),
+        lookFor: m.debugEgress({ target, node: nodeName }),
       });
     }
     return out;
@@ -343,30 +341,30 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
   function headlessCommands(): DebugCommand[] {
     const p = p0;
     const eps = headlessEps;
-    rootShell(`A shell in ${nodeName}'s namespaces (or ssh to the node) for the node commands below.`);
-    backend.debug.nothingProgrammed(serviceOnNode, 'kube-proxy skips headless Services (clusterIP: None): no DNAT, no SNAT. Check DNS and the pods themselves instead.');
-    dnsAnswer(`One A record per ready pod${eps.length ? ` (${eps.length}: ${eps.map(e => e.ip).join(', ')}, derived from the workloads in the workspace: compare the count)` : ': no workload in the workspace matches the selector, so NAT Lens expects none'}; clients connect to a pod address directly.`);
+    rootShell(m.debugRootShellOther({ node: nodeName, several: true }));
+    backend.debug.nothingProgrammed(serviceOnNode, m.debugWhyHeadless());
+    dnsAnswer(m.debugDnsHeadless({ ips: eps.map(e => e.ip) }));
     const ep = eps.find(e => e.nodeName === nodeName) ?? eps[0];
     const target = ep?.port ?? (typeof p?.targetPort === 'number' ? p.targetPort : p?.port);
     if (ep && target) {
       const probe = p?.protocol === 'UDP' ? ['sh', '-c', `echo natlens | nc -u -w 3 ${ep.ip} ${target}`] : ['wget', '-qO-', '-T', '5', `http://${hostPort(ep.ip, target)}/`];
       add({
-        title: `A throwaway client pod on ${nodeName} connecting to ${hostPort(ep.ip, target)}`,
+        title: m.debugHeadlessProbeTitle({ node: nodeName, address: hostPort(ep.ip, target) }),
         command: runProbe(probeImage, true, probe),
-        runOn: 'workstation',
-        lookFor: 'The pod answers itself: the address is the pod\'s, not a Service address, so no kube-proxy rule is involved.',
+        ...workstation,
+        lookFor: m.debugHeadlessProbe(),
       });
       add({
-        title: `conntrack entries for ${hostPort(ep.ip, target)}`,
+        title: m.debugConntrackTitle({ address: hostPort(ep.ip, target) }),
         command: cmd('conntrack', '-L', ...(v6 ? ['-f', 'ipv6'] : []), '-d', ep.ip, '-p', (p?.protocol ?? 'TCP').toLowerCase(), '--dport', String(target)),
-        runOn: `${onNode} (the client's node)`,
-        lookFor: `The reply tuple mirrors the original: src=${ep.ip} sport=${target} dst=<the probe pod's IP>, so neither DNAT nor SNAT happened.`,
+        ...run({ where: 'node', node: nodeName, because: 'client' }),
+        lookFor: m.debugHeadlessConntrack({ ip: ep.ip, port: target }),
       });
       add({
-        title: `Packets arriving at ${ep.ip}`,
+        title: m.debugHeadlessTcpdumpTitle({ ip: ep.ip }),
         command: cmd('tcpdump', '-n', '-i', 'any', 'host', ep.ip, 'and', 'port', String(target)),
-        runOn: ep.nodeName ? `node ${ep.nodeName}` : `the node running ${ep.ip}`,
-        lookFor: 'The client pod\'s own address as the source: pods reach each other without NAT.',
+        ...(ep.nodeName ? run({ where: 'node', node: ep.nodeName }) : run({ where: 'node-running', ip: ep.ip })),
+        lookFor: m.debugHeadlessTcpdump(),
       });
     }
     return out;

@@ -1,5 +1,6 @@
 // The debug checklist as plain text for a terminal.
 import type { DebugCommand } from './commands';
+import { english, type Messages } from '../i18n';
 
 function wrap(text: string, width: number, indent: string): string[] {
   const lines: string[] = [];
@@ -21,6 +22,8 @@ export interface FormatDebugOptions {
   readonly heading?: string | undefined;
   /** Wrap "look for" text at this column (default 100). */
   readonly width?: number | undefined;
+  /** The language of the "Look for" and "Expected" labels (default English). */
+  readonly messages?: Messages | undefined;
 }
 
 /**
@@ -29,14 +32,15 @@ export interface FormatDebugOptions {
  */
 export function formatDebugText(list: readonly DebugCommand[], options: FormatDebugOptions = {}): string {
   const width = options.width ?? 100;
+  const m = options.messages ?? english;
   const out: string[] = [];
   if (options.heading) out.push(options.heading, '');
   list.forEach((c, i) => {
     out.push(`${i + 1}. ${c.title} [${c.runOn}]`);
     out.push(`   $ ${c.command}`);
-    out.push(...wrap(`Look for: ${c.lookFor}`, width, '   '));
+    out.push(...wrap(`${m.debugLookFor()} ${c.lookFor}`, width, '   '));
     if (c.expected?.length) {
-      out.push('   Expected:');
+      out.push(`   ${m.debugExpected()}`);
       for (const e of c.expected) out.push(`     ${e}`);
     }
     out.push('');

@@ -1,6 +1,7 @@
 // The shape of a debug check, and what a proxy back end's node checks are given: neutral types that
 // the debug commands and the back ends (proxy/*/debug.ts) share.
 import type { ClusterModel, PortEntry } from '../model/cluster';
+import type { Messages } from '../i18n';
 
 export interface DebugCommand {
   readonly title: string;
@@ -8,7 +9,9 @@ export interface DebugCommand {
   readonly command: string;
   /** What the output should show if NAT Lens's prediction holds. */
   readonly lookFor: string;
-  /** Where to run it: "workstation" (kubectl), "node <name>" (a root shell there), "outside the cluster". */
+  /** Where to run it: the workstation (kubectl), a node (a root shell there), or outside the cluster. */
+  readonly where: 'workstation' | 'node' | 'outside';
+  /** The same in words, with why when it matters: "node node-a (the client's node: ...)". */
   readonly runOn: string;
   /** Output lines NAT Lens predicts (its generated rules), when it has them. */
   readonly expected?: readonly string[] | undefined;
@@ -19,10 +22,12 @@ export interface ServiceOnNode {
   readonly model: ClusterModel;
   readonly namespace: string;
   readonly name: string;
-  /** The node whose rules the checks read, and "node <name>" for runOn. */
+  /** The node whose rules the checks read, and where its commands run. */
   readonly nodeName: string;
-  readonly onNode: string;
+  readonly onNode: Pick<DebugCommand, 'where' | 'runOn'>;
   readonly v6: boolean;
+  /** The language of titles and look-fors. */
+  readonly m: Messages;
   add(c: DebugCommand): void;
 }
 

@@ -42,6 +42,8 @@ function groupNodes(entry: ServiceEntry, model: ClusterModel, net: ClusterNetwor
   const profile = model.profile;
   const endpoints = entry.ports.flatMap(p => p.endpoints);
   const own = new Set<string>([profile.nodeName, ...endpoints.flatMap(ep => [ep.nodeName ?? '', ...ep.nodeHints])]);
+  // an overlay device's address (a Calico tunnel address, a Cilium router IP) is not one renaming can derive
+  for (const d of model.podNetwork?.devices ?? []) own.add(d.node);
   const destinations = [
     ...endpoints.map(ep => ep.ip), EXTERNAL_CLIENT_IP, EGRESS_DESTINATION,
     ...entry.ports.flatMap(p => [p.info.clusterIP, ...p.info.loadBalancerVIPs, ...p.info.externalIPs]),

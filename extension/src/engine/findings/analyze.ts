@@ -54,19 +54,20 @@ export function analyzeFile(file: ManifestFile, model: ClusterModel, options: An
   };
   const workspace = options.workspace ?? [file];
   cache?.begin(model, customResources(workspace));
+  const m = options.messages ?? english;
   for (const obj of ofKind(file.objects, 'Service')) {
-    const drafts = cache?.get(file, obj, model) ?? cache?.put(file, obj, model, analyzeService(obj, file, model, workspace, options.messages ?? english)) ?? analyzeService(obj, file, model, workspace, options.messages ?? english);
+    const drafts = cache?.get(file, obj, model) ?? cache?.put(file, obj, model, analyzeService(obj, file, model, workspace, m)) ?? analyzeService(obj, file, model, workspace, m);
     for (const d of drafts) report(d, `${obj.namespace}/${obj.name}`);
   }
   let cni: CniConfig | undefined;
   for (const obj of ofKind(file.objects, 'NetworkPolicy')) {
-    const ctx = { obj, model, workspace, cni: () => (cni ??= resolveCni(model.profile.cni, readCniConfig(workspace), model.profile).config) };
+    const ctx = { obj, model, workspace, m, cni: () => (cni ??= resolveCni(model.profile.cni, readCniConfig(workspace), model.profile).config) };
     for (const rule of RULE_MODULES) {
       if (rule.subject === 'NetworkPolicy') for (const r of rule.check(ctx)) report({ ...r, rule: rule.id }, `${obj.namespace}/${obj.name}`);
     }
   }
   for (const rule of RULE_MODULES) {
-    if (rule.subject === 'File') for (const { subject, ...r } of rule.check({ file, model })) report({ ...r, rule: rule.id }, subject);
+    if (rule.subject === 'File') for (const { subject, ...r } of rule.check({ file, model, m })) report({ ...r, rule: rule.id }, subject);
   }
   return out;
 }

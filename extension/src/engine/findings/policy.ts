@@ -13,6 +13,8 @@ import { egressDecision } from '../egress/decide';
 import type { CniConfig } from '../egress/types';
 import { appendDocument, appendListItem, inFile, setField, type TextEdit } from './edits';
 import type { Report } from './rules/types';
+import { unknownOverlayAddress } from '../facts/podNetwork';
+import type { Messages } from '../i18n';
 
 /** metav1.LabelSelector semantics: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist). */
 export function selectorMatches(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
@@ -53,7 +55,7 @@ function selectedWorkloads(obj: ManifestObject<'NetworkPolicy'>, model: ClusterM
 }
 
 /** Ingress ipBlocks against the addresses external clients arrive with, walked through each node. */
-export function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterModel): Report[] {
+export function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterModel, m: Messages): Report[] {
   const policy = obj.object as NetworkPolicy;
   const spec = policy.spec;
   if (!spec) return [];
@@ -73,7 +75,8 @@ export function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: C
       const walker = serviceWalker(svc, model);
       const sp = svc.ports[0]!.info;
       const target = sp.nodePort ? null : sp.loadBalancerVIPs[0] ?? sp.externalIPs[0] ?? null;
-      const seen = new Set<string>();
+      const seen = new Map<string, string>();
+      const cni = model.podNetwork?.cni;
       for (const node of model.profile.nodes) {
         const r = walker.trace({
           source: { kind: 'external', ip: client }, entryNode: node.name, proto: sp.protocol.toLowerCase() as 'tcp',
@@ -81,21 +84,33 @@ export function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: C
         });
         // what this client's connection gets, as the Service's facts state it
         const e = walkFact(r, target ? (sp.loadBalancerVIPs.includes(target) ? 'loadBalancer' : 'externalIP') : 'nodePort');
-        for (const p of e.endpoints) if (e.verdict === 'DNAT' && p.masquerade && p.sourceSeen) seen.add(`${p.sourceSeen} (entering ${node.name})`);
+        for (const p of e.endpoints) {
+          if (e.verdict !== 'DNAT' || !p.masquerade || !p.sourceSeen) continue;
+          // Calico's iptables dataplane checks a workload's ingress policy in FORWARD, before POSTROUTING
+          // MASQUERADE (felix rules: cali-FORWARD → cali-to-wl-dispatch): a pod on the entry node sees the client there
+          if (cni === 'calico' && p.node === node.name) continue;
+          // an overlay address the input does not tell: named, and not compared with the block
+          const unknown = p.overlay ? unknownOverlayAddress(p.overlay, m) : null;
+          seen.set(`${unknown ? '?' : p.sourceSeen} ${node.name}`, m.policySeenEntering({ address: unknown ?? p.sourceSeen, node: node.name }));
+        }
       }
       if (seen.size === 0) continue;
-      const seenIPs = [...seen].map(s => s.split(' ')[0]!);
+      const seenIPs = [...seen.keys()].map(s => s.split(' ')[0]!).filter(ip => ip !== '?');
       const matching = seenIPs.filter(ip => inBlock(ip, block.cidr, except));
       const key = `${svc.obj.namespace}/${svc.obj.name}`;
       const localFix = inFile(setField(svc.obj, ['spec'], 'externalTrafficPolicy', 'Local'), svc.obj.fileName);
       const range = obj.rangeOf(['spec', 'ingress', i, 'from', j, 'ipBlock', 'cidr']) ?? obj.range;
       const via = `Service ${key} (${sp.nodePort ? `NodePort ${sp.nodePort}` : target})`;
+      // NetworkPolicy leaves open whether SNAT comes before policy: the CNI decides (policyBehindSnatCni)
+      const message = matching.length === 0 || cni === 'cilium'
+        ? m.policyIngressNoMatch({ cidr: block.cidr, via, seen: [...seen.values()] })
+        : m.policyIngressMatchesAll({ cidr: block.cidr, via, matching });
       out.push({
         range,
-        message: matching.length === 0
-          ? `External clients in ${block.cidr} reach these pods through ${via}, whose external traffic is masqueraded: the pods see ${[...seen].join(', ')}, never an address in ${block.cidr}. This ipBlock does not match that traffic, so the policy blocks it.`
-          : `External clients reach these pods through ${via}, whose external traffic is masqueraded to node addresses, and ${matching.join(', ')} ${matching.length === 1 ? 'is' : 'are'} inside ${block.cidr}: this ipBlock lets every client through, whatever its own address.`,
-        fixes: localFix ? [{ title: `Keep the client address: set externalTrafficPolicy: Local on ${key} (only nodes with a ready local endpoint answer)`, edits: [localFix], preferred: false, kind: 'quickfix' }] : [],
+        message: `${message} ${m.policyBehindSnatCni({ cni: cni === 'calico' || cni === 'cilium' ? cni : null, matching: matching.length > 0 })}`,
+        // proven only where the CNI's order of policy and SNAT is known
+        ...(cni === 'calico' || cni === 'cilium' ? {} : { severity: 'information' as const }),
+        fixes: localFix ? [{ title: m.fixPolicyLocal({ service: key }), edits: [localFix], preferred: false, kind: 'quickfix' }] : [],
       });
     }
   }));
@@ -107,7 +122,7 @@ export function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: C
  * the pod's own packet, before the CNI's POSTROUTING masquerade, so the rule does let the pods out; what
  * it cannot do is make the destination see them: an allowlist there must admit node addresses.
  */
-export function egressBlockBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterModel, cni: CniConfig, workspace: readonly ManifestFile[]): Report[] {
+export function egressBlockBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: ClusterModel, cni: CniConfig, workspace: readonly ManifestFile[], m: Messages): Report[] {
   const spec = (obj.object as NetworkPolicy).spec;
   if (!spec) return [];
   // networking/v1: without policyTypes, Egress applies when the policy has egress rules
@@ -133,17 +148,15 @@ export function egressBlockBehindSnat(obj: ManifestObject<'NetworkPolicy'>, mode
     for (const pod of pods) {
       const hop = walker.trace({ source: { kind: 'pod', ip: pod.ip, node: pod.nodeName }, dst, dport, proto }).outcomes[0]?.hops.find(h => h.chain === CNI_EGRESS_CHAIN);
       if (!hop || hop.after.src === hop.before.src) continue;
-      seen.push(`${hop.after.src} (pods on ${pod.nodeName})`);
+      seen.push(m.policySeenFromPods({ address: hop.after.src, node: pod.nodeName }));
       reason = hop.rule;
     }
     if (seen.length === 0) return;
     const range = obj.rangeOf(['spec', 'egress', i, 'to', j, 'ipBlock', 'cidr']) ?? obj.range;
-    const exempt = exemptFromMasquerade(cni, block.cidr, workspace);
+    const exempt = exemptFromMasquerade(cni, block.cidr, workspace, m);
     out.push({
       range,
-      message: `The pods this policy selects leave for ${block.cidr} with a node's address, not their own: ${reason.replace(/\.?$/, '.')} `
-        + `A connection to ${dst} arrives from ${seen.join(', ')}. This rule does let the pods out (the policy checks their packets before the CNI rewrites them), `
-        + `but a firewall or allowlist at ${block.cidr} has to admit the node addresses, and then it admits every pod on those nodes.`,
+      message: m.policyEgressSnat({ cidr: block.cidr, reason, destination: dst, seen }),
       fixes: exempt ? [{ ...exempt, preferred: false, kind: 'quickfix' }] : [],
     });
   }));
@@ -162,20 +175,19 @@ function onePodPerNode(workloads: readonly Workload[]): { ip: string; nodeName: 
  * see egress/profile.ts); ip-masq-agent returns early for its nonMasqueradeCIDRs. Replies then go to a pod address, so the
  * destination's network must route the pod CIDR back to the nodes: the title says so.
  */
-function exemptFromMasquerade(cni: CniConfig, cidr: string, workspace: readonly ManifestFile[]): { title: string; edits: TextEdit[] } | null {
+function exemptFromMasquerade(cni: CniConfig, cidr: string, workspace: readonly ManifestFile[], m: Messages): { title: string; edits: TextEdit[] } | null {
   const fileOf = (name: string) => workspace.find(f => f.fileName === name);
-  const caveat = 'the destination then sees pod addresses and must route the pod CIDR back to the nodes';
   if (cni.type === 'calico') {
     const file = cni.pools.map(p => p.cidr.source && fileOf(p.cidr.source.fileName)).find(f => f !== undefined);
     if (!file) return null;
     const name = `no-nat-${cidr.toLowerCase().replace(/[^0-9a-f]+/g, '-')}`;
     const pool = `---\napiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: ${name}\nspec:\n  cidr: ${cidr}\n  disabled: true\n`;
-    return { title: `Exempt ${cidr} from natOutgoing with a disabled Calico IPPool in ${baseName(file.fileName)} (${caveat})`, edits: [appendDocument(file, pool)] };
+    return { title: m.fixCalicoPool({ cidr, file: baseName(file.fileName) }), edits: [appendDocument(file, pool)] };
   }
   const list = cni.type === 'ip-masq-agent' ? cni.nonMasqueradeCIDRs.source : undefined;
   const file = list && fileOf(list.fileName);
   const edit = list && file ? appendListItem(file, list.range, cidr) : null;
-  return edit ? { title: `Exempt ${cidr} from masquerade in ip-masq-agent's nonMasqueradeCIDRs (${caveat})`, edits: [edit] } : null;
+  return edit ? { title: m.fixIpMasqAgent({ cidr }), edits: [edit] } : null;
 }
 
 const baseName = (fileName: string) => fileName.split(/[\\/]/).pop() ?? fileName;

@@ -4,13 +4,19 @@
 import type { AnyManifestObject } from '../manifest/manifest';
 import { buildClusterModel, type BuildOptions, type ClusterModel } from './cluster';
 import type { ClusterProfile } from './profile';
+import type { CniWorkspace } from '../egress/workspace';
 
 export interface ExcludedObject {
   readonly obj: AnyManifestObject;
   readonly message: string;
 }
 
-export function buildIsolatedModel(objects: readonly AnyManifestObject[], profile: ClusterProfile, options: BuildOptions = {}): { model: ClusterModel; excluded: ExcludedObject[] } {
+export interface IsolatedModel {
+  readonly model: ClusterModel;
+  readonly excluded: readonly ExcludedObject[];
+}
+
+export function buildIsolatedModel(objects: readonly AnyManifestObject[], profile: ClusterProfile, options: BuildOptions = {}): IsolatedModel {
   try {
     return { model: buildClusterModel(objects, profile, options), excluded: [] };
   } catch {
@@ -25,11 +31,36 @@ export function buildIsolatedModel(objects: readonly AnyManifestObject[], profil
       }
     });
     try {
-      return { model: buildClusterModel(kept, profile), excluded };
+      return { model: buildClusterModel(kept, profile, { ...(options.cni ? { cni: options.cni } : {}) }), excluded };
     } catch (e) {
       // objects that fail only together: the model without any of them still serves the others' files
       const message = e instanceof Error ? e.message : String(e);
-      return { model: buildClusterModel([], profile), excluded: [...excluded, ...kept.map(obj => ({ obj, message: `NAT Lens could not model the workspace: ${message}` }))] };
+      return { model: buildClusterModel([], profile, { ...(options.cni ? { cni: options.cni } : {}) }), excluded: [...excluded, ...kept.map(obj => ({ obj, message: `NAT Lens could not model the workspace: ${message}` }))] };
     }
+  }
+}
+
+/**
+ * The editor's model of the workspace: kept until `invalidate` (an edit, a setting) or until another
+ * profile is given, and each rebuild is built on the last model, so that an edit rebuilds only the
+ * Services it touches. Keyed on the profile given, not on `model.profile`, which Node objects in the
+ * input make a derived one.
+ */
+export class WorkspaceModel {
+  private current: { readonly given: ClusterProfile; readonly built: IsolatedModel } | null = null;
+  private last: ClusterModel | undefined;
+
+  invalidate(): void {
+    this.current = null;
+  }
+
+  /** `cni`: the workspace's CNI objects, which decide the pod network. */
+  get(given: ClusterProfile, objects: () => readonly AnyManifestObject[], cni?: () => CniWorkspace): IsolatedModel {
+    if (this.current?.given !== given) {
+      const built = buildIsolatedModel(objects(), given, { previous: this.last, ...(cni ? { cni: cni() } : {}) });
+      this.current = { given, built };
+      this.last = built.model;
+    }
+    return this.current.built;
   }
 }

@@ -80,14 +80,14 @@ function walkView(result: WalkResult, sourceId: string, entryId: string, labels:
 }
 
 /** The commands that check `service`'s port on the selected node, as `natlens debug` lists them. */
-function debugView(model: ClusterModel, service: ServiceEntry, port: PortEntry | undefined, selection: PreviewSelection): DebugView {
+function debugView(model: ClusterModel, service: ServiceEntry, port: PortEntry | undefined, selection: PreviewSelection, m: Messages): DebugView {
   // a port name is unique within its Service; an unnamed port is the Service's only one
-  const commands = debugCommands(model, service, { nodeName: selection.node, proxyMode: selection.mode, ...(port ? { port: port.info.portName || port.info.port } : {}) });
-  const heading = `Check ${key(service)}${port ? ` port ${portLabel(port)}` : ''} on node ${selection.node} (${selection.mode} mode)`;
+  const commands = debugCommands(model, service, { nodeName: selection.node, proxyMode: selection.mode, messages: m, ...(port ? { port: port.info.portName || port.info.port } : {}) });
+  const heading = m.debugHeading({ service: key(service), port: port ? portLabel(port) : null, node: selection.node, mode: selection.mode });
   return {
     service: key(service), port: port ? portLabel(port) : null, node: selection.node, mode: selection.mode,
-    commands: commands.map(c => ({ title: c.title, command: c.command, lookFor: c.lookFor, runOn: c.runOn, expected: [...c.expected ?? []] })),
-    text: formatDebugText(commands, { heading }),
+    commands: commands.map(c => ({ title: c.title, command: c.command, lookFor: c.lookFor, where: c.where, runOn: c.runOn, expected: [...c.expected ?? []] })),
+    text: formatDebugText(commands, { heading, messages: m }),
   };
 }
 
@@ -126,7 +126,7 @@ export function buildPreviewState(input: PreviewInput, selection: PreviewSelecti
     },
     rules, sources: sources.map(({ id, label, detail }) => ({ id, label, detail })), entries: entries.map(({ id, label, detail }) => ({ id, label, detail })),
     walk,
-    debug: checked ? debugView(model, checked, checked.ports[portIndex], selection) : null,
+    debug: checked ? debugView(model, checked, checked.ports[portIndex], selection, input.messages ?? english) : null,
     assumptions: input.model.assumptions.filter(a => input.services.some(s => a.subject === key(s))).map(a => ({ ...a })),
     problems,
   };

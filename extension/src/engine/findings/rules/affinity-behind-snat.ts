@@ -14,12 +14,12 @@ only: clients behind one NAT or proxy address all stick to one endpoint, and wit
 \`externalTrafficPolicy: Cluster\` a client that a load balancer spreads over several nodes can stick to
 a different endpoint on each.`,
   },
-  check({ obj, entry, defaulted, at }) {
+  check({ obj, entry, defaulted, at, m }) {
     if (entry.ports.length === 0 || !externallyAccessible(obj.object)) return [];
     if (defaulted.sessionAffinity !== 'ClientIP' || defaulted.externalTrafficPolicy === 'Local') return [];
     return [{
       range: at(['spec', 'sessionAffinity']),
-      message: 'Session affinity is kept per node and per source address: a client that a load balancer sends through several nodes can stick to a different endpoint on each, and every client behind one NAT or proxy address sticks to the same endpoint.',
+      message: m.ruleAffinityBehindSnat(),
       fixes: [],
     }];
   },

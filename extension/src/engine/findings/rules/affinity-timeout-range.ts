@@ -14,15 +14,15 @@ export const affinityTimeoutRange: ServiceApiRule<'affinity-timeout-range'> = {
     docs: `\`sessionAffinityConfig.clientIP.timeoutSeconds\` must be greater than 0 and at most
 86400. Fix: the default, 10800.`,
   },
-  check({ obj, spec, defaulted, at }) {
+  check({ obj, spec, defaulted, at, m }) {
     const timeout = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
     if (defaulted.sessionAffinity !== 'ClientIP' || timeout === undefined || (timeout > 0 && timeout <= SESSION_AFFINITY_MAX)) return [];
     const path = ['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'];
     const e = replaceValue(obj, path, '10800');
     return [{
       range: at(path),
-      message: `spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: ${timeout}: must be greater than 0 and less than ${SESSION_AFFINITY_MAX}`,
-      fixes: e ? [{ title: 'Use the default, 10800 (3 hours)', edits: [e], preferred: true, kind: 'quickfix' }] : [],
+      message: m.ruleAffinityTimeout({ timeout, max: SESSION_AFFINITY_MAX }),
+      fixes: e ? [{ title: m.fixAffinityDefault(), edits: [e], preferred: true, kind: 'quickfix' }] : [],
     }];
   },
 };

@@ -26,7 +26,7 @@ export function serviceContext(obj: ManifestObject<'Service'>, file: ManifestFil
     },
     setType: type => {
       const e = setField(obj, ['spec'], 'type', type);
-      return e ? [{ title: `Change type to ${type}`, edits: [e], preferred: false, kind: 'quickfix' }] : [];
+      return e ? [{ title: m.fixChangeType({ type }), edits: [e], preferred: false, kind: 'quickfix' }] : [];
     },
     portRange: i => obj.rangeOf(['spec', 'ports', i, 'port'], 'key') ?? obj.rangeOf(['spec', 'ports', i]) ?? obj.range,
   };

@@ -14,21 +14,19 @@ export const duplicateObject: FileRule<'duplicate-object'> = {
 once, from its first definition, where its findings are reported; the copies are not analysed for NAT,
 so a repository checked at once does not count endpoints or findings twice.`,
   },
-  check({ file, model }) {
+  check({ file, model, m }) {
     const copies = model.duplicates.filter(d => d.obj.fileName === file.fileName);
     if (copies.length === 0) return [];
     const { obj, first } = copies[0]!;
-    const names = copies.map(c => `${c.obj.kind} ${c.obj.namespace}/${c.obj.name}`);
-    const listed = names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+    const objects = copies.map(c => `${c.obj.kind} ${c.obj.namespace}/${c.obj.name}`);
     const firstFiles = [...new Set(copies.map(c => c.first.fileName))];
-    const where = firstFiles.length === 1 && firstFiles[0] === file.fileName ? `earlier in this file (line ${first.range.start.line + 1})`
-      : firstFiles.length === 1 ? `in ${firstFiles[0]}`
-      : `in ${firstFiles.length} other files (first ${firstFiles[0]})`;
+    const where = firstFiles.length === 1 && firstFiles[0] === file.fileName ? { kind: 'same-file' as const, line: first.range.start.line + 1 }
+      : firstFiles.length === 1 ? { kind: 'file' as const, file: firstFiles[0]! }
+      : { kind: 'files' as const, n: firstFiles.length, first: firstFiles[0]! };
     return [{
       subject: `${obj.namespace}/${obj.name}`,
       range: obj.rangeOf(['metadata', 'name']) ?? obj.range,
-      message: `${copies.length === 1 ? `${listed} is` : `${copies.length} objects (${listed}) are`} also defined ${where}: ` +
-        'NAT Lens models each once, from its first definition, and reports its findings there; the copies here are not analysed for NAT.',
+      message: m.ruleDuplicateObject({ objects, where }),
       fixes: [],
     }];
   },

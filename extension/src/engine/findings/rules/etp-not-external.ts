@@ -15,12 +15,12 @@ neither NodePort nor LoadBalancer, and a ClusterIP without \`externalIPs\`.
 \`spec.externalTrafficPolicy: Invalid value: "Local": may only be set for externally-accessible services\`.
 Fix: remove the field (preferred), or change the type to NodePort.`,
   },
-  check({ spec, obj, at, remove, setType }) {
+  check({ spec, obj, at, remove, setType, m }) {
     if (spec.externalTrafficPolicy === undefined || externallyAccessible(obj.object)) return [];
     return [{
       range: at(['spec', 'externalTrafficPolicy']),
-      message: `spec.externalTrafficPolicy: Invalid value: ${goValue(spec.externalTrafficPolicy)}: may only be set for externally-accessible services`,
-      fixes: [...remove('Remove externalTrafficPolicy (it only applies to NodePort, LoadBalancer and externalIPs)', ['spec', 'externalTrafficPolicy']), ...setType('NodePort')],
+      message: m.ruleEtpNotExternal({ value: goValue(spec.externalTrafficPolicy) }),
+      fixes: [...remove(m.fixRemoveEtp(), ['spec', 'externalTrafficPolicy']), ...setType('NodePort')],
     }];
   },
 };

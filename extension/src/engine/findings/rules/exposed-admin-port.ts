@@ -3,29 +3,30 @@
 // balancer, is outside the files.
 import { addField } from '../edits';
 import type { Report, ServiceNatRule } from './types';
+import type { AdminServer } from '../../i18n/rules.en';
 
 /** Well-known ports of servers that hold data or take administrative commands, often without authentication by default. */
-export const ADMIN_PORTS: Readonly<Record<number, string>> = {
-  1433: 'Microsoft SQL Server',
-  1521: 'Oracle Database',
-  2181: 'ZooKeeper',
-  2379: 'etcd (client API)',
-  2380: 'etcd (peer API)',
-  3306: 'MySQL',
-  5432: 'PostgreSQL',
-  5984: 'CouchDB',
-  6379: 'Redis',
-  8001: 'the Kong Admin API',
-  8086: 'InfluxDB',
-  8444: 'the Kong Admin API (TLS)',
-  9042: 'Cassandra (CQL)',
-  9092: 'Kafka',
-  9200: 'Elasticsearch (HTTP API)',
-  9300: 'Elasticsearch (transport)',
-  11211: 'memcached',
-  15672: 'the RabbitMQ management API',
-  27017: 'MongoDB',
-  28015: 'RethinkDB (client driver)',
+export const ADMIN_PORTS: Readonly<Record<number, AdminServer>> = {
+  1433: { name: 'Microsoft SQL Server', api: false },
+  1521: { name: 'Oracle Database', api: false },
+  2181: { name: 'ZooKeeper', api: false },
+  2379: { name: 'etcd (client API)', api: false },
+  2380: { name: 'etcd (peer API)', api: false },
+  3306: { name: 'MySQL', api: false },
+  5432: { name: 'PostgreSQL', api: false },
+  5984: { name: 'CouchDB', api: false },
+  6379: { name: 'Redis', api: false },
+  8001: { name: 'Kong Admin API', api: true },
+  8086: { name: 'InfluxDB', api: false },
+  8444: { name: 'Kong Admin API (TLS)', api: true },
+  9042: { name: 'Cassandra (CQL)', api: false },
+  9092: { name: 'Kafka', api: false },
+  9200: { name: 'Elasticsearch (HTTP API)', api: false },
+  9300: { name: 'Elasticsearch (transport)', api: false },
+  11211: { name: 'memcached', api: false },
+  15672: { name: 'RabbitMQ management API', api: true },
+  27017: { name: 'MongoDB', api: false },
+  28015: { name: 'RethinkDB (client driver)', api: false },
 };
 
 /** Annotations that make a cloud load balancer internal or restrict its sources outside spec.loadBalancerSourceRanges. */
@@ -56,9 +57,10 @@ annotation that makes the load balancer internal or limits its sources. NAT Lens
 or security groups in front of the cluster. Fix (not preferred; replace the placeholder range):
 \`loadBalancerSourceRanges\`.`,
   },
-  check({ obj, defaulted: d }) {
+  check({ obj, defaulted: d, m }) {
     const svc = obj.object;
-    if (d.type !== 'LoadBalancer' && d.type !== 'NodePort') return [];
+    const type = d.type;
+    if (type !== 'LoadBalancer' && type !== 'NodePort') return [];
     if ((svc.spec?.loadBalancerSourceRanges?.length ?? 0) > 0) return [];
     const annotations = svc.metadata?.annotations ?? {};
     if (Object.entries(RESTRICTING_ANNOTATIONS).some(([k, re]) => typeof annotations[k] === 'string' && re.test(annotations[k]!))) return [];
@@ -66,15 +68,11 @@ or security groups in front of the cluster. Fix (not preferred; replace the plac
     d.ports.forEach((p, i) => {
       const server = ADMIN_PORTS[p.port] ?? (typeof p.targetPort === 'number' ? ADMIN_PORTS[p.targetPort] : undefined);
       if (!server || p.protocol !== 'TCP') return;
-      const nodePort = p.nodePort ? `node port ${p.nodePort}` : 'its node port';
-      const where = d.type === 'LoadBalancer' ? `the load balancer's address and on ${nodePort} of every node` : `${nodePort} of every node`;
       const edit = d.type === 'LoadBalancer' ? addField(obj, ['spec'], 'loadBalancerSourceRanges', `[${PLACEHOLDER_RANGE}]`) : null;
       out.push({
         range: obj.rangeOf(['spec', 'ports', i, 'port']) ?? obj.rangeOf(['spec', 'ports', i]) ?? obj.range,
-        message: `Port ${p.port} is ${server}, and this ${d.type} Service accepts it from every source address on ${where}: ` +
-          'nothing in the Service limits who connects' + (d.type === 'LoadBalancer' ? ' (no loadBalancerSourceRanges)' : '') +
-          '. NAT Lens cannot see firewalls or security groups in front of the cluster.',
-        fixes: edit ? [{ title: `Accept only some sources: add loadBalancerSourceRanges (replace ${PLACEHOLDER_RANGE} with your clients' ranges)`, edits: [edit], preferred: false, kind: 'quickfix' }] : [],
+        message: m.ruleExposedAdminPort({ port: p.port, server, type, nodePort: p.nodePort || null }),
+        fixes: edit ? [{ title: m.fixSourceRanges({ placeholder: PLACEHOLDER_RANGE }), edits: [edit], preferred: false, kind: 'quickfix' }] : [],
       });
     });
     return out;

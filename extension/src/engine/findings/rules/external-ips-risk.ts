@@ -12,11 +12,11 @@ export const externalIpsRisk: ServiceNatRule<'external-ips-risk'> = {
 Anyone allowed to set the field can intercept traffic to any address (CVE-2020-8554); many clusters
 block it with an admission policy, and newer API servers warn that it is deprecated.`,
   },
-  check({ spec, at }) {
+  check({ spec, at, m }) {
     if ((spec.externalIPs?.length ?? 0) === 0) return [];
     return [{
       range: at(['spec', 'externalIPs'], 'key'),
-      message: `kube-proxy captures ${spec.externalIPs!.join(', ')} on every node, for pods and nodes too: whoever may set externalIPs can intercept traffic to any address (CVE-2020-8554). Clusters often block the field with an admission policy.`,
+      message: m.ruleExternalIps({ addresses: spec.externalIPs! }),
       fixes: [],
     }];
   },

@@ -11,12 +11,12 @@ export const headlessExternal: ServiceApiRule<'headless-external'> = {
     docs: `\`clusterIP: None\` (headless) cannot be combined with NodePort or LoadBalancer. Fix:
 change the type to ClusterIP.`,
   },
-  check({ spec, defaulted, at, setType }) {
+  check({ spec, defaulted, at, setType, m }) {
     if (!defaulted.headless || (defaulted.type !== 'NodePort' && defaulted.type !== 'LoadBalancer')) return [];
     const path = spec.clusterIPs?.length ? ['spec', 'clusterIPs', 0] : ['spec', 'clusterIP'];
     return [{
       range: at(path),
-      message: `spec.clusterIPs[0]: Invalid value: "None": may not be set to 'None' for ${defaulted.type} services`,
+      message: m.ruleHeadlessExternal({ type: defaulted.type }),
       fixes: setType('ClusterIP'),
     }];
   },

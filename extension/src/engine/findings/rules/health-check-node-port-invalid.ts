@@ -12,13 +12,13 @@ export const healthCheckNodePortInvalid: ServiceApiRule<'health-check-node-port-
     docs: `\`healthCheckNodePort\` is set but the Service is not \`type: LoadBalancer\` with
 \`externalTrafficPolicy: Local\`, the only case where kube-proxy serves it. Fix: remove it.`,
   },
-  check({ spec, defaulted, at, remove }) {
+  check({ spec, defaulted, at, remove, m }) {
     if (spec.healthCheckNodePort === undefined || spec.healthCheckNodePort === 0) return [];
     if (defaulted.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local') return [];
     return [{
       range: at(['spec', 'healthCheckNodePort']),
-      message: `spec.healthCheckNodePort: Invalid value: ${goValue(spec.healthCheckNodePort)}: may only be set when \`type\` is 'LoadBalancer' and \`externalTrafficPolicy\` is 'Local'`,
-      fixes: remove('Remove healthCheckNodePort', ['spec', 'healthCheckNodePort']),
+      message: m.ruleHealthCheckNodePort({ value: goValue(spec.healthCheckNodePort) }),
+      fixes: remove(m.fixRemoveField({ field: 'healthCheckNodePort' }), ['spec', 'healthCheckNodePort']),
     }];
   },
 };

@@ -15,13 +15,12 @@ cluster profile does not have. kube-proxy of the profile's family skips it, so N
 or walks for it instead of rules of the other family. Check it with a profile of its family
 (\`ipFamily: IPv6\`).`,
   },
-  check({ obj, entry, model }) {
+  check({ obj, entry, model, m }) {
     const families = entry.unservedFamilies;
     if (!families) return [];
     return [{
       range: obj.rangeOf(['spec', 'ipFamilies'], 'key') ?? obj.rangeOf(['spec', 'clusterIP']) ?? obj.rangeOf(['spec', 'clusterIPs']) ?? obj.range,
-      message: `The Service is ${families.join(' and ')} only; the cluster profile is ${model.profile.ipFamily}, whose kube-proxy skips it: NAT Lens shows no rules or walks for it. ` +
-        `To see them, check it with a profile that says ipFamily: ${families[0]}.`,
+      message: m.ruleIpFamilyNotServed({ families, profile: model.profile.ipFamily }),
       fixes: [],
     }];
   },

@@ -11,7 +11,7 @@ export const nodePortOnClusterIp: ServiceApiRule<'node-port-on-cluster-ip'> = {
     docs: `A port has a \`nodePort\` but the Service is \`type: ClusterIP\`. Fix: remove the node
 port (preferred) or change the type to NodePort.`,
   },
-  check({ obj, defaulted, portRange, remove, setType }) {
+  check({ obj, defaulted, portRange, remove, setType, m }) {
     if (defaulted.type !== 'ClusterIP') return [];
     const out: Report[] = [];
     (obj.object.spec?.ports ?? []).forEach((p, i) => {
@@ -19,8 +19,8 @@ port (preferred) or change the type to NodePort.`,
       const path = ['spec', 'ports', i, 'nodePort'];
       out.push({
         range: obj.rangeOf(path) ?? portRange(i),
-        message: `spec.ports[${i}].nodePort: Forbidden: may not be used when \`type\` is 'ClusterIP'`,
-        fixes: [...remove('Remove nodePort', path), ...setType('NodePort')],
+        message: m.ruleNodePortOnClusterIp({ i }),
+        fixes: [...remove(m.fixRemoveField({ field: 'nodePort' }), path), ...setType('NodePort')],
       });
     });
     return out;

@@ -11,7 +11,7 @@ export const nodePortRange: ServiceApiRule<'node-port-range'> = {
     docs: `The node port is outside the cluster's \`--service-node-port-range\` (the profile's
 \`nodePortRange\`, 30000-32767 by default).`,
   },
-  check({ obj, model, defaulted, portRange }) {
+  check({ obj, model, defaulted, portRange, m }) {
     if (defaulted.type === 'ClusterIP') return [];
     const { min, max } = model.profile.nodePortRange;
     const out: Report[] = [];
@@ -19,7 +19,7 @@ export const nodePortRange: ServiceApiRule<'node-port-range'> = {
       if (p?.nodePort === undefined || p.nodePort === 0 || (p.nodePort >= min && p.nodePort <= max)) return;
       out.push({
         range: obj.rangeOf(['spec', 'ports', i, 'nodePort']) ?? portRange(i),
-        message: `spec.ports[${i}].nodePort: Invalid value: ${p.nodePort}: provided port is not in the valid range. The range of valid ports is ${min}-${max}`,
+        message: m.ruleNodePortRange({ i, nodePort: p.nodePort, min, max }),
         fixes: [],
       });
     });

@@ -21,5 +21,5 @@ workspace: exempt the range from masquerade (a disabled Calico \`IPPool\` with t
 \`nonMasqueradeCIDRs\` entry for ip-masq-agent). The cost: the destination then sees pod addresses, and
 its network must route the pod CIDR back to the nodes.`,
   },
-  check: ({ obj, model, cni, workspace }) => egressBlockBehindSnat(obj, model, cni(), workspace),
+  check: ({ obj, model, cni, workspace, m }) => egressBlockBehindSnat(obj, model, cni(), workspace, m),
 };

@@ -17,5 +17,5 @@ node addresses lets every client through. The message lists the addresses the po
 through the rules. Fix (with its cost): \`externalTrafficPolicy: Local\` on that Service, so the pods
 see the client address; nodes without a ready local endpoint then drop external traffic.`,
   },
-  check: ({ obj, model }) => ingressBehindSnat(obj, model),
+  check: ({ obj, model, m }) => ingressBehindSnat(obj, model, m),
 };

@@ -13,7 +13,7 @@ export const policyValue: ServiceApiRule<'policy-value'> = {
     docs: `\`externalTrafficPolicy\` or \`internalTrafficPolicy\` is neither \`Cluster\` nor \`Local\`
 (values are case-sensitive). Fix: the closest valid value.`,
   },
-  check({ spec, obj, at }) {
+  check({ spec, obj, at, m }) {
     const out: Report[] = [];
     for (const field of ['externalTrafficPolicy', 'internalTrafficPolicy'] as const) {
       const value = spec[field];
@@ -22,8 +22,8 @@ export const policyValue: ServiceApiRule<'policy-value'> = {
       const e = replaceValue(obj, ['spec', field], close);
       out.push({
         range: at(['spec', field]),
-        message: `spec.${field}: Unsupported value: ${goValue(value)}: supported values: "Cluster", "Local"`,
-        fixes: e ? [{ title: `Use ${close}`, edits: [e], preferred: true, kind: 'quickfix' }] : [],
+        message: m.rulePolicyValue({ field, value: goValue(value) }),
+        fixes: e ? [{ title: m.fixUseValue({ value: close }), edits: [e], preferred: true, kind: 'quickfix' }] : [],
       });
     }
     return out;

@@ -11,12 +11,12 @@ export const portNameDuplicate: ServiceApiRule<'port-name-duplicate'> = {
     category: 'api',
     docs: `Two ports share a name.`,
   },
-  check({ obj, portRange }) {
+  check({ obj, portRange, m }) {
     const seen = new Set<string>();
     const out: Report[] = [];
     (obj.object.spec?.ports ?? []).forEach((p, i) => {
       if (!p?.name) return;
-      if (seen.has(p.name)) out.push({ range: obj.rangeOf(['spec', 'ports', i, 'name']) ?? portRange(i), message: `spec.ports[${i}].name: Duplicate value: ${goValue(p.name)}`, fixes: [] });
+      if (seen.has(p.name)) out.push({ range: obj.rangeOf(['spec', 'ports', i, 'name']) ?? portRange(i), message: m.rulePortNameDuplicate({ i, name: goValue(p.name) }), fixes: [] });
       seen.add(p.name);
     });
     return out;

@@ -12,7 +12,7 @@ export const portNameRequired: ServiceApiRule<'port-name-required'> = {
     docs: `A Service with several ports has a port without a name. kube-proxy keys its chains
 on the port name, so names also decide the chain hashes. Fix: name it \`port-<number>\`.`,
   },
-  check({ obj, portRange }) {
+  check({ obj, portRange, m }) {
     const ports = obj.object.spec?.ports ?? [];
     if (ports.length <= 1) return [];
     const out: Report[] = [];
@@ -21,8 +21,8 @@ on the port name, so names also decide the chain hashes. Fix: name it \`port-<nu
       const name = `port-${p?.port ?? i}`;
       const e = addField(obj, ['spec', 'ports', i], 'name', name);
       out.push({
-        range: portRange(i), message: `spec.ports[${i}].name: Required value`,
-        fixes: e ? [{ title: `Name the port ${name}`, edits: [e], preferred: true, kind: 'quickfix' }] : [],
+        range: portRange(i), message: m.rulePortNameRequired({ i }),
+        fixes: e ? [{ title: m.fixNamePort({ name }), edits: [e], preferred: true, kind: 'quickfix' }] : [],
       });
     });
     return out;

@@ -11,12 +11,12 @@ export const sourceRangesNotLoadBalancer: ServiceApiRule<'source-ranges-not-load
     docs: `\`loadBalancerSourceRanges\` only exists for \`type: LoadBalancer\`. Note that even there
 kube-proxy applies it to the load-balancer IP only, never to the node port.`,
   },
-  check({ spec, defaulted, at, remove, setType }) {
+  check({ spec, defaulted, at, remove, setType, m }) {
     if (!spec.loadBalancerSourceRanges?.length || defaulted.type === 'LoadBalancer') return [];
     return [{
       range: at(['spec', 'loadBalancerSourceRanges'], 'key'),
-      message: "spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer'",
-      fixes: [...remove('Remove loadBalancerSourceRanges', ['spec', 'loadBalancerSourceRanges'], false), ...setType('LoadBalancer')],
+      message: m.ruleSourceRangesNotLoadBalancer(),
+      fixes: [...remove(m.fixRemoveField({ field: 'loadBalancerSourceRanges' }), ['spec', 'loadBalancerSourceRanges'], false), ...setType('LoadBalancer')],
     }];
   },
 };

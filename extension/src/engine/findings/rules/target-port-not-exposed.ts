@@ -16,7 +16,7 @@ export const targetPortNotExposed: ServiceNatRule<'target-port-not-exposed'> = {
 not, connections are refused). Fix: the port the workload exposes, when there is exactly one;
 preferred only for a named port, since replacing a numeric one can break a container that listens there.`,
   },
-  check({ obj, entry, at }) {
+  check({ obj, entry, at, m }) {
     const out: Report[] = [];
     for (const port of entry.ports) {
       const sp = port.info;
@@ -32,14 +32,14 @@ preferred only for a named port, since replacing a numeric one can break a conta
         const e = replacement ? replaceValue(obj, path, replacement) : null;
         // a named targetPort resolves only through a declared container port (FindPort); a numeric one
         // needs no declaration, so replacing it is offered but never preferred
+        const workload = `${w.obj.kind}/${w.obj.name}`;
         out.push({
           range: obj.rangeOf(path) ?? at(['spec', 'ports', sp.portIndex]),
           ...(named ? {} : { severity: 'information' as const }),
-          message: named
-            ? `No container of ${w.obj.kind}/${w.obj.name} has a port named ${JSON.stringify(sp.targetPort)} (${sp.protocol}): its pods are left out of the Service's endpoints.`
-            : `${w.obj.kind}/${w.obj.name} declares container ports ${w.ports.map(p => `${p.containerPort}/${p.protocol}`).join(', ')} but not ${sp.targetPort}/${sp.protocol}. ` +
-              `Kubernetes does not require a containerPort for a numeric targetPort: connections are DNATed to port ${sp.targetPort} of its pods, which works if the container listens there (its command or configuration decides, which NAT Lens cannot see) and is refused otherwise.`,
-          fixes: e ? [{ title: `Use ${replacement}, the port ${w.obj.kind}/${w.obj.name} exposes`, edits: [e], preferred: named, kind: 'quickfix' }] : [],
+          message: typeof sp.targetPort === 'string'
+            ? m.ruleTargetPortNamed({ workload, name: sp.targetPort, protocol: sp.protocol })
+            : m.ruleTargetPortNumeric({ workload, declared: w.ports.map(p => `${p.containerPort}/${p.protocol}`), port: sp.targetPort, protocol: sp.protocol }),
+          fixes: e && replacement ? [{ title: m.fixTargetPort({ replacement, workload }), edits: [e], preferred: named, kind: 'quickfix' }] : [],
         });
       }
     }

@@ -76,6 +76,8 @@ export interface NetworkPolicyContext {
   readonly workspace: readonly ManifestFile[];
   /** The CNI configuration of the profile and the workspace (resolved once per file, on first use). */
   cni(): CniConfig;
+  /** The language the messages are written in. */
+  readonly m: Messages;
 }
 
 interface RuleBase<Id extends string> {
@@ -104,6 +106,8 @@ export interface NetworkPolicyRule<Id extends string = string> extends RuleBase<
 export interface FileContext {
   readonly file: ManifestFile;
   readonly model: ClusterModel;
+  /** The language the messages are written in. */
+  readonly m: Messages;
 }
 
 export interface FileRule<Id extends string = string> extends RuleBase<Id> {

@@ -1,6 +1,7 @@
 // The iptables back end's debug checks: the Service's nat chains with the rules NAT Lens generated for
 // the node, one iptables-save listing of all of them, and the filter rules that reject or drop.
 import type { DebugChecks, PortOnNode } from '../../debug/types';
+import type { ChainRulePart, FilterRuleKind } from '../../i18n/debug.en';
 import { cmd, iptablesPrintedProbability } from '../../debug/shell';
 import { generateIptables, type PayloadLine } from './generator';
 import { serviceChains } from './names';
@@ -8,7 +9,7 @@ import { serviceChains } from './names';
 /** Endpoint chains named in the one-listing grep (a long pattern list makes the command unreadable). */
 const MAX_GREP_ENDPOINTS = 8;
 
-function portRules({ model, port, nodeName, onNode, v6, add, has }: PortOnNode): void {
+function portRules({ model, port, nodeName, onNode, v6, m, add, has }: PortOnNode): void {
   const sp = port.info;
   const ruleset = generateIptables(model, { nodeName });
   const ipt = v6 ? 'ip6tables' : 'iptables';
@@ -21,19 +22,19 @@ function portRules({ model, port, nodeName, onNode, v6, add, has }: PortOnNode):
     if (!declared.has(chain) || has(cmd(ipt, '-t', 'nat', '-L', chain, '-n', '-v'))) continue;
     const rules = rulesOf(chain);
     add({
-      title: `${ipt} chain ${chain} (${chainRole(chain, chains)})`,
+      title: m.debugIptablesChainTitle({ ipt, chain, role: chainRole(chain, chains) }),
       command: cmd(ipt, '-t', 'nat', '-L', chain, '-n', '-v'),
-      runOn: onNode,
-      lookFor: `${describeChain(rules, chain === chains.fw)} The pkts column counts new connections only: nat rules see the first packet of each connection, conntrack translates the rest.`,
+      ...onNode,
+      lookFor: m.debugIptablesChain({ parts: rules.map(l => chainRulePart(l, chain === chains.fw)) }),
       expected: rules.map(l => l.text),
     });
   }
   if (!declared.has(internal)) {
     add({
-      title: `No ${internal} on ${nodeName}`,
+      title: m.debugIptablesNoChainTitle({ chain: internal, node: nodeName }),
       command: cmd(ipt, '-t', 'nat', '-L', internal, '-n'),
-      runOn: onNode,
-      lookFor: `"No chain/target/match by that name": kube-proxy writes ${internal} only when ${nodeName} has endpoints to send the ClusterIP to${sp.internalPolicyLocal ? ' (internalTrafficPolicy Local: endpoints on this node)' : ''}.`,
+      ...onNode,
+      lookFor: m.debugIptablesNoChain({ chain: internal, node: nodeName, local: sp.internalPolicyLocal }),
     });
   }
   const hash = chains.svc.slice('KUBE-SVC-'.length);
@@ -41,73 +42,75 @@ function portRules({ model, port, nodeName, onNode, v6, add, has }: PortOnNode):
   const patterns = [hash, ...seps.slice(0, MAX_GREP_ENDPOINTS)];
   const natExpected = ruleset.lines.filter(l => l.table === 'nat' && patterns.some(p => l.text.includes(p))).map(l => l.text);
   add({
-    title: `Every nat rule of ${sp.nameString} in one listing`,
+    title: m.debugIptablesNatTitle({ service: sp.nameString }),
     command: `${cmd(`${ipt}-save`, '-t', 'nat')} | ${cmd('grep', ...patterns.flatMap(p => ['-e', p]))}`,
-    runOn: onNode,
+    ...onNode,
     lookFor: natExpected.length === 0
-      ? `No output: ${nodeName} has no endpoint it could send ${sp.nameString} to, so kube-proxy writes no nat rule for it there; the filter rules below reject or drop its connections.`
-      : `${natExpected.length} lines, as NAT Lens generated them for ${nodeName}${seps.length > MAX_GREP_ENDPOINTS ? ` (endpoint chains after the first ${MAX_GREP_ENDPOINTS} left out of the pattern)` : ''}. ` +
-      `iptables-save prints them normalised: single addresses get /32, -p moves first, and probabilities come back as the kernel stored them (${[...new Set(natExpected.flatMap(t => [...t.matchAll(/--probability ([0-9.]+)/g)].map(m => `${m[1]} → ${iptablesPrintedProbability(m[1]!)}`)))].join(', ') || 'none here'}).`,
+      ? m.debugIptablesNatNone({ node: nodeName, service: sp.nameString })
+      : m.debugIptablesNat({
+        n: natExpected.length, node: nodeName, cut: seps.length > MAX_GREP_ENDPOINTS ? MAX_GREP_ENDPOINTS : null,
+        probabilities: [...new Set(natExpected.flatMap(t => [...t.matchAll(/--probability ([0-9.]+)/g)].map(p => p[1]!)))].map(written => ({ written, printed: iptablesPrintedProbability(written) })),
+      }),
     expected: natExpected,
   });
-  const filterLines = ruleset.lines.filter(l => l.table === 'filter' && l.service === sp.nameString).map(l => l.text);
+  const filterLines = ruleset.lines.filter(l => l.table === 'filter' && l.service === sp.nameString);
   if (filterLines.length) {
     add({
-      title: `filter rules for ${sp.nameString}`,
+      title: m.debugIptablesFilterTitle({ service: sp.nameString }),
       command: `${cmd(`${ipt}-save`, '-t', 'filter')} | ${cmd('grep', '-F', `"${sp.nameString} `)}`,
-      runOn: onNode,
-      lookFor: [
-        filterLines.some(t => t.includes('-j REJECT')) ? 'REJECT "has no endpoints": there is no endpoint anywhere, clients get "connection refused".' : '',
-        filterLines.some(t => t.includes('has no local endpoints')) ? `DROP "has no local endpoints": ${nodeName} has no endpoint for the Local policy, so those connections time out here.` : '',
-        filterLines.some(t => t.includes('health check node port')) ? `ACCEPT for the health check node port ${sp.healthCheckNodePort}, whether or not ${nodeName} has a local endpoint.` : '',
-        filterLines.some(t => t.includes('traffic not accepted by')) ? 'DROP in KUBE-PROXY-FIREWALL for load balancer traffic from sources outside loadBalancerSourceRanges.' : '',
-      ].filter(Boolean).join(' '),
-      expected: filterLines,
+      ...onNode,
+      // each rule said by its chain and target, with the comment kube-proxy wrote on it
+      lookFor: filterLines.map(l => {
+        const target = / -j (\S+)/.exec(l.text)?.[1] ?? '';
+        return m.debugIptablesFilterRule({ kind: filterRuleKind(l.chain, target), target, comment: /--comment "([^"]*)"/.exec(l.text)?.[1] ?? '', node: nodeName, port: sp.healthCheckNodePort });
+      }).join(' '),
+      expected: filterLines.map(l => l.text),
     });
   }
 }
 
-function chainRole(chain: string, chains: ReturnType<typeof serviceChains>): string {
-  return chain === chains.svc ? 'all endpoints, Cluster policy' : chain === chains.svl ? 'endpoints on this node, Local policy'
-    : chain === chains.ext ? 'NodePort, load balancer and external IP traffic' : 'loadBalancerSourceRanges';
+/** What a Service's filter rule is for, by where kube-proxy writes it (proxier.go syncProxyRules, writeServiceToEndpointRules' filter side). */
+function filterRuleKind(chain: string | null, target: string): FilterRuleKind {
+  if (target === 'REJECT') return 'no-endpoints';
+  if (chain === 'KUBE-EXTERNAL-SERVICES' && target === 'DROP') return 'no-local-endpoints';
+  if (chain === 'KUBE-NODEPORTS' && target === 'ACCEPT') return 'health-check';
+  if (chain === 'KUBE-PROXY-FIREWALL' && target === 'DROP') return 'firewall';
+  return 'other';
 }
 
-function describeChain(rules: readonly PayloadLine[], firewall: boolean): string {
-  const parts: string[] = [];
-  for (const l of rules) {
-    const t = l.text;
-    const target = / -j (\S+)/.exec(t)?.[1];
-    if (!target) {
-      parts.push('anything else falls through (no target), and filter KUBE-PROXY-FIREWALL drops it');
-    } else if (firewall) {
-      parts.push(`sources in ${/ -s (\S+)/.exec(t)?.[1] ?? '?'} → ${target}`);
-    } else if (target === 'KUBE-MARK-MASQ') {
-      const src = / (! )?-s (\S+)/.exec(t);
-      parts.push(t.includes('--src-type LOCAL') ? 'KUBE-MARK-MASQ for node-local sources' : src ? `KUBE-MARK-MASQ for sources ${src[1] ? 'outside' : 'in'} ${src[2]}` : 'KUBE-MARK-MASQ for every connection (all of them are SNATed)');
-    } else if (target.startsWith('KUBE-SEP-')) {
-      const prob = /--probability ([0-9.]+)/.exec(t)?.[1];
-      const affinity = t.includes('--rcheck') ? 'recent --rcheck (session affinity) → ' : '';
-      parts.push(`${affinity}${target} → ${l.endpoint ?? '?'}${prob ? ` with probability ${iptablesPrintedProbability(prob)} (written as ${prob})` : affinity ? '' : ' for the rest'}`);
-    } else if (/-s \S+/.test(t) && !t.includes('KUBE-MARK-MASQ')) {
-      parts.push(`${/ -s (\S+)/.exec(t)![1]} → ${target} (pods skip the Local policy)`);
-    } else if (t.includes('--src-type LOCAL')) {
-      parts.push(`node-local sources → ${target}`);
-    } else {
-      parts.push(`→ ${target}`);
-    }
+function chainRole(chain: string, chains: ReturnType<typeof serviceChains>): 'svc' | 'svl' | 'ext' | 'fw' {
+  return chain === chains.svc ? 'svc' : chain === chains.svl ? 'svl' : chain === chains.ext ? 'ext' : 'fw';
+}
+
+/** One rule of a Service chain, read from its text: its target and the matches that decide it. */
+function chainRulePart(l: PayloadLine, firewall: boolean): ChainRulePart {
+  const t = l.text;
+  const target = / -j (\S+)/.exec(t)?.[1];
+  if (!target) return { kind: 'fall-through' };
+  if (firewall) return { kind: 'firewall-source', source: / -s (\S+)/.exec(t)?.[1] ?? '?', target };
+  if (target === 'KUBE-MARK-MASQ') {
+    const src = / (! )?-s (\S+)/.exec(t);
+    return { kind: 'mark-masq', sources: t.includes('--src-type LOCAL') ? 'node-local' : src ? { cidr: src[2]!, outside: !!src[1] } : 'all' };
   }
-  return parts.length ? `In order: ${parts.join('; ')}.` : 'An empty chain.';
+  if (target.startsWith('KUBE-SEP-')) {
+    const prob = /--probability ([0-9.]+)/.exec(t)?.[1];
+    return { kind: 'endpoint', target, endpoint: l.endpoint ?? '?', affinity: t.includes('--rcheck'), probability: prob ? { written: prob, printed: iptablesPrintedProbability(prob) } : null };
+  }
+  const source = / -s (\S+)/.exec(t)?.[1];
+  if (source) return { kind: 'pods-skip', source, target };
+  if (t.includes('--src-type LOCAL')) return { kind: 'node-local', target };
+  return { kind: 'jump', target };
 }
 
 export const iptablesDebugChecks: DebugChecks = {
   portRules,
-  nothingProgrammed({ namespace, name, onNode, v6, add }, why) {
+  nothingProgrammed({ namespace, name, onNode, v6, m, add }, why) {
     const key = `${namespace}/${name}`;
     add({
-      title: 'Nothing in kube-proxy\'s rules',
+      title: m.debugIptablesNothingTitle(),
       command: `${cmd(v6 ? 'ip6tables-save' : 'iptables-save')} | ${cmd('grep', '-F', '-e', `"${key}:`, '-e', `"${key} `, '-e', `"${key}"`)}`,
-      runOn: onNode,
-      lookFor: `No output: ${why}`,
+      ...onNode,
+      lookFor: m.debugNoOutput({ why }),
     });
   },
 };

@@ -6,9 +6,7 @@ import { cmd, hostPort } from '../../debug/shell';
 import { generateIpvs } from './generator';
 import { renderIpvsadmList } from './ipvsadm';
 
-const VIRTUAL_SERVER_ROLE = { clusterIP: 'the ClusterIP', nodePort: 'the node port', loadBalancer: 'the load balancer IP', externalIP: 'the external IP' } as const;
-
-function portRules({ model, port, nodeName, onNode, add }: PortOnNode): void {
+function portRules({ model, port, nodeName, onNode, m, add }: PortOnNode): void {
   const sp = port.info;
   const rs = generateIpvs(model, { nodeName });
   const flag = sp.protocol === 'UDP' ? '-u' : sp.protocol === 'SCTP' ? '--sctp-service' : '-t';
@@ -17,12 +15,12 @@ function portRules({ model, port, nodeName, onNode, add }: PortOnNode): void {
     const expected = renderIpvsadmList([vs]).split('\n').slice(3).filter(Boolean);
     const servers = vs.realServers.map(r => `${r.key}${r.nodeName ? ` (${r.nodeName})` : ''}`);
     add({
-      title: `IPVS virtual server ${hostPort(vs.address, vs.port)} (${VIRTUAL_SERVER_ROLE[vs.kind]})`,
+      title: m.debugIpvsTitle({ address: hostPort(vs.address, vs.port), kind: vs.kind }),
       command: cmd('ipvsadm', '-Ln', flag, hostPort(vs.address, vs.port)),
-      runOn: onNode,
+      ...onNode,
       lookFor: servers.length
-        ? `Scheduler ${vs.scheduler}${vs.timeout ? `, persistent ${vs.timeout} s (session affinity)` : ''}; ${servers.length} real server${servers.length === 1 ? '' : 's'}, forward method Masq, weight 1: ${servers.join(', ')}. ActiveConn and InActConn count the connections IPVS sent to each.`
-        : `No real servers on ${nodeName}: IPVS has nowhere to send connections to ${hostPort(vs.address, vs.port)}, and they are refused.`,
+        ? m.debugIpvs({ scheduler: vs.scheduler, timeout: vs.timeout || null, servers })
+        : m.debugIpvsNoServer({ node: nodeName, address: hostPort(vs.address, vs.port) }),
       expected,
     });
   }
@@ -30,10 +28,10 @@ function portRules({ model, port, nodeName, onNode, add }: PortOnNode): void {
     const entries = set.entries.filter(e => e.service === sp.nameString).map(e => e.text);
     if (!entries.length) continue;
     add({
-      title: `ipset ${set.name}`,
+      title: m.debugIpsetTitle({ set: set.name }),
       command: cmd('ipset', 'list', set.name),
-      runOn: onNode,
-      lookFor: `Among the members, ${sp.nameString}'s: ${entries.join(', ')}. kube-proxy's iptables rules match this set (${set.comment}).`,
+      ...onNode,
+      lookFor: m.debugIpset({ service: sp.nameString, entries, comment: set.comment }),
       expected: entries,
     });
   }
@@ -41,12 +39,12 @@ function portRules({ model, port, nodeName, onNode, add }: PortOnNode): void {
 
 export const ipvsDebugChecks: DebugChecks = {
   portRules,
-  nothingProgrammed({ namespace, name, onNode, add }, why) {
+  nothingProgrammed({ namespace, name, onNode, m, add }, why) {
     add({
-      title: 'No IPVS virtual server for the Service',
+      title: m.debugIpvsNothingTitle(),
       command: cmd('ipvsadm', '-Ln'),
-      runOn: onNode,
-      lookFor: `No virtual server for ${namespace}/${name}: ${why}`,
+      ...onNode,
+      lookFor: m.debugIpvsNothing({ service: `${namespace}/${name}`, why }),
     });
   },
 };

@@ -6,40 +6,41 @@ import { dedupEndpoints } from '../../model/endpoints';
 import { localTrafficDetector } from '../common';
 import { generateNftables } from './generator';
 import { nftEndpointNames, nftServiceChains } from './names';
+import type { NftChainRole } from '../../i18n/debug.en';
 
-function portRules({ model, port, nodeName, onNode, add }: PortOnNode): void {
+function portRules({ model, port, nodeName, onNode, m, add }: PortOnNode): void {
   const sp = port.info;
   const rs = generateNftables(model, { nodeName });
   const fam = rs.family;
   const chains = nftServiceChains(sp);
-  const chainCmd = (chain: string, title: string, what: string) => {
+  const chainCmd = (chain: string, title: string, what: NftChainRole) => {
     const c = rs.table.chains.get(chain);
     if (!c) return;
     const rules = c.rules.map(r => `${r.rule}${r.comment ? ` comment "${r.comment}"` : ''}`);
     add({
-      title, command: cmd('nft', 'list', 'chain', fam, 'kube-proxy', chain), runOn: onNode,
-      lookFor: `${what} kube-proxy's nftables rules carry no counters: use conntrack below to see which endpoint a connection took.`,
+      title, command: cmd('nft', 'list', 'chain', fam, 'kube-proxy', chain), ...onNode,
+      lookFor: m.debugNftChain({ what }),
       expected: rules,
     });
   };
   const internal = sp.internalPolicyLocal ? chains.local : chains.cluster;
-  chainCmd(internal, `nft chain ${internal}`, rs.table.chains.get(internal)?.rules.some(r => r.rule.includes('numgen'))
-    ? `The masquerade rule for non-pod sources, then "numgen random mod N vmap" over the endpoint chains (each 1/N).`
-    : 'The endpoint dispatch.');
-  chainCmd(chains.external, `nft chain ${chains.external}`, sp.externalPolicyLocal ? `${localTrafficDetector(model.profile, model.profile.nodes[0]) ? 'Pods and node-local' : 'Node-local'} sources short-circuit to the cluster chain; the rest goes to the local chain without masquerade.` : '"jump mark-for-masquerade" first: every external connection is SNATed, then the cluster chain.');
-  chainCmd(chains.firewall, `nft chain ${chains.firewall}`, `Drops sources outside ${sp.loadBalancerSourceRanges.join(', ')}.`);
+  chainCmd(internal, m.debugNftChainTitle({ chain: internal }), { kind: rs.table.chains.get(internal)?.rules.some(r => r.rule.includes('numgen')) ? 'numgen' : 'dispatch' });
+  chainCmd(chains.external, m.debugNftChainTitle({ chain: chains.external }), sp.externalPolicyLocal
+    ? { kind: 'external-local', pods: !!localTrafficDetector(model.profile, model.profile.nodes[0]) } : { kind: 'external-cluster' });
+  chainCmd(chains.firewall, m.debugNftChainTitle({ chain: chains.firewall }), { kind: 'firewall', ranges: sp.loadBalancerSourceRanges });
   const ready = dedupEndpoints(port.endpoints, nodeName).filter(e => e.ready);
   const first = ready.find(e => e.nodeName === nodeName) ?? ready[0];
-  if (first) chainCmd(nftEndpointNames(sp, first.key).chain, `nft endpoint chain for ${first.key}`, `Masquerade when the source is the endpoint itself (hairpin), then "dnat to ${first.key}".`);
+  if (first) chainCmd(nftEndpointNames(sp, first.key).chain, m.debugNftEndpointTitle({ endpoint: first.key }), { kind: 'endpoint', endpoint: first.key });
   for (const map of ['service-ips', 'service-nodeports', 'no-endpoint-services', 'no-endpoint-nodeports', 'firewall-ips']) {
     const elements = (rs.table.maps.get(map)?.elements ?? []).filter(e => e.service === sp.nameString);
     if (!elements.length) continue;
+    const listed = elements.map(e => `${e.key.join(' . ')} : ${(e.value ?? []).join(' ')}`);
     add({
-      title: `nft map ${map}`,
+      title: m.debugNftMapTitle({ map }),
       command: cmd('nft', 'list', 'map', fam, 'kube-proxy', map),
-      runOn: onNode,
-      lookFor: `Among the elements, ${sp.nameString}'s: ${elements.map(e => `${e.key.join(' . ')} : ${(e.value ?? []).join(' ')}`).join('; ')}.`,
-      expected: elements.map(e => `${e.key.join(' . ')} : ${(e.value ?? []).join(' ')}`),
+      ...onNode,
+      lookFor: m.debugAmongElements({ service: sp.nameString, elements: listed }),
+      expected: listed,
     });
   }
 }
@@ -47,12 +48,12 @@ function portRules({ model, port, nodeName, onNode, add }: PortOnNode): void {
 
 export const nftablesDebugChecks: DebugChecks = {
   portRules,
-  nothingProgrammed({ namespace, name, onNode, v6, add }, why) {
+  nothingProgrammed({ namespace, name, onNode, v6, m, add }, why) {
     add({
-      title: 'Nothing in kube-proxy\'s table',
+      title: m.debugNftNothingTitle(),
       command: `${cmd('nft', 'list', 'table', v6 ? 'ip6' : 'ip', 'kube-proxy')} | ${cmd('grep', '-F', '-e', `-${namespace}/${name}/`)}`,
-      runOn: onNode,
-      lookFor: `No output: ${why}`,
+      ...onNode,
+      lookFor: m.debugNoOutput({ why }),
     });
   },
 };
