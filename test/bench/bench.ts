@@ -7,13 +7,15 @@ import { parseManifest, type ManifestFile } from '../../extension/src/engine/man
 import { bareParseAllDocuments } from '../../extension/src/engine/manifest/yamlAdapter';
 import { buildClusterModel } from '../../extension/src/engine/model/cluster';
 import { buildIsolatedModel } from '../../extension/src/engine/model/isolate';
-import { parseProfile } from '../../extension/src/engine/model/profile';
+import { parseProfile, withProxyMode } from '../../extension/src/engine/model/profile';
+import { entryFacts, serviceFacts, serviceWalker } from '../../extension/src/engine/facts/service';
+import { singletonClasses } from '../../extension/src/engine/facts/nodeClasses';
 import { generateIptables } from '../../extension/src/engine/proxy/iptables/generator';
 import { generateNftables } from '../../extension/src/engine/proxy/nftables/generator';
 import { generateIpvs } from '../../extension/src/engine/proxy/ipvs';
 import { serviceLenses } from '../../extension/src/engine/findings/codelens';
 import { hoverAt } from '../../extension/src/engine/findings/hover';
-import { syntheticManifest } from './synthetic';
+import { syntheticManifest, syntheticProfile } from './synthetic';
 import { parseNodeDump } from '../../extension/src/engine/node/dump';
 import { NodeInterpreter, type NodePacket } from '../../extension/src/engine/node/interpreter';
 import { Walker } from '../../extension/src/engine/walk/walk';
@@ -84,6 +86,27 @@ if (process.env.NATLENS_BENCH_SCALE) {
   phase('iptables', () => generateIptables(model).payload.length);
   phase('nftables', () => generateNftables(model).ruleset.length);
   phase('ipvs', () => generateIpvs(model).ipvsadm.length);
+  process.exit(0);
+}
+
+if (process.env.NATLENS_BENCH_NODES) {
+  // a profile of that many nodes: its parse next to the yaml floor, the facts of the example Services
+  // (every way in through every node) in each mode, and, where it is affordable, walking every node
+  const nodes = Number(process.env.NATLENS_BENCH_NODES);
+  const text = syntheticProfile(nodes);
+  phase('floor', () => bareParseAllDocuments(text));
+  const nodesProfile = phase('profile', () => parseProfile(text).profile);
+  const examples = new URL('../../examples/', import.meta.url).pathname;
+  // (not clusterip-dns.yaml: its DaemonSet puts an endpoint on every node, and no two nodes are alike)
+  const file = parseManifest(['loadbalancer.yaml', 'nodeport-local.yaml'].map(f => readFileSync(join(examples, f), 'utf8')).join('\n---\n'), 'examples.yaml');
+  for (const mode of ['iptables', 'nftables', 'ipvs'] as const) {
+    const model = buildClusterModel(file.objects, withProxyMode(nodesProfile, mode));
+    phase(mode, () => model.services.reduce((n, s) => n + s.ports.reduce((k, _p, i) => k + serviceFacts(s, model, i).entries.length, 0), 0));
+  }
+  if (nodes <= 1000) {
+    const model = buildClusterModel(file.objects, nodesProfile);
+    phase('every-node', () => model.services.reduce((n, s) => n + s.ports.reduce((k, p) => k + entryFacts(p.info, model, serviceWalker(s, model), singletonClasses(model)).length, 0), 0));
+  }
   process.exit(0);
 }
 
@@ -238,6 +261,22 @@ for (const size of wanted('scale') ? [1000, 3000, 10_000, 30_000] : []) {
   });
   console.log(`scale ${size} Services x 10 endpoints (CPU time): parse floor ${floor.cpuMs} ms (peak ${mb(floor.peak)}); ` +
     `parse + model ${model.cpuMs} ms (peak ${mb(model.peak)}); generation: ${modes.join('; ')}`);
+}
+
+// 8. Nodes: a profile of 1,000 and of 10,000 nodes, each in a fresh process. The facts walk one node of
+//    each class of alike nodes (facts/nodeClasses.ts); at 1,000 nodes walking every node is timed too.
+//    Targets: each mode's facts within the 2 s call budget at 10,000 nodes; the parse near the yaml floor.
+for (const nodes of wanted('nodes') ? [1000, 10_000] : []) {
+  const { phases } = phasesInChild({ NATLENS_BENCH_NODES: String(nodes) });
+  const get = (name: string) => phases.find(p => p.name === name);
+  const floor = get('floor'), parsed = get('profile');
+  if (!floor || !parsed) { console.log(`profile of ${nodes} nodes: not measured (the child failed)`); continue; }
+  const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
+  const modes = ['iptables', 'nftables', 'ipvs'].map(m => { const g = get(m); return g ? `${m} ${g.cpuMs} ms (peak ${mb(g.peak)})` : `${m} failed`; });
+  const every = get('every-node');
+  console.log(`profile of ${nodes} nodes (CPU time): parse ${parsed.cpuMs} ms (bare yaml parse ${floor.cpuMs} ms, peak ${mb(parsed.peak)}); ` +
+    `facts of the LoadBalancer and NodePort examples, every way in through every node: ${modes.join('; ')}` +
+    (every ? `; walking every node instead (iptables): ${every.cpuMs} ms (peak ${mb(every.peak)})` : ''));
 }
 
 function manifestFilesUnder(dir: string): string[] {
