@@ -191,8 +191,11 @@ export function topologySummary(facts: ServiceFacts, m: Messages = english): str
 export function topologyLines(facts: ServiceFacts, m: Messages = english): string[] {
   const t = facts.topology;
   if (!t) return [];
+  // by node, first walk first: one lookup per node, not a scan of every entry
+  const walks = new Map<string, EntryFact>();
+  for (const e of facts.entries) if (e.client === 'pod' && e.via === 'clusterIP' && !walks.has(e.node)) walks.set(e.node, e);
   const lines = t.nodes.map(n => {
-    const walked = facts.entries.find(e => e.client === 'pod' && e.via === 'clusterIP' && e.node === n.node);
+    const walked = walks.get(n.node);
     const spread = walked && walked.endpoints.length ? walked.endpoints.map(p => `${p.endpoint}${p.node ? ` (${p.node})` : ''} ${m.percent(p.probability)}`).join(', ') : n.endpoints.join(', ') || '—';
     return `- ${n.node} (${m.topoZone({ zone: n.zone })}): ${n.mode ? m.topoMode({ mode: n.mode }) : m.topoFallback({ fallback: n.fallback ?? 'no-hints' })} → ${spread}`;
   });

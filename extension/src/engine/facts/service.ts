@@ -8,11 +8,11 @@ import { defaultService, type ServicePortInfo, type SkipReason } from '../model/
 import { backendFor, type PortChains, type ProxySemantics } from '../proxy/backends';
 import { localTrafficDetector } from '../proxy/common';
 import { joinHostPort } from '../util/ip';
-import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
+import { EXTERNAL_CLIENT_IP } from '../walk/choices';
 import { hasEffect } from '../walk/effects';
 import { topologyFacts, type TopologyFacts } from './topology';
 import type { OverlayDevice } from '../egress/podNetwork';
-import { nodeClasses, nodeRenaming, type NodeClass, type NodeRenaming } from './nodeClasses';
+import { nodeClasses, nodeRenamer, sparePodIP, type NodeClass, type NodeRenaming } from './nodeClasses';
 import type { RuleHop } from '../walk/netfilter';
 import { walkerFor, type GroupedWalk, type TraceRequest, type Verdict, type Walker, type WalkOutcome, type WalkResult } from '../walk/walk';
 
@@ -162,6 +162,7 @@ export function entryFacts(sp: ServicePortInfo, model: ClusterModel, walker: Wal
     const asked = nodeRequests(sp, first, walker);
     const walked = { external: walk(asked.external), inside: walk(asked.inside) };
     byNode.set(first.name, walked);
+    const renamer = members.length > 1 ? nodeRenamer(walker.network, first) : null;
     for (const member of members.slice(1)) {
       const own = nodeRequests(sp, member, walker);
       // a class has one shape of requests; should a member ask differently, it is walked itself
@@ -169,7 +170,7 @@ export function entryFacts(sp: ServicePortInfo, model: ClusterModel, walker: Wal
         byNode.set(member.name, { external: walk(own.external), inside: walk(own.inside) });
         continue;
       }
-      const rename = nodeRenaming(walker.network, first, member);
+      const rename = renamer!(member);
       byNode.set(member.name, {
         external: walked.external.map((f, i) => renamedFact(f, own.external[i]!.request, rename)),
         inside: walked.inside.map((f, i) => renamedFact(f, own.inside[i]!.request, rename)),
@@ -187,7 +188,7 @@ function nodeRequests(sp: ServicePortInfo, node: NodeProfile, walker: Walker): {
   const from = (via: EntryVia, dst: string, dport: number) =>
     external.push({ client: 'external', via, request: { source: { kind: 'external', ip: EXTERNAL_CLIENT_IP }, entryNode: node.name, dst, dport, proto } });
   const within = (via: EntryVia, dst: string, dport: number) => {
-    const podIP = spareNodePodIP(walker.network, node.name);
+    const podIP = sparePodIP(walker.network, node);
     if (podIP) inside.push({ client: 'pod', via, request: { source: { kind: 'pod', ip: podIP, node: node.name }, dst, dport, proto } });
     const nodeIP = walker.network.node(node.name) ? walker.network.primaryIP(node) : null;
     if (nodeIP) inside.push({ client: 'node', via, request: { source: { kind: 'node', node: node.name, ip: nodeIP }, dst, dport, proto } });

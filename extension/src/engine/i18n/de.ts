@@ -2,7 +2,7 @@
 // übersetzt. "Service", "Endpoint", "Node", "Pod" bleiben, wie sie im Deutschen benutzt werden.
 import type { Messages } from './en';
 import { bold, joinList, percentNumber } from './vocabulary';
-import { dePodNetwork } from './podNetwork';
+import { dePodNetwork } from './podNetwork.de';
 import { rulesDe } from './rules.de';
 import { debugDe } from './debug.de';
 

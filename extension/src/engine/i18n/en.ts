@@ -4,7 +4,7 @@ import { bold, joinList, percentNumber } from './vocabulary';
 import type { Locale } from './locale';
 import type { IgnoredHints } from '../model/topology';
 import type { TopologyFallback } from '../facts/topology';
-import { enPodNetwork } from './podNetwork';
+import { enPodNetwork } from './podNetwork.en';
 import { rulesEn } from './rules.en';
 import { debugEn } from './debug.en';
 
