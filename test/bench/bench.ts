@@ -8,6 +8,7 @@ import { bareParseAllDocuments } from '../../extension/src/engine/manifest/yamlA
 import { buildClusterModel } from '../../extension/src/engine/model/cluster';
 import { buildIsolatedModel } from '../../extension/src/engine/model/isolate';
 import { parseProfile, withProxyMode } from '../../extension/src/engine/model/profile';
+import { buildPreviewState } from '../../extension/src/engine/preview/state';
 import { entryFacts, serviceFacts, serviceWalker } from '../../extension/src/engine/facts/service';
 import { singletonClasses } from '../../extension/src/engine/facts/nodeClasses';
 import { generateIptables } from '../../extension/src/engine/proxy/iptables/generator';
@@ -263,7 +264,70 @@ for (const size of wanted('scale') ? [1000, 3000, 10_000, 30_000] : []) {
     `parse + model ${model.cpuMs} ms (peak ${mb(model.peak)}); generation: ${modes.join('; ')}`);
 }
 
-// 8. Nodes: a profile of 1,000 and of 10,000 nodes, each in a fresh process. The facts walk one node of
+// 8. Wide Services, the fuzz phase's two slow shapes (seed 20261202, inputs 205 and 1369): a
+//    Deployment at the 10,000-pod cap behind a NodePort (analyzeFile, which walks every way in with
+//    every endpoint), and two EndpointSlices of 499 endpoints each on four nodes (buildPreviewState,
+//    built, then rebuilt with a trace, as the preview does). CPU time per call, in each mode.
+if (wanted('wide')) {
+  const cpuMs = (fn: () => unknown) => { const c0 = process.cpuUsage(); fn(); const c = process.cpuUsage(c0); return Math.round((c.user + c.system) / 1000); };
+  const scaled = `apiVersion: v1
+kind: Service
+metadata: { name: rep, namespace: shop }
+spec:
+  type: NodePort
+  clusterIP: 10.96.0.87
+  selector: { app: good }
+  ports: [{ name: http, port: 80, targetPort: http, nodePort: 30087 }]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: good, namespace: shop }
+spec:
+  replicas: 1000000
+  selector: { matchLabels: { app: good } }
+  template:
+    metadata: { labels: { app: good } }
+    spec: { containers: [{ name: c, image: nginx, ports: [{ name: http, containerPort: 8080 }] }] }
+`;
+  const slice = (service: string, n: number, from: number) => `apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: { name: ${service}-1, namespace: ns, labels: { kubernetes.io/service-name: ${service} } }
+addressType: IPv4
+ports: [{ name: p80, port: 80, protocol: TCP }]
+endpoints:
+${Array.from({ length: n }, (_, i) => `  - addresses: ["10.${from}.${i % 256}.${Math.floor(i / 256)}"]`).join('\n')}
+`;
+  const sliced = [1, 2].map(i => `apiVersion: v1
+kind: Service
+metadata: { name: svc${i}, namespace: ns }
+spec: { type: ClusterIP, clusterIP: 172.30.0.4${i}, ports: [{ name: p80, port: 80, protocol: TCP }] }
+---
+${slice(`svc${i}`, 499, i - 1)}`).join('---\n');
+  const fourNodes = parseProfile(`nodeName: node-a
+nodes:
+${['a', 'b', 'c', 'd'].map((n, i) => `  - { name: node-${n}, ips: [192.168.0.${2 + i}], podCIDR: 10.244.${i}.0/24 }`).join('\n')}
+`).profile;
+  const modes = ['iptables', 'nftables', 'ipvs'] as const;
+  const analyzed = modes.map(mode => {
+    const file = parseManifest(scaled, 'scaled.yaml');
+    const model = buildClusterModel(file.objects, withProxyMode(parseProfile('nodeName: node-a\n').profile, mode));
+    return `${mode} ${cpuMs(() => analyzeFile(file, model, { workspace: [file] }))} ms`;
+  });
+  const previewed = modes.map(mode => {
+    const file = parseManifest(sliced, 'sliced.yaml');
+    const model = buildClusterModel(file.objects, withProxyMode(fourNodes, mode));
+    const input = { fileName: file.fileName, services: model.services, model, profileSource: 'bench', problems: [] };
+    const selection = { service: 'ns/svc1', port: 0, node: 'node-a', mode, format: 'restore' as const };
+    let first!: ReturnType<typeof buildPreviewState>;
+    const built = cpuMs(() => { first = buildPreviewState(input, { ...selection, trace: null }); });
+    const traced = cpuMs(() => buildPreviewState(input, { ...selection, trace: { source: first.sources[0]!.id, entry: first.entries[0]!.id } }));
+    return `${mode} ${built} + ${traced} ms`;
+  });
+  console.log(`wide Services (CPU time per call; the fuzz phase allows 2 s): analyzeFile, one Deployment at the 10,000-pod cap behind a NodePort: ${analyzed.join(', ')}; ` +
+    `buildPreviewState, two EndpointSlices of 499 endpoints on four nodes (built + rebuilt with a trace): ${previewed.join(', ')}`);
+}
+
+// 9. Nodes: a profile of 1,000 and of 10,000 nodes, each in a fresh process. The facts walk one node of
 //    each class of alike nodes (facts/nodeClasses.ts); at 1,000 nodes walking every node is timed too.
 //    Targets: each mode's facts within the 2 s call budget at 10,000 nodes; the parse near the yaml floor.
 for (const nodes of wanted('nodes') ? [1000, 10_000] : []) {

@@ -89,6 +89,8 @@ export interface EndpointGrouping {
   classify(ip: string, state: ConnState, node: string): string | null;
   /** Branches seen so far: each member's place in the order the ungrouped walk reaches them. */
   branches: number;
+  /** A short name for a long key (a shape, a class), so that a member's lookup hashes a few characters. */
+  id(text: string): number;
 }
 
 /** One branch a group stands for. */
@@ -124,7 +126,7 @@ export function joinBranch(groups: Map<string, BranchGroup>, shape: string | nul
   if (!grouping || state.group) return state;
   const member: BranchMember = { ip, probability: state.probability, order: grouping.branches++ };
   const cls = shape !== null && ip !== state.packet.src && ip !== state.packet.dst ? grouping.classify(ip, state, node) : null;
-  const key = cls === null ? null : `${shape}\u0000${stateKey(state)}\u0000${cls}`;
+  const key = cls === null ? null : `${grouping.id(shape!)} ${grouping.id(stateKey(state))} ${grouping.id(cls)}`;
   const found = key === null ? undefined : groups.get(key);
   if (found) {
     found.members.push(member);

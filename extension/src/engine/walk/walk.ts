@@ -121,6 +121,7 @@ export class Walker {
   readonly network: ClusterNetwork;
   private readonly programs = new Map<string, NodeProgram>();
   private readonly endpointClasses = new Map<string, string | null>();
+  private readonly keyIds = new Map<string, number>();
 
   /**
    * `rulesets`: iptables rules already generated, by node (they are not generated again).
@@ -176,7 +177,11 @@ export class Walker {
    * branches it stands for (`members`; see joinBranch). Linear in the endpoints, with a small constant.
    */
   branches(request: TraceRequest): GroupedWalk {
-    const grouping: EndpointGrouping = { classify: (ip, state, node) => this.endpointClass(ip, state, node), branches: 0 };
+    const ids = this.keyIds;
+    const grouping: EndpointGrouping = {
+      classify: (ip, state, node) => this.endpointClass(ip, state, node), branches: 0,
+      id: text => { let id = ids.get(text); if (id === undefined) ids.set(text, (id = ids.size)); return id; },
+    };
     const { packet, startNode, outcomes } = this.walk(request, [], grouping);
     return { request, packet, firstNode: startNode.name, outcomes };
   }
