@@ -124,7 +124,11 @@ export function resolveCniProfile(raw: unknown, report: CniReport): CniProfile {
         if (x !== undefined && !(CALICO_ENCAPSULATION_MODES as readonly unknown[]).includes(x)) report(['cni', 'ipPools', i, k], `cni.ipPools[${i}].${k}: expected ${CALICO_ENCAPSULATION_MODES.join(', ')}`);
         return (CALICO_ENCAPSULATION_MODES as readonly unknown[]).includes(x) ? (x as CalicoEncapsulationMode) : undefined;
       };
-      out.push({ name: typeof p['name'] === 'string' ? p['name'] : undefined, cidr: p['cidr'] as string, natOutgoing: flag('natOutgoing'), disabled: flag('disabled'), ipipMode: mode('ipipMode'), vxlanMode: mode('vxlanMode') });
+      const ipipMode = mode('ipipMode'), vxlanMode = mode('vxlanMode');
+      out.push({
+        name: typeof p['name'] === 'string' ? p['name'] : undefined, cidr: p['cidr'] as string, natOutgoing: flag('natOutgoing'), disabled: flag('disabled'),
+        ...(ipipMode ? { ipipMode } : {}), ...(vxlanMode ? { vxlanMode } : {}),
+      });
     }
     return out;
   };

@@ -1,5 +1,5 @@
-// The pod network's sentences (egress/podNetwork.ts, rendered by facts/podNetwork.ts), English and
-// German: which device MASQUERADE towards a pod on another node sees, and where its address comes from.
+// The pod network's sentences (egress/podNetwork.ts, rendered by facts/podNetwork.ts): which device
+// MASQUERADE towards a pod on another node sees, and where its address comes from.
 import type { PodNetworkMode } from '../egress/podNetwork';
 
 export const enPodNetwork = {
@@ -23,31 +23,6 @@ export const enPodNetwork = {
   overlayGapSubnet: ({ node, other, setting }: { node: string; other: string; setting: string }) =>
     `with ${setting} only traffic between nodes on different subnets is encapsulated, and whether ${node} and ${other} share one is not in the input (the projectcalico.org/IPv4Address annotations of their Node objects)`,
   overlayGapBackend: ({ backend }: { backend: string }) => `NAT Lens does not model flannel's ${backend} backend`,
+  overlayGapIPv6: () => 'NAT Lens models the IPv4 side of the overlay only, and this profile is IPv6',
   overlayAddressUnknown: ({ node, device }: { node: string; device: string }) => `${node}'s ${device} address (not in the input)`,
-};
-
-type PodNetworkMessages = { readonly [K in keyof typeof enPodNetwork]: (typeof enPodNetwork)[K] };
-
-export const dePodNetwork: PodNetworkMessages = {
-  podNetworkMode: ({ cni, mode }) =>
-    `${cni} ${mode === 'vxlan' ? 'VXLAN' : mode === 'ipip' ? 'IPIP' : mode === 'wireguard' ? 'WireGuard' : mode === 'tunnel' ? 'im Tunnel-Modus' : mode === 'routed' ? 'geroutet (kein Overlay)' : 'mit einem Backend, das NAT Lens nicht modelliert'}`,
-  podNetworkHover: ({ network, setting, devices }) =>
-    `Pod-Netz: ${network}${setting ? ` (${setting})` : ''}. ` + (devices.length
-      ? `Das MASQUERADE von kube-proxy zu einem Pod auf einem anderen Node nimmt die Adresse des Devices, über das das Paket den Node verlässt: ${devices.join('; ')}.`
-      : 'Das MASQUERADE von kube-proxy zu einem Pod auf einem anderen Node nimmt die Adresse des Nodes.'),
-  podNetworkDevice: ({ node, device, address }) => `${node} ${device} ${address}`,
-  overlayKnown: ({ node, device, address, source }) =>
-    `Zu einem Pod auf einem anderen Node verlässt das Paket ${node} über ${device}, also gibt MASQUERADE ihm die Adresse von ${device}, ${address} (${source}).`,
-  overlayUnknown: ({ node, device, gap, standIn }) =>
-    `Zu einem Pod auf einem anderen Node verlässt das Paket ${node} über ${device}, dessen Adresse NAT Lens nicht ableiten kann: ${gap}. Dieser Pod sieht die Adresse von ${device}; der Walk zeigt an ihrer Stelle die Adresse von ${node} selbst, ${standIn}.`,
-  overlaySourcePodSubnet: ({ node, podCIDR }) => `die erste Adresse des Pod-CIDR ${podCIDR} von ${node}, die flannel dem Device gibt`,
-  overlaySourcePublished: ({ key }) => `aus ${key}`,
-  overlaySourceBlock: ({ node, block }) =>
-    `angenommen: die erste Adresse des IPAMBlock ${block} mit Affinität zu ${node}, aus dem Calico-IPAM die Tunnel-Adresse vergibt`,
-  overlayGapNoPodCIDR: ({ node }) => `${node} hat in der Eingabe kein Pod-CIDR`,
-  overlayGapNotPublished: ({ wanted }) => `weder ${wanted.join(' noch ')} ist in der Eingabe`,
-  overlayGapSubnet: ({ node, other, setting }) =>
-    `mit ${setting} wird nur Verkehr zwischen Nodes in verschiedenen Subnetzen gekapselt, und ob ${node} und ${other} in einem liegen, steht nicht in der Eingabe (die Annotationen projectcalico.org/IPv4Address ihrer Node-Objekte)`,
-  overlayGapBackend: ({ backend }) => `NAT Lens modelliert das flannel-Backend ${backend} nicht`,
-  overlayAddressUnknown: ({ node, device }) => `die ${device}-Adresse von ${node} (nicht in der Eingabe)`,
 };
