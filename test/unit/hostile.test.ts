@@ -277,3 +277,18 @@ test('natlens node: garbage dumps give located information lines, escaped, and a
   const escaped = withFile(dumps[1]!, path => runCli(['node', 'conntrack', path]).err);
   assert.match(escaped, /:1: info: .*\\x1b\]0;pwned\\x07\\x1b\[2J/);
 });
+
+test('huge scalars: a 1 MB name or port name is one located error of bounded length; the other documents are read', () => {
+  const big = 'a'.repeat(1_000_000);
+  for (const meta of [`{name: ${big}, namespace: shop}`, '{name: web, namespace: shop}']) {
+    const ports = meta.startsWith('{name: web') ? `[{name: "${big}", port: 80}, {name: ok, port: 81}]` : '[{port: 80}]';
+    const text = `${svc(`{clusterIP: 10.96.0.30, ports: ${ports}}`, meta)}---\n${good}`;
+    const t0 = performance.now();
+    const file = parseManifest(text, 'h.yaml');
+    assert.ok(performance.now() - t0 < timeBudget());
+    const p = file.problems.find(x => x.code === 'invalid-field')!;
+    assert.ok(p.message.length < 600, `a message of ${p.message.length} characters`);
+    assert.match(p.message, /: Invalid value: "a{64}…" \(1000000 characters\): /);
+    assert.ok(file.objects.some(o => o.name === 'good'));
+  }
+});
