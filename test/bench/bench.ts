@@ -7,13 +7,16 @@ import { parseManifest, type ManifestFile } from '../../extension/src/engine/man
 import { bareParseAllDocuments } from '../../extension/src/engine/manifest/yamlAdapter';
 import { buildClusterModel } from '../../extension/src/engine/model/cluster';
 import { buildIsolatedModel } from '../../extension/src/engine/model/isolate';
-import { parseProfile } from '../../extension/src/engine/model/profile';
+import { parseProfile, withProxyMode } from '../../extension/src/engine/model/profile';
+import { buildPreviewState } from '../../extension/src/engine/preview/state';
+import { entryFacts, serviceFacts, serviceWalker } from '../../extension/src/engine/facts/service';
+import { singletonClasses } from '../../extension/src/engine/facts/nodeClasses';
 import { generateIptables } from '../../extension/src/engine/proxy/iptables/generator';
 import { generateNftables } from '../../extension/src/engine/proxy/nftables/generator';
 import { generateIpvs } from '../../extension/src/engine/proxy/ipvs';
 import { serviceLenses } from '../../extension/src/engine/findings/codelens';
 import { hoverAt } from '../../extension/src/engine/findings/hover';
-import { syntheticManifest } from './synthetic';
+import { syntheticManifest, syntheticProfile } from './synthetic';
 import { parseNodeDump } from '../../extension/src/engine/node/dump';
 import { NodeInterpreter, type NodePacket } from '../../extension/src/engine/node/interpreter';
 import { Walker } from '../../extension/src/engine/walk/walk';
@@ -84,6 +87,27 @@ if (process.env.NATLENS_BENCH_SCALE) {
   phase('iptables', () => generateIptables(model).payload.length);
   phase('nftables', () => generateNftables(model).ruleset.length);
   phase('ipvs', () => generateIpvs(model).ipvsadm.length);
+  process.exit(0);
+}
+
+if (process.env.NATLENS_BENCH_NODES) {
+  // a profile of that many nodes: its parse next to the yaml floor, the facts of the example Services
+  // (every way in through every node) in each mode, and, where it is affordable, walking every node
+  const nodes = Number(process.env.NATLENS_BENCH_NODES);
+  const text = syntheticProfile(nodes);
+  phase('floor', () => bareParseAllDocuments(text));
+  const nodesProfile = phase('profile', () => parseProfile(text).profile);
+  const examples = new URL('../../examples/', import.meta.url).pathname;
+  // (not clusterip-dns.yaml: its DaemonSet puts an endpoint on every node, and no two nodes are alike)
+  const file = parseManifest(['loadbalancer.yaml', 'nodeport-local.yaml'].map(f => readFileSync(join(examples, f), 'utf8')).join('\n---\n'), 'examples.yaml');
+  for (const mode of ['iptables', 'nftables', 'ipvs'] as const) {
+    const model = buildClusterModel(file.objects, withProxyMode(nodesProfile, mode));
+    phase(mode, () => model.services.reduce((n, s) => n + s.ports.reduce((k, _p, i) => k + serviceFacts(s, model, i).entries.length, 0), 0));
+  }
+  if (nodes <= 1000) {
+    const model = buildClusterModel(file.objects, nodesProfile);
+    phase('every-node', () => model.services.reduce((n, s) => n + s.ports.reduce((k, p) => k + entryFacts(p.info, model, serviceWalker(s, model), singletonClasses(model)).length, 0), 0));
+  }
   process.exit(0);
 }
 
@@ -172,9 +196,15 @@ if (wanted('editor')) {
   const fullParse = time(3, () => bareParseAllDocuments(text)).ms;
   const fullParseCpu = (cpuMs() - c0) / 3;
   const samples = { keystroke: [] as number[], lens: [] as number[], hover: [] as number[], slice: [] as number[] };
+  // where a keystroke's CPU time goes: the parse, the model, the diagnostics
+  const parts = { parse: [] as number[], model: [] as number[] };
   const edit = (edited: string) => {
+    const c0 = cpuMs();
     const file = parseManifest(edited, 'bench.yaml', { previous });
+    const c1 = cpuMs();
     model = buildIsolatedModel(file.objects, profile, { previous: model }).model;
+    parts.parse.push(c1 - c0);
+    parts.model.push(cpuMs() - c1);
     previous = file;
     return file;
   };
@@ -186,11 +216,13 @@ if (wanted('editor')) {
     samples[path].push(performance.now() - t0);
     cpu[path].push(cpuMs() - c);
   };
+  // the edits add up, as typing does: each one changes one document of the previous version
+  let current = text;
   for (let i = 0; i < 50; i++) {
     const svc = `name: svc-${(i * 37) % 1000}\n`;
     // a keystroke in a Service: its port number changes
-    const portAt = text.indexOf('port: 80\n', text.indexOf(svc));
-    const edited = text.slice(0, portAt) + `port: ${8000 + i}\n` + text.slice(portAt + 'port: 80\n'.length);
+    const portAt = current.indexOf('port: 80\n', current.indexOf(svc));
+    const edited = current.slice(0, portAt) + `port: ${8000 + i}\n` + current.slice(portAt + 'port: 80\n'.length);
     timed('keystroke', () => analyse(edit(edited)));
     timed('lens', () => serviceLenses(previous, model, lensCache));
     const hoverAtOffset = edited.indexOf('type:', edited.indexOf(svc));
@@ -200,6 +232,7 @@ if (wanted('editor')) {
     const readyAt = edited.indexOf('{ready: true}', sliceAt);
     const sliceEdited = edited.slice(0, readyAt) + '{ready: false}' + edited.slice(readyAt + '{ready: true}'.length);
     timed('slice', () => analyse(edit(sliceEdited)));
+    current = sliceEdited;
   }
   // a busy machine inflates every figure alike: the share of a bare yaml parse of the file stays comparable
   const fmt = (path: keyof typeof samples) => {
@@ -209,7 +242,8 @@ if (wanted('editor')) {
   console.log(`editor, 2,000-document file, medians of 50 edits (in parentheses: share of a bare yaml parse of the file, ${fullParse.toFixed(0)} ms, CPU ${fullParseCpu.toFixed(0)} ms): ` +
     `keystroke to diagnostics ${fmt('keystroke')} (target <= 5 ms); ` +
     `CodeLens refresh ${fmt('lens')} (target <= 10 ms); hover ${fmt('hover')} (target <= 10 ms); ` +
-    `EndpointSlice edit to diagnostics ${fmt('slice')} (target <= 20 ms)`);
+    `EndpointSlice edit to diagnostics ${fmt('slice')} (target <= 20 ms); ` +
+    `of an edit's CPU time: parse ${median(parts.parse).toFixed(1)} ms, model ${median(parts.model).toFixed(1)} ms, the rest diagnostics`);
 }
 
 // 7. Scale: each size in a fresh process, so peaks do not mix; CPU time, which a busy machine
@@ -228,6 +262,85 @@ for (const size of wanted('scale') ? [1000, 3000, 10_000, 30_000] : []) {
   });
   console.log(`scale ${size} Services x 10 endpoints (CPU time): parse floor ${floor.cpuMs} ms (peak ${mb(floor.peak)}); ` +
     `parse + model ${model.cpuMs} ms (peak ${mb(model.peak)}); generation: ${modes.join('; ')}`);
+}
+
+// 8. Wide Services, the fuzz phase's two slow shapes (seed 20261202, inputs 205 and 1369): a
+//    Deployment at the 10,000-pod cap behind a NodePort (analyzeFile, which walks every way in with
+//    every endpoint), and two EndpointSlices of 499 endpoints each on four nodes (buildPreviewState,
+//    built, then rebuilt with a trace, as the preview does). CPU time per call, in each mode.
+if (wanted('wide')) {
+  const cpuMs = (fn: () => unknown) => { const c0 = process.cpuUsage(); fn(); const c = process.cpuUsage(c0); return Math.round((c.user + c.system) / 1000); };
+  const scaled = `apiVersion: v1
+kind: Service
+metadata: { name: rep, namespace: shop }
+spec:
+  type: NodePort
+  clusterIP: 10.96.0.87
+  selector: { app: good }
+  ports: [{ name: http, port: 80, targetPort: http, nodePort: 30087 }]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: good, namespace: shop }
+spec:
+  replicas: 1000000
+  selector: { matchLabels: { app: good } }
+  template:
+    metadata: { labels: { app: good } }
+    spec: { containers: [{ name: c, image: nginx, ports: [{ name: http, containerPort: 8080 }] }] }
+`;
+  const slice = (service: string, n: number, from: number) => `apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: { name: ${service}-1, namespace: ns, labels: { kubernetes.io/service-name: ${service} } }
+addressType: IPv4
+ports: [{ name: p80, port: 80, protocol: TCP }]
+endpoints:
+${Array.from({ length: n }, (_, i) => `  - addresses: ["10.${from}.${i % 256}.${Math.floor(i / 256)}"]`).join('\n')}
+`;
+  const sliced = [1, 2].map(i => `apiVersion: v1
+kind: Service
+metadata: { name: svc${i}, namespace: ns }
+spec: { type: ClusterIP, clusterIP: 172.30.0.4${i}, ports: [{ name: p80, port: 80, protocol: TCP }] }
+---
+${slice(`svc${i}`, 499, i - 1)}`).join('---\n');
+  const fourNodes = parseProfile(`nodeName: node-a
+nodes:
+${['a', 'b', 'c', 'd'].map((n, i) => `  - { name: node-${n}, ips: [192.168.0.${2 + i}], podCIDR: 10.244.${i}.0/24 }`).join('\n')}
+`).profile;
+  const modes = ['iptables', 'nftables', 'ipvs'] as const;
+  const analyzed = modes.map(mode => {
+    const file = parseManifest(scaled, 'scaled.yaml');
+    const model = buildClusterModel(file.objects, withProxyMode(parseProfile('nodeName: node-a\n').profile, mode));
+    return `${mode} ${cpuMs(() => analyzeFile(file, model, { workspace: [file] }))} ms`;
+  });
+  const previewed = modes.map(mode => {
+    const file = parseManifest(sliced, 'sliced.yaml');
+    const model = buildClusterModel(file.objects, withProxyMode(fourNodes, mode));
+    const input = { fileName: file.fileName, services: model.services, model, profileSource: 'bench', problems: [] };
+    const selection = { service: 'ns/svc1', port: 0, node: 'node-a', mode, format: 'restore' as const };
+    let first!: ReturnType<typeof buildPreviewState>;
+    const built = cpuMs(() => { first = buildPreviewState(input, { ...selection, trace: null }); });
+    const traced = cpuMs(() => buildPreviewState(input, { ...selection, trace: { source: first.sources[0]!.id, entry: first.entries[0]!.id } }));
+    return `${mode} ${built} + ${traced} ms`;
+  });
+  console.log(`wide Services (CPU time per call; the fuzz phase allows 2 s): analyzeFile, one Deployment at the 10,000-pod cap behind a NodePort: ${analyzed.join(', ')}; ` +
+    `buildPreviewState, two EndpointSlices of 499 endpoints on four nodes (built + rebuilt with a trace): ${previewed.join(', ')}`);
+}
+
+// 9. Nodes: a profile of 1,000 and of 10,000 nodes, each in a fresh process. The facts walk one node of
+//    each class of alike nodes (facts/nodeClasses.ts); at 1,000 nodes walking every node is timed too.
+//    Targets: each mode's facts within the 2 s call budget at 10,000 nodes; the parse near the yaml floor.
+for (const nodes of wanted('nodes') ? [1000, 10_000] : []) {
+  const { phases } = phasesInChild({ NATLENS_BENCH_NODES: String(nodes) });
+  const get = (name: string) => phases.find(p => p.name === name);
+  const floor = get('floor'), parsed = get('profile');
+  if (!floor || !parsed) { console.log(`profile of ${nodes} nodes: not measured (the child failed)`); continue; }
+  const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
+  const modes = ['iptables', 'nftables', 'ipvs'].map(m => { const g = get(m); return g ? `${m} ${g.cpuMs} ms (peak ${mb(g.peak)})` : `${m} failed`; });
+  const every = get('every-node');
+  console.log(`profile of ${nodes} nodes (CPU time): parse ${parsed.cpuMs} ms (bare yaml parse ${floor.cpuMs} ms, peak ${mb(parsed.peak)}); ` +
+    `facts of the LoadBalancer and NodePort examples, every way in through every node: ${modes.join('; ')}` +
+    (every ? `; walking every node instead (iptables): ${every.cpuMs} ms (peak ${mb(every.peak)})` : ''));
 }
 
 function manifestFilesUnder(dir: string): string[] {

@@ -5,8 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { runPipeline, timeBudget } from '../fuzz/pipeline';
+import { runCli, withFile } from '../support/cli';
 import { parseManifest } from '../../extension/src/engine/manifest/manifest';
-import { parseProfile } from '../../extension/src/engine/model/profile';
+import { parseProfile, withProxyMode } from '../../extension/src/engine/model/profile';
+import { backendFor } from '../../extension/src/engine/proxy/backends';
+import { debugCommands } from '../../extension/src/engine/debug';
 import { buildClusterModel } from '../../extension/src/engine/model/cluster';
 import { generateIptables } from '../../extension/src/engine/proxy/iptables/generator';
 import { toIptablesSave } from '../../extension/src/engine/proxy/iptables/save';
@@ -220,4 +223,72 @@ test('CLI: a walk that fails in trace is an internal error (exit 3, one line) lo
   const bad = run(...args, '--dst', '192.168.0.999');
   assert.equal(bad.code, 2);
   assert.equal(bad.err, 'natlens: trace: destination "192.168.0.999" is not an IP address\n');
+});
+
+test('class D: shell and rule syntax in annotations, hostnames, slice fields and Node labels reaches no rule and no command unquoted', () => {
+  const payload = '$(touch /tmp/natlens-pwned)`id`;x" -j ACCEPT';
+  const yamlString = JSON.stringify(payload);
+  const text = [
+    `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop, annotations: {service.kubernetes.io/topology-mode: ${yamlString}, note: ${yamlString}}}\n` +
+      `spec: {type: LoadBalancer, clusterIP: 10.96.0.20, externalTrafficPolicy: Local, ports: [{name: http, port: 80, nodePort: 30080}]}\n` +
+      `status: {loadBalancer: {ingress: [{hostname: ${yamlString}}, {ip: 198.51.100.20}]}}`,
+    `apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: web-x, namespace: shop, labels: {kubernetes.io/service-name: web}}\naddressType: IPv4\nports: [{name: http, port: 8080}]\n` +
+      `endpoints: [{addresses: [10.244.1.10], nodeName: node-b, hostname: ${yamlString}, targetRef: {kind: Pod, name: ${yamlString}}, zone: ${yamlString}, hints: {forZones: [{name: ${yamlString}}]}, conditions: {ready: true}}]`,
+    `apiVersion: v1\nkind: Node\nmetadata: {name: node-b, labels: {topology.kubernetes.io/zone: ${yamlString}}}\nstatus: {addresses: [{type: InternalIP, address: 192.168.0.3}]}`,
+    `apiVersion: v1\nkind: Node\nmetadata: {name: node-a}\nstatus: {addresses: [{type: InternalIP, address: 192.168.0.2}]}`,
+  ].join('\n---\n') + '\n';
+  const file = parseManifest(text, 'd.yaml');
+  const unquoted = (command: string) => command.replace(/'(?:[^']|'\\'')*'/g, "''");
+  let commands = 0;
+  for (const mode of ['iptables', 'nftables', 'ipvs'] as const) {
+    const model = buildClusterModel(file.objects, withProxyMode(parseProfile('nodeName: node-a\n').profile, mode));
+    assert.equal(model.services.length, 1);
+    for (const node of model.profile.nodes) {
+      const rules = backendFor(mode).rulesText(model, node.name);
+      for (const piece of ['natlens-pwned', '`id`', '-j ACCEPT"']) assert.ok(!rules.text.includes(piece), `${mode} ${node.name} rules: ${piece}`);
+      for (const c of debugCommands(model, model.services[0]!, { nodeName: node.name, proxyMode: mode })) {
+        commands++;
+        for (const piece of ['natlens-pwned', '`id`', ';x"']) assert.ok(!unquoted(c.command).includes(piece), `${mode}: ${c.command}`);
+      }
+    }
+  }
+  assert.ok(commands > 20);
+  assert.deepEqual(clean(text), []);
+});
+
+test('natlens node: garbage dumps give located information lines, escaped, and a normal exit; never a stack trace', () => {
+  const dumps = [
+    '\u0000\u0001garbage\n*nat\n-A X -j\n:FOO\nCOMMIT\n',
+    '\u001b]0;pwned\u0007\u001b[2J*filter\n' + '-A INPUT -m '.repeat(2000) + '\n',
+    'table ip t {\n' + 'chain c { '.repeat(3000) + '\n',
+    'TCP  10.96.0.1:443 rr\n  -> \n' + 'udp 17 src= dst= sport=\n'.repeat(500),
+  ];
+  for (const dump of dumps) {
+    withFile(dump, path => {
+      for (const argv of [['trace', path, '--src', '10.244.0.9', '--dst', '10.96.0.1', '--dport', '443'], ['conntrack', path], ['ipvs', path]]) {
+        const r = runCli(['node', ...argv]);
+        assert.ok([0, 1, 2].includes(r.code), `${argv[0]}: exit ${r.code}: ${r.err.slice(0, 300)}`);
+        assert.ok(!/\n\s+at /.test(r.err) && !/\n\s+at /.test(r.out), `${argv[0]}: a stack trace`);
+        assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(r.err + r.out), `${argv[0]}: control characters reach the terminal`);
+        for (const line of r.err.split('\n').filter(l => l.includes(': info: not a line'))) assert.match(line, new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: info: `));
+      }
+    });
+  }
+  const escaped = withFile(dumps[1]!, path => runCli(['node', 'conntrack', path]).err);
+  assert.match(escaped, /:1: info: .*\\x1b\]0;pwned\\x07\\x1b\[2J/);
+});
+
+test('huge scalars: a 1 MB name or port name is one located error of bounded length; the other documents are read', () => {
+  const big = 'a'.repeat(1_000_000);
+  for (const meta of [`{name: ${big}, namespace: shop}`, '{name: web, namespace: shop}']) {
+    const ports = meta.startsWith('{name: web') ? `[{name: "${big}", port: 80}, {name: ok, port: 81}]` : '[{port: 80}]';
+    const text = `${svc(`{clusterIP: 10.96.0.30, ports: ${ports}}`, meta)}---\n${good}`;
+    const t0 = performance.now();
+    const file = parseManifest(text, 'h.yaml');
+    assert.ok(performance.now() - t0 < timeBudget());
+    const p = file.problems.find(x => x.code === 'invalid-field')!;
+    assert.ok(p.message.length < 600, `a message of ${p.message.length} characters`);
+    assert.match(p.message, /: Invalid value: "a{64}…" \(1000000 characters\): /);
+    assert.ok(file.objects.some(o => o.name === 'good'));
+  }
 });

@@ -1,6 +1,6 @@
 // What every natlens command is made of, and the parts they share: the common options, loading the input
 // into a cluster model, and the help text built from the options (so --help and the parser cannot disagree).
-import { buildClusterModel } from '../engine/model/cluster';
+import { buildIsolatedModel, notModelledProblem, type ExcludedObject } from '../engine/model/isolate';
 import { readCniConfig } from '../engine/egress/workspace';
 import { localeOf, messagesFor, type Messages } from '../engine/i18n';
 import { withProxyMode } from '../engine/model/profile';
@@ -76,9 +76,18 @@ export function readInput(args: ParsedArgs, command: string, io: CliIO, options:
   return { ...input, profile: mode ? withProxyMode(input.profile, mode) : input.profile };
 }
 
-/** The cluster model of the input; --verbose lists what it assumed. */
-export function buildModel(input: ReturnType<typeof readInput>, args: ParsedArgs, io: CliIO) {
-  const model = buildClusterModel(input.files.flatMap(f => f.objects), input.profile, { cni: readCniConfig(input.files) });
+/**
+ * The cluster model of the input, built so that an object it cannot take is left out, not the run
+ * (model/isolate.ts): each such object is a located error on standard error, or handed to `excluded`.
+ * --verbose lists what it assumed.
+ */
+export function buildModel(input: ReturnType<typeof readInput>, args: ParsedArgs, io: CliIO, excluded?: (e: ExcludedObject) => void) {
+  const built = buildIsolatedModel(input.files.flatMap(f => f.objects), input.profile, { cni: readCniConfig(input.files) });
+  const model = built.model;
+  for (const e of built.excluded) {
+    if (excluded) excluded(e);
+    else io.err(formatProblem(e.obj.fileName, notModelledProblem(e)) + '\n');
+  }
   for (const l of model.limits ?? []) {
     io.err(formatProblem(l.obj.fileName, { code: 'limit', severity: 'warning', message: l.message, range: l.obj.rangeOf(l.path) ?? l.obj.range }) + '\n');
   }

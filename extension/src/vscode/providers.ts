@@ -8,6 +8,7 @@ import { egressHoverAt } from '../engine/egress/hover';
 import { serviceLenses } from '../engine/findings/codelens';
 import { editorMessages } from './language';
 import { ofKind } from '../engine/manifest/manifest';
+import { notModelledProblem } from '../engine/model/isolate';
 import { liveDifferences } from '../engine/snapshot/drift';
 import { snapshotAge } from './cluster';
 import { commandUri, toRange, toSeverity, toWorkspaceEdit } from './convert';
@@ -114,10 +115,10 @@ export class Diagnostics implements vscode.Disposable {
         return d;
       }),
       // objects the workspace model had to leave out, at their place, with what failed
-      ...this.session.excludedFrom(doc).map(e => {
-        const d = new vscode.Diagnostic(toRange(e.obj.range), e.message, vscode.DiagnosticSeverity.Error);
+      ...this.session.excludedFrom(doc).map(notModelledProblem).map(p => {
+        const d = new vscode.Diagnostic(toRange(p.range), p.message, vscode.DiagnosticSeverity.Error);
         d.source = 'natlens';
-        d.code = 'not-modelled';
+        d.code = p.code;
         return d;
       }),
       ...findings.map(f => {

@@ -2,6 +2,7 @@
 import { analyzeFile } from '../../engine/findings/analyze';
 import { formatText, internalErrorReported, problemToReported, toReported, toSarif, type ReportedFinding } from '../../engine/findings/report';
 import { modelNote } from '../../engine/model/assumptions';
+import { notModelledProblem, type ExcludedObject } from '../../engine/model/isolate';
 import { UsageError } from '../args';
 import { CLUSTER, LANG, MODE, VERBOSE, buildModel, messagesOf, readInput, type Command } from '../command';
 import { formatProblem } from '../load';
@@ -36,12 +37,15 @@ natlens failed on a file (its finding says so, the others are reported).`,
     const profileProblems = input.problems.filter(p => p.file === args.flags.get('cluster'));
     for (const { file, problem } of profileProblems) if (problem.severity !== 'info' || verbose) io.err(formatProblem(file, problem) + '\n');
     if (profileProblems.some(p => p.problem.severity === 'error')) return 2;
-    const model = buildModel(input, args, io);
+    // an object the model had to leave out is natlens failing on it: reported at the object, exit 3
+    const excluded: ExcludedObject[] = [];
+    const model = buildModel(input, args, io, e => excluded.push(e));
     const note = modelNote(model);
     if (note) io.err(`natlens: note: ${note}\n`);
-    let failed = false;
+    let failed = excluded.length > 0;
     const findings = input.files.flatMap((file): ReportedFinding[] => {
-      const problems = file.problems.filter(p => p.severity !== 'info' || verbose).map(p => problemToReported(file.fileName, p));
+      const problems = [...file.problems.filter(p => p.severity !== 'info' || verbose), ...excluded.filter(e => e.obj.fileName === file.fileName).map(notModelledProblem)]
+        .map(p => problemToReported(file.fileName, p));
       try {
         const sources = input.sourcesOf(file);
         return [...problems, ...analyzeFile(file, model, { workspace: input.files, messages }).map(f => {

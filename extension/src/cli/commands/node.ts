@@ -29,7 +29,9 @@ function readDump(path: string | undefined, io: CliIO): { dump: NodeDump; path: 
 
 /** Lines no reader recognised, as information on stderr (never fatal). */
 function reportUnknown(dump: NodeDump, path: string, io: CliIO): void {
-  for (const u of dump.unknown.slice(0, 50)) io.err(`${path}:${u.line + 1}: info: ${u.reason}: ${u.text.slice(0, 120)}\n`);
+  // a pasted line may hold terminal escape sequences: control characters are shown, not sent to the terminal
+  const shown = (text: string) => text.slice(0, 120).replace(/[\u0000-\u001f\u007f-\u009f]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  for (const u of dump.unknown.slice(0, 50)) io.err(`${path}:${u.line + 1}: info: ${u.reason}: ${shown(u.text)}\n`);
   if (dump.unknown.length > 50) io.err(`${path}: info: ${dump.unknown.length - 50} more lines not read\n`);
 }
 

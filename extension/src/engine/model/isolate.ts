@@ -1,7 +1,7 @@
 // The workspace model, built so that one object the model cannot take does not take the others down:
 // the validation layer keeps invalid objects out, and should building still fail, the objects it
 // fails on are found one by one and left out, each with the error it caused.
-import type { AnyManifestObject } from '../manifest/manifest';
+import type { AnyManifestObject, ManifestProblem } from '../manifest/manifest';
 import { buildClusterModel, type BuildOptions, type ClusterModel } from './cluster';
 import type { ClusterProfile } from './profile';
 import type { CniWorkspace } from '../egress/workspace';
@@ -63,4 +63,9 @@ export class WorkspaceModel {
     }
     return this.current.built;
   }
+}
+
+/** What every surface shows for an object the model left out: an error at the object, saying what failed. */
+export function notModelledProblem(e: ExcludedObject): ManifestProblem {
+  return { code: 'not-modelled', severity: 'error', range: e.obj.range, message: e.message };
 }

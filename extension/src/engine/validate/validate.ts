@@ -25,7 +25,11 @@ export interface ValidationResult {
 const INT32_MIN = -(2 ** 31), INT32_MAX = 2 ** 31 - 1;
 
 /** Go's %v / %q rendering of a value in a field.Invalid message. */
+/** Longer strings are cut in messages: a 4 MB name must not make a 4 MB diagnostic. */
+const SHOWN_LENGTH = 256;
+
 function shown(value: unknown): string {
+  if (typeof value === 'string' && value.length > SHOWN_LENGTH) return `${JSON.stringify(value.slice(0, 64)).slice(0, -1)}…" (${value.length} characters)`;
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null) return 'null';
