@@ -3,6 +3,7 @@
 // Lens places (status.podIP, Ready, nodeName set through the status subresource), so the real
 // EndpointSlice controller writes the slices and the real kube-proxy reads them.
 import type { ClusterModel } from '../../extension/src/engine/model/cluster';
+import { LABEL_ZONE } from '../../extension/src/engine/model/topology';
 import { podTemplateOf, type AnyManifestObject, type ManifestObject, type WorkloadKind } from '../../extension/src/engine/manifest/manifest';
 import { ApiError, type ControlPlane } from './controlPlane';
 
@@ -15,27 +16,39 @@ export const objectKey = (kind: string, namespace: string, name: string) => `${k
 
 const SERVICE_PROXY_NAME = 'service.kubernetes.io/service-proxy-name';
 
-/** Removes everything a previous input left (nodes, pods, Services, slices, Endpoints). */
+/** A namespaced collection: its cluster-wide list, and its deletion in one namespace. */
+type Collection = readonly [list: string, remove: (ns: string) => string];
+const PODS: Collection = ['/api/v1/pods', ns => `/api/v1/namespaces/${ns}/pods?gracePeriodSeconds=0`];
+const SLICES: Collection = ['/apis/discovery.k8s.io/v1/endpointslices', ns => `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`];
+const ENDPOINTS: Collection = ['/api/v1/endpoints', ns => `/api/v1/namespaces/${ns}/endpoints`];
+
+/** The namespaces that hold at least one object of a namespaced collection (one cluster-wide list). */
+async function namespacesWith(cp: ControlPlane, collection: string): Promise<string[]> {
+  const items = (await cp.call<{ items: Obj[] }>('GET', collection)).items;
+  return [...new Set(items.map(o => (o['metadata'] as Obj)['namespace'] as string))];
+}
+
+/**
+ * Removes everything a previous input left (nodes, pods, Services, slices, Endpoints). Namespaces
+ * stay (without a namespace controller they could not finish deleting) and pile up over a run, so
+ * collections are deleted only in the namespaces that hold something.
+ */
 export async function clearInputs(cp: ControlPlane): Promise<void> {
-  const namespaces = (await cp.call<{ items: Obj[] }>('GET', '/api/v1/namespaces')).items.map(n => (n['metadata'] as Obj)['name'] as string);
   const services = (await cp.call<{ items: Obj[] }>('GET', '/api/v1/services')).items;
   await Promise.all(services.map(s => {
     const m = s['metadata'] as Obj;
     if (((m['labels'] as Obj | undefined) ?? {})[SERVICE_PROXY_NAME]) return undefined; // default/kubernetes, hidden from kube-proxy
     return cp.call('DELETE', `/api/v1/namespaces/${m['namespace']}/services/${m['name']}`).catch(ignoreNotFound);
   }));
-  await Promise.all(namespaces.flatMap(ns => [
-    cp.call('DELETE', `/api/v1/namespaces/${ns}/pods?gracePeriodSeconds=0`),
-    cp.call('DELETE', `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`),
-    cp.call('DELETE', `/api/v1/namespaces/${ns}/endpoints`),
-  ]));
+  await Promise.all([PODS, SLICES, ENDPOINTS].map(async ([list, remove]) => {
+    await Promise.all((await namespacesWith(cp, list)).map(ns => cp.call('DELETE', remove(ns))));
+  }));
   await cp.call('DELETE', '/api/v1/nodes');
   // a controller sync that was under way may still write a slice for a deleted Service
   for (let i = 0; i < 50; i++) {
-    const left = (await cp.call<{ items: Obj[] }>('GET', '/apis/discovery.k8s.io/v1/endpointslices')).items;
+    const left = await namespacesWith(cp, SLICES[0]);
     if (left.length === 0) { cp.resetControllerRetries(); return; }
-    await Promise.all([...new Set(left.map(s => (s['metadata'] as Obj)['namespace'] as string))]
-      .map(ns => cp.call('DELETE', `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`)));
+    await Promise.all(left.map(ns => cp.call('DELETE', SLICES[1](ns))));
     await new Promise(r => setTimeout(r, 100));
   }
   throw new Error('EndpointSlices of the previous input keep coming back');
@@ -67,15 +80,22 @@ export async function ensureNamespaces(cp: ControlPlane, names: Iterable<string>
     .catch(e => { if (!(e instanceof ApiError && e.status === 409)) throw e; })));
 }
 
-/** The profile's nodes, with their addresses and pod CIDRs (kube-proxy reads both from its Node). */
+/**
+ * The profile's nodes, with their addresses and pod CIDRs (kube-proxy reads both from its Node), their
+ * labels and zone (kube-proxy's topology filter, the controller's hints) and allocatable CPU (the
+ * controller weighs zones by it for topology-mode Auto).
+ */
 async function createNodes(cp: ControlPlane, model: ClusterModel): Promise<void> {
   await Promise.all(model.profile.nodes.map(async n => {
+    const labels = { ...n.labels, 'kubernetes.io/hostname': n.name, ...(n.zone ? { [LABEL_ZONE]: n.zone } : {}) };
     await cp.call('POST', '/api/v1/nodes', {
-      apiVersion: 'v1', kind: 'Node', metadata: { name: n.name, labels: { 'kubernetes.io/hostname': n.name } },
+      apiVersion: 'v1', kind: 'Node', metadata: { name: n.name, labels },
       spec: n.podCIDR ? { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR] } : {},
     });
+    const cpu = n.allocatableMilliCPU === undefined ? {} : { capacity: { cpu: `${n.allocatableMilliCPU}m` }, allocatable: { cpu: `${n.allocatableMilliCPU}m` } };
     await cp.call('PATCH', `/api/v1/nodes/${n.name}/status`, {
       status: {
+        ...cpu,
         addresses: [...n.ips.map(address => ({ type: 'InternalIP', address })), { type: 'Hostname', address: n.name }],
         conditions: [{ type: 'Ready', status: 'True', reason: 'NatLensReference', message: 'no kubelet; set by the reference harness', lastHeartbeatTime: new Date().toISOString(), lastTransitionTime: new Date().toISOString() }],
       },

@@ -26,7 +26,8 @@ export function kubeProxyConfig(profile: ClusterProfile, mode: ReferenceMode, no
     // kube-proxy has no "None" mode: no local-traffic detector is ClusterCIDR mode without a cluster
     // CIDR (cmd/kube-proxy/app/server_linux.go getLocalDetectors returns the no-op detector)
     clusterCIDR: profile.detectLocalMode === 'None' ? '' : profile.clusterCIDR ?? '',
-    detectLocalMode: 'ClusterCIDR',
+    detectLocalMode: profile.detectLocalMode === 'None' ? 'ClusterCIDR' : profile.detectLocalMode,
+    detectLocal: { bridgeInterface: profile.bridgeInterface ?? '', interfaceNamePrefix: profile.interfaceNamePrefix ?? '' },
     iptables: { ...modeSettings, localhostNodePorts: profile.localhostNodePorts },
     nftables: modeSettings,
     nodePortAddresses: [...profile.nodePortAddresses],

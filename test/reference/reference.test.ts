@@ -12,7 +12,7 @@ import { test, type TestContext } from 'node:test';
 import { parseManifest, type AnyManifestObject } from '../../extension/src/engine/manifest/manifest';
 import { parseProfile, withProxyMode, type ClusterProfile } from '../../extension/src/engine/model/profile';
 import { ensureBuilt, pinnedKubernetesVersion, referenceUnavailable, type Built } from './build';
-import { admittedForm } from './admitted';
+import { admittedText } from './admitted';
 import { generateBatch } from './generate';
 import { ReferenceHarness, versionMatches, type BatchResult } from './reference';
 
@@ -20,10 +20,11 @@ const ROOT = join(__dirname, '..', '..');
 const RESULTS = join(ROOT, 'test-results', 'reference');
 const MODES = ['iptables', 'nftables'] as const;
 /**
- * The phase runs every example, fixture and golden manifest and 12 × 25 = 300 generated cases, each
- * in both modes (what CI runs). NATLENS_REFERENCE_SCOPE=examples runs the examples only (a quick
- * check); NATLENS_REFERENCE_BATCHES sets the number of generated batches and NATLENS_REFERENCE_ONLY
- * (a regular expression on the input names, e.g. "seed 1006|hover") picks inputs to replay.
+ * The phase runs every example, fixture and golden manifest (the topology fixtures with their
+ * profiles) and 12 × 25 = 300 generated cases, each in both modes (what CI runs).
+ * NATLENS_REFERENCE_SCOPE=examples runs the examples only (a quick check); NATLENS_REFERENCE_BATCHES
+ * sets the number of generated batches and NATLENS_REFERENCE_ONLY (a regular expression on the input
+ * names, e.g. "seed 1006|hover") picks inputs to replay.
  */
 const FULL = process.env['NATLENS_REFERENCE_SCOPE'] !== 'examples';
 const BATCHES = Number(process.env['NATLENS_REFERENCE_BATCHES'] ?? (FULL ? 12 : 0));
@@ -42,14 +43,15 @@ interface Input {
 
 /** `upstream`: a golden's input, written for upstream's fake proxier (see admitted.ts). */
 function load(name: string, manifestText: string, profileText: string | null, upstream = false): Input {
-  const file = parseManifest(manifestText, name);
+  const admitted = upstream ? admittedText(manifestText) : { text: manifestText, changes: [] };
+  const file = parseManifest(admitted.text, name);
   const prof = profileText === null ? null : parseProfile(profileText, `${name} profile`);
   const errors = [...file.problems, ...(prof?.problems ?? [])].filter(p => p.severity === 'error').map(p => p.message);
   // upstream's fake objects may be ones NAT Lens refuses as no cluster could hold them: said, not compared
   if (!upstream) assert.deepEqual(errors, [], `${name} parses`);
   const profile = prof?.profile ?? parseProfile('{}').profile;
-  const { objects, changes } = upstream ? admittedForm(file.objects) : { objects: file.objects, changes: [] };
-  return { name, profile: withProxyMode(forExplicitValues(profile, objects), 'iptables'), objects, cases: 1, admitted: changes, refusedByNatLens: errors };
+  const objects = file.objects;
+  return { name, profile: withProxyMode(forExplicitValues(profile, objects), 'iptables'), objects, cases: 1, admitted: admitted.changes, refusedByNatLens: errors };
 }
 
 /**
@@ -87,6 +89,18 @@ function repositoryInputs(): Input[] {
     for (const n of names.filter(n => !profiles.has(n))) out.push(load(`${dir}/${n}`, read(`${dir}/${n}`), profile ? read(`${dir}/${profile}`) : null));
   }
   if (!FULL) return out;
+  // topology fixtures: manifests and profiles side by side, paired as the unit tests pair them
+  // (test/unit/real-clusters.test.ts); Node objects define their nodes themselves
+  const topology = (f: string) => `test/fixtures/topology/${f}`;
+  const pairs: [name: string, manifests: string[], profile: string | null][] = [
+    ['zones.yaml with zones-cluster.yaml', [topology('zones.yaml')], topology('zones-cluster.yaml')],
+    ['zones.yaml', [topology('zones.yaml')], 'examples/cluster.yaml'],
+    ['headless.yaml', [topology('headless.yaml')], 'examples/cluster.yaml'],
+    ['service-proxy-name.yaml', [topology('service-proxy-name.yaml')], 'examples/cluster.yaml'],
+    ['nodes.yaml + nodes-services.yaml', [topology('nodes.yaml'), topology('nodes-services.yaml')], null],
+    ...['bridge', 'prefix', 'nodecidr'].map(m => [`examples/nodeport-local.yaml with detect-local-${m}.yaml`, ['examples/nodeport-local.yaml'], topology(`detect-local-${m}.yaml`)] as [string, string[], string]),
+  ];
+  for (const [name, manifests, profile] of pairs) out.push(load(`test/fixtures/topology: ${name}`, manifests.map(read).join('\n---\n'), profile ? read(profile) : null));
   // golden fixtures: many nftables/ipvs ones copy an iptables fixture's manifests; run each input once
   const seen = new Set<string>();
   for (const mode of ['iptables', 'nftables', 'ipvs']) {
@@ -126,13 +140,13 @@ function report(t: TestContext, input: Input, result: BatchResult): boolean {
     mkdirSync(RESULTS, { recursive: true });
     writeFileSync(join(RESULTS, `${slug}.diff`), [...result.sliceFindings.map(f => `EndpointSlice difference: ${f}\n`), ...differing.map(n => n.diff)].join(''));
   }
-  for (const change of input.admitted) t.diagnostic(`upstream's object as the API server admits it, without ${change}`);
+  for (const change of input.admitted) t.diagnostic(`upstream's object as the API server admits it: ${change}`);
   for (const [key, message] of result.rejected) t.diagnostic(`API server refused ${key}: ${message.slice(0, 200)}`);
   t.diagnostic(`${result.nodes.length} node rulesets; ms ${JSON.stringify(result.timings)}`);
   const services = input.objects.filter(o => o.kind === 'Service').length;
   const refused = [...result.rejected.keys()].filter(k => k.startsWith('Service ')).length;
   if (services > 0 && refused === services && !/invalid/.test(input.name)) {
-    // a golden whose Services no real cluster could hold (e.g. a port without a number): said, not compared
+    // a golden whose Services no real cluster could hold even as admitted (admitted.ts): said, not compared
     if (input.name.startsWith('test/golden/')) {
       t.skip(`upstream's input cannot exist in a real cluster: ${[...result.rejected.values()].map(m => m.slice(0, 160)).join('; ')}`);
       return false;

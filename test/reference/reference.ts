@@ -196,7 +196,7 @@ export class ReferenceHarness {
         proxies.push(NodeProxy.start(this.built.binary, this.cp, lab, node, node, p, mode));
       }
       await Promise.all(proxies.map(px => px.synced(profile.ipFamily)));
-      if (mode === 'nftables') for (const px of proxies) await this.withServiceCIDRs(lab, px, profile);
+      if (mode === 'nftables') await Promise.all(proxies.map(px => this.withServiceCIDRs(lab, px, profile)));
       return proxies;
     } catch (e) {
       await Promise.all(proxies.map(px => px.stop()));
@@ -245,14 +245,12 @@ export class ReferenceHarness {
         for (const s of started) if (s.status === 'rejected') throw s.reason;
         lap('synced');
         const models = new Map(opts.modes.map(mode => [mode, buildClusterModel(input, withProxyMode(profile, mode))]));
-        for (const [mode, lab] of labs) {
-          for (const node of nodes) {
-            const real = await realRules(lab, node, mode);
-            const predicted = await predictedRules(models.get(mode)!, mode, node);
-            results.push({ node, mode, real, predicted, diff: unifiedDiff(real, predicted, `kube-proxy ${this.built.kubernetesVersion} ${mode} ${node}`, `natlens rules ${mode} ${node}`) });
-            if (opts.dumpDir) await dumpRules(lab, node, mode, opts.dumpDir);
-          }
-        }
+        // every node of every mode at once: each is a few short processes
+        results.push(...await Promise.all([...labs].flatMap(([mode, lab]) => nodes.map(async (node): Promise<NodeResult> => {
+          const [real, predicted] = await Promise.all([realRules(lab, node, mode), predictedRules(models.get(mode)!, mode, node)]);
+          if (opts.dumpDir) await dumpRules(lab, node, mode, opts.dumpDir);
+          return { node, mode, real, predicted, diff: unifiedDiff(real, predicted, `kube-proxy ${this.built.kubernetesVersion} ${mode} ${node}`, `natlens rules ${mode} ${node}`) };
+        }))));
         lap('compared');
         if (opts.whileRunning) await opts.whileRunning({ labs, model: mode => models.get(mode)!, result: { nodes: results, sliceFindings, rejected, environment: notes, timings } });
       } finally {
