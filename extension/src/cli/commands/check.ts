@@ -34,14 +34,14 @@ natlens failed on a file (its finding says so, the others are reported).`,
     const input = args.flags.has('kustomize') ? renderedInput(args, io) : { ...readInput(args, 'check', io), sourcesOf: () => null };
     const verbose = args.flags.has('verbose');
     const profileProblems = input.problems.filter(p => p.file === args.flags.get('cluster'));
-    for (const { file, problem } of profileProblems) if (problem.severity !== 'info' || verbose) io.err(formatProblem(file, problem) + '\n');
+    for (const { file, problem } of profileProblems) if (problem.severity !== 'info' || verbose) io.err(formatProblem(file, problem, messages) + '\n');
     if (profileProblems.some(p => p.problem.severity === 'error')) return 2;
     const model = buildModel(input, args, io);
-    const note = modelNote(model);
+    const note = modelNote(model, messages);
     if (note) io.err(`natlens: note: ${note}\n`);
     let failed = false;
     const findings = input.files.flatMap((file): ReportedFinding[] => {
-      const problems = file.problems.filter(p => p.severity !== 'info' || verbose).map(p => problemToReported(file.fileName, p));
+      const problems = file.problems.filter(p => p.severity !== 'info' || verbose).map(p => problemToReported(file.fileName, p, messages));
       try {
         const sources = input.sourcesOf(file);
         return [...problems, ...analyzeFile(file, model, { workspace: input.files, messages }).map(f => {

@@ -2,7 +2,7 @@
 import { backendFor } from '../../engine/proxy/backends';
 import { skippedSentence } from '../../engine/facts/skipped';
 import { UsageError } from '../args';
-import { CLUSTER, MODE, NODE, VERBOSE, loadModel, type Command } from '../command';
+import { CLUSTER, LANG, MODE, NODE, VERBOSE, loadModel, messagesOf, type Command } from '../command';
 
 export const rules: Command = {
   name: 'rules',
@@ -14,7 +14,7 @@ export const rules: Command = {
   nftables --format script: the same table as an nft -f file
   ipvs --format all (default) | ipvsadm | ipset | iptables: ipvsadm -Ln, ipset save, and the
   iptables rules IPVS mode still writes`,
-  options: [CLUSTER, MODE, { name: 'format', value: 'FORMAT', help: 'the output form, per mode (above)' }, NODE, VERBOSE],
+  options: [CLUSTER, MODE, { name: 'format', value: 'FORMAT', help: 'the output form, per mode (above)' }, NODE, LANG, VERBOSE],
   run(args, io) {
     const loaded = loadModel(args, 'rules', io);
     if (!loaded) return 2;
@@ -23,7 +23,7 @@ export const rules: Command = {
     const format = (args.flags.get('format') as string | undefined) ?? backend.formats[0];
     if (!backend.formats.includes(format)) throw new UsageError(`--format for ${backend.mode} mode is ${backend.formats.join(' or ')}`);
     // a Service kube-proxy skips has no line in the rules: say why, beside them
-    for (const s of model.services) if (s.skipped) io.err(`note: ${s.obj.namespace}/${s.obj.name}: ${skippedSentence(s.skipped)}\n`);
+    for (const s of model.services) if (s.skipped) io.err(`note: ${s.obj.namespace}/${s.obj.name}: ${skippedSentence(s.skipped, messagesOf(args, io))}\n`);
     io.out(backend.rulesText(model, loaded.nodeName ?? model.profile.nodeName, format).text);
     return 0;
   },

@@ -4,10 +4,14 @@ import type { Messages } from './en';
 import { bold, joinList, percentNumber } from './vocabulary';
 import { rulesDe } from './rules.de';
 import { debugDe } from './debug.de';
+import { modelDe } from './model.de';
+import { choicesDe } from './choices.de';
 
 export const de: Messages = {
   ...rulesDe,
   ...debugDe,
+  ...modelDe,
+  ...choicesDe,
   locale: () => 'de',
   // gemeinsames Vokabular: Dezimalkomma, Leerzeichen vor dem Prozentzeichen (DIN 5008)
   percent: (p) => `${percentNumber(p, ',')}\u00a0%`,

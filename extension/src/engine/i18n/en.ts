@@ -6,11 +6,15 @@ import type { IgnoredHints } from '../model/topology';
 import type { TopologyFallback } from '../facts/topology';
 import { rulesEn } from './rules.en';
 import { debugEn } from './debug.en';
+import { modelEn } from './model.en';
+import { choicesEn } from './choices.en';
 
 export const en = {
   // area tables (one file per area, spread here)
   ...rulesEn,
   ...debugEn,
+  ...modelEn,
+  ...choicesEn,
   /** The language of this table, for a shell that passes it on (the preview's state). */
   locale: (): Locale => 'en',
   // shared vocabulary

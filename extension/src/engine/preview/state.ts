@@ -10,6 +10,7 @@ import { Walker, describeWalk, type WalkResult } from '../walk/walk';
 import { describeEffects } from '../walk/effects';
 import { english, type Messages } from '../i18n';
 import type { DebugView, PreviewState, ProxyMode, RulesFormat, RulesView, WalkView } from '../../../../protocol/preview';
+import { assumptionReason } from '../model/assumptions';
 
 export interface PreviewSelection {
   /** "namespace/name", or null for every Service of the file. */
@@ -98,8 +99,8 @@ export function buildPreviewState(input: PreviewInput, selection: PreviewSelecti
   const rules = rulesView(shown, selection);
   const focus = (selection.service ? input.services.find(s => key(s) === selection.service) : undefined) ?? input.services.find(s => s.ports.length > 0);
   const portIndex = focus && selection.port < focus.ports.length ? selection.port : 0;
-  const sources = focus && focus.ports.length ? sourceChoices(input.model, focus, portIndex) : [];
-  const entries = focus && focus.ports.length ? entryChoices(input.model, focus, portIndex) : [];
+  const sources = focus && focus.ports.length ? sourceChoices(input.model, focus, portIndex, input.messages ?? english) : [];
+  const entries = focus && focus.ports.length ? entryChoices(input.model, focus, portIndex, input.messages ?? english) : [];
   const problems = [...input.problems];
   let walk: WalkView | null = null;
   if (selection.trace && focus && focus.ports.length) {
@@ -127,7 +128,7 @@ export function buildPreviewState(input: PreviewInput, selection: PreviewSelecti
     rules, sources: sources.map(({ id, label, detail }) => ({ id, label, detail })), entries: entries.map(({ id, label, detail }) => ({ id, label, detail })),
     walk,
     debug: checked ? debugView(model, checked, checked.ports[portIndex], selection, input.messages ?? english) : null,
-    assumptions: input.model.assumptions.filter(a => input.services.some(s => a.subject === key(s))).map(a => ({ ...a })),
+    assumptions: input.model.assumptions.filter(a => input.services.some(s => a.subject === key(s))).map(a => ({ subject: a.subject, field: a.field, value: a.value, reason: assumptionReason(a, input.messages ?? english) })),
     problems,
   };
 }
