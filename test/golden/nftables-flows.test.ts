@@ -124,7 +124,7 @@ test('the masquerade mark: set in mark-for-masquerade, cleared and acted on in m
 
 test('syntax the walk does not model throws a WalkError naming it', () => {
   const base = generateNftables(overall.model);
-  const node: NodeNetwork = { name: 'n', isLocal: () => false, masqueradeSource: () => '192.168.0.2' };
+  const node: NodeNetwork = { name: 'n', isLocal: () => false, masqueradeSource: () => ({ address: '192.168.0.2' }) };
   const withRule = (chain: string, rule: string): NftablesRuleset => {
     const chains = new Map(base.table.chains);
     const c = chains.get(chain)!;

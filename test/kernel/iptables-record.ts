@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Lab } from './lab';
 import type { KernelBackend } from './walk-cases';
+import { generateIptables } from '../../extension/src/engine/proxy/iptables/generator';
 
 /** Sum of the packet counters of the rules jumping to `target` in one chain (iptables-save -c). */
 async function dropCounter(lab: Lab, node: string, table: string, chain: string, target: string): Promise<number> {
@@ -40,4 +41,15 @@ export const iptablesRecord: Omit<KernelBackend, 'load'> = {
   },
   verdictRecordName: (last, verdict) => `the ${verdict} rules of ${last.table} ${last.chain} on ${last.node}`,
   evidence,
+};
+
+/** The lab's own iptables back end: the rules generateIptables() makes for each lab node, loaded as kube-proxy does. */
+export const iptablesBackend: KernelBackend = {
+  async load(lab, model) {
+    for (const node of ['node1', 'node2']) {
+      const { payload, jumps } = generateIptables(model, { nodeName: node });
+      await lab.loadRules(node, payload, jumps.map((j) => ({ table: j.table, chain: j.chain, args: [...j.args] })));
+    }
+  },
+  ...iptablesRecord,
 };

@@ -545,9 +545,13 @@ class LabImpl implements Lab, Cleanable {
     // 2. switch + nodes + clients (node eth0 is created before the pod veths, like on a real node)
     const nodeNets = nodes.map((n) => parseCidr(n.ip, 24, 'node ip'));
     const clientNets = clients.map((c) => parseCidr(c.ip, 24, 'client ip'));
+    // The switch sends nothing of its own: with multicast snooping on, a bridge joins the all-snoopers
+    // group 224.0.0.106 when it comes up (net/bridge/br_multicast.c br_multicast_join_snoopers) and
+    // floods IGMPv3 reports from 0.0.0.0 to every port for the next second or two; each one is a new
+    // connection in a node's nat PREROUTING (its policy counts it) before routing drops it.
     await this.phase('links', () => Promise.all([
       this.nsSetup(this.sw, [...noV6, '?net/bridge/bridge-nf-call-iptables=0', '?net/bridge/bridge-nf-call-ip6tables=0', '?net/bridge/bridge-nf-call-arptables=0'],
-        ['link set lo up', 'link add br0 index 50 type bridge', 'link set br0 up'], 'the switch'),
+        ['link set lo up', 'link add br0 index 50 type bridge mcast_snooping 0', 'link set br0 up'], 'the switch'),
       ...nodes.map((n, i) => {
         const me = m(n.name);
         const net = nodeNets[i]!;

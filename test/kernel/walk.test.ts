@@ -13,29 +13,18 @@
 // Needs root, network namespaces and iptables; otherwise it is skipped with the reason.
 import { test } from 'node:test';
 import { netnsSupport } from './lab';
-import { iptablesRecord } from './iptables-record';
-import { generateIptables } from '../../extension/src/engine/proxy/iptables/generator';
+import { iptablesBackend } from './iptables-record';
 import { Walker } from '../../extension/src/engine/walk/walk';
-import { buildModel, cases, runLab, type KernelBackend } from './walk-cases';
+import { buildModel, cases, runLab } from './walk-cases';
 
 const support = netnsSupport();
 if (!support.ok) console.log(`# kernel lab unavailable, skipping: ${support.reason}`);
-
-const iptables: KernelBackend = {
-  async load(lab, model) {
-    for (const node of ['node1', 'node2']) {
-      const { payload, jumps } = generateIptables(model, { nodeName: node });
-      await lab.loadRules(node, payload, jumps.map((j) => ({ table: j.table, chain: j.chain, args: [...j.args] })));
-    }
-  },
-  ...iptablesRecord,
-};
 
 for (const style of ['ip', 'none'] as const) {
   const title = `walk vs kernel, pod gateway ${style === 'ip' ? 'address (bridge/ptp CNI)' : 'none (Calico style)'}`;
   test(title, { skip: support.ok ? false : support.reason }, async (t) => {
     const model = buildModel(style);
     const walker = new Walker(model);
-    await runLab(t, style, model, walker, cases(style), iptables);
+    await runLab(t, style, model, walker, cases(style), iptablesBackend);
   });
 }

@@ -294,7 +294,7 @@ test('resolveCniProfile: shorthand, per-type keys, and messages for bad values',
   resolveCniProfile({ type: 'aws-vpc-cni', vpcCIDRs: ['10.0.0.0/8', 'nope'], randomizeSNAT: 'yes' }, report);
   assert.deepEqual(problems, [
     ['cni.bpfMasquerade', 'cni.bpfMasquerade applies to type cilium, not calico'],
-    ['cni.colour', 'Unknown cni field "colour"; known fields: type, ipPools, natOutgoingAddress, natOutgoingExclusions, masquerade, bpfMasquerade, nativeRoutingCIDR, routingMode, ipMasqAgent, nonMasqueradeCIDRs, masqLinkLocal, ipMasq, network, externalSNAT, excludeSNATCIDRs, vpcCIDRs, randomizeSNAT, masqLinkLocalIPv6, resyncInterval, nomasqAllReservedRanges'],
+    ['cni.colour', 'Unknown cni field "colour"; known fields: type, ipPools, natOutgoingAddress, natOutgoingExclusions, masquerade, bpfMasquerade, nativeRoutingCIDR, routingMode, ipMasqAgent, nonMasqueradeCIDRs, masqLinkLocal, ipMasq, network, backend, externalSNAT, excludeSNATCIDRs, vpcCIDRs, randomizeSNAT, masqLinkLocalIPv6, resyncInterval, nomasqAllReservedRanges'],
     ['cni.ipPools.1', 'cni.ipPools: each pool needs a cidr'],
     ['cni.type', 'cni.type: expected auto, calico, cilium, flannel, aws-vpc-cni, ip-masq-agent, none; got "weave"'],
     ['cni.vpcCIDRs', 'cni.vpcCIDRs: expected a list of CIDRs, got ["10.0.0.0/8","nope"]'],

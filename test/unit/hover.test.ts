@@ -133,7 +133,7 @@ test('externalTrafficPolicy: Cluster: SNAT even when the pod is on the receiving
   // the tutorial correction: the mark is set before the endpoint is chosen
   assert.equal(h.details[2], 'The mark for masquerade is set in `KUBE-EXT-AYXRFFGSXE6VA63F` before an endpoint is chosen, so the connection is SNATed **even when the chosen pod is on the node it entered**. ' +
     'Tutorials that draw "no SNAT when the pod is on the receiving node" describe Cilium\'s kube-proxy replacement, not kube-proxy. ' +
-    'The address the pod sees is the one of the interface the packet leaves by: a remote pod sees the node address; a local pod sees the pod-side gateway where the CNI has one.');
+    'The address the pod sees is the one of the interface the packet leaves by: a pod on another node sees the node address on a routed pod network and the overlay device\'s address on an overlay (VXLAN, IPIP, Cilium\'s tunnel); a local pod sees the pod-side gateway where the CNI has one.');
   assert.equal(h.details.length, 3);
   // `type` of the same Service explains the same policy
   const type = hover('type: NodePort');

@@ -109,3 +109,56 @@ test('the editor keeps its model between calls until an edit, with Node objects 
   const other = { ...profile };
   assert.notEqual(models.get(other, objects).model, second, 'another profile is another model');
 });
+
+/** A small deterministic PRNG (mulberry32), so that a failure names the seed that reproduces it. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const DEPLOYMENT = (i: number) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app-${i}, namespace: bench}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: svc-${i}}}\n  template:\n    metadata: {labels: {app: svc-${i}}}\n    spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}`;
+
+test('random edits: the incremental parse, model, diagnostics and CodeLenses equal a cold run', () => {
+  for (const seed of [1, 2, 3]) {
+    const next = random(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+    // Services with EndpointSlices, and some without whose endpoints come from Deployments
+    let text = `${syntheticManifest(8, 2)}---\n${[0, 1, 2].map(i => DEPLOYMENT(i + 8) + '\n---\n' + EXTRA.replace('extra', `svc-${i + 8}`).replace('10.96.9.9', `10.96.9.${i + 8}`).replace('ports: [{port: 1}]', `selector: {app: svc-${i + 8}}, ports: [{port: 80, targetPort: http}]`)).join('\n---\n')}\n`;
+    let file = parseManifest(text, 'a.yaml');
+    let model = buildClusterModel(file.objects, profile);
+    const cache = new FindingsCache(), lensCache = new FindingsCache();
+    analyzeFile(file, model, {}, cache);
+    serviceLenses(file, model, lensCache);
+    const edits: (() => string)[] = [
+      // value-only edits: a port, a label value, an endpoint's readiness, a replica count
+      () => text.replace(/port: (\d+)/g, (m, n: string) => (next() < 0.15 ? `port: ${Number(n) + 1}` : m)),
+      () => text.replace(/app: svc-(\d+)/, (_m, n: string) => `app: svc-${(Number(n) + 1) % 11}`),
+      () => text.replace(/ready: (true|false)/g, (m, v: string) => (next() < 0.2 ? `ready: ${v === 'true' ? 'false' : 'true'}` : m)),
+      () => text.replace(/replicas: (\d+)/, (_m, n: string) => `replicas: ${(Number(n) + 1) % 4}`),
+      // typing: a character in, a character out, anywhere (YAML errors included)
+      () => { const at = Math.floor(next() * text.length); return text.slice(0, at) + pick(['x', ' ', '\n', ':', '-', '0']) + text.slice(at); },
+      () => { const at = Math.floor(next() * text.length); return text.slice(0, at) + text.slice(at + 1); },
+      // documents inserted and removed
+      () => { const at = text.indexOf('\n---\n', Math.floor(next() * text.length)); return at < 0 ? text : text.slice(0, at) + `\n---\n${EXTRA}` + text.slice(at); },
+      () => { const at = text.indexOf('\n---\n', Math.floor(next() * text.length)); const end = at < 0 ? -1 : text.indexOf('\n---\n', at + 1); return end < 0 ? text : text.slice(0, at) + text.slice(end); },
+    ];
+    for (let step = 0; step < 40; step++) {
+      text = pick(edits)();
+      const at = `seed ${seed} step ${step}`;
+      const edited = parseManifest(text, 'a.yaml', { previous: file });
+      const editedModel = buildClusterModel(edited.objects, profile, { previous: model });
+      const cold = parseManifest(text, 'a.yaml');
+      const coldModel = buildClusterModel(cold.objects, profile);
+      assert.deepEqual(plain(edited), plain(cold), `parse, ${at}`);
+      assert.deepEqual(plain(editedModel), plain(coldModel), `model, ${at}`);
+      assert.deepEqual(analyzeFile(edited, editedModel, {}, cache), analyzeFile(cold, coldModel), `diagnostics, ${at}`);
+      assert.deepEqual(serviceLenses(edited, editedModel, lensCache), serviceLenses(cold, coldModel), `CodeLenses, ${at}`);
+      file = edited;
+      model = editedModel;
+    }
+  }
+});

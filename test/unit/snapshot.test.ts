@@ -196,7 +196,7 @@ test('Calico: IPPools and FelixConfiguration, and no pod gateway address', () =>
   const felix = { metadata: { name: 'default' }, spec: { natOutgoingAddress: '10.10.0.1', bpfLogLevel: '', logSeverityScreen: 'Info' } };
   const p = profileOf(snap({ version: VERSION, nodes: NODES, 'calico-ippools': [pool], 'calico-felixconfigurations': [felix] }));
   assert.equal(p.cni.type, 'calico');
-  assert.deepEqual(p.cni.ipPools, [{ name: 'default-ipv4-ippool', cidr: '192.168.0.0/16', natOutgoing: true, disabled: false }]);
+  assert.deepEqual(p.cni.ipPools, [{ name: 'default-ipv4-ippool', cidr: '192.168.0.0/16', natOutgoing: true, disabled: false, ipipMode: 'Always', vxlanMode: 'Never' }]);
   assert.equal(p.cni.natOutgoingAddress, '10.10.0.1');
   assert.deepEqual(p.nodes.map(n => n.podGateway), ['none', 'none']);
 });

@@ -1,6 +1,7 @@
 // What every natlens command is made of, and the parts they share: the common options, loading the input
 // into a cluster model, and the help text built from the options (so --help and the parser cannot disagree).
 import { buildClusterModel } from '../engine/model/cluster';
+import { readCniConfig } from '../engine/egress/workspace';
 import { localeOf, messagesFor, type Messages } from '../engine/i18n';
 import { withProxyMode } from '../engine/model/profile';
 import { BACKENDS, isProxyMode } from '../engine/proxy/backends';
@@ -78,7 +79,7 @@ export function readInput(args: ParsedArgs, command: string, io: CliIO, options:
 
 /** The cluster model of the input; --verbose lists what it assumed. */
 export function buildModel(input: ReturnType<typeof readInput>, args: ParsedArgs, io: CliIO) {
-  const model = buildClusterModel(input.files.flatMap(f => f.objects), input.profile);
+  const model = buildClusterModel(input.files.flatMap(f => f.objects), input.profile, { cni: readCniConfig(input.files) });
   for (const l of model.limits ?? []) {
     io.err(formatProblem(l.obj.fileName, { code: 'limit', severity: 'warning', message: l.message, range: l.obj.rangeOf(l.path) ?? l.obj.range }) + '\n');
   }

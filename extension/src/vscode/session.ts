@@ -7,6 +7,7 @@ import { declaredEncoding, foreignEncoding } from '../engine/manifest/encoding';
 import { parseProfile, resolveProfile, withProxyMode, DEFAULT_PROFILE, type ClusterProfile } from '../engine/model/profile';
 import type { ClusterModel } from '../engine/model/cluster';
 import { WorkspaceModel, type ExcludedObject } from '../engine/model/isolate';
+import { readCniConfig } from '../engine/egress/workspace';
 import { applyProfilePatch, profileToYaml } from '../engine/model/profilePatch';
 import type { ProfilePatch } from '../../../protocol/preview';
 
@@ -214,7 +215,7 @@ export class Session implements vscode.Disposable {
     const { model, excluded } = this.models.get(profile, () => {
       const objects = this.manifestFiles().flatMap(f => f.objects);
       return this.live ? [...objects, ...this.live.endpointSlices] : objects;
-    });
+    }, () => readCniConfig(this.manifestFiles()));
     this.excluded = excluded;
     return model;
   }

@@ -1,6 +1,7 @@
 // natlens node trace|conntrack|ipvs|diff DUMP …: a real node's pasted rules, read and executed.
 import { readFileSync } from 'node:fs';
 import { buildClusterModel, type ClusterModel } from '../../engine/model/cluster';
+import { readCniConfig } from '../../engine/egress/workspace';
 import { explainConntrack } from '../../engine/node/conntrack';
 import { diffNode } from '../../engine/node/diff';
 import { parseNodeDump, type NodeDump } from '../../engine/node/dump';
@@ -46,7 +47,7 @@ function loadManifests(paths: readonly string[], profilePath: string | undefined
     if (problem.severity === 'error') errors++;
     if (problem.severity !== 'info') io.err(formatProblem(file, problem) + '\n');
   }
-  return errors ? null : buildClusterModel(input.files.flatMap(f => f.objects), input.profile);
+  return errors ? null : buildClusterModel(input.files.flatMap(f => f.objects), input.profile, { cni: readCniConfig(input.files) });
 }
 
 function packetOf(args: ParsedArgs): NodePacket {

@@ -1,6 +1,7 @@
 // natlens rules: the rules kube-proxy would program on a node, in each back end's own text forms.
 import { backendFor } from '../../engine/proxy/backends';
 import { skippedSentence } from '../../engine/facts/skipped';
+import { podNetworkParagraph } from '../../engine/facts/podNetwork';
 import { UsageError } from '../args';
 import { CLUSTER, LANG, MODE, NODE, VERBOSE, loadModel, messagesOf, type Command } from '../command';
 
@@ -23,7 +24,10 @@ export const rules: Command = {
     const format = (args.flags.get('format') as string | undefined) ?? backend.formats[0];
     if (!backend.formats.includes(format)) throw new UsageError(`--format for ${backend.mode} mode is ${backend.formats.join(' or ')}`);
     // a Service kube-proxy skips has no line in the rules: say why, beside them
-    for (const s of model.services) if (s.skipped) io.err(`note: ${s.obj.namespace}/${s.obj.name}: ${skippedSentence(s.skipped, messagesOf(args, io))}\n`);
+    const m = messagesOf(args, io);
+    for (const s of model.services) if (s.skipped) io.err(`note: ${s.obj.namespace}/${s.obj.name}: ${skippedSentence(s.skipped, m)}\n`);
+    // the rules are kube-proxy's whatever the CNI; which address their MASQUERADE gives is the pod network's
+    if (model.podNetwork) io.err(`note: ${podNetworkParagraph(model.podNetwork, m)}\n`);
     io.out(backend.rulesText(model, loaded.nodeName ?? model.profile.nodeName, format).text);
     return 0;
   },

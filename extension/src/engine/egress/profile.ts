@@ -16,7 +16,7 @@ import { isRecord } from '../manifest/manifest';
 import { parseCIDR, parseIP, type IPFamily } from '../util/ip';
 import type { CniWorkspace } from './workspace';
 import {
-  CNI_TYPES, type AwsRandomizeSNAT, type CalicoNatExclusions, type CalicoPool, type CiliumRoutingMode, type CniConfig, type CniType, type Setting,
+  CALICO_ENCAPSULATION_MODES, CNI_TYPES, type AwsRandomizeSNAT, type CalicoNatExclusions, type CalicoEncapsulationMode, type CalicoPool, type CiliumRoutingMode, type CniConfig, type CniType, type Setting,
 } from './types';
 
 export interface CniProfilePool {
@@ -24,6 +24,8 @@ export interface CniProfilePool {
   readonly cidr: string;
   readonly natOutgoing?: boolean | undefined;
   readonly disabled?: boolean | undefined;
+  readonly ipipMode?: CalicoEncapsulationMode | undefined;
+  readonly vxlanMode?: CalicoEncapsulationMode | undefined;
 }
 
 /** The profile's `cni` field after validation; absent keys fall back to the workspace or the defaults. */
@@ -51,6 +53,8 @@ export interface CniProfile {
   // flannel
   readonly ipMasq?: boolean | undefined;
   readonly network?: string | undefined;
+  /** net-conf.json Backend.Type: vxlan (kube-flannel.yml's), host-gw, wireguard, ... */
+  readonly backend?: string | undefined;
   // aws-vpc-cni
   readonly externalSNAT?: boolean | undefined;
   readonly excludeSNATCIDRs?: readonly string[] | undefined;
@@ -64,11 +68,13 @@ export const DEFAULT_CNI_PROFILE: CniProfile = { type: 'auto' };
 export const CNI_PROFILE_KEYS: Readonly<Record<CniType, readonly string[]>> = {
   calico: ['ipPools', 'natOutgoingAddress', 'natOutgoingExclusions'],
   cilium: ['masquerade', 'bpfMasquerade', 'nativeRoutingCIDR', 'routingMode', 'ipMasqAgent', 'nonMasqueradeCIDRs', 'masqLinkLocal'],
-  flannel: ['ipMasq', 'network'],
+  flannel: ['ipMasq', 'network', 'backend'],
   'aws-vpc-cni': ['externalSNAT', 'excludeSNATCIDRs', 'vpcCIDRs', 'randomizeSNAT'],
   'ip-masq-agent': ['nonMasqueradeCIDRs', 'masqLinkLocal', 'masqLinkLocalIPv6', 'resyncInterval', 'nomasqAllReservedRanges'],
   none: [],
 };
+
+const POOL_KEYS = ['name', 'cidr', 'natOutgoing', 'disabled', 'ipipMode', 'vxlanMode'];
 
 const ALL_KEYS = [...new Set(Object.values(CNI_PROFILE_KEYS).flat())];
 
@@ -111,9 +117,18 @@ export function resolveCniProfile(raw: unknown, report: CniReport): CniProfile {
     const out: CniProfilePool[] = [];
     for (const [i, p] of v.entries()) {
       if (!isRecord(p) || cidr(p['cidr']) === undefined) { report(['cni', 'ipPools', i], 'cni.ipPools: each pool needs a cidr'); continue; }
-      for (const k of Object.keys(p)) if (!['name', 'cidr', 'natOutgoing', 'disabled'].includes(k)) report(['cni', 'ipPools', i, k], `Unknown pool field "${k}"; known: name, cidr, natOutgoing, disabled`);
+      for (const k of Object.keys(p)) if (!POOL_KEYS.includes(k)) report(['cni', 'ipPools', i, k], `Unknown pool field "${k}"; known: ${POOL_KEYS.join(', ')}`);
       const flag = (k: string) => { const x = p[k]; if (x !== undefined && typeof x !== 'boolean') report(['cni', 'ipPools', i, k], `cni.ipPools[${i}].${k}: expected true or false`); return typeof x === 'boolean' ? x : undefined; };
-      out.push({ name: typeof p['name'] === 'string' ? p['name'] : undefined, cidr: p['cidr'] as string, natOutgoing: flag('natOutgoing'), disabled: flag('disabled') });
+      const mode = (k: string) => {
+        const x = p[k];
+        if (x !== undefined && !(CALICO_ENCAPSULATION_MODES as readonly unknown[]).includes(x)) report(['cni', 'ipPools', i, k], `cni.ipPools[${i}].${k}: expected ${CALICO_ENCAPSULATION_MODES.join(', ')}`);
+        return (CALICO_ENCAPSULATION_MODES as readonly unknown[]).includes(x) ? (x as CalicoEncapsulationMode) : undefined;
+      };
+      const ipipMode = mode('ipipMode'), vxlanMode = mode('vxlanMode');
+      out.push({
+        name: typeof p['name'] === 'string' ? p['name'] : undefined, cidr: p['cidr'] as string, natOutgoing: flag('natOutgoing'), disabled: flag('disabled'),
+        ...(ipipMode ? { ipipMode } : {}), ...(vxlanMode ? { vxlanMode } : {}),
+      });
     }
     return out;
   };
@@ -134,6 +149,7 @@ export function resolveCniProfile(raw: unknown, report: CniReport): CniProfile {
     nomasqAllReservedRanges: pick('nomasqAllReservedRanges', bool, 'true or false'),
     ipMasq: pick('ipMasq', bool, 'true or false'),
     network: pick('network', cidr, 'a CIDR'),
+    backend: pick('backend', v => (typeof v === 'string' && v !== '' ? v : undefined), 'a flannel backend type such as vxlan or host-gw'),
     externalSNAT: pick('externalSNAT', bool, 'true or false'),
     excludeSNATCIDRs: pick('excludeSNATCIDRs', cidrs, 'a list of CIDRs'),
     vpcCIDRs: pick('vpcCIDRs', cidrs, 'a list of CIDRs'),
@@ -190,6 +206,9 @@ export function resolveCni(cni: CniProfile, workspace: CniWorkspace | null, prof
           // CAL: natOutgoing and disabled default to false in the IPPool resource reference
           natOutgoing: { value: p.natOutgoing ?? false, origin: p.natOutgoing === undefined ? 'default' : 'profile', key: 'IPPool.spec.natOutgoing' },
           disabled: { value: p.disabled ?? false, origin: p.disabled === undefined ? 'default' : 'profile', key: 'IPPool.spec.disabled' },
+          // CAL: ipipMode and vxlanMode default to Never in the IPPool resource reference
+          ipipMode: { value: p.ipipMode ?? 'Never', origin: p.ipipMode === undefined ? 'default' : 'profile', key: 'IPPool.spec.ipipMode' },
+          vxlanMode: { value: p.vxlanMode ?? 'Never', origin: p.vxlanMode === undefined ? 'default' : 'profile', key: 'IPPool.spec.vxlanMode' },
         }));
       }
       if (pools.length === 0 && profile.clusterCIDR) {
@@ -200,8 +219,11 @@ export function resolveCni(cni: CniProfile, workspace: CniWorkspace | null, prof
           cidr: { value: profile.clusterCIDR, origin: 'default', key: 'IPPool.spec.cidr' },
           natOutgoing: { value: true, origin: 'default', key: 'IPPool.spec.natOutgoing' },
           disabled: { value: false, origin: 'default', key: 'IPPool.spec.disabled' },
+          // CAL: calico.yaml's CALICO_IPV4POOL_IPIP is "Always" (and CALICO_IPV4POOL_VXLAN "Never") for the pool it creates
+          ipipMode: { value: 'Always', origin: 'default', key: 'IPPool.spec.ipipMode' },
+          vxlanMode: { value: 'Never', origin: 'default', key: 'IPPool.spec.vxlanMode' },
         }];
-        assumptions.push(`No IPPool in the workspace or the profile: assuming the pool an install creates, ${profile.clusterCIDR} (the profile's clusterCIDR) with natOutgoing: true`);
+        assumptions.push(`No IPPool in the workspace or the profile: assuming the pool an install creates, ${profile.clusterCIDR} (the profile's clusterCIDR) with natOutgoing: true and ipipMode: Always`);
       }
       return {
         config: {
@@ -243,6 +265,10 @@ export function resolveCni(cni: CniProfile, workspace: CniWorkspace | null, prof
           ipMasq: set('flanneld --ip-masq', ws?.flannel?.ipMasq, cni.ipMasq, true),
           // FL: kube-flannel.yml's net-conf.json "Network": "10.244.0.0/16" — the profile's clusterCIDR stands in
           network: set<string | null>('net-conf.json Network', ws?.flannel?.network, cni.network, profile.clusterCIDR),
+          // FL: kube-flannel.yml's net-conf.json sets "Backend": {"Type": "vxlan"}; backends.md: VNI 1, DirectRouting false
+          backend: set('net-conf.json Backend.Type', ws?.flannel?.backend, cni.backend, 'vxlan'),
+          directRouting: set('net-conf.json Backend.DirectRouting', ws?.flannel?.directRouting, undefined, false),
+          vni: set('net-conf.json Backend.VNI', ws?.flannel?.vni, undefined, 1),
         },
         assumptions,
       };

@@ -34,7 +34,13 @@ export interface CalicoPool {
   readonly cidr: Setting<string>;
   readonly natOutgoing: Setting<boolean>;
   readonly disabled: Setting<boolean>;
+  /** IPPool.spec.ipipMode / vxlanMode: when traffic to this pool's addresses on other nodes is encapsulated. */
+  readonly ipipMode: Setting<CalicoEncapsulationMode>;
+  readonly vxlanMode: Setting<CalicoEncapsulationMode>;
 }
+
+export type CalicoEncapsulationMode = 'Always' | 'CrossSubnet' | 'Never';
+export const CALICO_ENCAPSULATION_MODES: readonly CalicoEncapsulationMode[] = ['Always', 'CrossSubnet', 'Never'];
 
 export type CalicoNatExclusions = 'IPPoolsOnly' | 'IPPoolsAndHostIPs';
 
@@ -66,6 +72,12 @@ export interface FlannelConfig {
   readonly ipMasq: Setting<boolean>;
   /** net-conf.json "Network": flannel's cluster-wide pod network. */
   readonly network: Setting<string | null>;
+  /** net-conf.json Backend.Type: how pod traffic crosses nodes (decides the device MASQUERADE sees). */
+  readonly backend: Setting<string>;
+  /** Backend.DirectRouting (vxlan): hosts on one subnet are routed, not encapsulated. */
+  readonly directRouting: Setting<boolean>;
+  /** Backend.VNI (vxlan): the device is flannel.<VNI>. */
+  readonly vni: Setting<number>;
 }
 
 export type AwsRandomizeSNAT = 'prng' | 'hashrandom' | 'none';

@@ -7,7 +7,7 @@ import { isRecord, objectLocator, type ManifestFile, type ManifestProblem } from
 import { LineIndex, type FieldPath, type SourceRange } from '../manifest/source';
 import { parseYamlDocuments, type YamlDocument } from '../manifest/yamlAdapter';
 import { parseCIDR, parseIP } from '../util/ip';
-import type { AwsRandomizeSNAT, CalicoNatExclusions, CalicoPool, CiliumRoutingMode, CniType, Setting, SettingSource } from './types';
+import { CALICO_ENCAPSULATION_MODES, type AwsRandomizeSNAT, type CalicoEncapsulationMode, type CalicoNatExclusions, type CalicoPool, type CiliumRoutingMode, type CniType, type Setting, type SettingSource } from './types';
 
 export interface CniWorkspace {
   readonly calicoPools: readonly CalicoPool[];
@@ -35,7 +35,14 @@ export interface CniWorkspace {
   readonly flannel: {
     readonly ipMasq?: Setting<boolean> | undefined;
     readonly network?: Setting<string | null> | undefined;
+    readonly backend?: Setting<string> | undefined;
+    readonly directRouting?: Setting<boolean> | undefined;
+    readonly vni?: Setting<number> | undefined;
   } | null;
+  /** Calico IPAMBlocks with a host affinity: a node's blocks, from which Calico IPAM gives its tunnel address. */
+  readonly calicoBlocks: readonly CalicoBlock[];
+  /** What CNIs published about each node (Node annotations, CiliumNode addresses): node → key → value. */
+  readonly nodeAddresses: ReadonlyMap<string, ReadonlyMap<string, Setting<string>>>;
   readonly aws: {
     readonly externalSNAT?: Setting<boolean> | undefined;
     readonly excludeSNATCIDRs?: Setting<readonly string[]> | undefined;
@@ -45,6 +52,15 @@ export interface CniWorkspace {
   readonly detected: readonly CniType[];
   readonly problems: readonly (ManifestProblem & { readonly fileName: string })[];
 }
+
+export interface CalicoBlock {
+  readonly cidr: string;
+  readonly node: string;
+  readonly source: SettingSource;
+}
+
+/** The key under which a CiliumNode's CiliumInternalIP (the cilium_host address) is kept in nodeAddresses. */
+export const CILIUM_NODE_INTERNAL_IP = 'CiliumNode spec.addresses CiliumInternalIP';
 
 export const CALICO_API_VERSIONS = ['projectcalico.org/v3', 'crd.projectcalico.org/v1'] as const;
 export const AWS_ENV = {
@@ -226,6 +242,12 @@ export function readCniConfig(files: readonly ManifestFile[]): CniWorkspace {
   let flannel: { -readonly [K in keyof NonNullable<CniWorkspace['flannel']>]: NonNullable<CniWorkspace['flannel']>[K] } | null = null;
   let aws: { -readonly [K in keyof NonNullable<CniWorkspace['aws']>]: NonNullable<CniWorkspace['aws']>[K] } | null = null;
   const detected = new Set<CniType>();
+  const calicoBlocks: CalicoBlock[] = [];
+  const nodeAddresses = new Map<string, Map<string, Setting<string>>>();
+  const publish = (node: string, key: string, value: Setting<string>) => {
+    const known = nodeAddresses.get(node) ?? nodeAddresses.set(node, new Map()).get(node)!;
+    if (!known.has(key)) known.set(key, value);
+  };
 
   for (const file of files) {
     for (const obj of rawObjects(file)) {
@@ -245,15 +267,49 @@ export function readCniConfig(files: readonly ManifestFile[]): CniWorkspace {
           if (typeof v !== 'boolean') { warn(['spec', field], `IPPool ${obj.name}: spec.${field} must be true or false`); return { value: false, origin: 'default', key }; }
           return { value: v, origin: 'workspace', key, source: src(['spec', field]) };
         };
+        const mode = (field: 'ipipMode' | 'vxlanMode'): Setting<CalicoEncapsulationMode> => {
+          const key = `IPPool.spec.${field}`;
+          const v = spec[field];
+          if (v === undefined) return { value: 'Never', origin: 'default', key }; // CAL: both default to Never
+          if (!(CALICO_ENCAPSULATION_MODES as readonly unknown[]).includes(v)) { warn(['spec', field], `IPPool ${obj.name}: spec.${field} is ${CALICO_ENCAPSULATION_MODES.join(', ')}`); return { value: 'Never', origin: 'default', key }; }
+          return { value: v as CalicoEncapsulationMode, origin: 'workspace', key, source: src(['spec', field]) };
+        };
         calicoPools.push({
           name: obj.name,
           cidr: { value: cidr, origin: 'workspace', key: 'IPPool.spec.cidr', source: src(['spec', 'cidr']) },
           natOutgoing: flag('natOutgoing'),
           disabled: flag('disabled'),
+          ipipMode: mode('ipipMode'),
+          vxlanMode: mode('vxlanMode'),
         });
         if (spec['natOutgoingAddress'] !== undefined) {
           problems.push({ fileName: file.fileName, code: 'cni-setting-ignored', severity: 'info', range: obj.rangeOf(['spec', 'natOutgoingAddress'], 'key') ?? obj.range,
             message: 'natOutgoingAddress is a FelixConfiguration setting in Calico; on an IPPool it is not read' });
+        }
+        continue;
+      }
+      if (obj.kind === 'IPAMBlock' && (CALICO_API_VERSIONS as readonly string[]).includes(obj.apiVersion)) {
+        // libcalico-go IPAMBlock: spec.affinity "host:<node>" for a block affine to a node
+        const cidr = spec['cidr'], affinity = spec['affinity'];
+        if (typeof cidr === 'string' && parseCIDR(cidr) && typeof affinity === 'string' && affinity.startsWith('host:')) {
+          calicoBlocks.push({ cidr, node: affinity.slice('host:'.length), source: src(['spec', 'cidr']) });
+        }
+        continue;
+      }
+      if (obj.kind === 'Node' && obj.apiVersion === 'v1') {
+        const metadata = isRecord(obj.value['metadata']) ? obj.value['metadata'] : {};
+        const annotations = isRecord(metadata['annotations']) ? metadata['annotations'] : {};
+        for (const [key, value] of Object.entries(annotations)) {
+          if (typeof value === 'string') publish(obj.name, key, { value, origin: 'workspace', key: `Node ${obj.name} annotation ${key}`, source: src(['metadata', 'annotations', key]) });
+        }
+        continue;
+      }
+      if (obj.kind === 'CiliumNode' && obj.apiVersion.startsWith('cilium.io/')) {
+        const addresses = Array.isArray(spec['addresses']) ? spec['addresses'] : [];
+        for (const [i, a] of addresses.entries()) {
+          if (isRecord(a) && a['type'] === 'CiliumInternalIP' && typeof a['ip'] === 'string' && parseIP(a['ip'])?.family === 'IPv4') {
+            publish(obj.name, CILIUM_NODE_INTERNAL_IP, { value: a['ip'], origin: 'workspace', key: `CiliumNode ${obj.name} CiliumInternalIP`, source: src(['spec', 'addresses', i, 'ip']) });
+          }
         }
         continue;
       }
@@ -328,6 +384,11 @@ export function readCniConfig(files: readonly ManifestFile[]): CniWorkspace {
         const net = conf['Network'];
         if (typeof net === 'string' && parseCIDR(net) && cfg) flannel.network ??= { value: net, origin: 'workspace', key: 'net-conf.json Network', source: src(['data', 'net-conf.json', 'Network'], cfg.rangeOf(['Network'])) };
         else if (cfg) warn(['data', 'net-conf.json'], 'kube-flannel-cfg: net-conf.json has no Network CIDR');
+        const backend = isRecord(conf['Backend']) ? conf['Backend'] : null;
+        const at = (key: string): SettingSource => src(['data', 'net-conf.json', 'Backend', key], cfg?.rangeOf(['Backend', key]));
+        if (backend && typeof backend['Type'] === 'string') flannel.backend ??= { value: backend['Type'], origin: 'workspace', key: 'net-conf.json Backend.Type', source: at('Type') };
+        if (backend && typeof backend['DirectRouting'] === 'boolean') flannel.directRouting ??= { value: backend['DirectRouting'], origin: 'workspace', key: 'net-conf.json Backend.DirectRouting', source: at('DirectRouting') };
+        if (backend && typeof backend['VNI'] === 'number') flannel.vni ??= { value: backend['VNI'], origin: 'workspace', key: 'net-conf.json Backend.VNI', source: at('VNI') };
         continue;
       }
       if (obj.kind === 'DaemonSet') {
@@ -394,5 +455,5 @@ export function readCniConfig(files: readonly ManifestFile[]): CniWorkspace {
   const order: CniType[] = ['calico', 'cilium', 'aws-vpc-cni', 'flannel', 'ip-masq-agent'];
   let found = order.filter(t => detected.has(t));
   if (found.length > 1) found = found.filter(t => t !== 'ip-masq-agent' || found.length === 1);
-  return { calicoPools, felix, cilium, ipMasqAgent: agent, flannel, aws, detected: found, problems };
+  return { calicoPools, felix, cilium, ipMasqAgent: agent, flannel, aws, calicoBlocks, nodeAddresses, detected: found, problems };
 }

@@ -58,6 +58,8 @@ export function nodeClasses(entry: ServiceEntry, model: ClusterModel, net: Clust
 /** What the rules and routes of one Service can see of a node besides its names and addresses; null: the node is a class of its own. */
 function classKey(node: NodeProfile, net: ClusterNetwork, clusterCIDR: CIDR | null, inCIDR: (c: CIDR | null, ip: string) => boolean): string | null {
   const gateway = node.podGateway && node.podGateway !== 'none' ? node.podGateway : null;
+  // an overlay device's address (a Calico tunnel address, a Cilium router IP) is not one renaming can derive
+  if (net.model.podNetwork?.devices.some(d => d.node === node.name)) return null;
   if ([...node.ips, ...(gateway ? [gateway] : [])].some(ip => net.nodeOwning(ip) !== node)) return null;
   const profile = net.model.profile;
   const { matchAll, cidrs } = nodePortCIDRs(profile, node);

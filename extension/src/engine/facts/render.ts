@@ -3,6 +3,7 @@
 import type { EntryFact, ServiceFacts } from './service';
 import { hiddenSlicesSentence, skippedSentence } from './skipped';
 import { english, type Messages } from '../i18n';
+import { unknownOverlayAddress } from './podNetwork';
 
 export const isBlocked = (e: EntryFact) => e.verdict === 'DROP' || e.verdict === 'REJECT';
 /** A connection that is translated and whose reply comes back on at least one branch. */
@@ -16,10 +17,12 @@ export function externalEntries(facts: ServiceFacts): EntryFact[] {
 
 /** What the pod sees, over the branches that reach an endpoint: one address, or one per endpoint. */
 export function podSees(e: EntryFact, code = (s: string) => s, m: Messages = english): string {
-  const seen = [...new Set(e.endpoints.map(p => p.sourceSeen ?? ''))];
+  // behind an overlay device whose address the input does not tell, the walk's address only stands in for it
+  const shown = (p: EntryFact['endpoints'][number]) => (p.overlay && unknownOverlayAddress(p.overlay, m)) || code(p.sourceSeen ?? '?');
+  const seen = [...new Set(e.endpoints.map(shown))];
   if (e.endpoints.length === 0) return '—';
-  if (seen.length === 1) return code(seen[0]!);
-  return e.endpoints.map(p => m.seenAtEndpoint({ seen: code(p.sourceSeen ?? '?'), endpoint: p.endpoint })).join(', ');
+  if (seen.length === 1) return seen[0]!;
+  return e.endpoints.map(p => m.seenAtEndpoint({ seen: shown(p), endpoint: p.endpoint })).join(', ');
 }
 
 /** The CodeLens above a Service. */

@@ -11,6 +11,7 @@ import { joinHostPort } from '../util/ip';
 import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import { hasEffect } from '../walk/effects';
 import { topologyFacts, type TopologyFacts } from './topology';
+import type { OverlayDevice } from '../egress/podNetwork';
 import { nodeClasses, nodeRenaming, type NodeClass, type NodeRenaming } from './nodeClasses';
 import type { RuleHop } from '../walk/netfilter';
 import { walkerFor, type TraceRequest, type Verdict, type Walker, type WalkResult } from '../walk/walk';
@@ -31,6 +32,8 @@ export interface EndpointFact {
   readonly sourceSeen: string | null;
   /** The reply does not come back through the node that translated the connection: it fails. */
   readonly replyBroken: boolean;
+  /** The masqueraded connection left by an overlay device (its address is the source seen, when known). */
+  readonly overlay?: OverlayDevice;
 }
 
 /** The rule that decided a connection's fate (the drop, the reject, or the DNAT). */
@@ -226,6 +229,7 @@ function entryFact(client: ClientKind, via: EntryVia, request: TraceRequest, r: 
       endpoint: o.endpoint, node: o.endpointNode, probability: (seen?.probability ?? 0) + o.probability,
       masquerade: (seen?.fact.masquerade ?? false) || o.masqueraded, snatNode: seen?.fact.snatNode ?? (o.masqueraded ? o.natNode : null),
       sourceSeen: seen?.fact.sourceSeen ?? sourceSeen, replyBroken: (seen?.fact.replyBroken ?? false) || o.replyBroken,
+      ...(seen?.fact.overlay ?? o.overlay ? { overlay: seen?.fact.overlay ?? o.overlay } : {}),
     };
     byEndpoint.set(o.endpoint, { fact, probability: fact.probability });
   }

@@ -24,9 +24,25 @@ export function customResources(files: readonly ManifestFile[]): CustomResource[
   return out;
 }
 
+/** Per document value (a reused document keeps its value): a keystroke visits the edited document only. */
+const customResourcesOfValue = new WeakMap<object, CustomResource[]>();
+
 function customResourcesIn(file: ManifestFile): CustomResource[] {
   const known = customResourcesOf.get(file);
   if (known) return known;
+  const out = file.documents.flatMap(d => {
+    if (!isRecord(d.value)) return [];
+    const cached = customResourcesOfValue.get(d.value);
+    if (cached) return cached;
+    const found = customResourcesOfDocument(d.value);
+    customResourcesOfValue.set(d.value, found);
+    return found;
+  });
+  customResourcesOf.set(file, out);
+  return out;
+}
+
+function customResourcesOfDocument(value: unknown): CustomResource[] {
   const out: CustomResource[] = [];
   const visit = (value: unknown) => {
     if (!isRecord(value)) return;
@@ -38,8 +54,7 @@ function customResourcesIn(file: ManifestFile): CustomResource[] {
     const metadata = isRecord(value['metadata']) ? value['metadata'] : {};
     out.push({ kind, name: typeof metadata['name'] === 'string' ? metadata['name'] : '', namespace: typeof metadata['namespace'] === 'string' ? metadata['namespace'] : null });
   };
-  for (const d of file.documents) visit(d.value);
-  customResourcesOf.set(file, out);
+  visit(value);
   return out;
 }
 

@@ -14,6 +14,7 @@ import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import type { ReturningClient, WalkResult } from '../walk/walk';
 import { serviceEntryOf } from './walks';
 import { english, type Messages } from '../i18n';
+import { podNetworkParagraph } from '../facts/podNetwork';
 
 /** What a hover link asks the shell to do (the extension maps intents to its commands). */
 export interface HoverLink {
@@ -114,6 +115,7 @@ export function serviceHover(obj: ManifestObject<'Service'>, entry: ServiceEntry
   const details = facts.entries.length
     ? [m.hoverEveryWayIn(), facts.entries.map(e => entryLine(entryLabel(e, m), e, m)).join('\n')]
     : [];
+  if (model.podNetwork && facts.entries.length) details.push(podNetworkParagraph(model.podNetwork, m));
   return { range, summary: serviceSummary(facts, m), details, links: LINKS(obj) };
 }
 

@@ -13,6 +13,7 @@ import { egressDecision } from '../egress/decide';
 import type { CniConfig } from '../egress/types';
 import { appendDocument, appendListItem, inFile, setField, type TextEdit } from './edits';
 import type { Report } from './rules/types';
+import { unknownOverlayAddress } from '../facts/podNetwork';
 import type { Messages } from '../i18n';
 
 /** metav1.LabelSelector semantics: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist). */
@@ -75,6 +76,7 @@ export function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: C
       const sp = svc.ports[0]!.info;
       const target = sp.nodePort ? null : sp.loadBalancerVIPs[0] ?? sp.externalIPs[0] ?? null;
       const seen = new Map<string, string>();
+      const cni = model.podNetwork?.cni;
       for (const node of model.profile.nodes) {
         const r = walker.trace({
           source: { kind: 'external', ip: client }, entryNode: node.name, proto: sp.protocol.toLowerCase() as 'tcp',
@@ -82,20 +84,32 @@ export function ingressBehindSnat(obj: ManifestObject<'NetworkPolicy'>, model: C
         });
         // what this client's connection gets, as the Service's facts state it
         const e = walkFact(r, target ? (sp.loadBalancerVIPs.includes(target) ? 'loadBalancer' : 'externalIP') : 'nodePort');
-        for (const p of e.endpoints) if (e.verdict === 'DNAT' && p.masquerade && p.sourceSeen) seen.set(`${p.sourceSeen} ${node.name}`, m.policySeenEntering({ address: p.sourceSeen, node: node.name }));
+        for (const p of e.endpoints) {
+          if (e.verdict !== 'DNAT' || !p.masquerade || !p.sourceSeen) continue;
+          // Calico's iptables dataplane checks a workload's ingress policy in FORWARD, before POSTROUTING
+          // MASQUERADE (felix rules: cali-FORWARD → cali-to-wl-dispatch): a pod on the entry node sees the client there
+          if (cni === 'calico' && p.node === node.name) continue;
+          // an overlay address the input does not tell: named, and not compared with the block
+          const unknown = p.overlay ? unknownOverlayAddress(p.overlay, m) : null;
+          seen.set(`${unknown ? '?' : p.sourceSeen} ${node.name}`, m.policySeenEntering({ address: unknown ?? p.sourceSeen, node: node.name }));
+        }
       }
       if (seen.size === 0) continue;
-      const seenIPs = [...seen.keys()].map(s => s.split(' ')[0]!);
+      const seenIPs = [...seen.keys()].map(s => s.split(' ')[0]!).filter(ip => ip !== '?');
       const matching = seenIPs.filter(ip => inBlock(ip, block.cidr, except));
       const key = `${svc.obj.namespace}/${svc.obj.name}`;
       const localFix = inFile(setField(svc.obj, ['spec'], 'externalTrafficPolicy', 'Local'), svc.obj.fileName);
       const range = obj.rangeOf(['spec', 'ingress', i, 'from', j, 'ipBlock', 'cidr']) ?? obj.range;
       const via = `Service ${key} (${sp.nodePort ? `NodePort ${sp.nodePort}` : target})`;
+      // NetworkPolicy leaves open whether SNAT comes before policy: the CNI decides (policyBehindSnatCni)
+      const message = matching.length === 0 || cni === 'cilium'
+        ? m.policyIngressNoMatch({ cidr: block.cidr, via, seen: [...seen.values()] })
+        : m.policyIngressMatchesAll({ cidr: block.cidr, via, matching });
       out.push({
         range,
-        message: matching.length === 0
-          ? m.policyIngressNoMatch({ cidr: block.cidr, via, seen: [...seen.values()] })
-          : m.policyIngressMatchesAll({ cidr: block.cidr, via, matching }),
+        message: `${message} ${m.policyBehindSnatCni({ cni: cni === 'calico' || cni === 'cilium' ? cni : null, matching: matching.length > 0 })}`,
+        // proven only where the CNI's order of policy and SNAT is known
+        ...(cni === 'calico' || cni === 'cilium' ? {} : { severity: 'information' as const }),
         fixes: localFix ? [{ title: m.fixPolicyLocal({ service: key }), edits: [localFix], preferred: false, kind: 'quickfix' }] : [],
       });
     }

@@ -2,6 +2,7 @@
 // übersetzt. "Service", "Endpoint", "Node", "Pod" bleiben, wie sie im Deutschen benutzt werden.
 import type { Messages } from './en';
 import { bold, joinList, percentNumber } from './vocabulary';
+import { dePodNetwork } from './podNetwork.de';
 import { rulesDe } from './rules.de';
 import { debugDe } from './debug.de';
 import { modelDe } from './model.de';
@@ -85,6 +86,7 @@ export const de: Messages = {
   entrySnatSome: ({ masqueraded, branches, md }) => `${bold('SNAT', md)} auf ${masqueraded} von ${branches} Zweigen`,
   entryReplyLost: ({ node, endpoints, md }) => `; ${bold(`die Antwort kommt über ${node} nicht zurück`, md)} (für ${endpoints}), die Verbindung scheitert`,
   seenAtEndpoint: ({ seen, endpoint }) => `${seen} bei ${endpoint}`,
+  ...dePodNetwork,
 
   viaNodePort: ({ port }) => `NodePort ${port}`,
   viaLoadBalancer: ({ address }) => `Load-Balancer-IP ${address}`,
@@ -148,7 +150,7 @@ export const de: Messages = {
   hoverVipInside: ({ addresses }) =>
     `Clients im Cluster erreichen den Load Balancer über seine IP nie: kube-proxy fängt ${addresses} schon auf ihrem eigenen Node ab (genau das bedeutet \`ipMode: VIP\`; \`ipMode: Proxy\` schaltet es ab):`,
   hoverMasqueradeCluster: ({ chain }) => `Die Markierung fürs Masquerading wird in \`${chain}\` gesetzt, bevor ein Endpoint gewählt ist: die Verbindung bekommt SNAT **auch dann, wenn der gewählte Pod auf dem Node läuft, auf dem sie angekommen ist**. ` +
-    'Tutorials, die „kein SNAT, wenn der Pod auf dem empfangenden Node läuft“ zeichnen, beschreiben Ciliums kube-proxy-Ersatz, nicht kube-proxy. Der Pod sieht die Adresse des Interfaces, über das das Paket den Node verlässt: ein entfernter Pod sieht die Node-Adresse, ein lokaler Pod das Pod-seitige Gateway, wo das CNI eines hat.',
+    'Tutorials, die „kein SNAT, wenn der Pod auf dem empfangenden Node läuft“ zeichnen, beschreiben Ciliums kube-proxy-Ersatz, nicht kube-proxy. Der Pod sieht die Adresse des Interfaces, über das das Paket den Node verlässt: ein Pod auf einem anderen Node sieht in einem gerouteten Pod-Netz die Node-Adresse und in einem Overlay (VXLAN, IPIP, Ciliums Tunnel) die Adresse des Overlay-Devices, ein lokaler Pod das Pod-seitige Gateway, wo das CNI eines hat.',
   hoverShortCircuit: () => 'Innerhalb des Clusters wird die Policy für Pods und für den Node selbst abgekürzt (die Regeln `pod traffic` und `LOCAL traffic`):',
   hoverNoLocalDetector: () => 'kube-proxy hat hier keinen Local-Traffic-Detektor (kein `clusterCIDR`) und schreibt daher keine `pod traffic`-Abkürzung: ein Pod, der den Node-Port anspricht, wird wie ein externer Client behandelt und auf einem Node ohne lokalen Endpoint verworfen. Nur der Node selbst (`LOCAL traffic`) wird abgekürzt:',
   hoverReadyCount: ({ node, n }) => `${node}: ${n} bereit`,

@@ -4,6 +4,7 @@ import { bold, joinList, percentNumber } from './vocabulary';
 import type { Locale } from './locale';
 import type { IgnoredHints } from '../model/topology';
 import type { TopologyFallback } from '../facts/topology';
+import { enPodNetwork } from './podNetwork.en';
 import { rulesEn } from './rules.en';
 import { debugEn } from './debug.en';
 import { modelEn } from './model.en';
@@ -95,6 +96,7 @@ export const en = {
   entrySnatSome: ({ masqueraded, branches, md }: { masqueraded: number; branches: number; md: boolean }) => `${bold('SNAT', md)} on ${masqueraded} of ${branches} branches`,
   entryReplyLost: ({ node, endpoints, md }: { node: string; endpoints: string; md: boolean }) => `; ${bold('the reply does not come back', md)} through ${node} for ${endpoints}, so the connection fails`,
   seenAtEndpoint: ({ seen, endpoint }: { seen: string; endpoint: string }) => `${seen} at ${endpoint}`,
+  ...enPodNetwork,
 
   // who connects where (facts/render.ts entryLabel)
   viaNodePort: ({ port }: { port: number }) => `NodePort ${port}`,
@@ -166,7 +168,7 @@ export const en = {
   hoverVipInside: ({ addresses }: { addresses: string }) =>
     `In-cluster clients of the load-balancer IP never reach the load balancer: kube-proxy captures ${addresses} on their own node (that is what \`ipMode: VIP\` means; \`ipMode: Proxy\` turns it off):`,
   hoverMasqueradeCluster: ({ chain }: { chain: string }) => `The mark for masquerade is set in \`${chain}\` before an endpoint is chosen, so the connection is SNATed **even when the chosen pod is on the node it entered**. ` +
-    'Tutorials that draw "no SNAT when the pod is on the receiving node" describe Cilium\'s kube-proxy replacement, not kube-proxy. The address the pod sees is the one of the interface the packet leaves by: a remote pod sees the node address; a local pod sees the pod-side gateway where the CNI has one.',
+    'Tutorials that draw "no SNAT when the pod is on the receiving node" describe Cilium\'s kube-proxy replacement, not kube-proxy. The address the pod sees is the one of the interface the packet leaves by: a pod on another node sees the node address on a routed pod network and the overlay device\'s address on an overlay (VXLAN, IPIP, Cilium\'s tunnel); a local pod sees the pod-side gateway where the CNI has one.',
   hoverShortCircuit: () => 'Inside the cluster the policy is short-circuited for pods and for the node itself (the `pod traffic` and `LOCAL traffic` rules):',
   hoverNoLocalDetector: () => 'kube-proxy has no local-traffic detector here (no `clusterCIDR`), so it writes no `pod traffic` short-circuit: a pod connecting to the node port is treated like an external client, and on a node without a local endpoint it is dropped. Only the node itself (`LOCAL traffic`) is short-circuited:',
   hoverReadyCount: ({ node, n }: { node: string; n: number }) => `${node}: ${n} ready`,

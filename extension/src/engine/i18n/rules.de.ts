@@ -61,6 +61,12 @@ export const rulesDe: typeof rulesEn = {
     `Externe Clients aus ${cidr} erreichen diese Pods über ${via}, dessen externer Traffic maskiert wird: Die Pods sehen ${list(seen)}, nie eine Adresse aus ${cidr}. Dieser ipBlock passt nicht auf diesen Traffic, die Policy blockiert ihn also.`,
   policyIngressMatchesAll: ({ cidr, via, matching }) =>
     `Externe Clients erreichen diese Pods über ${via}, dessen externer Traffic auf Node-Adressen maskiert wird, und ${list(matching)} ${matching.length === 1 ? 'liegt' : 'liegen'} in ${cidr}: Dieser ipBlock lässt jeden Client durch, egal mit welcher eigenen Adresse.`,
+  policyBehindSnatCni: ({ cni, matching }) =>
+    cni === 'calico'
+      ? 'Mit der iptables-Datapath von Calico wird die Ingress-Policy in FORWARD geprüft, vor dem MASQUERADE in POSTROUTING: Ein Pod auf dem Node, auf dem ein Client ankommt, sieht dort den Client; genannt sind die Pods auf anderen Nodes, bei denen die Verbindung schon mit SNAT ankommt.'
+      : cni === 'cilium'
+        ? `Der ipBlock von Cilium passt nie auf Node- oder clusterinterne Adressen (sie tragen die Identität host oder remote-node)${matching ? ', die Node-Adressen in diesem Block lassen diese Clients also auch nicht durch' : ''}.`
+        : 'Ob der ipBlock den Client oder die SNAT-Adresse sieht, hängt vom CNI ab, das NAT Lens nicht kennt (NetworkPolicy lässt die Reihenfolge von SNAT und Policy offen): Die iptables-Datapath von Calico prüft vor dem MASQUERADE in POSTROUTING und sieht auf dem Eingangs-Node den Client; der ipBlock von Cilium passt nie auf Node-Adressen. Mit dem CNI (Profil `cni` oder seine Objekte im Workspace) wird die Aussage sicher.',
   fixPolicyLocal: ({ service }) => `Client-Adresse erhalten: externalTrafficPolicy: Local auf ${service} setzen (nur Nodes mit einem bereiten lokalen Endpoint antworten)`,
   policySeenFromPods: ({ address, node }) => `${address} (Pods auf ${node})`,
   policyEgressSnat: ({ cidr, reason, destination, seen }) =>

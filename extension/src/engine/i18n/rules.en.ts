@@ -71,6 +71,12 @@ export const rulesEn = {
     `External clients in ${cidr} reach these pods through ${via}, whose external traffic is masqueraded: the pods see ${seen.join(', ')}, never an address in ${cidr}. This ipBlock does not match that traffic, so the policy blocks it.`,
   policyIngressMatchesAll: ({ cidr, via, matching }: { cidr: string; via: string; matching: readonly string[] }) =>
     `External clients reach these pods through ${via}, whose external traffic is masqueraded to node addresses, and ${matching.join(', ')} ${matching.length === 1 ? 'is' : 'are'} inside ${cidr}: this ipBlock lets every client through, whatever its own address.`,
+  policyBehindSnatCni: ({ cni, matching }: { cni: 'calico' | 'cilium' | null; matching: boolean }) =>
+    cni === 'calico'
+      ? 'With Calico\'s iptables dataplane the ingress policy is checked in FORWARD, before POSTROUTING MASQUERADE, so a pod on the node a client enters sees the client there; these are the pods on other nodes, which receive the connection already SNATed.'
+      : cni === 'cilium'
+        ? `Cilium's ipBlock never matches node or cluster-internal addresses (they carry the host or remote-node identity)${matching ? ', so the node addresses inside this block do not let these clients through either' : ''}.`
+        : 'Whether the ipBlock sees the client or the SNAT address depends on the CNI, which NAT Lens does not know (NetworkPolicy leaves the order of SNAT and policy open): Calico\'s iptables dataplane checks it before POSTROUTING MASQUERADE, so on the entry node it sees the client; Cilium\'s ipBlock never matches node addresses. Name the CNI (profile `cni`, or its objects in the workspace) to make this certain.',
   fixPolicyLocal: ({ service }: { service: string }) => `Keep the client address: set externalTrafficPolicy: Local on ${service} (only nodes with a ready local endpoint answer)`,
   policySeenFromPods: ({ address, node }: { address: string; node: string }) => `${address} (pods on ${node})`,
   policyEgressSnat: ({ cidr, reason, destination, seen }: { cidr: string; reason: string; destination: string; seen: readonly string[] }) =>

@@ -123,7 +123,7 @@ export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 const HELM_TEMPLATE = /\{\{-?\s|\{\{[^}]*\}\}/;
 
 export function parseManifest(text: string, fileName: string, options: ParseOptions = {}): ManifestFile {
-  const lines = new LineIndex(text);
+  const lines = new LineIndex(text, options.previous?.lines);
   const problems: ManifestProblem[] = [];
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (text.length > maxBytes) {

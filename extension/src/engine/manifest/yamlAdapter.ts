@@ -147,10 +147,12 @@ export function parseYamlDocuments(text: string, lines: LineIndex, limits: YamlP
     before[i] = undefined;
     return p;
   };
-  // by content, built only when an edit inserted or removed documents
-  let byText: Map<string, number[]> | undefined;
   const out: YamlDocument[] = [];
   const chunks = splitDocuments(text);
+  // by content, built only when documents were inserted or removed in more than one place: with as
+  // many documents as before, a changed one is simply parsed again
+  let byText: Map<string, number[]> | undefined;
+  let misses = chunks.length === before.length ? -Infinity : 0;
   for (let i = 0; i < chunks.length; i++) {
     const { chunk, base } = chunks[i]!;
     if (i === limits.maxDocuments) {
@@ -158,7 +160,7 @@ export function parseYamlDocuments(text: string, lines: LineIndex, limits: YamlP
       break;
     }
     let parsed = before.length === 0 ? undefined : take(out.length, chunk) ?? take(before.length - (chunks.length - i), chunk);
-    if (!parsed && before.length > 0) {
+    if (!parsed && before.length > 0 && ++misses > 1) {
       if (!byText) {
         byText = new Map();
         for (const [j, p] of before.entries()) if (p) (byText.get(p.chunk) ?? byText.set(p.chunk, []).get(p.chunk)!).push(j);

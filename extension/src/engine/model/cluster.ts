@@ -3,7 +3,7 @@
 // derived from the workloads in the input) and the nodes from the profile.
 import type { Endpoints, Service } from 'kubernetes-types/core/v1';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
-import { ofKind, podTemplateOf, WORKLOAD_KINDS, type AnyManifestObject, type ManifestObject, type WorkloadKind } from '../manifest/manifest';
+import { ofKind, podTemplateOf, WORKLOAD_KINDS, type AnyManifestObject, type KnownKind, type ManifestObject, type WorkloadKind } from '../manifest/manifest';
 import { sha256 } from '../util/sha256';
 import { cidrContains, formatIP, ipFromNumberV4, ipToNumberV4, joinHostPort, offsetIP, parseCIDR, parseIP } from '../util/ip';
 import type { ClusterProfile, NodeProfile } from './profile';
@@ -12,6 +12,8 @@ import { endpointsFromLegacy, endpointsFromSlices, sortEndpoints, type EndpointI
 import { controllerLabels, matchPod } from './controllers';
 import { deriveHints, hintPolicy, type HintPolicy } from './topology';
 import { withNodeObjects } from './nodes';
+import { podNetworkOf, type PodNetwork } from '../egress/podNetwork';
+import type { CniWorkspace } from '../egress/workspace';
 import type { IPFamily } from '../util/ip';
 // the English words straight from their table: the catalog's index imports model types
 import { modelEn, type AssumptionReason } from '../i18n/model.en';
@@ -100,23 +102,49 @@ export interface ClusterModel {
   readonly duplicates: readonly DuplicateObject[];
   /** Where the input asked for more than NAT Lens models (pods across all workloads). */
   readonly limits?: readonly LimitExceeded[];
+  /** How pod traffic crosses nodes (the overlay device MASQUERADE takes its address from); absent: routed, the CNI unknown. */
+  readonly podNetwork?: PodNetwork;
 }
 
 /** Pods derived from all workloads together: more would make every rule set and walk slow, not more exact. */
 export const MAX_TOTAL_PODS = 10_000;
 
-/** Objects with their duplicates (same kind, namespace and name as an earlier one) set apart. */
-function withoutDuplicates(objects: readonly AnyManifestObject[]): { unique: AnyManifestObject[]; duplicates: DuplicateObject[] } {
-  const seen = new Map<string, AnyManifestObject>();
+/**
+ * Values by namespace, then name: the parts are the parsed strings, whose hashes V8 keeps, so a
+ * rebuild after a keystroke builds no "namespace/name" keys for every object.
+ */
+class ByName<T> {
+  private readonly namespaces = new Map<string, Map<string, T>>();
+
+  get(namespace: string, name: string): T | undefined {
+    return this.namespaces.get(namespace)?.get(name);
+  }
+
+  /** The value there, else `make()`'s, stored. */
+  at(namespace: string, name: string, make: () => T): T {
+    let names = this.namespaces.get(namespace);
+    if (!names) this.namespaces.set(namespace, (names = new Map()));
+    let value = names.get(name);
+    if (value === undefined) names.set(name, (value = make()));
+    return value;
+  }
+}
+
+/** The input by kind, in input order, and the duplicates (same kind, namespace and name as an earlier object) set apart. */
+function byKind(objects: readonly AnyManifestObject[]): { unique: AnyManifestObject[]; duplicates: DuplicateObject[]; kinds: Map<string, AnyManifestObject[]> } {
+  const seen = new Map<string, ByName<AnyManifestObject>>();
   const unique: AnyManifestObject[] = [];
   const duplicates: DuplicateObject[] = [];
+  const kinds = new Map<string, AnyManifestObject[]>();
   for (const obj of objects) {
-    const key = `${obj.kind}/${obj.namespace}/${obj.name}`;
-    const first = seen.get(key);
-    if (first && obj.name) duplicates.push({ obj, first });
-    else { seen.set(key, obj); unique.push(obj); }
+    let names = seen.get(obj.kind);
+    if (!names) seen.set(obj.kind, (names = new ByName()));
+    const first = names.at(obj.namespace, obj.name, () => obj);
+    if (first !== obj && obj.name) { duplicates.push({ obj, first }); continue; }
+    unique.push(obj);
+    (kinds.get(obj.kind) ?? kinds.set(obj.kind, []).get(obj.kind)!).push(obj);
   }
-  return { unique, duplicates };
+  return { unique, duplicates, kinds };
 }
 
 /** The families a Service asks for when the profile's is not one of them (spec.ipFamilies, else its cluster IPs). */
@@ -154,13 +182,24 @@ export interface BuildOptions {
    * edit in the editor rebuilds only the Services it touches.
    */
   readonly previous?: ClusterModel;
+  /** The workspace's CNI objects (egress/workspace readCniConfig): they decide the pod network. */
+  readonly cni?: CniWorkspace;
 }
 
-const sameItems = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined) => a === b || (!!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]));
+function sameItems<T>(a: readonly T[] | undefined, b: readonly T[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  // a loop, not every(): called for each Service on every keystroke
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** The fields the allocator fills in: equal ones mean the same allocation. */
 const sameAllocation = (a: Service, b: Service) => a.spec?.clusterIP === b.spec?.clusterIP && sameItems(a.spec?.clusterIPs, b.spec?.clusterIPs)
   && a.spec?.healthCheckNodePort === b.spec?.healthCheckNodePort && sameItems(a.spec?.ports?.map(p => p?.nodePort), b.spec?.ports?.map(p => p?.nodePort));
+
+const NO_WORKLOADS: readonly Workload[] = [];
+const workloadsAt = (indexes: readonly number[], workloads: readonly Workload[]) => (indexes.length === 0 ? NO_WORKLOADS : indexes.map(i => workloads[i]!));
 
 /** What a model's profile was derived from: the profile given and the input's Node objects. */
 interface ProfileDerivation {
@@ -189,23 +228,24 @@ export function buildClusterModel(input: readonly AnyManifestObject[], givenProf
   const { profile, notes } = derivation.derived;
   const assumptions: Assumption[] = [...profileAssumptions(profile), ...notes];
   const limits: LimitExceeded[] = [];
-  const { unique: objects, duplicates } = withoutDuplicates(input);
+  const { unique: objects, duplicates, kinds } = byKind(input);
+  const ofKindHere = <K extends KnownKind>(kind: K) => (kinds.get(kind) ?? []) as ManifestObject<K>[];
   const workloads = deriveWorkloads(objects, profile, limits);
   for (const d of duplicates) {
     assumptions.push({ subject: `${d.obj.namespace}/${d.obj.name}`, field: d.obj.kind, value: `${d.first.fileName}`, reason: `also in ${d.obj.fileName}; modelled once, from the first file (an apply keeps one object per kind, namespace and name)` });
   }
-  const slicesByService = new Map<string, EndpointSlice[]>();
-  const hiddenSlicesByService = new Map<string, string[]>();
-  for (const s of ofKind(objects, 'EndpointSlice')) {
+  const slicesByService = new ByName<EndpointSlice[]>();
+  const hiddenSlicesByService = new ByName<string[]>();
+  for (const s of ofKindHere('EndpointSlice')) {
     const owner = s.object.metadata?.labels?.['kubernetes.io/service-name'];
     if (!owner) continue;
-    const key = `${s.namespace}/${owner}`;
-    (slicesByService.get(key) ?? slicesByService.set(key, []).get(key)!).push(s.object);
-    if (hiddenFromKubeProxy(s.object.metadata?.labels)) (hiddenSlicesByService.get(key) ?? hiddenSlicesByService.set(key, []).get(key)!).push(s.name);
+    slicesByService.at(s.namespace, owner, () => []).push(s.object);
+    if (hiddenFromKubeProxy(s.object.metadata?.labels)) hiddenSlicesByService.at(s.namespace, owner, () => []).push(s.name);
   }
-  const legacy = new Map(ofKind(objects, 'Endpoints').map(e => [`${e.namespace}/${e.name}`, e.object]));
+  const legacy = new ByName<Endpoints>();
+  for (const e of ofKindHere('Endpoints')) legacy.at(e.namespace, e.name, () => e.object);
   const hostNetworkPods = new Set(workloads.filter(w => w.hostNetwork).flatMap(w => w.pods.map(p => `${w.obj.kind}/${w.obj.name} pod ${p.name}`)));
-  const serviceObjs = ofKind(objects, 'Service');
+  const serviceObjs = ofKindHere('Service');
   const allocated = profile.allocate ? allocate(serviceObjs, profile, assumptions) : new Map<ManifestObject<'Service'>, Service>();
 
   const previous = options.previous?.profile === profile && sameItems(options.previous.workloads.map(w => w.obj.object), workloads.map(w => w.obj.object))
@@ -213,18 +253,21 @@ export function buildClusterModel(input: readonly AnyManifestObject[], givenProf
   const inputs = new Map<Service, EntryInputs>();
 
   const services = serviceObjs.map((obj): ServiceEntry => {
-    const key = `${obj.namespace}/${obj.name}`;
-    const allSlices = slicesByService.get(key);
-    const legacyEndpoints = legacy.get(key);
+    const allSlices = slicesByService.get(obj.namespace, obj.name);
+    const legacyEndpoints = legacy.get(obj.namespace, obj.name);
     const allocation = allocated.get(obj);
     const before = previous?.get(obj.object);
     if (before && sameItems(before.slices, allSlices) && before.legacy === legacyEndpoints
       && (allocation ? sameAllocation(allocation, before.service) : before.service === obj.object)) {
       inputs.set(obj.object, before);
-      assumptions.push(...before.assumptions);
-      const { slices: _slices, legacy: _legacy, selected, possiblySelected, assumptions: _made, ...kept } = before;
-      return { ...kept, obj, selectedWorkloads: selected.map(i => workloads[i]!), possiblySelectedWorkloads: possiblySelected.map(i => workloads[i]!) };
+      for (const a of before.assumptions) assumptions.push(a);
+      // field by field: an object rest and spread here cost more than the rest of a keystroke's rebuild
+      return {
+        obj, service: before.service, ports: before.ports, unservedFamilies: before.unservedFamilies, skipped: before.skipped, hiddenSlices: before.hiddenSlices,
+        selectedWorkloads: workloadsAt(before.selected, workloads), possiblySelectedWorkloads: workloadsAt(before.possiblySelected, workloads),
+      };
     }
+    const key = `${obj.namespace}/${obj.name}`;
     const service = allocation ?? obj.object;
     const effective = { ...obj, object: service };
     const madeBefore = assumptions.length;
@@ -243,7 +286,7 @@ export function buildClusterModel(input: readonly AnyManifestObject[], givenProf
     }
     const selectedWorkloads = [...selectedPods.keys()];
     // a slice kube-proxy's label filter hides still exists (the controller derives nothing instead of it), but has no endpoints for kube-proxy
-    const hiddenSlices = hiddenSlicesByService.get(key) ?? [];
+    const hiddenSlices = hiddenSlicesByService.get(obj.namespace, obj.name) ?? [];
     const slices = allSlices?.filter(sl => !hiddenFromKubeProxy(sl.metadata?.labels));
     const policy = hintPolicy(service, profile);
     const ports = servicePortInfos(effective, profile.ipFamily).map((info): PortEntry => {
@@ -271,7 +314,8 @@ export function buildClusterModel(input: readonly AnyManifestObject[], givenProf
     });
     return entry;
   });
-  const model: ClusterModel = { profile, services, workloads, assumptions, duplicates, ...(limits.length ? { limits } : {}) };
+  const podNetwork = podNetworkOf(profile, options.cni ?? null);
+  const model: ClusterModel = { profile, services, workloads, assumptions, duplicates, ...(limits.length ? { limits } : {}), ...(podNetwork ? { podNetwork } : {}) };
   entryInputs.set(model, inputs);
   derivations.set(model, derivation);
   return model;

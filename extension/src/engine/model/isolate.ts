@@ -4,6 +4,7 @@
 import type { AnyManifestObject } from '../manifest/manifest';
 import { buildClusterModel, type BuildOptions, type ClusterModel } from './cluster';
 import type { ClusterProfile } from './profile';
+import type { CniWorkspace } from '../egress/workspace';
 
 export interface ExcludedObject {
   readonly obj: AnyManifestObject;
@@ -30,11 +31,11 @@ export function buildIsolatedModel(objects: readonly AnyManifestObject[], profil
       }
     });
     try {
-      return { model: buildClusterModel(kept, profile), excluded };
+      return { model: buildClusterModel(kept, profile, { ...(options.cni ? { cni: options.cni } : {}) }), excluded };
     } catch (e) {
       // objects that fail only together: the model without any of them still serves the others' files
       const message = e instanceof Error ? e.message : String(e);
-      return { model: buildClusterModel([], profile), excluded: [...excluded, ...kept.map(obj => ({ obj, message: `NAT Lens could not model the workspace: ${message}` }))] };
+      return { model: buildClusterModel([], profile, { ...(options.cni ? { cni: options.cni } : {}) }), excluded: [...excluded, ...kept.map(obj => ({ obj, message: `NAT Lens could not model the workspace: ${message}` }))] };
     }
   }
 }
@@ -53,9 +54,10 @@ export class WorkspaceModel {
     this.current = null;
   }
 
-  get(given: ClusterProfile, objects: () => readonly AnyManifestObject[]): IsolatedModel {
+  /** `cni`: the workspace's CNI objects, which decide the pod network. */
+  get(given: ClusterProfile, objects: () => readonly AnyManifestObject[], cni?: () => CniWorkspace): IsolatedModel {
     if (this.current?.given !== given) {
-      const built = buildIsolatedModel(objects(), given, { previous: this.last });
+      const built = buildIsolatedModel(objects(), given, { previous: this.last, ...(cni ? { cni: cni() } : {}) });
       this.current = { given, built };
       this.last = built.model;
     }

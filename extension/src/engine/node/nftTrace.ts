@@ -97,7 +97,7 @@ export function traceNft(dump: NodeDump, packet: NodePacket, start: Start, commo
       return packet.local.includes(ip);
     },
     // the interface's address is not in the paste: the report says "masquerade", not to which address
-    masqueradeSource: () => '0.0.0.0',
+    masqueradeSource: () => ({ address: '0.0.0.0' }),
   };
   let branches: BranchReport[];
   try {

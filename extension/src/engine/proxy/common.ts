@@ -95,3 +95,38 @@ export function compareServicePorts(a: ServicePortInfo, b: ServicePortInfo): num
   const kb = `${b.namespace}\u0000${b.serviceName}\u0000${b.portName}\u0000${b.protocol}`;
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
+
+/** Lines per chunk: small enough that a chunk's line strings are still young when it is joined. */
+const CHUNK_LINES = 4096;
+
+/**
+ * Lines of a generated text (iptables-restore payload, nft ruleset). Every CHUNK_LINES lines are
+ * joined into one flat chunk of the text and each line's text becomes a slice of it, so the many
+ * strings a line is built from die young instead of living until the end (joining them all at once
+ * spent more time in the garbage collector than in the generator).
+ */
+export class ChunkedLines<L extends { text: string }> {
+  readonly lines: L[] = [];
+  /** The text, "\n" after every line. */
+  readonly chunks: string[] = [];
+  private pending: L[] = [];
+
+  add(line: L): void {
+    this.lines.push(line);
+    if (this.pending.push(line) === CHUNK_LINES) this.flush();
+  }
+
+  /** Joins the pending lines into a chunk; call once more when the text is complete. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const chunk = this.pending.map(l => l.text).join('\n') + '\n';
+    let at = 0;
+    for (const line of this.pending) {
+      const end = at + line.text.length;
+      line.text = chunk.slice(at, end);
+      at = end + 1;
+    }
+    this.chunks.push(chunk);
+    this.pending = [];
+  }
+}

@@ -175,8 +175,8 @@ function cniProfile(objects: readonly Obj[], clusterCIDR: string | null, family:
   for (const key of CNI_PROFILE_KEYS[type]) {
     const setting = resolved[key === 'ipPools' ? 'pools' : key];
     if (key === 'ipPools' && Array.isArray(setting)) {
-      cni['ipPools'] = (setting as { name: string; cidr: { value: string }; natOutgoing: { value: boolean }; disabled: { value: boolean } }[])
-        .map(p => ({ name: p.name, cidr: p.cidr.value, natOutgoing: p.natOutgoing.value, disabled: p.disabled.value }));
+      cni['ipPools'] = (setting as { name: string; cidr: { value: string }; natOutgoing: { value: boolean }; disabled: { value: boolean }; ipipMode: { value: string }; vxlanMode: { value: string } }[])
+        .map(p => ({ name: p.name, cidr: p.cidr.value, natOutgoing: p.natOutgoing.value, disabled: p.disabled.value, ipipMode: p.ipipMode.value, vxlanMode: p.vxlanMode.value }));
       objectsUsed.add('IPPool');
       continue;
     }

@@ -2,6 +2,8 @@
 // IPVS scheduling, the CNI's egress SNAT) records typed effects, and the hop's text is rendered
 // from them here, in one place. Code that needs to know what happened reads the effects, never text.
 import { english, type Messages } from '../i18n';
+import type { OverlayDevice } from '../egress/podNetwork';
+import type { MasqueradeSource } from './network';
 
 /** nftables `numgen random mod N`: the branch this hop took. */
 export interface NumgenBranch {
@@ -41,11 +43,16 @@ export type HopEffect =
   /** An earlier connection's affinity entry matched: this one follows it. */
   | { readonly kind: 'affinity-hit'; readonly list: string }
   | { readonly kind: 'dnat'; readonly to: string; readonly ipvs?: IpvsScheduling }
-  | { readonly kind: 'snat'; readonly how: 'MASQUERADE' | 'SNAT'; readonly to: string; readonly owner: SnatOwner }
+  | { readonly kind: 'snat'; readonly how: 'MASQUERADE' | 'SNAT'; readonly to: string; readonly owner: SnatOwner; readonly overlay?: OverlayDevice }
   /** The CNI lets the packet leave with the pod's own address. */
   | { readonly kind: 'keep-source'; readonly owner: 'cni' }
   /** IPVS mode: a kube-ipvs0 address without a virtual server on the port is delivered to a local socket. */
   | { readonly kind: 'local-socket' };
+
+/** kube-proxy's MASQUERADE (iptables target, nftables statement): the address and, over an overlay, its device. */
+export function masqueradeEffect(masq: MasqueradeSource): HopEffect {
+  return { kind: 'snat', how: 'MASQUERADE', to: masq.address, owner: 'kube-proxy', ...(masq.overlay ? { overlay: masq.overlay } : {}) };
+}
 
 type EffectOf<K extends HopEffect['kind']> = Extract<HopEffect, { kind: K }>;
 

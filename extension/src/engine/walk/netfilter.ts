@@ -7,7 +7,8 @@ import type { ClusterModel } from '../model/cluster';
 import type { NodeProfile } from '../model/profile';
 import { parseRestore, parseRule, type ParsedRule, type RuleMatch } from '../proxy/iptables/ruleParser';
 import { runChainRules, type RuleOutcome } from './chainLoop';
-import { describeEffects, type HopEffect } from './effects';
+import { describeEffects, masqueradeEffect, type HopEffect } from './effects';
+import type { MasqueradeSource } from './network';
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
@@ -103,7 +104,7 @@ export interface NodeNetwork {
   /** addrtype LOCAL: the node's own addresses (and loopback). */
   isLocal(ip: string): boolean;
   /** The address MASQUERADE picks: the primary address of the interface towards `dst`. */
-  masqueradeSource(dst: string): string;
+  masqueradeSource(dst: string): MasqueradeSource;
 }
 
 export class WalkError extends Error {}
@@ -306,11 +307,12 @@ export class NodeRules implements NodeProgram {
         return [{ state: this.hop(hook, table, rule, state, after, { kind: 'dnat', to }), kind: 'ACCEPT' }];
       }
       case 'MASQUERADE': {
-        const src = this.node.masqueradeSource(state.packet.dst);
+        const masq = this.node.masqueradeSource(state.packet.dst);
+        const src = masq.address;
         // --random-fully: the kernel also picks a random source port (shown as port 0, "*")
         const sport = rule.parsed.targetOptions.some(o => o.name === 'random-fully') ? 0 : state.packet.sport;
         const after = { ...state, packet: { ...state.packet, src, sport }, masqueradedTo: src };
-        return [{ state: this.hop(hook, table, rule, state, after, { kind: 'snat', how: 'MASQUERADE', to: src, owner: 'kube-proxy' }), kind: 'ACCEPT' }];
+        return [{ state: this.hop(hook, table, rule, state, after, masqueradeEffect(masq)), kind: 'ACCEPT' }];
       }
       default: {
         if (!this.chains.has(`${table}/${target}`)) throw new WalkError(`target ${target} is not modelled (${rule.parsed.text})`);

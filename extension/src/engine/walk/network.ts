@@ -2,6 +2,7 @@
 // goes to next and which interface it leaves by (MASQUERADE takes that interface's address).
 import type { ClusterModel } from '../model/cluster';
 import type { NodeProfile } from '../model/profile';
+import type { OverlayDevice } from '../egress/podNetwork';
 import { cidrContains, formatCIDR, isLoopback, parseCIDR, parseIP, type CIDR } from '../util/ip';
 
 export type Route =
@@ -12,6 +13,13 @@ export type Route =
   | { readonly kind: 'remote'; readonly node: string | null; readonly known: boolean }
   /** Anything else: out by the default route, off the cluster. */
   | { readonly kind: 'external' };
+
+/** What MASQUERADE gives a packet: the address, and the overlay device it leaves by (none: the uplink or a pod link). */
+export interface MasqueradeSource {
+  readonly address: string;
+  /** With a null address, `address` is the node's own, standing in for the device's unknown one. */
+  readonly overlay?: OverlayDevice;
+}
 
 export class ClusterNetwork {
   private readonly podNodes = new Map<string, string>();
@@ -98,12 +106,17 @@ export class ClusterNetwork {
   /**
    * The source MASQUERADE picks: the primary address of the egress interface. Towards a pod on this
    * node that is the pod link's address where the CNI gives one (bridge/ptp: the pod gateway);
-   * a Calico-like link has none, and the kernel falls back to the node's address.
+   * a Calico-like link has none, and the kernel falls back to the node's address. Towards a pod on
+   * another node it is the overlay device's address where the pod network has one (egress/podNetwork).
    */
-  masqueradeSource(node: NodeProfile, dst: string): string {
+  masqueradeSource(node: NodeProfile, dst: string): MasqueradeSource {
     const route = this.route(node, dst);
-    if (route.kind === 'pod' && node.podGateway && node.podGateway !== 'none') return node.podGateway;
-    return this.primaryIP(node);
+    if (route.kind === 'pod' && node.podGateway && node.podGateway !== 'none' && !this.model.podNetwork?.addresslessPodLinks) return { address: node.podGateway };
+    const remote = route.kind === 'remote' && route.node && !this.nodeOwning(dst) ? this.node(route.node) : undefined;
+    const overlay = remote ? this.model.podNetwork?.deviceTo(node, remote, dst) : null;
+    if (!overlay) return { address: this.primaryIP(node) };
+    // an address the input does not tell: the node's stands in, and the walk says so
+    return overlay.address !== null ? { address: overlay.address, overlay } : { address: this.primaryIP(node), overlay };
   }
 }
 

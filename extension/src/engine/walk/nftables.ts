@@ -22,7 +22,7 @@ import { canonicalIP, cidrContains, parseCIDR, parseIP, type CIDR, type IP } fro
 import { generateNftables, type NftablesRuleset, type NftBaseChain, type NftElement, type NftSet, type NftTable } from '../proxy/nftables/generator';
 import type { Table } from '../proxy/iptables/generator';
 import { WalkError, affinityEntry, interfaceNameMatches, makeHop, remember, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type ProgramFactory, type TableOutcome } from './netfilter';
-import type { HopEffect, NumgenBranch } from './effects';
+import { masqueradeEffect, type HopEffect, type NumgenBranch } from './effects';
 import { runChainRules, type RuleOutcome } from './chainLoop';
 
 // ------------------------------------------------------------------------------------- expressions
@@ -651,10 +651,11 @@ export class NftRules implements NodeProgram {
           return done({ kind: 'accept' }, { kind: 'dnat', to: p.to });
         }
         case 'masquerade': {
-          const src = this.node.masqueradeSource(state.packet.dst);
+          const masq = this.node.masqueradeSource(state.packet.dst);
+          const src = masq.address;
           // fully-random: the kernel also picks a random source port (shown as port 0, "*")
           state = { ...state, packet: { ...state.packet, src, sport: p.randomPort ? 0 : state.packet.sport }, masqueradedTo: src };
-          return done({ kind: 'accept' }, { kind: 'snat', how: 'MASQUERADE', to: src, owner: 'kube-proxy' });
+          return done({ kind: 'accept' }, masqueradeEffect(masq));
         }
         case 'verdict': return done(p.verdict, verdictEffect(p.verdict));
         case 'vmap': {

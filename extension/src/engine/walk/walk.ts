@@ -12,6 +12,8 @@ import { effectOf, hasEffect, type HopEffect } from './effects';
 import type { ProxyMode } from '../model/profile';
 import type { EgressDecision } from '../egress/types';
 import type { EgressPod } from '../egress/decide';
+import type { OverlayDevice } from '../egress/podNetwork';
+import { overlaySentence } from '../facts/podNetwork';
 import { backendFor } from '../proxy/backends';
 import { english, type Messages } from '../i18n';
 import { podInterfaceName } from '../proxy/common';
@@ -62,6 +64,8 @@ export interface WalkOutcome {
   readonly replyBroken: boolean;
   /** Session affinity: the client addresses the nodes remember after this connection (recent lists, affinity sets). */
   readonly remembered: readonly RememberedClient[];
+  /** kube-proxy's MASQUERADE sent it by an overlay device: the source is that device's address (null: not in the input). */
+  readonly overlay?: OverlayDevice;
 }
 
 export type { RememberedClient };
@@ -256,6 +260,7 @@ export class Walker {
     const s = leaf.state;
     const dnatHop = s.hops.find(h => hasEffect(h.effects, 'dnat'));
     const masqHop = s.hops.find(h => hasEffect(h.effects, 'snat'));
+    const overlay = masqHop ? effectOf(masqHop.effects, 'snat')?.overlay : undefined;
     const natNode = dnatHop?.node ?? masqHop?.node ?? null;
     // the mark counts on the node that translated the connection: the first node, except for a
     // packet that crosses a node untranslated (a pod connecting to another node's NodePort)
@@ -297,6 +302,7 @@ export class Walker {
       probability: s.probability, verdict, endpoint, endpointNode, natNode, masqueraded,
       snatAddress: s.masqueradedTo, sourceSeen: reached ? sourceSeen : null, hops: s.hops, delivered, reply, replyBroken: broken,
       remembered: [...(s.affinity?.values() ?? [])],
+      ...(overlay ? { overlay } : {}),
     };
   }
 
@@ -427,9 +433,17 @@ export function describeWalk(r: Omit<WalkResult, 'summary'>, m: Messages): strin
   } else if (r.outcomes.some(o => o.remembered.length > 0)) {
     parts.push(m.walkAffinityFirst({ client: packet.src, nodes: [...new Set(r.outcomes.flatMap(o => o.remembered.map(x => x.node)))].join(', ') }));
   }
+  for (const o of overlaysOf(masqueraded)) parts.push(overlaySentence(o.overlay!, ipOfHostPort(o.sourceSeen ?? ''), m));
   const broken = r.outcomes.filter(o => o.replyBroken && o.verdict === 'DNAT');
   if (broken.length) parts.push(m.walkReplyBroken({ endpoints: broken.map(o => `${o.endpoint}`), node: `${broken[0]!.natNode}` }));
   return parts.join(' ');
+}
+
+/** The branches that left by an overlay device, one per node and device. */
+function overlaysOf(outcomes: readonly WalkOutcome[]): WalkOutcome[] {
+  const byDevice = new Map<string, WalkOutcome>();
+  for (const o of outcomes) if (o.overlay && !byDevice.has(`${o.overlay.node}/${o.overlay.device}`)) byDevice.set(`${o.overlay.node}/${o.overlay.device}`, o);
+  return [...byDevice.values()];
 }
 
 /** A walker for the profile's proxy mode. */

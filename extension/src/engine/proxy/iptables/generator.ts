@@ -10,7 +10,7 @@ import { nodeTopology } from '../../model/topology';
 import { portFlags } from '../../model/service';
 import { cidrContains, isLoopback, parseCIDR, parseIP } from '../../util/ip';
 import { endpointChain, probability, serviceChains } from './names';
-import { compareServicePorts, formatMark, iptablesLocalMatch, localTrafficDetector, nodePortCIDRs, type Attribution } from '../common';
+import { ChunkedLines, compareServicePorts, formatMark, iptablesLocalMatch, localTrafficDetector, nodePortCIDRs, type Attribution } from '../common';
 
 export type Table = 'filter' | 'nat';
 
@@ -82,21 +82,11 @@ function jump(table: Table, chain: string, target: string, comment: string, newO
 
 type Line = { -readonly [K in keyof PayloadLine]: PayloadLine[K] };
 
-/** Lines per chunk: small enough that a chunk's line strings are still young when it is joined. */
-const CHUNK_LINES = 4096;
-
-/**
- * The lines of one section of the payload. Every CHUNK_LINES lines are joined into one flat chunk
- * of the payload and each line's text becomes a slice of it, so the many strings a line is built
- * from die young instead of living until the end (joining them all at once spent more time in
- * the garbage collector than in the generator).
- */
-class LineBuffer {
-  readonly lines: PayloadLine[] = [];
-  /** The section's text, "\n" after every line. */
-  readonly chunks: string[] = [];
-  private pending: Line[] = [];
-  constructor(private readonly table: Table) {}
+/** The lines of one section of the payload, joined a chunk at a time (common.ts ChunkedLines). */
+class LineBuffer extends ChunkedLines<Line> {
+  constructor(private readonly table: Table) {
+    super();
+  }
   chain(name: string, service?: string, endpoint?: string): void {
     this.add({ text: `:${name} - [0:0]`, table: this.table, chain: name, service, endpoint });
   }
@@ -105,23 +95,6 @@ class LineBuffer {
   }
   deleteChain(chain: string): void {
     this.add({ text: `-X ${chain}`, table: this.table, chain });
-  }
-  private add(line: Line): void {
-    this.lines.push(line);
-    if (this.pending.push(line) === CHUNK_LINES) this.flush();
-  }
-  /** Joins the pending lines into a chunk; call once more when the section is complete. */
-  flush(): void {
-    if (this.pending.length === 0) return;
-    const chunk = this.pending.map(l => l.text).join('\n') + '\n';
-    let at = 0;
-    for (const line of this.pending) {
-      const end = at + line.text.length;
-      line.text = chunk.slice(at, end);
-      at = end + 1;
-    }
-    this.chunks.push(chunk);
-    this.pending = [];
   }
 }
 

@@ -15,7 +15,7 @@ import { nodeTopology } from '../../model/topology';
 import { portFlags } from '../../model/service';
 import { cidrContains, formatIP, isLoopback, parseCIDR, parseIP, type IPFamily } from '../../util/ip';
 import { isServiceChainName, nftEndpointNames, nftServiceChains } from './names';
-import { compareServicePorts, formatMark, localTrafficDetector, nftLocalMatch, nodePortCIDRs, type Attribution } from '../common';
+import { ChunkedLines, compareServicePorts, formatMark, localTrafficDetector, nftLocalMatch, nodePortCIDRs, type Attribution } from '../common';
 
 export const KUBE_PROXY_TABLE = 'kube-proxy';
 
@@ -276,7 +276,8 @@ export function generateNftables(model: ClusterModel, options: NftGenerateOption
     : `${ipX} daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports`);
 
   // ---- syncProxyRules: one pass per service port
-  const activeChains = new Set<string>();
+  // the chains this sync keeps, needed only to find the stale ones among existing chains
+  const activeChains = options.existingChains ? new Set<string>() : null;
   const ports = model.services.flatMap(s => s.ports).sort((a, b) => compareServicePorts(a.info, b.info));
   for (const entry of ports) {
     const sp = entry.info;
@@ -290,7 +291,7 @@ export function generateNftables(model: ClusterModel, options: NftGenerateOption
     const epNames = new Map<string, ReturnType<typeof nftEndpointNames>>();
     const namesOf = (ep: EndpointInfo) => epNames.get(ep.key) ?? epNames.set(ep.key, nftEndpointNames(sp, ep.key)).get(ep.key)!;
     const own = { service: svc };
-    const ensure = (name: string, endpoint?: string) => { activeChains.add(name); t.chain(name, endpoint ? { ...own, endpoint } : own); };
+    const ensure = (name: string, endpoint?: string) => { activeChains?.add(name); t.chain(name, endpoint ? { ...own, endpoint } : own); };
 
     for (const ep of cat.allReachable) ensure(namesOf(ep).chain, ep.key);
 
@@ -405,15 +406,15 @@ export function generateNftables(model: ClusterModel, options: NftGenerateOption
 
   // Stale service and endpoint chains are flushed now and deleted by a later sync.
   for (const chain of options.existingChains ?? []) {
-    if (isServiceChainName(chain) && !activeChains.has(chain)) t.chain(chain);
+    if (isServiceChainName(chain) && !activeChains!.has(chain)) t.chain(chain);
   }
 
   const table = t.table(family, 'rules for kube-proxy');
-  const lines = dumpLines(table);
+  const { lines, chunks } = dumpLines(table);
   let script: string | undefined;
   return {
     nodeName, family, table, lines, masqueradeMark: mark, nodePortsMatchAll: npa.matchAll,
-    ruleset: lines.map(l => l.text + '\n').join(''),
+    ruleset: chunks.join(''),
     // printed only for `natlens rules --format script` and the kernel tests: built on first use
     get script() { return script ??= scriptLines(table).map(l => l + '\n').join(''); },
   };
@@ -428,8 +429,9 @@ function concat(...parts: string[]): string {
 // ---------------------------------------------------------------------------------------------
 // Printing, in knftables' syntax (Table/Chain/Rule/Set/Map/Element writeOperation with "add")
 
+/** By name in UTF-16 code unit order (Go's string order for these ASCII names); sort()'s own order is that, without a comparator call per pair. */
 function byName<T>(m: ReadonlyMap<string, T>): T[] {
-  return [...m.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(k => m.get(k)!);
+  return [...m.keys()].sort().map(k => m.get(k)!);
 }
 
 const quote = (s: string) => `"${s}"`;
@@ -463,19 +465,29 @@ function elementText(t: NftTable, container: string, e: NftElement): string {
   return `add element ${t.family} ${t.name} ${container} { ${e.key.join(' . ')}${comment}${value} }`;
 }
 
-const owner = (o: Attribution) => ({ ...(o.service !== undefined ? { service: o.service } : {}), ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) });
+type Line = { -readonly [K in keyof NftLine]: NftLine[K] };
+
+/** A line with the Service and endpoint it belongs to (set directly: spreading them costs more than the text). */
+function line(text: string, kind: NftObjectKind, object: string | null, o?: Attribution): Line {
+  const out: Line = { text, kind, object };
+  if (o?.service !== undefined) out.service = o.service;
+  if (o?.endpoint !== undefined) out.endpoint = o.endpoint;
+  return out;
+}
 
 /** Fake.Dump(): table; chains by name, each followed by its rules; sets, then maps, by name, each followed by its elements. */
-function dumpLines(t: NftTable): NftLine[] {
-  const out: NftLine[] = [{ text: tableText(t), kind: 'table', object: null }];
+function dumpLines(t: NftTable): ChunkedLines<Line> {
+  const out = new ChunkedLines<Line>();
+  out.add(line(tableText(t), 'table', null));
   for (const c of byName(t.chains)) {
-    out.push({ text: chainText(t, c), kind: 'chain', object: c.name, ...owner(c) });
-    for (const r of c.rules) out.push({ text: ruleText(t, r), kind: 'rule', object: c.name, ...owner(r) });
+    out.add(line(chainText(t, c), 'chain', c.name, c));
+    for (const r of c.rules) out.add(line(ruleText(t, r), 'rule', c.name, r));
   }
   for (const s of [...byName(t.sets), ...byName(t.maps)]) {
-    out.push({ text: setText(t, s), kind: s.kind, object: s.name, ...owner(s) });
-    for (const e of s.elements) out.push({ text: elementText(t, s.name, e), kind: 'element', object: s.name, ...owner(e) });
+    out.add(line(setText(t, s), s.kind, s.name, s));
+    for (const e of s.elements) out.add(line(elementText(t, s.name, e), 'element', s.name, e));
   }
+  out.flush();
   return out;
 }
 
