@@ -167,6 +167,7 @@ test('German renderers write German: every rule message and fix, lens, hover and
   const { problemMessage } = await import('../../extension/src/engine/manifest/problemMessage');
   const { sourceChoices, entryChoices } = await import('../../extension/src/engine/walk/choices');
   const { assumptionReason, modelNote } = await import('../../extension/src/engine/model/assumptions');
+  const { buildPreviewState } = await import('../../extension/src/engine/preview/state');
   const en = messagesFor('en');
   const de = messagesFor('de');
   const profile = parseProfile(readFileSync(`${root}examples/cluster.yaml`, 'utf8')).profile;
@@ -206,6 +207,24 @@ test('German renderers write German: every rule message and fix, lens, hover and
         const entry = serviceEntryOf(model, obj);
         if (entry) for (const c of debugCommands(model, entry, { messages: de })) for (const t of [c.title, c.lookFor, c.runOn]) check(`${name} ${mode} debug "${c.title}"`, t);
         if (entry) for (const c of [...sourceChoices(model, entry, 0, de), ...entryChoices(model, entry, 0, de)]) for (const t of [c.label, c.detail]) check(`${name} ${mode} choice ${c.id}`, t);
+      }
+      // every walk the preview offers for the file's first Service: its words, where it ends, the reply (a hop's
+      // effect is rule notation, "DNAT to 10.244.0.10:8080", the same in both languages)
+      const services = model.services.filter(x => x.obj.fileName === name);
+      const first = services[0];
+      if (first && first.ports.length) {
+        const base = { service: `${first.obj.namespace}/${first.obj.name}`, port: 0, node: model.profile.nodeName, mode, format: 'restore' as const };
+        const offer = buildPreviewState({ fileName: name, services, model, profileSource: 'test', problems: [], messages: de }, { ...base, trace: null });
+        for (const source of offer.sources) for (const entry of offer.entries) {
+          const walk = buildPreviewState({ fileName: name, services, model, profileSource: 'test', problems: [], messages: de }, { ...base, trace: { source: source.id, entry: entry.id } }).walk;
+          if (!walk) continue;
+          const where = `${name} ${mode} walk ${source.id} → ${entry.id}`;
+          check(where, walk.summary);
+          for (const o of walk.outcomes) {
+            check(`${where} delivered`, o.delivered);
+            for (const r of o.reply) check(`${where} reply`, r.description);
+          }
+        }
       }
       for (const a of model.assumptions) if (a.because) check(`${name} ${mode} assumption ${a.field}`, assumptionReason(a, de), a.reason);
       const note = modelNote({ ...model, profile: { ...model.profile, nodes: model.profile.nodes.slice(0, 1) } }, de);

@@ -9,6 +9,7 @@ import { rulesEn } from './rules.en';
 import { debugEn } from './debug.en';
 import { modelEn } from './model.en';
 import { choicesEn } from './choices.en';
+import { deliveryEn } from './delivery.en';
 
 export const en = {
   // area tables (one file per area, spread here)
@@ -16,6 +17,7 @@ export const en = {
   ...debugEn,
   ...modelEn,
   ...choicesEn,
+  ...deliveryEn,
   /** The language of this table, for a shell that passes it on (the preview's state). */
   locale: (): Locale => 'en',
   // shared vocabulary

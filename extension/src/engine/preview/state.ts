@@ -73,9 +73,9 @@ function walkView(result: WalkResult, sourceId: string, entryId: string, labels:
     endpoints: result.endpoints.map(e => ({ ...e })), masquerade: result.masquerade, summary: describeWalk(result, m),
     outcomes: result.outcomes.map(o => ({
       probability: o.probability, verdict: o.verdict, endpoint: o.endpoint, endpointNode: o.endpointNode, natNode: o.natNode,
-      masqueraded: o.masqueraded, snatAddress: o.snatAddress, sourceSeen: o.sourceSeen, delivered: o.delivered, replyBroken: o.replyBroken,
+      masqueraded: o.masqueraded, snatAddress: o.snatAddress, sourceSeen: o.sourceSeen, delivered: m.walkDelivered(o.delivery), replyBroken: o.replyBroken,
       hops: o.hops.map(h => ({ node: h.node, hook: h.hook, table: h.table, chain: h.chain, line: mapLine(h.line, h.rule, h.node), rule: h.rule, action: describeEffects(h.effects, m), before: packet(h.before), after: packet(h.after) })),
-      reply: o.reply.map(r => ({ node: r.node, description: r.description, packet: packet(r.packet) })),
+      reply: o.reply.map(r => ({ node: r.node, description: m.walkReplyStep(r.what), packet: packet(r.packet) })),
     })),
   };
 }
