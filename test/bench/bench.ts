@@ -7,13 +7,15 @@ import { parseManifest, type ManifestFile } from '../../extension/src/engine/man
 import { bareParseAllDocuments } from '../../extension/src/engine/manifest/yamlAdapter';
 import { buildClusterModel } from '../../extension/src/engine/model/cluster';
 import { buildIsolatedModel } from '../../extension/src/engine/model/isolate';
-import { parseProfile } from '../../extension/src/engine/model/profile';
+import { parseProfile, withProxyMode } from '../../extension/src/engine/model/profile';
+import { entryFacts, serviceFacts, serviceWalker } from '../../extension/src/engine/facts/service';
+import { singletonClasses } from '../../extension/src/engine/facts/nodeClasses';
 import { generateIptables } from '../../extension/src/engine/proxy/iptables/generator';
 import { generateNftables } from '../../extension/src/engine/proxy/nftables/generator';
 import { generateIpvs } from '../../extension/src/engine/proxy/ipvs';
 import { serviceLenses } from '../../extension/src/engine/findings/codelens';
 import { hoverAt } from '../../extension/src/engine/findings/hover';
-import { syntheticManifest } from './synthetic';
+import { syntheticManifest, syntheticProfile } from './synthetic';
 import { parseNodeDump } from '../../extension/src/engine/node/dump';
 import { NodeInterpreter, type NodePacket } from '../../extension/src/engine/node/interpreter';
 import { Walker } from '../../extension/src/engine/walk/walk';
@@ -84,6 +86,27 @@ if (process.env.NATLENS_BENCH_SCALE) {
   phase('iptables', () => generateIptables(model).payload.length);
   phase('nftables', () => generateNftables(model).ruleset.length);
   phase('ipvs', () => generateIpvs(model).ipvsadm.length);
+  process.exit(0);
+}
+
+if (process.env.NATLENS_BENCH_NODES) {
+  // a profile of that many nodes: its parse next to the yaml floor, the facts of the example Services
+  // (every way in through every node) in each mode, and, where it is affordable, walking every node
+  const nodes = Number(process.env.NATLENS_BENCH_NODES);
+  const text = syntheticProfile(nodes);
+  phase('floor', () => bareParseAllDocuments(text));
+  const nodesProfile = phase('profile', () => parseProfile(text).profile);
+  const examples = new URL('../../examples/', import.meta.url).pathname;
+  // (not clusterip-dns.yaml: its DaemonSet puts an endpoint on every node, and no two nodes are alike)
+  const file = parseManifest(['loadbalancer.yaml', 'nodeport-local.yaml'].map(f => readFileSync(join(examples, f), 'utf8')).join('\n---\n'), 'examples.yaml');
+  for (const mode of ['iptables', 'nftables', 'ipvs'] as const) {
+    const model = buildClusterModel(file.objects, withProxyMode(nodesProfile, mode));
+    phase(mode, () => model.services.reduce((n, s) => n + s.ports.reduce((k, _p, i) => k + serviceFacts(s, model, i).entries.length, 0), 0));
+  }
+  if (nodes <= 1000) {
+    const model = buildClusterModel(file.objects, nodesProfile);
+    phase('every-node', () => model.services.reduce((n, s) => n + s.ports.reduce((k, p) => k + entryFacts(p.info, model, serviceWalker(s, model), singletonClasses(model)).length, 0), 0));
+  }
   process.exit(0);
 }
 
@@ -172,9 +195,15 @@ if (wanted('editor')) {
   const fullParse = time(3, () => bareParseAllDocuments(text)).ms;
   const fullParseCpu = (cpuMs() - c0) / 3;
   const samples = { keystroke: [] as number[], lens: [] as number[], hover: [] as number[], slice: [] as number[] };
+  // where a keystroke's CPU time goes: the parse, the model, the diagnostics
+  const parts = { parse: [] as number[], model: [] as number[] };
   const edit = (edited: string) => {
+    const c0 = cpuMs();
     const file = parseManifest(edited, 'bench.yaml', { previous });
+    const c1 = cpuMs();
     model = buildIsolatedModel(file.objects, profile, { previous: model }).model;
+    parts.parse.push(c1 - c0);
+    parts.model.push(cpuMs() - c1);
     previous = file;
     return file;
   };
@@ -186,11 +215,13 @@ if (wanted('editor')) {
     samples[path].push(performance.now() - t0);
     cpu[path].push(cpuMs() - c);
   };
+  // the edits add up, as typing does: each one changes one document of the previous version
+  let current = text;
   for (let i = 0; i < 50; i++) {
     const svc = `name: svc-${(i * 37) % 1000}\n`;
     // a keystroke in a Service: its port number changes
-    const portAt = text.indexOf('port: 80\n', text.indexOf(svc));
-    const edited = text.slice(0, portAt) + `port: ${8000 + i}\n` + text.slice(portAt + 'port: 80\n'.length);
+    const portAt = current.indexOf('port: 80\n', current.indexOf(svc));
+    const edited = current.slice(0, portAt) + `port: ${8000 + i}\n` + current.slice(portAt + 'port: 80\n'.length);
     timed('keystroke', () => analyse(edit(edited)));
     timed('lens', () => serviceLenses(previous, model, lensCache));
     const hoverAtOffset = edited.indexOf('type:', edited.indexOf(svc));
@@ -200,6 +231,7 @@ if (wanted('editor')) {
     const readyAt = edited.indexOf('{ready: true}', sliceAt);
     const sliceEdited = edited.slice(0, readyAt) + '{ready: false}' + edited.slice(readyAt + '{ready: true}'.length);
     timed('slice', () => analyse(edit(sliceEdited)));
+    current = sliceEdited;
   }
   // a busy machine inflates every figure alike: the share of a bare yaml parse of the file stays comparable
   const fmt = (path: keyof typeof samples) => {
@@ -209,7 +241,8 @@ if (wanted('editor')) {
   console.log(`editor, 2,000-document file, medians of 50 edits (in parentheses: share of a bare yaml parse of the file, ${fullParse.toFixed(0)} ms, CPU ${fullParseCpu.toFixed(0)} ms): ` +
     `keystroke to diagnostics ${fmt('keystroke')} (target <= 5 ms); ` +
     `CodeLens refresh ${fmt('lens')} (target <= 10 ms); hover ${fmt('hover')} (target <= 10 ms); ` +
-    `EndpointSlice edit to diagnostics ${fmt('slice')} (target <= 20 ms)`);
+    `EndpointSlice edit to diagnostics ${fmt('slice')} (target <= 20 ms); ` +
+    `of an edit's CPU time: parse ${median(parts.parse).toFixed(1)} ms, model ${median(parts.model).toFixed(1)} ms, the rest diagnostics`);
 }
 
 // 7. Scale: each size in a fresh process, so peaks do not mix; CPU time, which a busy machine
@@ -228,6 +261,22 @@ for (const size of wanted('scale') ? [1000, 3000, 10_000, 30_000] : []) {
   });
   console.log(`scale ${size} Services x 10 endpoints (CPU time): parse floor ${floor.cpuMs} ms (peak ${mb(floor.peak)}); ` +
     `parse + model ${model.cpuMs} ms (peak ${mb(model.peak)}); generation: ${modes.join('; ')}`);
+}
+
+// 8. Nodes: a profile of 1,000 and of 10,000 nodes, each in a fresh process. The facts walk one node of
+//    each class of alike nodes (facts/nodeClasses.ts); at 1,000 nodes walking every node is timed too.
+//    Targets: each mode's facts within the 2 s call budget at 10,000 nodes; the parse near the yaml floor.
+for (const nodes of wanted('nodes') ? [1000, 10_000] : []) {
+  const { phases } = phasesInChild({ NATLENS_BENCH_NODES: String(nodes) });
+  const get = (name: string) => phases.find(p => p.name === name);
+  const floor = get('floor'), parsed = get('profile');
+  if (!floor || !parsed) { console.log(`profile of ${nodes} nodes: not measured (the child failed)`); continue; }
+  const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
+  const modes = ['iptables', 'nftables', 'ipvs'].map(m => { const g = get(m); return g ? `${m} ${g.cpuMs} ms (peak ${mb(g.peak)})` : `${m} failed`; });
+  const every = get('every-node');
+  console.log(`profile of ${nodes} nodes (CPU time): parse ${parsed.cpuMs} ms (bare yaml parse ${floor.cpuMs} ms, peak ${mb(parsed.peak)}); ` +
+    `facts of the LoadBalancer and NodePort examples, every way in through every node: ${modes.join('; ')}` +
+    (every ? `; walking every node instead (iptables): ${every.cpuMs} ms (peak ${mb(every.peak)})` : ''));
 }
 
 function manifestFilesUnder(dir: string): string[] {

@@ -38,3 +38,12 @@ ${eps.join('\n')}`);
   }
   return docs.join('\n---\n') + '\n';
 }
+
+/** A profile of n nodes in three zones (one address each, a /24 pod CIDR each), its own node first. */
+export function syntheticProfile(nodes: number): string {
+  const lines = ['nodeName: node-0', 'clusterCIDR: 10.0.0.0/9', 'nodes:'];
+  for (let i = 0; i < nodes; i++) {
+    lines.push(`  - {name: node-${i}, ips: [10.${128 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}], podCIDR: 10.${(i >> 8) & 127}.${i & 255}.0/24, zone: zone-${i % 3}}`);
+  }
+  return lines.join('\n') + '\n';
+}

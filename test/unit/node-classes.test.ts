@@ -13,6 +13,7 @@ import { buildClusterModel } from '../../extension/src/engine/model/cluster';
 import { entryFacts, serviceFacts, serviceWalker } from '../../extension/src/engine/facts/service';
 import { nodeClasses, singletonClasses } from '../../extension/src/engine/facts/nodeClasses';
 import { runPipeline, timeBudget } from '../fuzz/pipeline';
+import { syntheticProfile } from '../bench/synthetic';
 
 const MODES: readonly ProxyMode[] = ['iptables', 'nftables', 'ipvs'];
 const examples = new URL('../../examples/', import.meta.url).pathname;
@@ -100,20 +101,12 @@ for (const mode of MODES) {
   }
 }
 
-/** A profile of n nodes in three zones, with its own node first. */
-function bigProfile(n: number): string {
-  const nodes = Array.from({ length: n }, (_, i) => ({
-    name: `node-${i}`, ips: [`10.${128 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`], podCIDR: `10.${(i >> 8) & 127}.${i & 255}.0/24`, zone: `zone-${i % 3}`,
-  }));
-  return stringify({ nodeName: 'node-0', clusterCIDR: '10.0.0.0/9', nodes });
-}
-
 test(`a profile of ${MAX_NODES} nodes is modelled whole; one more node is a located limit`, () => {
   assert.ok(MAX_NODES >= 10_000);
-  const whole = parseProfile(bigProfile(MAX_NODES));
+  const whole = parseProfile(syntheticProfile(MAX_NODES));
   assert.equal(whole.profile.nodes.length, MAX_NODES);
   assert.deepEqual(whole.problems, []);
-  const over = parseProfile(bigProfile(MAX_NODES + 1));
+  const over = parseProfile(syntheticProfile(MAX_NODES + 1));
   assert.equal(over.profile.nodes.length, MAX_NODES);
   assert.equal(over.problems.length, 1);
   assert.match(over.problems[0]!.message, /more than 10000 nodes/);
@@ -122,7 +115,7 @@ test(`a profile of ${MAX_NODES} nodes is modelled whole; one more node is a loca
 
 test('a 10,000-node profile: every entry point of every mode within the call budget', () => {
   const manifest = readFileSync(join(examples, 'loadbalancer.yaml'), 'utf8') + '\n---\n' + readFileSync(join(examples, 'nodeport-local.yaml'), 'utf8');
-  const { failures, calls } = runPipeline(manifest, bigProfile(10_000), { hoverSamples: 4, budgetMs: timeBudget() });
+  const { failures, calls } = runPipeline(manifest, syntheticProfile(10_000), { hoverSamples: 4, budgetMs: timeBudget() });
   assert.deepEqual(failures, []);
   assert.ok(calls > 50);
 });

@@ -128,3 +128,22 @@ test('policy-ip-block-behind-snat: the real masquerade address; whether it appli
   assert.equal(cilium[0]!.severity, 'warning');
   assert.match(cilium[0]!.message, /never matches node or cluster-internal addresses/);
 });
+
+test('pod network: Calico nodes without a pod CIDR still list their tunnel device; an IPv6 profile says the overlay is not modelled', () => {
+  const noPodCIDR = readFileSync(join(DIR, 'calico-ipip.yaml'), 'utf8').replace(/spec: \{ podCIDR: [^}]+\}\n/g, '');
+  withManifest('calico.yaml', noPodCIDR, path => {
+    const rules = cli('rules', '--cluster', PROFILE, path);
+    assert.ok(rules.err.includes('node1 tunl0 10.244.1.64'), rules.err);
+  });
+  const v6 = 'ipFamily: IPv6\nnodeName: node1\nclusterCIDR: fd00:10:244::/48\nserviceCIDRs: [fd00:10:96::/112]\nallocate: false\n'
+    + 'nodes:\n  - { name: node1, ips: [fd00::2], podCIDR: "fd00:10:244:1::/64" }\n  - { name: node2, ips: [fd00::3], podCIDR: "fd00:10:244:2::/64" }\n';
+  withManifest('profile6.yaml', v6, profile => {
+    const r = cli('rules', '--cluster', profile, join(DIR, 'routed-host-gw.yaml'));
+    assert.match(r.err, /routed/);
+    const file = readFileSync(join(DIR, 'flannel-vxlan.yaml'), 'utf8').replace(/---\napiVersion: v1\nkind: Node[\s\S]*?InternalIP, address: [0-9.]+ \}\] \}\n/g, '');
+    withManifest('flannel.yaml', file, path => {
+      const vx = cli('rules', '--cluster', profile, path);
+      assert.match(vx.err, /node1 flannel\.1 \?, NAT Lens models the IPv4 side of the overlay only/);
+    });
+  });
+});

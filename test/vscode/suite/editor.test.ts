@@ -54,7 +54,7 @@ suite('editor features', () => {
     const ds = await waitForDiagnostics(editor.document.uri, ds => ds.some(d => (d.code as { value?: string } | undefined)?.value === 'client-ip-lost'));
     const d = ds.find(x => (x.code as { value: string }).value === 'client-ip-lost')!;
     assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Information);
-    assert.match(d.message, /entering node-a, the pod sees 10\.244\.0\.1 at 10\.244\.0\.10:8080, 192\.168\.0\.2 at 10\.244\.1\.10:8080; entering node-b/);
+    assert.match(d.message, /entering node-a, the pod 10\.244\.0\.10:8080 \(node-a\) sees 10\.244\.0\.1, the pod 10\.244\.1\.10:8080 \(node-b\) sees 192\.168\.0\.2; entering node-b/);
     const refactors = await codeActions(editor.document.uri, new vscode.Range(d.range.start, d.range.start), vscode.CodeActionKind.RefactorRewrite.value);
     assert.ok(refactors.some(a => a.title.startsWith('Preserve client IP (externalTrafficPolicy: Local)')), JSON.stringify(refactors.map(a => a.title)));
   });

@@ -9,7 +9,7 @@ import { withProxyMode, type NodeProfile, type ProxyMode } from '../model/profil
 import { defaultService, externallyAccessible, type DefaultedService } from '../model/service';
 import { backendFor } from '../proxy/backends';
 import { serviceFacts, type EntryFact, type EntryVia } from '../facts/service';
-import { entryOutcome, externalSummary, internalSummary, podSees } from '../facts/render';
+import { entryOutcome, externalSummary, internalSummary, seenSources } from '../facts/render';
 import { cmd, hostPort, shq } from './shell';
 import type { DebugCommand, PortOnNode, ServiceOnNode } from './types';
 import { english, type Messages } from '../i18n';
@@ -268,7 +268,7 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
       command: ct(nodeIP, sp.nodePort),
       ...nodeRun,
       lookFor: nodePortWalk?.verdict === 'DNAT'
-        ? m.debugConntrackNodePortDnat({ snat: masqueraded(nodePortWalk) ? podSees(nodePortWalk, undefined, m) : null, predicted: describe(nodePortWalk) })
+        ? m.debugConntrackNodePortDnat({ snat: masqueraded(nodePortWalk) ? seenSources(nodePortWalk, m) : null, predicted: describe(nodePortWalk) })
         : nodePortWalk ? m.debugConntrackNone({ outcome: describe(nodePortWalk) })
           : m.debugConntrackNodePortPolicy({ local: d.externalTrafficPolicy === 'Local' }),
     });
@@ -310,7 +310,7 @@ export function debugCommands(model: ClusterModel, service: ServiceEntry | Manif
       title: m.debugEstablishedTitle(),
       command: `kubectl debug -it -n ${shq(ns)} ${selectorOf(d) ? `"$(kubectl get pods -n ${shq(ns)} -l ${shq(selectorOf(d)!)} -o name | head -n 1)"` : `"$(kubectl get pods -n ${shq(ns)} --field-selector ${shq(`status.podIP=${ep.ip}`)} -o name)"`} --image=${shq(debugImage)} -- ${proto === 'udp' ? cmd('ss', '-un') : cmd('ss', '-tn', 'state', 'established', `( sport = :${ep.port} )`)}`,
       ...workstation,
-      lookFor: m.debugEstablished({ example: nodePortWalk && masqueraded(nodePortWalk) ? { seen: podSees(nodePortWalk, undefined, m), node: nodeName } : null }),
+      lookFor: m.debugEstablished({ example: nodePortWalk && masqueraded(nodePortWalk) ? { seen: seenSources(nodePortWalk, m), node: nodeName } : null }),
     });
   }
   return out;

@@ -38,7 +38,9 @@ export type AddressGap =
   | { readonly kind: 'not-published'; readonly wanted: readonly string[] }
   /** CrossSubnet / DirectRouting: encapsulated only across subnets, and the nodes' subnets are unknown. */
   | { readonly kind: 'subnet-unknown'; readonly other: string; readonly setting: string }
-  | { readonly kind: 'backend-not-modelled'; readonly backend: string };
+  | { readonly kind: 'backend-not-modelled'; readonly backend: string }
+  /** An IPv6 profile: only the overlay's IPv4 side is modelled. */
+  | { readonly kind: 'family-not-modelled' };
 
 /** The interface a node sends pod traffic to another node by, and its address there. */
 export type OverlayDevice =
@@ -76,7 +78,6 @@ const FLANNEL_ROUTED = ['host-gw', 'aws-vpc', 'gce', 'ali-vpc', 'alloc'];
 export function podNetworkOf(profile: ClusterProfile, workspace: CniWorkspace | null): PodNetwork | null {
   if (profile.cni.type === 'auto' && !workspace?.detected.length) return null;
   const config = resolveCni(profile.cni, workspace, profile).config;
-  if (profile.ipFamily !== 'IPv4') return routed(config.type);
   const published = (node: string, keys: readonly string[]) => {
     const known = workspace?.nodeAddresses.get(node);
     for (const key of keys) {
@@ -85,11 +86,18 @@ export function podNetworkOf(profile: ClusterProfile, workspace: CniWorkspace | 
     }
     return null;
   };
-  const build = (cni: CniType, mode: PodNetworkMode, decidedBy: Setting<unknown> | null, deviceTo: PodNetwork['deviceTo']): PodNetwork => {
+  /** `sample`: a pod address on another node, for the devices list where that node's pod CIDR is unknown (Calico IPAM). */
+  const build = (cni: CniType, mode: PodNetworkMode, decidedBy: Setting<unknown> | null, ipv4DeviceTo: PodNetwork['deviceTo'], sample: string | null = null): PodNetwork => {
+    // the devices' IPv6 sides (flannel-v6.<VNI>, Calico's IPv6 tunnel annotations, ipv6-cilium-host) are not modelled: said, not guessed
+    const deviceTo: PodNetwork['deviceTo'] = profile.ipFamily === 'IPv4' ? ipv4DeviceTo : (n, remote, dst) => {
+      const d = ipv4DeviceTo(n, remote, dst);
+      return d && { node: d.node, device: d.device, address: null, gap: { kind: 'family-not-modelled' } };
+    };
     const devices: OverlayDevice[] = [];
     for (const n of profile.nodes) {
       const other = profile.nodes.find(m => m.name !== n.name);
-      const d = other ? deviceTo(n, other, other.podCIDR ? firstAddress(other.podCIDR) ?? '' : '') : null;
+      const dst = other?.podCIDR ? firstAddress(other.podCIDR) : sample;
+      const d = other && dst ? deviceTo(n, other, dst) : null;
       if (d) devices.push(d);
     }
     return { cni, mode, decidedBy, deviceTo, devices, addresslessPodLinks: ADDRESSLESS_POD_LINKS.includes(cni) };
@@ -142,7 +150,7 @@ export function podNetworkOf(profile: ClusterProfile, workspace: CniWorkspace | 
         const address = block ? firstAddress(block.cidr) : null;
         if (block && address) return { node: n.name, device, address, source: { kind: 'ipam-block', block: block.cidr, source: block.source } };
         return { node: n.name, device, address: null, gap: { kind: 'not-published', wanted: [`Node ${n.name} annotation ${annotation}`, `IPAMBlock affinity host:${n.name}`] } };
-      });
+      }, pools[0] ? formatIP(pools[0].cidr.ip) : null);
     }
     case 'cilium': {
       if (config.routingMode.value !== 'tunnel') return build('cilium', 'routed', config.routingMode, () => null);

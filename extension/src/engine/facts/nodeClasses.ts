@@ -6,7 +6,7 @@
 import type { ClusterModel, ServiceEntry } from '../model/cluster';
 import type { NodeProfile } from '../model/profile';
 import { nodePortCIDRs } from '../proxy/common';
-import { canonicalIP, cidrContains, formatCIDR, parseCIDR, parseIP, type CIDR } from '../util/ip';
+import { canonicalIP, cidrContains, formatCIDR, parseCIDR, parseIP, type CIDR, type IP } from '../util/ip';
 import { EGRESS_DESTINATION, EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
 import type { ClusterNetwork } from '../walk/network';
 
@@ -20,6 +20,9 @@ export function singletonClasses(model: ClusterModel): NodeClass[] {
   return model.profile.nodes.map(n => ({ members: [n] }));
 }
 
+/** Per network (its model) and Service: every port's facts ask. */
+const classesOf = new WeakMap<ClusterNetwork, WeakMap<ServiceEntry, NodeClass[]>>();
+
 /**
  * The classes of the profile's nodes for `entry`. A node is a class of its own when the Service can tell
  * it apart by more than its names and addresses: it hosts or is hinted for an endpoint, owns an address
@@ -28,9 +31,19 @@ export function singletonClasses(model: ClusterModel): NodeClass[] {
  * rules and routes ask of each address (family, which nodePortAddresses hold it, cluster or pod CIDR).
  */
 export function nodeClasses(entry: ServiceEntry, model: ClusterModel, net: ClusterNetwork): NodeClass[] {
+  let known = classesOf.get(net);
+  if (!known) classesOf.set(net, (known = new WeakMap()));
+  let classes = known.get(entry);
+  if (!classes) known.set(entry, (classes = groupNodes(entry, model, net)));
+  return classes;
+}
+
+function groupNodes(entry: ServiceEntry, model: ClusterModel, net: ClusterNetwork): NodeClass[] {
   const profile = model.profile;
   const endpoints = entry.ports.flatMap(p => p.endpoints);
   const own = new Set<string>([profile.nodeName, ...endpoints.flatMap(ep => [ep.nodeName ?? '', ...ep.nodeHints])]);
+  // an overlay device's address (a Calico tunnel address, a Cilium router IP) is not one renaming can derive
+  for (const d of model.podNetwork?.devices ?? []) own.add(d.node);
   const destinations = [
     ...endpoints.map(ep => ep.ip), EXTERNAL_CLIENT_IP, EGRESS_DESTINATION,
     ...entry.ports.flatMap(p => [p.info.clusterIP, ...p.info.loadBalancerVIPs, ...p.info.externalIPs]),
@@ -40,7 +53,7 @@ export function nodeClasses(entry: ServiceEntry, model: ClusterModel, net: Clust
     if (owner) own.add(owner);
   }
   const clusterCIDR = profile.clusterCIDR ? parseCIDR(profile.clusterCIDR) : null;
-  const inCIDR = (c: CIDR | null, ip: string) => { const a = parseIP(ip); return c !== null && a !== null && cidrContains(c, a); };
+  const inCIDR = (c: CIDR | null, ip: IP | null) => c !== null && ip !== null && cidrContains(c, ip);
   const classes = new Map<string, NodeProfile[]>();
   const out: NodeClass[] = [];
   for (const node of profile.nodes) {
@@ -56,49 +69,76 @@ export function nodeClasses(entry: ServiceEntry, model: ClusterModel, net: Clust
 }
 
 /** What the rules and routes of one Service can see of a node besides its names and addresses; null: the node is a class of its own. */
-function classKey(node: NodeProfile, net: ClusterNetwork, clusterCIDR: CIDR | null, inCIDR: (c: CIDR | null, ip: string) => boolean): string | null {
+function classKey(node: NodeProfile, net: ClusterNetwork, clusterCIDR: CIDR | null, inCIDR: (c: CIDR | null, ip: IP | null) => boolean): string | null {
   const gateway = node.podGateway && node.podGateway !== 'none' ? node.podGateway : null;
-  // an overlay device's address (a Calico tunnel address, a Cilium router IP) is not one renaming can derive
-  if (net.model.podNetwork?.devices.some(d => d.node === node.name)) return null;
   if ([...node.ips, ...(gateway ? [gateway] : [])].some(ip => net.nodeOwning(ip) !== node)) return null;
-  const profile = net.model.profile;
-  const { matchAll, cidrs } = nodePortCIDRs(profile, node);
+  const { matchAll, cidrs } = nodePortCIDRs(net.model.profile, node);
   const podCIDR = node.podCIDR ? parseCIDR(node.podCIDR) : null;
   const primary = net.primaryIP(node);
-  const address = (ip: string, i: number) => [
-    parseIP(ip)?.family ?? null, canonicalIP(ip) === ip, node.ips.indexOf(ip) === i, ip === primary,
-    cidrs.map(c => inCIDR(c, ip)), inCIDR(clusterCIDR, ip), inCIDR(podCIDR, ip), net.isPodAddress(ip),
+  // a node's own addresses route to it before any pod CIDR is asked (ClusterNetwork.findRoute), and the
+  // facts' walks model no CNI egress: whether an address is also a pod address does not matter here
+  const address = (ip: string, i: number) => {
+    const parsed = parseIP(ip);
+    return [
+      parsed?.family, canonicalIP(ip) === ip, node.ips.indexOf(ip) === i, ip === primary,
+      cidrs.map(c => inCIDR(c, parsed)).join(''), inCIDR(clusterCIDR, parsed), inCIDR(podCIDR, parsed),
+    ].join(' ');
+  };
+  const spare = sparePodIP(net, node);
+  return [
+    node.zone ?? '', matchAll, node.ips.map(address).join(','),
+    podCIDR ? `${podCIDR.ip.family} ${podCIDR.prefix} ${formatCIDR(podCIDR) === node.podCIDR}` : '-',
+    spare === null ? '-' : inCIDR(clusterCIDR, parseIP(spare)),
+    node.podGateway === 'none' ? 'none' : gateway ? `${canonicalIP(gateway) === gateway} ${inCIDR(podCIDR, parseIP(gateway))} ${node.ips.includes(gateway)}` : '-',
+  ].join('|');
+}
+
+const spares = new WeakMap<ClusterNetwork, Map<string, string | null>>();
+
+/** spareNodePodIP, once per node and network: classes, requests and renamings all ask for it. */
+export function sparePodIP(net: ClusterNetwork, node: NodeProfile): string | null {
+  let known = spares.get(net);
+  if (!known) spares.set(net, (known = new Map()));
+  let ip = known.get(node.name);
+  if (ip === undefined) known.set(node.name, (ip = spareNodePodIP(net, node.name)));
+  return ip;
+}
+
+/** A node's names and addresses as walk results spell them: as written in the profile and canonical, its pod CIDR, its spare pod address. */
+function identity(net: ClusterNetwork, node: NodeProfile): string[] {
+  const cidr = node.podCIDR ? parseCIDR(node.podCIDR) : null;
+  return [
+    ...node.ips.flatMap(ip => [ip, canonicalIP(ip) ?? '']), node.podGateway ?? '', canonicalIP(node.podGateway ?? '') ?? '',
+    node.podCIDR ?? '', cidr ? formatCIDR(cidr) : '', sparePodIP(net, node) ?? '',
   ];
-  const spare = spareNodePodIP(net, node.name);
-  return JSON.stringify([
-    node.zone ?? '', matchAll, node.ips.map(address),
-    podCIDR ? [podCIDR.ip.family, podCIDR.prefix, formatCIDR(podCIDR) === node.podCIDR] : null,
-    spare === null ? null : inCIDR(clusterCIDR, spare),
-    node.podGateway === 'none' ? 'none' : gateway ? [canonicalIP(gateway) === gateway, inCIDR(podCIDR, gateway)] : null,
-  ]);
 }
 
 /**
- * Rewrites a class member's walk results for another member: each of the first node's names and addresses
- * (as written in the profile and in canonical form, its pod CIDR, its spare pod address) becomes the
- * other's. Addresses inside rule text are replaced only as whole addresses.
+ * Rewrites the walk results of `from` for other members of its class: each of its names and addresses
+ * becomes the member's in the same place. Addresses inside rule text are replaced only as whole addresses.
  */
-export function nodeRenaming(net: ClusterNetwork, from: NodeProfile, to: NodeProfile): NodeRenaming {
-  const pairs = new Map<string, string>();
-  const add = (a: string | null | undefined, b: string | null | undefined) => { if (a && b && a !== b && !pairs.has(a)) pairs.set(a, b); };
-  from.ips.forEach((ip, i) => { add(ip, to.ips[i]); add(canonicalIP(ip), canonicalIP(to.ips[i] ?? '')); });
-  add(from.podGateway, to.podGateway);
-  add(canonicalIP(from.podGateway ?? ''), canonicalIP(to.podGateway ?? ''));
-  add(from.podCIDR, to.podCIDR);
-  const fromCIDR = from.podCIDR ? parseCIDR(from.podCIDR) : null, toCIDR = to.podCIDR ? parseCIDR(to.podCIDR) : null;
-  if (fromCIDR && toCIDR) add(formatCIDR(fromCIDR), formatCIDR(toCIDR));
-  add(spareNodePodIP(net, from.name), spareNodePodIP(net, to.name));
-  const tokens = [...pairs.keys()].sort((a, b) => b.length - a.length).map(t => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+export function nodeRenamer(net: ClusterNetwork, from: NodeProfile): (to: NodeProfile) => NodeRenaming {
+  const own = identity(net, from);
+  // the first place a token appears names it (an address written canonically is its own canonical form)
+  const place = new Map<string, number>();
+  own.forEach((t, i) => { if (t && !place.has(t)) place.set(t, i); });
+  const tokens = [...place.keys()].sort((a, b) => b.length - a.length).map(t => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const pattern = tokens.length ? new RegExp(`(?<![0-9A-Za-z_.:])(?:${tokens.join('|')})(?![0-9A-Za-z_]|\\.[0-9]|:[0-9A-Fa-f]*:)`, 'g') : null;
-  return {
-    node: s => (s === from.name ? to.name : s),
-    address: s => pairs.get(s) ?? s,
-    text: s => (pattern ? s.replace(pattern, t => pairs.get(t) ?? t) : s),
+  // most rules name no address of the node: asked once per class, not once per member
+  const mentions = new Map<string, boolean>();
+  const mentioned = (s: string) => {
+    let hit = mentions.get(s);
+    if (hit === undefined) mentions.set(s, (hit = pattern !== null && s.search(pattern) >= 0));
+    return hit;
+  };
+  return to => {
+    const theirs = identity(net, to);
+    const address = (s: string) => { const i = place.get(s); return i === undefined ? s : theirs[i] || s; };
+    return {
+      node: s => (s === from.name ? to.name : s),
+      address,
+      text: s => (mentioned(s) ? s.replace(pattern!, address) : s),
+    };
   };
 }
 

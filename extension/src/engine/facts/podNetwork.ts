@@ -21,6 +21,7 @@ function gapText(node: string, g: AddressGap, m: Messages): string {
     case 'not-published': return m.overlayGapNotPublished({ wanted: g.wanted });
     case 'subnet-unknown': return m.overlayGapSubnet({ node, other: g.other, setting: g.setting });
     case 'backend-not-modelled': return m.overlayGapBackend({ backend: g.backend });
+    case 'family-not-modelled': return m.overlayGapIPv6();
   }
 }
 

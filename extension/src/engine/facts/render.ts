@@ -15,14 +15,37 @@ export function externalEntries(facts: ServiceFacts): EntryFact[] {
   return facts.entries.filter(e => e.client === 'external');
 }
 
-/** What the pod sees, over the branches that reach an endpoint: one address, or one per endpoint. */
+/** How many endpoints of a group of the same source a sentence names before "N more". */
+const SHOWN_PER_GROUP = 3;
+
+/**
+ * What the pods see, over the branches that reach an endpoint, as a clause: "the pod sees X" when
+ * all see one address, else one part per address and endpoint node ("the pod E (node-b) sees X",
+ * "the 5000 pods on node-a (E1, E2, E3, 4997 more) see Y"): linear, however many endpoints.
+ */
 export function podSees(e: EntryFact, code = (s: string) => s, m: Messages = english): string {
+  if (e.endpoints.length === 0) return m.seenByEveryPod({ seen: '—' });
+  const groups = new Map<string, { seen: string; node: string | null; endpoints: string[] }>();
+  for (const p of e.endpoints) {
+    const seen = shownSource(p, code, m);
+    const key = `${seen}\u0000${p.node ?? ''}`;
+    const g = groups.get(key) ?? groups.set(key, { seen, node: p.node, endpoints: [] }).get(key)!;
+    g.endpoints.push(p.endpoint);
+  }
+  const seen = new Set([...groups.values()].map(g => g.seen));
+  if (seen.size === 1) return m.seenByEveryPod({ seen: [...seen][0]! });
+  return [...groups.values()].map(g => m.seenByPods({ shown: g.endpoints.slice(0, SHOWN_PER_GROUP), count: g.endpoints.length, node: g.node, seen: g.seen })).join(', ');
+}
+
+/** The source address an endpoint sees, as a sentence names it. */
+function shownSource(p: EntryFact['endpoints'][number], code: (s: string) => string, m: Messages): string {
   // behind an overlay device whose address the input does not tell, the walk's address only stands in for it
-  const shown = (p: EntryFact['endpoints'][number]) => (p.overlay && unknownOverlayAddress(p.overlay, m)) || code(p.sourceSeen ?? '?');
-  const seen = [...new Set(e.endpoints.map(shown))];
-  if (e.endpoints.length === 0) return '—';
-  if (seen.length === 1) return seen[0]!;
-  return e.endpoints.map(p => m.seenAtEndpoint({ seen: shown(p), endpoint: p.endpoint })).join(', ');
+  return (p.overlay && unknownOverlayAddress(p.overlay, m)) || code(p.sourceSeen ?? '?');
+}
+
+/** The source addresses the pods see, one each (for a sentence that names the addresses alone). */
+export function seenSources(e: EntryFact, m: Messages = english): string {
+  return [...new Set(e.endpoints.map(p => shownSource(p, s => s, m)))].join(', ');
 }
 
 /** The CodeLens above a Service. */
@@ -168,8 +191,11 @@ export function topologySummary(facts: ServiceFacts, m: Messages = english): str
 export function topologyLines(facts: ServiceFacts, m: Messages = english): string[] {
   const t = facts.topology;
   if (!t) return [];
+  // by node, first walk first: one lookup per node, not a scan of every entry
+  const walks = new Map<string, EntryFact>();
+  for (const e of facts.entries) if (e.client === 'pod' && e.via === 'clusterIP' && !walks.has(e.node)) walks.set(e.node, e);
   const lines = t.nodes.map(n => {
-    const walked = facts.entries.find(e => e.client === 'pod' && e.via === 'clusterIP' && e.node === n.node);
+    const walked = walks.get(n.node);
     const spread = walked && walked.endpoints.length ? walked.endpoints.map(p => `${p.endpoint}${p.node ? ` (${p.node})` : ''} ${m.percent(p.probability)}`).join(', ') : n.endpoints.join(', ') || '—';
     return `- ${n.node} (${m.topoZone({ zone: n.zone })}): ${n.mode ? m.topoMode({ mode: n.mode }) : m.topoFallback({ fallback: n.fallback ?? 'no-hints' })} → ${spread}`;
   });

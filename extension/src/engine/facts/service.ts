@@ -8,13 +8,13 @@ import { defaultService, type ServicePortInfo, type SkipReason } from '../model/
 import { backendFor, type PortChains, type ProxySemantics } from '../proxy/backends';
 import { localTrafficDetector } from '../proxy/common';
 import { joinHostPort } from '../util/ip';
-import { EXTERNAL_CLIENT_IP, spareNodePodIP } from '../walk/choices';
+import { EXTERNAL_CLIENT_IP } from '../walk/choices';
 import { hasEffect } from '../walk/effects';
 import { topologyFacts, type TopologyFacts } from './topology';
 import type { OverlayDevice } from '../egress/podNetwork';
-import { nodeClasses, nodeRenaming, type NodeClass, type NodeRenaming } from './nodeClasses';
+import { nodeClasses, nodeRenamer, sparePodIP, type NodeClass, type NodeRenaming } from './nodeClasses';
 import type { RuleHop } from '../walk/netfilter';
-import { walkerFor, type TraceRequest, type Verdict, type Walker, type WalkResult } from '../walk/walk';
+import { walkerFor, type GroupedWalk, type TraceRequest, type Verdict, type Walker, type WalkOutcome, type WalkResult } from '../walk/walk';
 
 export type ClientKind = 'external' | 'pod' | 'node';
 export type EntryVia = 'clusterIP' | 'nodePort' | 'loadBalancer' | 'externalIP';
@@ -156,12 +156,13 @@ type EntryRequest = { client: ClientKind; via: EntryVia; request: TraceRequest }
  */
 export function entryFacts(sp: ServicePortInfo, model: ClusterModel, walker: Walker, classes: readonly NodeClass[]): EntryFact[] {
   const byNode = new Map<string, { external: EntryFact[]; inside: EntryFact[] }>();
-  const walk = (rs: readonly EntryRequest[]) => rs.map(e => entryFact(e.client, e.via, e.request, walker.trace(e.request)));
+  const walk = (rs: readonly EntryRequest[]) => rs.map(e => entryFact(e.client, e.via, e.request, walker.branches(e.request)));
   for (const { members } of classes) {
     const first = members[0]!;
     const asked = nodeRequests(sp, first, walker);
     const walked = { external: walk(asked.external), inside: walk(asked.inside) };
     byNode.set(first.name, walked);
+    const renamer = members.length > 1 ? nodeRenamer(walker.network, first) : null;
     for (const member of members.slice(1)) {
       const own = nodeRequests(sp, member, walker);
       // a class has one shape of requests; should a member ask differently, it is walked itself
@@ -169,7 +170,7 @@ export function entryFacts(sp: ServicePortInfo, model: ClusterModel, walker: Wal
         byNode.set(member.name, { external: walk(own.external), inside: walk(own.inside) });
         continue;
       }
-      const rename = nodeRenaming(walker.network, first, member);
+      const rename = renamer!(member);
       byNode.set(member.name, {
         external: walked.external.map((f, i) => renamedFact(f, own.external[i]!.request, rename)),
         inside: walked.inside.map((f, i) => renamedFact(f, own.inside[i]!.request, rename)),
@@ -187,7 +188,7 @@ function nodeRequests(sp: ServicePortInfo, node: NodeProfile, walker: Walker): {
   const from = (via: EntryVia, dst: string, dport: number) =>
     external.push({ client: 'external', via, request: { source: { kind: 'external', ip: EXTERNAL_CLIENT_IP }, entryNode: node.name, dst, dport, proto } });
   const within = (via: EntryVia, dst: string, dport: number) => {
-    const podIP = spareNodePodIP(walker.network, node.name);
+    const podIP = sparePodIP(walker.network, node);
     if (podIP) inside.push({ client: 'pod', via, request: { source: { kind: 'pod', ip: podIP, node: node.name }, dst, dport, proto } });
     const nodeIP = walker.network.node(node.name) ? walker.network.primaryIP(node) : null;
     if (nodeIP) inside.push({ client: 'node', via, request: { source: { kind: 'node', node: node.name, ip: nodeIP }, dst, dport, proto } });
@@ -219,29 +220,48 @@ export function walkFact(r: WalkResult, via: EntryVia): EntryFact {
   return entryFact(r.request.source.kind, via, r.request, r);
 }
 
-function entryFact(client: ClientKind, via: EntryVia, request: TraceRequest, r: WalkResult): EntryFact {
+/** One branch's share of an outcome: a grouped outcome stands for each of its members. */
+interface Branch { readonly outcome: WalkOutcome; readonly endpoint: string | null; readonly probability: number; readonly order: number }
+
+function branchesOf(outcomes: readonly WalkOutcome[]): Branch[] {
+  const grouped = outcomes.some(o => o.members);
+  const out: Branch[] = [];
+  outcomes.forEach((outcome, i) => {
+    if (!outcome.members) out.push({ outcome, endpoint: outcome.endpoint, probability: outcome.probability, order: grouped ? -1 : i });
+    else for (const m of outcome.members) out.push({ outcome, endpoint: m.endpoint, probability: m.probability, order: m.order });
+  });
+  // in the order the ungrouped walk reaches them (a sort is stable: an outcome's members keep theirs)
+  return grouped ? out.sort((a, b) => a.order - b.order) : out;
+}
+
+function entryFact(client: ClientKind, via: EntryVia, request: TraceRequest, r: Pick<GroupedWalk, 'packet' | 'firstNode' | 'outcomes'>): EntryFact {
+  const branches = branchesOf(r.outcomes);
   const byEndpoint = new Map<string, { fact: EndpointFact; probability: number }>();
-  for (const o of r.outcomes) {
-    if (o.verdict !== 'DNAT' || !o.endpoint) continue;
-    const seen = byEndpoint.get(o.endpoint);
+  for (const { outcome: o, endpoint, probability } of branches) {
+    if (o.verdict !== 'DNAT' || !endpoint) continue;
+    const seen = byEndpoint.get(endpoint);
     const sourceSeen = o.sourceSeen ? o.sourceSeen.replace(/:(\d+|\*)$/, '').replace(/^\[|\]$/g, '') : null;
     const fact: EndpointFact = {
-      endpoint: o.endpoint, node: o.endpointNode, probability: (seen?.probability ?? 0) + o.probability,
+      endpoint, node: o.endpointNode, probability: (seen?.probability ?? 0) + probability,
       masquerade: (seen?.fact.masquerade ?? false) || o.masqueraded, snatNode: seen?.fact.snatNode ?? (o.masqueraded ? o.natNode : null),
       sourceSeen: seen?.fact.sourceSeen ?? sourceSeen, replyBroken: (seen?.fact.replyBroken ?? false) || o.replyBroken,
       ...(seen?.fact.overlay ?? o.overlay ? { overlay: seen?.fact.overlay ?? o.overlay } : {}),
     };
-    byEndpoint.set(o.endpoint, { fact, probability: fact.probability });
+    byEndpoint.set(endpoint, { fact, probability: fact.probability });
   }
+  // the walk's verdict: DNAT if any branch reaches an endpoint, else the most likely single branch's
+  const verdict: Verdict = branches.some(b => b.outcome.verdict === 'DNAT') ? 'DNAT'
+    : branches.reduce<Branch | undefined>((best, b) => (best === undefined || b.probability > best.probability ? b : best), undefined)?.outcome.verdict ?? 'NONE';
   return {
     client, source: r.packet.src, node: r.firstNode, via, address: joinHostPort(r.packet.dst, r.packet.dport),
-    verdict: r.verdict, endpoints: [...byEndpoint.values()].map(e => e.fact), rule: decidingRule(r), request,
+    verdict, endpoints: [...byEndpoint.values()].map(e => e.fact), rule: decidingRule(verdict, r.outcomes), request,
   };
 }
 
-function decidingRule(r: WalkResult): DecidingRule | null {
+/** The rule that decided: the first branch's drop or reject, or its DNAT. */
+function decidingRule(verdict: Verdict, outcomes: readonly WalkOutcome[]): DecidingRule | null {
   const hop = (h: RuleHop | undefined) => (h ? { node: h.node, table: h.table, chain: h.chain, rule: h.rule } : null);
-  if (r.verdict === 'DROP' || r.verdict === 'REJECT') return hop(r.outcomes.find(o => o.verdict === r.verdict)?.hops.at(-1));
-  if (r.verdict === 'DNAT') return hop(r.hops.find(h => hasEffect(h.effects, 'dnat')));
+  if (verdict === 'DROP' || verdict === 'REJECT') return hop(outcomes.find(o => o.verdict === verdict)?.hops.at(-1));
+  if (verdict === 'DNAT') return hop(outcomes.find(o => o.verdict === 'DNAT')?.hops.find(h => hasEffect(h.effects, 'dnat')));
   return null;
 }

@@ -82,12 +82,15 @@ export const de: Messages = {
   outcomeBlocked: ({ verdict, table, chain, md }) =>
     `${bold(verdict, md)} (${table} ${chain})${verdict === 'REJECT' ? ', „Connection refused“' : ', der Client läuft in einen Timeout'}`,
   outcomeNoRule: () => 'keine Service-Regel greift',
-  outcomeDnat: ({ endpoints, snat, seen, reply }) => `DNAT auf ${endpoints}; ${snat}, der Pod sieht ${seen}${reply}`,
+  outcomeDnat: ({ endpoints, snat, seen, reply }) => `DNAT auf ${endpoints}; ${snat}, ${seen}${reply}`,
   entryNoSnat: () => 'kein SNAT',
   entrySnat: ({ md }) => bold('SNAT', md),
   entrySnatSome: ({ masqueraded, branches, md }) => `${bold('SNAT', md)} auf ${masqueraded} von ${branches} Zweigen`,
   entryReplyLost: ({ node, endpoints, md }) => `; ${bold(`die Antwort kommt über ${node} nicht zurück`, md)} (für ${endpoints}), die Verbindung scheitert`,
-  seenAtEndpoint: ({ seen, endpoint }) => `${seen} bei ${endpoint}`,
+  seenByEveryPod: ({ seen }) => `der Pod sieht ${seen}`,
+  seenByPods: ({ shown, count, node, seen }) =>
+    count === 1 ? `der Pod ${shown[0]}${node ? ` (${node})` : ''} sieht ${seen}`
+      : `die ${count} Pods${node ? ` auf ${node}` : ''} (${shown.join(', ')}${count > shown.length ? ` und ${count - shown.length} weitere` : ''}) sehen ${seen}`,
   ...dePodNetwork,
 
   viaNodePort: ({ port }) => `NodePort ${port}`,
@@ -246,7 +249,7 @@ export const de: Messages = {
   // Diagnosen, aus den Fakten formuliert (facts/diagnostics.ts)
   diagClientIpLost: ({ sameNode, entries, client }) =>
     `Client-IP geht verloren: Bei externalTrafficPolicy Cluster werden externe Verbindungen auf dem Node maskiert, über den sie hereinkommen${sameNode ? ', auch wenn der Endpoint auf genau diesem Node läuft' : ''}: ${entries.join('; ')}${client ? `; nie ${client}, den Client.` : '.'}`,
-  diagEnteringSees: ({ node, sees }) => `über ${node} sieht der Pod ${sees}`,
+  diagEnteringSees: ({ node, sees }) => `über ${node}: ${sees}`,
   diagLocalText: ({ parts, loadBalancer }) => `externalTrafficPolicy Local: ${parts.join('; ')}.${loadBalancer ? ` ${loadBalancer}` : ''}`,
   diagLocalServingNode: ({ node, n }) => `${node} schickt externe Verbindungen an ${n === 1 ? 'seinen eigenen Endpoint' : `seine ${n} eigenen Endpoints`}`,
   diagLocalServing: ({ nodes, keptIp, uneven }) =>

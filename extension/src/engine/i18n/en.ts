@@ -92,12 +92,16 @@ export const en = {
     `${bold(verdict, md)} (${table} ${chain})${verdict === 'REJECT' ? ', "connection refused"' : ', the client times out'}`,
   outcomeNoRule: () => 'no Service rule matches',
   outcomeDnat: ({ endpoints, snat, seen, reply }: { endpoints: string; snat: string; seen: string; reply: string }) =>
-    `DNAT to ${endpoints}; ${snat}, the pod sees ${seen}${reply}`,
+    `DNAT to ${endpoints}; ${snat}, ${seen}${reply}`,
   entryNoSnat: () => 'no SNAT',
   entrySnat: ({ md }: { md: boolean }) => bold('SNAT', md),
   entrySnatSome: ({ masqueraded, branches, md }: { masqueraded: number; branches: number; md: boolean }) => `${bold('SNAT', md)} on ${masqueraded} of ${branches} branches`,
   entryReplyLost: ({ node, endpoints, md }: { node: string; endpoints: string; md: boolean }) => `; ${bold('the reply does not come back', md)} through ${node} for ${endpoints}, so the connection fails`,
-  seenAtEndpoint: ({ seen, endpoint }: { seen: string; endpoint: string }) => `${seen} at ${endpoint}`,
+  seenByEveryPod: ({ seen }: { seen: string }) => `the pod sees ${seen}`,
+  /** Endpoints that see one source: `shown` are the first few of `count`. */
+  seenByPods: ({ shown, count, node, seen }: { shown: readonly string[]; count: number; node: string | null; seen: string }) =>
+    count === 1 ? `the pod ${shown[0]}${node ? ` (${node})` : ''} sees ${seen}`
+      : `the ${count} pods${node ? ` on ${node}` : ''} (${shown.join(', ')}${count > shown.length ? `, ${count - shown.length} more` : ''}) see ${seen}`,
   ...enPodNetwork,
 
   // who connects where (facts/render.ts entryLabel)
@@ -269,7 +273,7 @@ export const en = {
   // diagnostics stated from the facts (facts/diagnostics.ts)
   diagClientIpLost: ({ sameNode, entries, client }: { sameNode: boolean; entries: readonly string[]; client: string | null }) =>
     `Client IP lost: with externalTrafficPolicy Cluster, external connections are masqueraded on the node they enter${sameNode ? ', even when the endpoint is on that node' : ''}: ${entries.join('; ')}${client ? `; never ${client}, the client.` : '.'}`,
-  diagEnteringSees: ({ node, sees }: { node: string; sees: string }) => `entering ${node}, the pod sees ${sees}`,
+  diagEnteringSees: ({ node, sees }: { node: string; sees: string }) => `entering ${node}, ${sees}`,
   diagLocalText: ({ parts, loadBalancer }: { parts: readonly string[]; loadBalancer: string }) => `externalTrafficPolicy Local: ${parts.join('; ')}.${loadBalancer ? ` ${loadBalancer}` : ''}`,
   diagLocalServingNode: ({ node, n }: { node: string; n: number }) => `${node} sends external connections to its own ${n === 1 ? 'endpoint' : `${n} endpoints`}`,
   diagLocalServing: ({ nodes, keptIp, uneven }: { nodes: readonly string[]; keptIp: boolean; uneven: boolean }) =>

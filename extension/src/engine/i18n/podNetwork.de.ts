@@ -23,5 +23,6 @@ export const dePodNetwork: typeof enPodNetwork = {
   overlayGapSubnet: ({ node, other, setting }) =>
     `mit ${setting} wird nur Verkehr zwischen Nodes in verschiedenen Subnetzen gekapselt, und ob ${node} und ${other} in einem liegen, steht nicht in der Eingabe (die Annotationen projectcalico.org/IPv4Address ihrer Node-Objekte)`,
   overlayGapBackend: ({ backend }) => `NAT Lens modelliert das flannel-Backend ${backend} nicht`,
+  overlayGapIPv6: () => 'NAT Lens modelliert nur die IPv4-Seite des Overlays, und dieses Profil ist IPv6',
   overlayAddressUnknown: ({ node, device }) => `die ${device}-Adresse von ${node} (nicht in der Eingabe)`,
 };

@@ -23,5 +23,6 @@ export const enPodNetwork = {
   overlayGapSubnet: ({ node, other, setting }: { node: string; other: string; setting: string }) =>
     `with ${setting} only traffic between nodes on different subnets is encapsulated, and whether ${node} and ${other} share one is not in the input (the projectcalico.org/IPv4Address annotations of their Node objects)`,
   overlayGapBackend: ({ backend }: { backend: string }) => `NAT Lens does not model flannel's ${backend} backend`,
+  overlayGapIPv6: () => 'NAT Lens models the IPv4 side of the overlay only, and this profile is IPv6',
   overlayAddressUnknown: ({ node, device }: { node: string; device: string }) => `${node}'s ${device} address (not in the input)`,
 };

@@ -547,16 +547,27 @@ function allocateIP(cidr: NonNullable<ReturnType<typeof parseCIDR>>, seed: strin
   return null;
 }
 
+const readyCounts = new WeakMap<ClusterModel, Map<string, Map<string, number>>>();
+
 /**
  * Services with at least one ready endpoint on `nodeName` (pkg/proxy EndpointsMap.LocalReadyEndpoints):
- * the health check node port answers 200 for these and 503 for the others.
+ * the health check node port answers 200 for these and 503 for the others. Counted for every node at
+ * once, per model: surfaces ask node by node, and a profile may list thousands.
  */
-export function localReadyEndpointCounts(model: ClusterModel, nodeName: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const s of model.services) {
-    const key = `${s.obj.namespace}/${s.obj.name}`;
-    const local = new Set(s.ports.flatMap(p => p.endpoints.filter(ep => ep.nodeName === nodeName && ep.ready).map(ep => ep.ip)));
-    if (local.size > 0) counts.set(key, local.size);
+export function localReadyEndpointCounts(model: ClusterModel, nodeName: string): ReadonlyMap<string, number> {
+  let byNode = readyCounts.get(model);
+  if (!byNode) {
+    byNode = new Map();
+    for (const s of model.services) {
+      const key = `${s.obj.namespace}/${s.obj.name}`;
+      const local = new Map<string, Set<string>>();
+      for (const p of s.ports) for (const ep of p.endpoints) {
+        if (!ep.ready || !ep.nodeName) continue;
+        (local.get(ep.nodeName) ?? local.set(ep.nodeName, new Set()).get(ep.nodeName)!).add(ep.ip);
+      }
+      for (const [node, ips] of local) (byNode.get(node) ?? byNode.set(node, new Map()).get(node)!).set(key, ips.size);
+    }
+    readyCounts.set(model, byNode);
   }
-  return counts;
+  return byNode.get(nodeName) ?? new Map();
 }

@@ -35,10 +35,33 @@ export interface PreviewInput {
   readonly messages?: Messages;
 }
 
+// A preview is rebuilt on every selection change (node, format, trace) of an unchanged model: the
+// shown model, its rules text and its walker are kept per model, so that the rules are generated and
+// the facts walked once, not on every rebuild (10,000 endpoints: seconds each time).
+const shownModels = new WeakMap<ClusterModel, Map<string, ClusterModel>>();
+const rulesTexts = new WeakMap<ClusterModel, Map<string, RulesText>>();
+const walkers = new WeakMap<ClusterModel, { egress: PreviewInput['egress']; walker: Walker }>();
+
+function kept<K extends object, V>(map: WeakMap<K, Map<string, V>>, owner: K, key: string, make: () => V): V {
+  let perOwner = map.get(owner);
+  if (!perOwner) map.set(owner, (perOwner = new Map()));
+  let value = perOwner.get(key);
+  if (value === undefined) perOwner.set(key, (value = make()));
+  return value;
+}
+
 /** The model the preview shows: the selected Services, read by kube-proxy in the selected mode. */
 function shownModel(input: PreviewInput, selection: PreviewSelection): ClusterModel {
   const services = selection.service ? input.services.filter(s => key(s) === selection.service) : input.services;
-  return { ...input.model, services, profile: withProxyMode(input.model.profile, selection.mode) };
+  // the entries are the model's own objects: the same keys name the same Services
+  return kept(shownModels, input.model, `${selection.mode}\u0000${services.map(key).join('\u0000')}`,
+    () => ({ ...input.model, services, profile: withProxyMode(input.model.profile, selection.mode) }));
+}
+
+function previewWalker(model: ClusterModel, input: PreviewInput): Walker {
+  let found = walkers.get(model);
+  if (!found || found.egress !== input.egress) walkers.set(model, (found = { egress: input.egress, walker: new Walker(model, new Map(), model.profile.proxyMode, input.egress) }));
+  return found.walker;
 }
 
 const key = (s: ServiceEntry) => `${s.obj.namespace}/${s.obj.name}`;
@@ -50,7 +73,8 @@ function shownFormat(selection: PreviewSelection): string | null {
 }
 
 function rulesText(model: ClusterModel, selection: PreviewSelection): RulesText {
-  return backendFor(selection.mode).rulesText(model, selection.node, shownFormat(selection) ?? undefined);
+  const format = shownFormat(selection) ?? undefined;
+  return kept(rulesTexts, model, `${selection.node}\u0000${format ?? ''}`, () => backendFor(selection.mode).rulesText(model, selection.node, format));
 }
 
 function rulesView(text: RulesText, selection: PreviewSelection): RulesView {
@@ -107,7 +131,7 @@ export function buildPreviewState(input: PreviewInput, selection: PreviewSelecti
     const source = sources.find(s => s.id === selection.trace!.source);
     const entry = entries.find(e => e.id === selection.trace!.entry);
     if (source && entry) {
-      const walker = new Walker(model, new Map(), selection.mode, input.egress);
+      const walker = previewWalker(model, input);
       const result = walker.trace(requestFor(source, entry, focus.ports[portIndex]!.info.protocol.toLowerCase() as 'tcp'));
       walk = walkView(result, source.id, entry.id, { source: source.label, entry: entry.label }, lineMapper(shown, selection.node), input.messages ?? english);
     }

@@ -93,7 +93,8 @@ function effectText(e: HopEffect, m: Messages): string | null {
     case 'affinity-record': return e.store === 'set' ? `update @${e.list}` : null;
     case 'affinity-hit': return null;
     case 'dnat': return `DNAT to ${e.to}${e.ipvs ? ` (${ipvsNotes(e.ipvs, m)})` : ''}`;
-    case 'snat': return `${e.how} to ${e.to}`;
+    // over an overlay the device says where the address is from (and, unknown, that the address stands in)
+    case 'snat': return `${e.how} to ${e.overlay ? `${e.overlay.address ?? '?'} (${e.overlay.device})` : e.to}`;
     case 'keep-source': return m.effectKeepSource();
     case 'local-socket': return m.effectLocalSocket();
   }

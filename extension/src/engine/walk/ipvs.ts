@@ -48,7 +48,7 @@ import { generateIpvs, FLAG_PERSISTENT, type Ipset, type IpvsRuleset, type IpvsV
 import type { IptablesRuleset, Table } from '../proxy/iptables/generator';
 import { parseRule, tokenize } from '../proxy/iptables/ruleParser';
 import { canonicalIP, cidrContains, parseCIDR, parseIP, type CIDR } from '../util/ip';
-import { affinityEntry, makeHop, NodeRules, remember, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type ProgramFactory, type Packet, type TableOutcome } from './netfilter';
+import { affinityEntry, joinBranch, makeHop, NodeRules, remember, WalkError, type BranchGroup, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type ProgramFactory, type Packet, type TableOutcome } from './netfilter';
 import { hasEffect, type HopEffect, type IpvsScheduling } from './effects';
 
 /** The chain name IPVS hops carry (they are not iptables rules; `line` is null). */
@@ -225,6 +225,7 @@ export class IpvsRules implements NodeProgram {
   private readonly ipvsMatchRules: IpvsMatchRule[];
   private readonly virtualServers = new Map<string, IpvsVirtualServer>();
   private readonly dummy: Set<string>;
+  private virtualAddresses: Set<string> | null = null;
 
   constructor(readonly node: NodeNetwork, readonly ruleset: IpvsRuleset, bridgePodCIDR: string | null = null) {
     this.dummy = new Set(ruleset.dummyAddresses.map(a => canonicalIP(a) ?? a));
@@ -353,8 +354,13 @@ export class IpvsRules implements NodeProgram {
       scheduler: vs.scheduler, at, realServers: n, persistentSeconds: persistent ? vs.timeout : null, fromTemplate: known.length > 0,
       localFallback: vs.selection === 'local-fallback-to-cluster' ? (vs.kind === 'clusterIP' ? 'internal' : 'external') : null,
     };
-    return candidates.map(rs => {
-      const after: Packet = { ...s.packet, dst: canonicalIP(rs.address) ?? rs.address, dport: rs.port };
+    const groups = new Map<string, BranchGroup>();
+    return candidates.flatMap(rs => {
+      const dst = canonicalIP(rs.address) ?? rs.address;
+      // real servers differ in address, port and weight; a persistent one records a template of its own
+      const walked = joinBranch(groups, persistent ? null : `${rs.port} ${rs.weight}`, dst, { ...s, probability: s.probability / candidates.length }, this.node.name);
+      if (walked === null) return [];
+      const after: Packet = { ...s.packet, dst, dport: rs.port };
       const to = hostPort(rs.address, rs.port);
       const effects: HopEffect[] = [
         ...(known.length > 0 ? [{ kind: 'affinity-hit' as const, list: template(rs) }] : []),
@@ -366,9 +372,15 @@ export class IpvsRules implements NodeProgram {
         rule: `-a ${svc} -r ${to} -m -w ${rs.weight} (${vs.service})`, effects,
         before: s.packet, after, mark: s.mark,
       });
-      const scheduled: ConnState = { ...s, packet: after, dnat: true, probability: s.probability / candidates.length, hops: [...s.hops, hop] };
+      const scheduled: ConnState = { ...walked, packet: after, dnat: true, hops: [...s.hops, hop] };
       return { state: persistent ? remember(scheduled, this.node.name, template(rs), s.packet.src) : scheduled, verdict: 'ACCEPT' as const };
     });
+  }
+
+  destinationClass(ip: string): string {
+    const canonical = canonicalIP(ip) ?? ip;
+    this.virtualAddresses ??= new Set([...this.virtualServers.values()].map(vs => canonicalIP(vs.address) ?? vs.address));
+    return `${this.rules.destinationClass(ip)}|${this.dummy.has(canonical) ? 'dummy' : ''}|${this.virtualAddresses.has(canonical) ? canonical : ''}`;
   }
 
   private localDelivery(s: ConnState, hook: Hook): ConnState {

@@ -73,6 +73,93 @@ export interface ConnState {
    * earlier connection of the same client recorded there, and what this one records. See affinityEntry.
    */
   readonly affinity?: ReadonlyMap<string, RememberedClient>;
+  /** A facts walk: load-balancing branches to equivalent endpoints are walked once (see joinBranch). */
+  readonly grouping?: EndpointGrouping;
+  /** This state stands for the branches of its group (set at the branch, kept to the leaves). */
+  readonly group?: BranchGroup;
+}
+
+/** The walk's side of grouping: what tells endpoint addresses apart after the DNAT, and the branch counter. */
+export interface EndpointGrouping {
+  /**
+   * A key that is equal for two endpoint addresses the rest of the walk cannot tell apart, from `state`
+   * on `node` on (routes, local addresses, masquerade sources, every destination match of the rules
+   * on the way); null: this endpoint is walked alone.
+   */
+  classify(ip: string, state: ConnState, node: string): string | null;
+  /** Branches seen so far: each member's place in the order the ungrouped walk reaches them. */
+  branches: number;
+}
+
+/** One branch a group stands for. */
+export interface BranchMember {
+  readonly ip: string;
+  readonly probability: number;
+  readonly order: number;
+}
+
+/** Branches to equivalent endpoints: the first is walked (to `ip`), the others join it here. */
+export interface BranchGroup {
+  readonly ip: string;
+  readonly members: BranchMember[];
+}
+
+/**
+ * A load-balancing branch of `state` to the endpoint chain (or IPVS real server) of `ip`, whose rules
+ * read `shape` with the chain's name and `ip` masked. Returns the state to walk on, or null when an
+ * earlier branch of the same class walks for this one (it joins that branch's group).
+ *
+ * Why this is exact: branches of one chain run start from states that differ only in probability and
+ * hops (the key holds the rest of the state). Two endpoint chains of the same shape differ only in
+ * the endpoint address; a rule that names it either compares it with the packet's addresses (the
+ * hairpin `-s EP/32 -j KUBE-MARK-MASQ`, `ip saddr EP`), which are not the endpoint's (checked here),
+ * or writes the DNAT: both take the same rules to a DNAT that differs only in the address. After it,
+ * the walk reads the address only through what `classify` compares (and the source never becomes an
+ * endpoint address: classify refuses an endpoint local to a node on the way or picked by MASQUERADE),
+ * so every later rule, route and verdict is the same. The group's leaves are the members' leaves
+ * with the member's address and probability (test/unit/walk-grouping.test.ts walks both ways).
+ */
+export function joinBranch(groups: Map<string, BranchGroup>, shape: string | null, ip: string, state: ConnState, node: string): ConnState | null {
+  const grouping = state.grouping;
+  if (!grouping || state.group) return state;
+  const member: BranchMember = { ip, probability: state.probability, order: grouping.branches++ };
+  const cls = shape !== null && ip !== state.packet.src && ip !== state.packet.dst ? grouping.classify(ip, state, node) : null;
+  const key = cls === null ? null : `${shape}\u0000${stateKey(state)}\u0000${cls}`;
+  const found = key === null ? undefined : groups.get(key);
+  if (found) {
+    found.members.push(member);
+    return null;
+  }
+  const group: BranchGroup = { ip, members: [member] };
+  if (key !== null) groups.set(key, group);
+  // the walked branch counts from 1: each member's leaves carry its own probability times the rest
+  return { ...state, probability: 1, group };
+}
+
+/** Everything of a state the rules can read, apart from probability and hops. */
+function stateKey(s: ConnState): string {
+  const p = s.packet;
+  const affinity = s.affinity?.size ? [...s.affinity.keys()].join('\u0001') : '';
+  return `${p.proto} ${p.src} ${p.sport} ${p.dst} ${p.dport} ${s.mark} ${s.dnat} ${s.masqueradedTo} ${s.natBound} ${s.inInterface} ${s.outInterface} ${affinity}`;
+}
+
+/** `text` with the chain's own name and the endpoint address masked: equal for endpoint chains of one shape. */
+export function endpointShape(texts: readonly string[], chain: string, ip: string): string {
+  return texts.map(t => maskAddress(t.split(chain).join('\u0001C'), ip)).join('\n');
+}
+
+/** Every occurrence of `ip` as a whole address (not inside a longer one; an IPv4 one may carry a ":port"). */
+function maskAddress(text: string, ip: string): string {
+  const inAddress = (c: string | undefined, v6: boolean) => c !== undefined && (/[0-9A-Za-z.]/.test(c) || (v6 && c === ':'));
+  const v6 = ip.includes(':');
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf(ip); at >= 0; at = text.indexOf(ip, at + ip.length)) {
+    if (inAddress(text[at - 1], true) || inAddress(text[at + ip.length], v6)) continue;
+    out += `${text.slice(from, at)}\u0001E`;
+    from = at + ip.length;
+  }
+  return out + text.slice(from);
 }
 
 /** A client address in a node's session-affinity list (iptables `recent --name`) or set (nftables `@affinity-…`). */
@@ -112,6 +199,8 @@ export class WalkError extends Error {}
 /** One node's packet filter, whatever the back end: runs every table or base chain of a hook, in kernel order. */
 export interface NodeProgram {
   runHook(hook: Hook, state: ConnState): TableOutcome[];
+  /** A key equal for two destination addresses no rule of the program tells apart (without it, endpoints are not grouped). */
+  destinationClass?(ip: string): string;
 }
 
 /** Builds a node's packet filter for one back end from the model. */
@@ -190,6 +279,8 @@ function mergeSorted(a: number[], b: number[]): number[] {
 export class NodeRules implements NodeProgram {
   private readonly chains = new Map<string, Chain>();
   private readonly ipCache = new Map<string, IP | null>();
+  private readonly endpointChains = new Map<string, { ip: string; shape: string } | null>();
+  private destinations: { exact: Set<string>; cidrs: CIDR[] } | null = null;
 
   constructor(readonly node: NodeNetwork, readonly ruleset: IptablesRuleset) {
     for (const table of parseRestore(ruleset.payload)) {
@@ -204,6 +295,43 @@ export class NodeRules implements NodeProgram {
     for (const table of ['filter', 'nat'] as const) for (const c of BUILTIN_CHAINS[table]) this.chainRules(table, c);
     // kube-proxy creates every jump target (EnsureChain), even one its payload leaves empty
     for (const j of ruleset.jumps) this.chainRules(j.table, j.target);
+  }
+
+  /**
+   * A KUBE-SEP-style chain: its rules end in its only DNAT, jump nowhere back and keep no affinity list;
+   * its address and shape (see joinBranch). null for any other chain.
+   */
+  private endpointChain(table: Table, name: string): { ip: string; shape: string } | null {
+    const key = `${table}/${name}`;
+    let found = this.endpointChains.get(key);
+    if (found === undefined) {
+      const rules = this.chains.get(key)?.rules ?? [];
+      const dnat = rules.at(-1)?.parsed;
+      const to = dnat?.target === 'DNAT' ? /^\[?([^\]]+?)\]?:(\d+)$/.exec(dnat.targetOptions.find(o => o.name === 'to-destination')?.values[0] ?? '') : null;
+      const plain = rules.slice(0, -1).every(r => r.parsed.target !== 'DNAT' && r.parsed.target !== name) && rules.every(r => !r.parsed.matches.some(m => m.module === 'recent'));
+      found = to && plain ? { ip: to[1]!, shape: endpointShape(rules.map(r => r.parsed.text), name, to[1]!) } : null;
+      this.endpointChains.set(key, found);
+    }
+    return found;
+  }
+
+  destinationClass(ip: string): string {
+    if (!this.destinations) {
+      const exact = new Set<string>();
+      const cidrs = new Map<string, CIDR>();
+      for (const c of this.chains.values()) for (const r of c.rules) {
+        if (!r.dst) continue;
+        const host = r.dst.cidr.prefix === (r.dst.cidr.ip.family === 'IPv4' ? 32 : 128);
+        // a rule for packets from an address to itself (IPVS's KUBE-LOOP-BACK hairpin) needs the source to be it too
+        if (host && r.src && r.parsed.source!.value.split('/')[0] === r.parsed.destination!.value.split('/')[0]) continue;
+        if (host) exact.add(r.parsed.destination!.value.split('/')[0]!);
+        else cidrs.set(r.parsed.destination!.value, r.dst.cidr);
+      }
+      this.destinations = { exact, cidrs: [...cidrs.values()] };
+    }
+    const addr = this.ip(ip);
+    const { exact, cidrs } = this.destinations;
+    return `${exact.has(ip) ? ip : ''}|${cidrs.map(c => (addr !== null && cidrContains(c, addr) ? 1 : 0)).join('')}`;
   }
 
   private chainRules(table: Table, chain: string): Chain {
@@ -246,6 +374,7 @@ export class NodeRules implements NodeProgram {
     const chainRules = this.chains.get(`${table}/${chain}`);
     if (!chainRules) throw new WalkError(`rule jumps to ${table} chain ${chain}, which does not exist`);
     type End = { state: ConnState; kind: 'return' | TableVerdict };
+    const groups = new Map<string, BranchGroup>();
     return runChainRules<ConnState, End>(state, {
       rules: chainRules.rules.length,
       // within one chain the destination cannot change: DNAT ends the table's traversal
@@ -260,6 +389,12 @@ export class NodeRules implements NodeProgram {
           // the branch where this rule does not match carries on with the next rule
           out.push({ next: { ...cur, probability: cur.probability * (1 - p) } });
           cur = { ...cur, probability: cur.probability * p };
+        }
+        const endpoint = cur.grouping && !cur.group && rule.parsed.target ? this.endpointChain(table, rule.parsed.target) : null;
+        if (endpoint) {
+          const walked = joinBranch(groups, endpoint.shape, endpoint.ip, cur, this.node.name);
+          if (walked === null) return out;
+          cur = walked;
         }
         const list = recentSetList(rule.parsed);
         if (list !== null) cur = remember(cur, this.node.name, list, cur.packet.src);

@@ -21,7 +21,7 @@
 import { canonicalIP, cidrContains, parseCIDR, parseIP, type CIDR, type IP } from '../util/ip';
 import { generateNftables, type NftablesRuleset, type NftBaseChain, type NftElement, type NftSet, type NftTable } from '../proxy/nftables/generator';
 import type { Table } from '../proxy/iptables/generator';
-import { WalkError, affinityEntry, interfaceNameMatches, makeHop, remember, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type ProgramFactory, type TableOutcome } from './netfilter';
+import { WalkError, affinityEntry, endpointShape, interfaceNameMatches, joinBranch, makeHop, remember, type BranchGroup, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type ProgramFactory, type TableOutcome } from './netfilter';
 import { masqueradeEffect, type HopEffect, type NumgenBranch } from './effects';
 import { runChainRules, type RuleOutcome } from './chainLoop';
 
@@ -472,6 +472,8 @@ export class NftRules implements NodeProgram {
   private readonly containers = new Map<string, Container>();
   private readonly baseChains: { name: string; base: NftBaseChain }[] = [];
   private readonly ipCache = new Map<string, IP | null>();
+  private readonly endpointChains = new Map<string, { ip: string; shape: string } | null>();
+  private destinations: { exact: Set<string>; cidrs: CIDR[] } | null = null;
   readonly table: NftTable;
 
   /**
@@ -561,6 +563,7 @@ export class NftRules implements NodeProgram {
     if (depth > 32) throw new WalkError(`chain nesting deeper than 32 at ${chain}`);
     const rules = this.chains.get(chain);
     if (!rules) throw new WalkError(`jump to chain ${chain}, which does not exist`);
+    const groups = new Map<string, BranchGroup>();
     return runChainRules<ConnState, ChainEnd>(state, {
       rules: rules.length,
       onRule: (i, s) => {
@@ -571,8 +574,11 @@ export class NftRules implements NodeProgram {
         for (const b of branches) {
           // a verdict map without this key: the rule does not match (this branch goes on, unrecorded)
           if (b.next === null) { out.push({ next: b.state }); continue; }
-          const after = this.hop(ctx, rule, s, b.state, b.effects);
           const v = b.next;
+          const endpoint = b.state.grouping && !b.state.group && (v.kind === 'jump' || v.kind === 'goto') ? this.endpointChain(v.chain) : null;
+          const walked = endpoint ? joinBranch(groups, endpoint.shape, endpoint.ip, b.state, this.node.name) : b.state;
+          if (walked === null) continue;
+          const after = this.hop(ctx, rule, s, walked, b.effects);
           switch (v.kind) {
             case 'continue': out.push({ next: after }); break;
             case 'return': out.push({ end: { state: after, kind: 'return' } }); break;
@@ -588,6 +594,44 @@ export class NftRules implements NodeProgram {
       },
       fallOff: s => ({ state: s, kind: 'return' }),
     });
+  }
+
+  /** An endpoint chain (its last rule its only DNAT, no affinity set updated): its address and shape (see joinBranch). */
+  private endpointChain(name: string): { ip: string; shape: string } | null {
+    let found = this.endpointChains.get(name);
+    if (found === undefined) {
+      const rules = this.chains.get(name) ?? [];
+      const dnat = rules.at(-1)?.pieces.at(-1);
+      const plain = rules.every((r, k) => r.pieces.every(p => p.kind !== 'update' && (p.kind !== 'dnat' || k === rules.length - 1)));
+      found = dnat?.kind === 'dnat' && plain ? { ip: dnat.ip, shape: endpointShape(rules.map(r => r.text), name, dnat.ip) } : null;
+      this.endpointChains.set(name, found);
+    }
+    return found;
+  }
+
+  destinationClass(ip: string): string {
+    if (!this.destinations) {
+      const exact = new Set<string>();
+      const cidrs: CIDR[] = [];
+      const add = (field: string) => {
+        const host = parseIP(field);
+        if (host) exact.add(canonicalIP(field) ?? field);
+        else { const c = parseCIDR(field); if (c) cidrs.push(c); }
+      };
+      for (const rules of this.chains.values()) for (const r of rules) for (const p of r.pieces) {
+        if (p.kind !== 'cmp' && p.kind !== 'vmap') continue;
+        p.sel.forEach((sel, k) => {
+          if (sel.kind !== 'addr' || sel.which !== 'daddr') return;
+          const container = p.kind === 'vmap' ? p.map : 'set' in p.value ? p.value.set : null;
+          if (container !== null) for (const e of this.containers.get(container)!.set.elements) add(e.key[k] ?? '');
+          else if (p.kind === 'cmp') for (const l of 'anon' in p.value ? p.value.anon : 'literal' in p.value ? [p.value.literal] : []) if (l.kind === 'cidr') cidrs.push(l.cidr);
+        });
+      }
+      this.destinations = { exact, cidrs };
+    }
+    const addr = this.ip(ip);
+    const { exact, cidrs } = this.destinations;
+    return `${exact.has(canonicalIP(ip) ?? ip) ? ip : ''}|${cidrs.map(c => (addr !== null && cidrContains(c, addr) ? 1 : 0)).join('')}`;
   }
 
   private hop(ctx: Context, rule: CompiledRule, before: ConnState, after: ConnState, effects: HopEffect[]): ConnState {

@@ -6,8 +6,8 @@ import type { ClusterModel } from '../model/cluster';
 import type { NodeProfile } from '../model/profile';
 import type { IptablesRuleset } from '../proxy/iptables/generator';
 import { ClusterNetwork } from './network';
-import { canonicalIP } from '../util/ip';
-import { affinityEntry, formatPacket, makeHop, NodeRules, WalkError, type ConnState, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RememberedClient, type RuleHop } from './netfilter';
+import { canonicalIP, parseIP } from '../util/ip';
+import { affinityEntry, formatPacket, makeHop, NodeRules, WalkError, type ConnState, type EndpointGrouping, type Hook, type NodeNetwork, type NodeProgram, type Packet, type RememberedClient, type RuleHop } from './netfilter';
 import { effectOf, hasEffect, type HopEffect } from './effects';
 import type { ProxyMode } from '../model/profile';
 import type { EgressDecision } from '../egress/types';
@@ -69,8 +69,22 @@ export interface WalkOutcome {
   readonly replyBroken: boolean;
   /** Session affinity: the client addresses the nodes remember after this connection (recent lists, affinity sets). */
   readonly remembered: readonly RememberedClient[];
+  /**
+   * A grouped walk (Walker.branches): the branches this outcome stands for, each with the endpoint it
+   * reached and its probability (`probability` and `endpoint` above are the walked one's, counted from
+   * its branch); `order` is where the ungrouped walk would have reached it.
+   */
+  readonly members?: readonly { readonly endpoint: string | null; readonly probability: number; readonly order: number }[];
   /** kube-proxy's MASQUERADE sent it by an overlay device: the source is that device's address (null: not in the input). */
   readonly overlay?: OverlayDevice;
+}
+
+/** A walk whose equivalent endpoint branches were walked once (see Walker.branches). */
+export interface GroupedWalk {
+  readonly request: TraceRequest;
+  readonly packet: Packet;
+  readonly firstNode: string;
+  readonly outcomes: readonly WalkOutcome[];
 }
 
 export type { RememberedClient };
@@ -111,6 +125,7 @@ export interface WalkResult {
 export class Walker {
   readonly network: ClusterNetwork;
   private readonly programs = new Map<string, NodeProgram>();
+  private readonly endpointClasses = new Map<string, string | null>();
 
   /**
    * `rulesets`: iptables rules already generated, by node (they are not generated again).
@@ -153,6 +168,60 @@ export class Walker {
    * (taken as not yet expired), so that a returning client's connection is walked as the kernel sees it.
    */
   trace(request: TraceRequest, remembered: readonly RememberedClient[] = []): WalkResult {
+    const { packet, startNode, outcomes } = this.walk(request, remembered, undefined);
+    const result = summarize(request, packet, startNode.name, outcomes);
+    const hidden = result.verdict === 'DNAT' ? [] : this.hiddenServicesAt(packet, startNode);
+    if (hidden.length === 0) return result;
+    return { ...result, notProgrammed: hidden, summary: `${result.summary} ${hidden.map(h => `${h.service}: ${h.why}`).join(' ')}` };
+  }
+
+  /**
+   * The walk the per-Service facts read: a new connection's outcomes, where load-balancing branches to
+   * endpoints the rest of the walk cannot tell apart are walked once, each such outcome listing the
+   * branches it stands for (`members`; see joinBranch). Linear in the endpoints, with a small constant.
+   */
+  branches(request: TraceRequest): GroupedWalk {
+    const grouping: EndpointGrouping = { classify: (ip, state, node) => this.endpointClass(ip, state, node), branches: 0 };
+    const { packet, startNode, outcomes } = this.walk(request, [], grouping);
+    return { request, packet, firstNode: startNode.name, outcomes };
+  }
+
+  /**
+   * What the walk after a DNAT to `ip` can read of the address, from `node` on along its route: the
+   * route and masquerade source on each node, each node's destination matches, the node or pod
+   * owning it, the CNI's egress decision. null for an address of a node on the way (a local
+   * destination) or one MASQUERADE picks as the source (an overlay device's).
+   */
+  private endpointClass(ip: string, state: ConnState, nodeName: string): string | null {
+    // the same endpoints come back for every way in: only the source's egress decision can differ
+    const podSource = this.egress !== undefined && this.network.isPodAddress(state.packet.src);
+    const key = `${nodeName}\u0000${ip}\u0000${podSource ? state.packet.src : ''}`;
+    let found = this.endpointClasses.get(key);
+    if (found === undefined) this.endpointClasses.set(key, (found = this.classOf(ip, podSource ? state.packet.src : null, nodeName)));
+    return found;
+  }
+
+  private classOf(ip: string, podSource: string | null, nodeName: string): string | null {
+    const net = this.network;
+    const family = parseIP(ip)?.family;
+    if (!family) return null;
+    const parts: (string | number | boolean | null)[] = [family, net.isPodAddress(ip), net.podNode(ip), net.nodeOwning(ip)?.name ?? null];
+    const seen = new Set<string>();
+    for (let node = net.node(nodeName); node && !seen.has(node.name);) {
+      seen.add(node.name);
+      const masquerade = net.masqueradeSource(node, ip);
+      if (net.isLocal(node, ip) || masquerade.address === ip) return null;
+      const program = this.rulesFor(node);
+      if (!program.destinationClass) return null;
+      const route = net.route(node, ip);
+      parts.push(node.name, route.kind, route.kind === 'remote' ? `${route.node}/${route.known}` : '', JSON.stringify(masquerade), program.destinationClass(ip));
+      if (podSource !== null && (route.kind === 'external' || route.kind === 'local')) parts.push(JSON.stringify(this.egress!({ ip: podSource, node: node.name }, ip)));
+      node = route.kind === 'remote' && route.node ? net.node(route.node) : undefined;
+    }
+    return parts.join('\u0000');
+  }
+
+  private walk(request: TraceRequest, remembered: readonly RememberedClient[], grouping: EndpointGrouping | undefined): { packet: Packet; startNode: NodeProfile; outcomes: WalkOutcome[] } {
     const profile = this.model.profile;
     const net = this.network;
     const startNodeName = request.source.kind === 'external' ? request.entryNode ?? net.nodeOwning(request.dst)?.name ?? profile.nodeName : request.source.node;
@@ -165,13 +234,11 @@ export class Walker {
     const initial: ConnState = {
       packet, mark: 0, dnat: false, masqueradedTo: null, probability: 1, hops: [], inInterface,
       ...(remembered.length ? { affinity: new Map(remembered.map(r => [affinityEntry(r.node, r.list, r.address), r])) } : {}),
+      ...(grouping ? { grouping } : {}),
     };
     const outcomes = this.walkNode(startNode, initial, request.source.kind === 'node' ? 'OUTPUT' : 'PREROUTING', 0)
       .map(o => this.finish(request, packet, startNode.name, o));
-    const result = summarize(request, packet, startNode.name, outcomes);
-    const hidden = result.verdict === 'DNAT' ? [] : this.hiddenServicesAt(packet, startNode);
-    if (hidden.length === 0) return result;
-    return { ...result, notProgrammed: hidden, summary: `${result.summary} ${hidden.map(h => `${h.service}: ${h.why}`).join(' ')}` };
+    return { packet, startNode, outcomes };
   }
 
   /** Services kube-proxy's label filter hides whose address (ClusterIP, external IP, LB IP, or a node port) the packet is for. */
@@ -303,10 +370,16 @@ export class Walker {
     const reached = verdict !== 'DROP' && verdict !== 'REJECT';
     const endpointNode = endpoint ? this.network.podNode(s.packet.dst) ?? this.network.nodeOwning(s.packet.dst)?.name ?? null : null;
     const { reply, broken } = reached && (dnatHop || masqHop) ? this.replyPath(request, original, s, natNode, endpointNode) : { reply: [], broken: false };
+    const group = s.group;
+    // each member went to its own address (unless a later DNAT rewrote it again), with its own probability
+    const members = group?.members.map(m => ({
+      endpoint: endpoint !== null && s.packet.dst === group.ip ? `${bracket(m.ip)}:${s.packet.dport}` : endpoint,
+      probability: m.probability * s.probability, order: m.order,
+    }));
     return {
       probability: s.probability, verdict, endpoint, endpointNode, natNode, masqueraded,
       snatAddress: s.masqueradedTo, sourceSeen: reached ? sourceSeen : null, hops: s.hops, delivery, delivered: english.walkDelivered(delivery), reply, replyBroken: broken,
-      remembered: [...(s.affinity?.values() ?? [])],
+      remembered: [...(s.affinity?.values() ?? [])], ...(members ? { members } : {}),
       ...(overlay ? { overlay } : {}),
     };
   }
