@@ -94,7 +94,8 @@ test('the German CodeLens words', () => {
 
 // ---- every renderer, asked for German, writes German
 // The fixtures trigger every diagnostic rule; for each we render the findings, their quick fixes, the
-// CodeLens, the hovers of every line of every Service and the debug checklist in all three modes.
+// CodeLens, the hovers of every line of every Service, the debug checklist, the trace choices, the
+// validation problems, the assumptions and the one-node note, in all three modes.
 
 /** English function words, after the parts both languages share are taken out (code, quotes, names, addresses). */
 const ENGLISH_WORDS = /\b(the|is|are|and|of|with|which|this|that|does|its|every|but|from|to|when|has|have|only|then|there|their|it|be|by|for)\b/i;
@@ -163,6 +164,10 @@ test('German renderers write German: every rule message and fix, lens, hover and
   const { hoverAt } = await import('../../extension/src/engine/findings/hover');
   const { debugCommands } = await import('../../extension/src/engine/debug');
   const { RULE_MODULES } = await import('../../extension/src/engine/findings/rules');
+  const { problemMessage } = await import('../../extension/src/engine/manifest/problemMessage');
+  const { sourceChoices, entryChoices } = await import('../../extension/src/engine/walk/choices');
+  const { assumptionReason, modelNote } = await import('../../extension/src/engine/model/assumptions');
+  const { buildPreviewState } = await import('../../extension/src/engine/preview/state');
   const en = messagesFor('en');
   const de = messagesFor('de');
   const profile = parseProfile(readFileSync(`${root}examples/cluster.yaml`, 'utf8')).profile;
@@ -170,6 +175,8 @@ test('German renderers write German: every rule message and fix, lens, hover and
     ...readdirSync(`${root}test/fixtures/findings`).filter(n => n.endsWith('.yaml')).map(n => [n, readFileSync(`${root}test/fixtures/findings/${n}`, 'utf8')] as const),
     ...readdirSync(`${root}examples`).filter(n => n.endsWith('.yaml') && n !== 'cluster.yaml').map(n => [n, readFileSync(`${root}examples/${n}`, 'utf8')] as const),
     ...Object.entries(extraFixtures),
+    // validation problems of every kind: types, formats, enums, required values
+    ['invalid-fields.yaml', 'apiVersion: v1\nkind: Service\nmetadata: { name: Bad_Name, namespace: t }\nspec:\n  ports:\n  - { port: 99999, name: "--x", protocol: tcp }\n  - { port: "abc" }\n'],
   ]);
   const english: string[] = [];
   const check = (where: string, german: string, inEnglish?: string) => {
@@ -180,6 +187,7 @@ test('German renderers write German: every rule message and fix, lens, hover and
   const fired = new Set<string>();
   for (const [name, text] of texts) {
     const file = parseManifest(text, name);
+    for (const p of file.problems) if (p.field) check(`${name} problem ${p.code}`, problemMessage(p, de), p.message);
     for (const mode of ['iptables', 'nftables', 'ipvs'] as const) {
       const model = buildClusterModel(file.objects, withProxyMode(profile, mode));
       const inEn = analyzeFile(file, model, { messages: en });
@@ -198,7 +206,29 @@ test('German renderers write German: every rule message and fix, lens, hover and
         }
         const entry = serviceEntryOf(model, obj);
         if (entry) for (const c of debugCommands(model, entry, { messages: de })) for (const t of [c.title, c.lookFor, c.runOn]) check(`${name} ${mode} debug "${c.title}"`, t);
+        if (entry) for (const c of [...sourceChoices(model, entry, 0, de), ...entryChoices(model, entry, 0, de)]) for (const t of [c.label, c.detail]) check(`${name} ${mode} choice ${c.id}`, t);
       }
+      // every walk the preview offers for the file's first Service: its words, where it ends, the reply (a hop's
+      // effect is rule notation, "DNAT to 10.244.0.10:8080", the same in both languages)
+      const services = model.services.filter(x => x.obj.fileName === name);
+      const first = services[0];
+      if (first && first.ports.length) {
+        const base = { service: `${first.obj.namespace}/${first.obj.name}`, port: 0, node: model.profile.nodeName, mode, format: 'restore' as const };
+        const offer = buildPreviewState({ fileName: name, services, model, profileSource: 'test', problems: [], messages: de }, { ...base, trace: null });
+        for (const source of offer.sources) for (const entry of offer.entries) {
+          const walk = buildPreviewState({ fileName: name, services, model, profileSource: 'test', problems: [], messages: de }, { ...base, trace: { source: source.id, entry: entry.id } }).walk;
+          if (!walk) continue;
+          const where = `${name} ${mode} walk ${source.id} → ${entry.id}`;
+          check(where, walk.summary);
+          for (const o of walk.outcomes) {
+            check(`${where} delivered`, o.delivered);
+            for (const r of o.reply) check(`${where} reply`, r.description);
+          }
+        }
+      }
+      for (const a of model.assumptions) if (a.because) check(`${name} ${mode} assumption ${a.field}`, assumptionReason(a, de), a.reason);
+      const note = modelNote({ ...model, profile: { ...model.profile, nodes: model.profile.nodes.slice(0, 1) } }, de);
+      if (note) check(`${name} ${mode} model note`, note);
     }
   }
   assert.deepEqual(RULE_MODULES.map(r => r.id).filter(id => !fired.has(id)), [], 'every rule fires on the fixtures');

@@ -285,7 +285,11 @@ check('German: CodeLens, hover, diagnostic and the preview\'s walk in words', as
   await wb.page.locator('.codelens-decoration a', { hasText: 'NAT:' }).first().click();
   await wb.webviewText('.view-lines', { contains: 'KUBE-NODEPORTS', timeout: 30000 });
   const view = await wb.webview();
-  const entry = await view.locator('#entry-select option', { hasText: 'NodePort 30080 on node-a' }).first().getAttribute('value');
+  // the preview's own labels and the engine's choices and checklist follow the display language too
+  assert.match(await view.locator('#walk-title').textContent(), /Paketweg/);
+  assert.match(await view.locator('#debug-toggle').textContent(), /Auf einem Node prüfen/);
+  assert.match(await view.locator('#debug-list .debug-item .title').first().textContent(), /Der Service, wie der API-Server ihn gespeichert hat/);
+  const entry = await view.locator('#entry-select option', { hasText: 'NodePort 30080 auf node-a' }).first().getAttribute('value');
   await view.locator('#entry-select').selectOption(entry);
   await view.locator('#walk-button').click();
   const words = await wb.webviewText('#walk-summary', { contains: 'bekommt DNAT', timeout: 30000 });

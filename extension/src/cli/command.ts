@@ -8,6 +8,7 @@ import { BACKENDS, isProxyMode } from '../engine/proxy/backends';
 import { readFileSync } from 'node:fs';
 import { UsageError, type OptionSpec, type ParsedArgs } from './args';
 import { formatProblem, loadInput } from './load';
+import { assumptionReason } from '../engine/model/assumptions';
 
 export interface CliIO {
   readonly out: (text: string) => void;
@@ -91,7 +92,7 @@ export function buildModel(input: ReturnType<typeof readInput>, args: ParsedArgs
   for (const l of model.limits ?? []) {
     io.err(formatProblem(l.obj.fileName, { code: 'limit', severity: 'warning', message: l.message, range: l.obj.rangeOf(l.path) ?? l.obj.range }) + '\n');
   }
-  if (args.flags.has('verbose')) for (const a of model.assumptions) io.err(`assumption: ${a.subject} ${a.field} = ${a.value} (${a.reason})\n`);
+  if (args.flags.has('verbose')) for (const a of model.assumptions) io.err(`assumption: ${a.subject} ${a.field} = ${a.value} (${assumptionReason(a, messagesOf(args, io))})\n`);
   return model;
 }
 
@@ -102,7 +103,7 @@ export function loadModel(args: ParsedArgs, command: string, io: CliIO) {
   let errors = 0;
   for (const { file, problem } of input.problems) {
     if (problem.severity === 'error') errors++;
-    if (problem.severity !== 'info' || verbose) io.err(formatProblem(file, problem) + '\n');
+    if (problem.severity !== 'info' || verbose) io.err(formatProblem(file, problem, messagesOf(args, io)) + '\n');
   }
   if (errors > 0) return null;
   const nodeName = args.flags.get('node') as string | undefined;

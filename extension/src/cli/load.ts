@@ -2,6 +2,8 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DEFAULT_MAX_BYTES, parseManifest, type ManifestFile, type ManifestProblem } from '../engine/manifest/manifest';
+import { problemMessage } from '../engine/manifest/problemMessage';
+import { english, type Messages } from '../engine/i18n';
 import { applyKustomization, composeKustomizations, KUSTOMIZATION_FILE_NAMES, parseKustomization, type Kustomization } from '../engine/manifest/kustomize';
 import { LineIndex } from '../engine/manifest/source';
 import { DEFAULT_PROFILE, parseProfile, type ClusterProfile } from '../engine/model/profile';
@@ -147,6 +149,6 @@ function readStdinText(readStdin: () => string): string {
 }
 
 /** "file:line:column: severity: message", 1-based like compilers print. */
-export function formatProblem(file: string, p: ManifestProblem): string {
-  return `${file}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.severity}: ${p.message}`;
+export function formatProblem(file: string, p: ManifestProblem, m: Messages = english): string {
+  return `${file}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.severity}: ${problemMessage(p, m)}`;
 }

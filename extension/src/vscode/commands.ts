@@ -51,9 +51,9 @@ export async function tracePacket(session: Session, docs: GeneratedDocuments, ex
   const portIndex = args.portIndex ?? (await pick(service.ports.map((p, i) => ({ label: `${p.info.portName || '(unnamed)'} ${p.info.port}/${p.info.protocol}`, detail: p.info.nodePort ? `nodePort ${p.info.nodePort}` : '', i })), vscode.l10n.t('Service port')))?.i;
   if (portIndex === undefined) return undefined;
   const model = await session.model();
-  const sources = sourceChoices(model, service, portIndex);
+  const sources = sourceChoices(model, service, portIndex, editorMessages());
   const source = args.source ? sources.find(s => s.id === args.source) : await pick(sources, vscode.l10n.t('Where does the connection come from?'));
-  const entries = entryChoices(model, service, portIndex);
+  const entries = entryChoices(model, service, portIndex, editorMessages());
   const entry = args.entry ? entries.find(e => e.id === args.entry) : source && await pick(entries, vscode.l10n.t('Which address does it connect to?'));
   if (!source || !entry) {
     if (args.source || args.entry) void vscode.window.showErrorMessage(!source ? vscode.l10n.t('NAT Lens: unknown source "{0}"', String(args.source)) : vscode.l10n.t('NAT Lens: unknown entry "{0}"', String(args.entry)));

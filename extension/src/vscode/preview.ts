@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { buildPreviewState, type PreviewSelection } from '../engine/preview/state';
 import { editorMessages } from './language';
+import { problemMessage } from '../engine/manifest/problemMessage';
 import { egressDeciderFor } from '../engine/egress';
 import { backendFor } from '../engine/proxy/backends';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../../protocol/preview';
@@ -112,7 +113,7 @@ export class PreviewPanel implements vscode.Disposable {
     const relative = vscode.workspace.asRelativePath(this.uri);
     const doc = vscode.workspace.textDocuments.find(d => d.uri.toString() === this.uri.toString());
     // why a Service of this file is missing from the preview: its document does not parse, or is refused
-    const fileProblems = doc ? this.session.file(doc).problems.filter(p => p.severity === 'error').map(p => `${relative}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}`) : [];
+    const fileProblems = doc ? this.session.file(doc).problems.filter(p => p.severity === 'error').map(p => `${relative}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${problemMessage(p, editorMessages())}`) : [];
     let message: HostMessage;
     try {
       const state = buildPreviewState({

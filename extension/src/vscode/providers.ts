@@ -9,6 +9,7 @@ import { serviceLenses } from '../engine/findings/codelens';
 import { editorMessages } from './language';
 import { ofKind } from '../engine/manifest/manifest';
 import { notModelledProblem } from '../engine/model/isolate';
+import { problemMessage } from '../engine/manifest/problemMessage';
 import { liveDifferences } from '../engine/snapshot/drift';
 import { snapshotAge } from './cluster';
 import { commandUri, toRange, toSeverity, toWorkspaceEdit } from './convert';
@@ -109,7 +110,7 @@ export class Diagnostics implements vscode.Disposable {
     const live = this.session.live;
     this.collection.set(doc.uri, [
       ...file.problems.filter(p => p.severity !== 'info').map(p => {
-        const d = new vscode.Diagnostic(toRange(p.range), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+        const d = new vscode.Diagnostic(toRange(p.range), problemMessage(p, editorMessages()), p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
         d.source = 'natlens';
         d.code = p.code;
         return d;

@@ -35,17 +35,17 @@ natlens failed on a file (its finding says so, the others are reported).`,
     const input = args.flags.has('kustomize') ? renderedInput(args, io) : { ...readInput(args, 'check', io), sourcesOf: () => null };
     const verbose = args.flags.has('verbose');
     const profileProblems = input.problems.filter(p => p.file === args.flags.get('cluster'));
-    for (const { file, problem } of profileProblems) if (problem.severity !== 'info' || verbose) io.err(formatProblem(file, problem) + '\n');
+    for (const { file, problem } of profileProblems) if (problem.severity !== 'info' || verbose) io.err(formatProblem(file, problem, messages) + '\n');
     if (profileProblems.some(p => p.problem.severity === 'error')) return 2;
     // an object the model had to leave out is natlens failing on it: reported at the object, exit 3
     const excluded: ExcludedObject[] = [];
     const model = buildModel(input, args, io, e => excluded.push(e));
-    const note = modelNote(model);
+    const note = modelNote(model, messages);
     if (note) io.err(`natlens: note: ${note}\n`);
     let failed = excluded.length > 0;
     const findings = input.files.flatMap((file): ReportedFinding[] => {
       const problems = [...file.problems.filter(p => p.severity !== 'info' || verbose), ...excluded.filter(e => e.obj.fileName === file.fileName).map(notModelledProblem)]
-        .map(p => problemToReported(file.fileName, p));
+        .map(p => problemToReported(file.fileName, p, messages));
       try {
         const sources = input.sourcesOf(file);
         return [...problems, ...analyzeFile(file, model, { workspace: input.files, messages }).map(f => {

@@ -2,6 +2,8 @@
 import { docsSection, RULE_IDS, RULES, type FindingSeverity, type RuleId } from './catalog';
 import type { Finding } from './analyze';
 import type { ManifestProblem } from '../manifest/manifest';
+import { problemMessage } from '../manifest/problemMessage';
+import { english, type Messages } from '../i18n';
 
 export interface ReportedFinding {
   readonly file: string;
@@ -28,10 +30,10 @@ export type InputProblemCode = string;
 
 const PROBLEM_SEVERITY: Record<ManifestProblem['severity'], FindingSeverity> = { error: 'error', warning: 'warning', info: 'information' };
 
-export function problemToReported(file: string, p: ManifestProblem): ReportedFinding {
+export function problemToReported(file: string, p: ManifestProblem, m: Messages = english): ReportedFinding {
   return {
     file, line: p.range.start.line + 1, column: p.range.start.character + 1, endLine: p.range.end.line + 1, endColumn: p.range.end.character + 1,
-    severity: PROBLEM_SEVERITY[p.severity], code: p.code, message: p.message, service: '',
+    severity: PROBLEM_SEVERITY[p.severity], code: p.code, message: problemMessage(p, m), service: '',
   };
 }
 

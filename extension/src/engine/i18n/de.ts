@@ -5,10 +5,16 @@ import { bold, joinList, percentNumber } from './vocabulary';
 import { dePodNetwork } from './podNetwork.de';
 import { rulesDe } from './rules.de';
 import { debugDe } from './debug.de';
+import { modelDe } from './model.de';
+import { choicesDe } from './choices.de';
+import { deliveryDe } from './delivery.de';
 
 export const de: Messages = {
   ...rulesDe,
   ...debugDe,
+  ...modelDe,
+  ...choicesDe,
+  ...deliveryDe,
   locale: () => 'de',
   // gemeinsames Vokabular: Dezimalkomma, Leerzeichen vor dem Prozentzeichen (DIN 5008)
   percent: (p) => `${percentNumber(p, ',')}\u00a0%`,

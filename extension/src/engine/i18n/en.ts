@@ -7,11 +7,17 @@ import type { TopologyFallback } from '../facts/topology';
 import { enPodNetwork } from './podNetwork.en';
 import { rulesEn } from './rules.en';
 import { debugEn } from './debug.en';
+import { modelEn } from './model.en';
+import { choicesEn } from './choices.en';
+import { deliveryEn } from './delivery.en';
 
 export const en = {
   // area tables (one file per area, spread here)
   ...rulesEn,
   ...debugEn,
+  ...modelEn,
+  ...choicesEn,
+  ...deliveryEn,
   /** The language of this table, for a shell that passes it on (the preview's state). */
   locale: (): Locale => 'en',
   // shared vocabulary

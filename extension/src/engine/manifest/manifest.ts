@@ -5,18 +5,31 @@ import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-
 import type { CronJob, Job } from 'kubernetes-types/batch/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import { DEFAULT_YAML_LIMITS, documentIdentity, parseYamlDocuments, type YamlDocument, type YamlParseLimits } from './yamlAdapter';
-import { LineIndex, type FieldPath, type SourcePosition, type SourceRange } from './source';
+import { LineIndex, formatPath, type FieldPath, type SourcePosition, type SourceRange } from './source';
 import { validateKubernetesObject } from '../validate';
 import { declaredEncoding, foreignEncoding, foreignEncodingMessage } from './encoding';
+// the English words straight from their table: the catalog's index imports model types, which import this
+import { modelEn, type FieldProblem } from '../i18n/model.en';
 
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface ManifestProblem {
   readonly code: string;
   readonly severity: Severity;
+  /** In English; a shell in another language renders `field` with problemMessage. */
   readonly message: string;
   readonly range: SourceRange;
+  /** A field that failed validation: what the catalog words. */
+  readonly field?: FieldProblemAt | undefined;
 }
+
+/** A validation problem at a field, and what the model leaves out because of it. */
+export interface FieldProblemAt {
+  readonly field: string;
+  readonly problem: FieldProblem;
+  readonly leftOut: { readonly kind: string } | 'port';
+}
+
 
 interface KindTypes {
   Service: Service;
@@ -130,7 +143,7 @@ export function parseManifest(text: string, fileName: string, options: ParseOpti
   for (const doc of documents) {
     const collected = collectedOnce(doc, lines);
     const origin = doc.range.start;
-    const located = (p: CollectedProblem): ManifestProblem => ({ code: p.code, severity: p.severity, message: p.message, range: placedAt(p.range, origin) });
+    const located = (p: CollectedProblem): ManifestProblem => ({ ...p, range: placedAt(p.range, origin) });
     if (collected.helm) { problems.push(located(collected.helm)); continue; }
     for (const p of doc.problems) problems.push({ code: 'yaml-syntax', severity: p.severity, message: `YAML: ${p.message}`, range: p.range });
     for (const p of collected.problems) problems.push(located(p));
@@ -146,7 +159,7 @@ export function parseManifest(text: string, fileName: string, options: ParseOpti
 }
 
 /** A problem or an object of a document, its range relative to the document's start (see relativeTo). */
-interface CollectedProblem { readonly code: string; readonly severity: Severity; readonly message: string; readonly range: SourceRange }
+interface CollectedProblem { readonly code: string; readonly severity: Severity; readonly message: string; readonly range: SourceRange; readonly field?: FieldProblemAt | undefined }
 interface CollectedObject {
   readonly kind: KnownKind; readonly name: string; readonly namespace: string; readonly object: unknown;
   readonly basePath: FieldPath; readonly range: SourceRange;
@@ -191,7 +204,7 @@ function collectDocument(doc: YamlDocument, lines: LineIndex): CollectedDocument
   if (doc.value !== undefined && doc.value !== null) collectObjects(doc, doc.value, [], found, problems);
   return {
     helm: null,
-    problems: problems.map(p => ({ code: p.code, severity: p.severity, message: p.message, range: relativeTo(p.range, origin) })),
+    problems: problems.map(p => ({ ...p, range: relativeTo(p.range, origin) })),
     objects: found.map(o => ({ ...o, range: relativeTo(o.range, origin) })),
   };
 }
@@ -229,9 +242,10 @@ function collectObjects(doc: YamlDocument, value: unknown, basePath: FieldPath, 
   }
   const validated = validateKubernetesObject(known, value);
   for (const v of validated.violations) {
+    const field: FieldProblemAt = { field: formatPath(v.path), problem: v.problem, leftOut: validated.rejected ? { kind } : 'port' };
     problems.push({
       code: 'invalid-field', severity: 'error', range: doc.rangeOf([...basePath, ...v.path]) ?? doc.rangeOf([...basePath, ...v.path.slice(0, -1)]) ?? range,
-      message: `${v.message}; ${validated.rejected ? `NAT Lens does not model this ${kind}` : 'NAT Lens does not model this port'}`,
+      message: modelEn.fieldProblem(field), field,
     });
   }
   if (validated.rejected) return;

@@ -15,13 +15,17 @@ import { withNodeObjects } from './nodes';
 import { podNetworkOf, type PodNetwork } from '../egress/podNetwork';
 import type { CniWorkspace } from '../egress/workspace';
 import type { IPFamily } from '../util/ip';
+// the English words straight from their table: the catalog's index imports model types
+import { modelEn, type AssumptionReason } from '../i18n/model.en';
 
 export interface Assumption {
   /** "ns/name" of the Service (or workload) it concerns. */
   readonly subject: string;
   readonly field: string;
   readonly value: string;
+  /** In English; `because`, where set, is what the catalog words in other languages (model/assumptions.ts). */
   readonly reason: string;
+  readonly because?: AssumptionReason | undefined;
 }
 
 export interface PortEntry {
@@ -291,7 +295,10 @@ export function buildClusterModel(input: readonly AnyManifestObject[], givenProf
       if (selectedWorkloads.length > 0) {
         const derived = deriveHints(sortEndpoints(deriveEndpoints(info, selectedPods)), policy, profile.nodes);
         const eps = derived.endpoints;
-        for (const ep of eps) assumptions.push({ subject: key, field: `endpoint ${info.nameString}`, value: `${ep.key} on ${ep.nodeName}`, reason: `derived from ${ep.from} (no EndpointSlice in the input)${hostNetworkPods.has(ep.from) ? '; hostNetwork: the pod has its node\'s address' : ''}${hintsText(ep)}` });
+        for (const ep of eps) {
+          const because: AssumptionReason = { kind: 'derived', from: ep.from, hostNetwork: hostNetworkPods.has(ep.from), hints: hintsText(ep) };
+          assumptions.push({ subject: key, field: `endpoint ${info.nameString}`, value: `${ep.key} on ${ep.nodeName}`, reason: modelEn.assumedBecause(because), because });
+        }
         for (const a of derived.assumptions) assumptions.push({ subject: key, field: `topology hints ${info.nameString}`, value: policy.kind === 'auto' ? `${policy.annotation}: Auto` : '', reason: a });
         return { info, endpoints: eps, endpointOrigin: 'derived', hints: { policy, ...(derived.removed ? { removed: derived.removed } : {}), ...(derived.assumptions.length ? { assumptions: derived.assumptions } : {}) } };
       }
@@ -323,6 +330,12 @@ function profileAssumptions(profile: ClusterProfile): Assumption[] {
 }
 
 /** The hints the EndpointSlice controller would write on a derived endpoint, for its assumption line. */
+/** A field the API server would allocate, taken as allocated from `range`. */
+function allocated(subject: string, field: string, value: string, range: string): Assumption {
+  const because: AssumptionReason = { kind: 'allocated', range };
+  return { subject, field, value, reason: modelEn.assumedBecause(because), because };
+}
+
 function hintsText(ep: EndpointInfo): string {
   const parts = [...(ep.zoneHints.length ? [`forZones ${ep.zoneHints.join(', ')}`] : []), ...(ep.nodeHints.length ? [`forNodes ${ep.nodeHints.join(', ')}`] : [])];
   return parts.length ? `; hints ${parts.join(', ')}` : '';
@@ -480,7 +493,7 @@ function allocate(services: readonly ManifestObject<'Service'>[], profile: Clust
       if (ip) {
         nextSpec.clusterIP = ip;
         nextSpec.clusterIPs = [ip];
-        assumptions.push({ subject: key, field: 'spec.clusterIP', value: ip, reason: `not set; the API server allocates one from ${profile.serviceCIDRs.join(', ')}` });
+        assumptions.push(allocated(key, 'spec.clusterIP', ip, profile.serviceCIDRs.join(', ')));
         changed = true;
       }
     }
@@ -490,7 +503,7 @@ function allocate(services: readonly ManifestObject<'Service'>[], profile: Clust
       nextSpec.ports = (spec.ports ?? []).map(p => {
         if (!p || p.nodePort) return p;
         const nodePort = nextNodePort(`${key}:${p.name ?? ''}/${p.protocol ?? 'TCP'}`);
-        assumptions.push({ subject: key, field: `spec.ports[${p.name ?? p.port}].nodePort`, value: String(nodePort), reason: `not set; the API server allocates one from ${min}-${max}` });
+        assumptions.push(allocated(key, `spec.ports[${p.name ?? p.port}].nodePort`, String(nodePort), `${min}-${max}`));
         changed = true;
         return { ...p, nodePort };
       });
@@ -498,7 +511,7 @@ function allocate(services: readonly ManifestObject<'Service'>[], profile: Clust
     if (d.type === 'LoadBalancer' && d.externalTrafficPolicy === 'Local' && !spec.healthCheckNodePort) {
       const hc = nextNodePort(`${key}/healthCheckNodePort`);
       nextSpec.healthCheckNodePort = hc;
-      assumptions.push({ subject: key, field: 'spec.healthCheckNodePort', value: String(hc), reason: `not set; the API server allocates one from ${min}-${max}` });
+      assumptions.push(allocated(key, 'spec.healthCheckNodePort', String(hc), `${min}-${max}`));
       changed = true;
     }
     if (changed) out.set(obj, next);

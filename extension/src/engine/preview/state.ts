@@ -10,6 +10,7 @@ import { Walker, describeWalk, type WalkResult } from '../walk/walk';
 import { describeEffects } from '../walk/effects';
 import { english, type Messages } from '../i18n';
 import type { DebugView, PreviewState, ProxyMode, RulesFormat, RulesView, WalkView } from '../../../../protocol/preview';
+import { assumptionReason } from '../model/assumptions';
 
 export interface PreviewSelection {
   /** "namespace/name", or null for every Service of the file. */
@@ -96,9 +97,9 @@ function walkView(result: WalkResult, sourceId: string, entryId: string, labels:
     endpoints: result.endpoints.map(e => ({ ...e })), masquerade: result.masquerade, summary: describeWalk(result, m),
     outcomes: result.outcomes.map(o => ({
       probability: o.probability, verdict: o.verdict, endpoint: o.endpoint, endpointNode: o.endpointNode, natNode: o.natNode,
-      masqueraded: o.masqueraded, snatAddress: o.snatAddress, sourceSeen: o.sourceSeen, delivered: o.delivered, replyBroken: o.replyBroken,
+      masqueraded: o.masqueraded, snatAddress: o.snatAddress, sourceSeen: o.sourceSeen, delivered: m.walkDelivered(o.delivery), replyBroken: o.replyBroken,
       hops: o.hops.map(h => ({ node: h.node, hook: h.hook, table: h.table, chain: h.chain, line: mapLine(h.line, h.rule, h.node), rule: h.rule, action: describeEffects(h.effects, m), before: packet(h.before), after: packet(h.after) })),
-      reply: o.reply.map(r => ({ node: r.node, description: r.description, packet: packet(r.packet) })),
+      reply: o.reply.map(r => ({ node: r.node, description: m.walkReplyStep(r.what), packet: packet(r.packet) })),
     })),
   };
 }
@@ -122,8 +123,8 @@ export function buildPreviewState(input: PreviewInput, selection: PreviewSelecti
   const rules = rulesView(shown, selection);
   const focus = (selection.service ? input.services.find(s => key(s) === selection.service) : undefined) ?? input.services.find(s => s.ports.length > 0);
   const portIndex = focus && selection.port < focus.ports.length ? selection.port : 0;
-  const sources = focus && focus.ports.length ? sourceChoices(input.model, focus, portIndex) : [];
-  const entries = focus && focus.ports.length ? entryChoices(input.model, focus, portIndex) : [];
+  const sources = focus && focus.ports.length ? sourceChoices(input.model, focus, portIndex, input.messages ?? english) : [];
+  const entries = focus && focus.ports.length ? entryChoices(input.model, focus, portIndex, input.messages ?? english) : [];
   const problems = [...input.problems];
   let walk: WalkView | null = null;
   if (selection.trace && focus && focus.ports.length) {
@@ -151,7 +152,7 @@ export function buildPreviewState(input: PreviewInput, selection: PreviewSelecti
     rules, sources: sources.map(({ id, label, detail }) => ({ id, label, detail })), entries: entries.map(({ id, label, detail }) => ({ id, label, detail })),
     walk,
     debug: checked ? debugView(model, checked, checked.ports[portIndex], selection, input.messages ?? english) : null,
-    assumptions: input.model.assumptions.filter(a => input.services.some(s => a.subject === key(s))).map(a => ({ ...a })),
+    assumptions: input.model.assumptions.filter(a => input.services.some(s => a.subject === key(s))).map(a => ({ subject: a.subject, field: a.field, value: a.value, reason: assumptionReason(a, input.messages ?? english) })),
     problems,
   };
 }

@@ -12,11 +12,12 @@ import type { DaemonSet, DaemonSetSpec, Deployment, DeploymentSpec, ReplicaSet, 
 import type { CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec } from 'kubernetes-types/batch/v1';
 import type { IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec } from 'kubernetes-types/networking/v1';
 import { ianaServiceName, optionalDns1035Label, optionalDns1123Label, optionalDns1123Subdomain, optionalPortNumber, portNumber, portNumberOrName } from './formats';
+import type { FormatDetail } from '../i18n/model.en';
 
-export interface StringRule { readonly type: 'string'; readonly check?: (value: string) => string[]; readonly enum?: readonly string[] }
-export interface IntegerRule { readonly type: 'integer'; readonly check?: (value: number) => string[] }
+export interface StringRule { readonly type: 'string'; readonly check?: (value: string) => FormatDetail[]; readonly enum?: readonly string[] }
+export interface IntegerRule { readonly type: 'integer'; readonly check?: (value: number) => FormatDetail[] }
 export interface BooleanRule { readonly type: 'boolean' }
-export interface IntOrStringRule { readonly type: 'int-or-string'; readonly check?: (value: number | string) => string[] }
+export interface IntOrStringRule { readonly type: 'int-or-string'; readonly check?: (value: number | string) => FormatDetail[] }
 export interface ListRule<E> { readonly type: 'list'; readonly items: Rule<E> }
 export interface ObjectRule<T> { readonly type: 'object'; readonly fields: Fields<T>; readonly required?: readonly (keyof T & string)[] }
 export interface StringMapRule { readonly type: 'string-map' }
@@ -36,8 +37,8 @@ export type Fields<T> = { readonly [K in keyof T]?: Rule<NonNullable<T[K]>> };
 export type AnyRule = StringRule | IntegerRule | BooleanRule | IntOrStringRule | { readonly type: 'list'; readonly items: AnyRule }
   | { readonly type: 'object'; readonly fields: Readonly<Record<string, AnyRule | undefined>>; readonly required?: readonly string[] } | StringMapRule;
 
-const str = (check?: (value: string) => string[]): StringRule => (check ? { type: 'string', check } : { type: 'string' });
-const int = (check?: (value: number) => string[]): IntegerRule => (check ? { type: 'integer', check } : { type: 'integer' });
+const str = (check?: (value: string) => FormatDetail[]): StringRule => (check ? { type: 'string', check } : { type: 'string' });
+const int = (check?: (value: number) => FormatDetail[]): IntegerRule => (check ? { type: 'integer', check } : { type: 'integer' });
 const bool: BooleanRule = { type: 'boolean' };
 const strings: ListRule<string> = { type: 'list', items: str() };
 const stringMap: StringMapRule = { type: 'string-map' };
@@ -45,7 +46,7 @@ const list = <E>(items: Rule<E>): ListRule<E> => ({ type: 'list', items });
 const object = <T>(fields: Fields<T>, required?: readonly (keyof T & string)[]): ObjectRule<T> => (required ? { type: 'object', fields, required } : { type: 'object', fields });
 const protocol: StringRule = { type: 'string', enum: ['SCTP', 'TCP', 'UDP'] };
 
-const metadata = (name: (value: string) => string[]) => object<ObjectMeta>({
+const metadata = (name: (value: string) => FormatDetail[]) => object<ObjectMeta>({
   name: str(name), namespace: str(optionalDns1123Label), labels: stringMap, annotations: stringMap,
 });
 

@@ -6,10 +6,12 @@
 import type { FieldPath } from '../manifest/source';
 import { formatPath } from '../manifest/source';
 import type { AnyRule } from './schema';
+import type { FieldProblem, GotValue } from '../i18n/model.en';
 
 export interface Violation {
   readonly path: FieldPath;
-  readonly message: string;
+  /** What is wrong, for the catalog to word (formatPath(path) names the field). */
+  readonly problem: FieldProblem;
   /** The element left out of the model, when not the whole object (e.g. ['spec', 'ports', 2]). */
   readonly isolated?: FieldPath;
 }
@@ -37,17 +39,13 @@ function shown(value: unknown): string {
   return 'a mapping';
 }
 
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'list';
-  if (typeof value === 'object') return 'mapping';
-  if (typeof value === 'number' && !Number.isInteger(value)) return `number ${value}`;
-  return typeof value === 'string' ? `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}` : `${typeof value} ${String(value)}`;
+function kindOf(value: unknown): GotValue {
+  if (value === null) return { kind: 'null' };
+  if (Array.isArray(value)) return { kind: 'list' };
+  if (typeof value === 'object') return { kind: 'mapping' };
+  if (typeof value === 'string') return { kind: 'string', text: JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) };
+  return { kind: typeof value === 'number' ? 'number' : 'boolean', text: String(value) };
 }
-
-const EXPECTED: Record<AnyRule['type'], string> = {
-  string: 'string', integer: 'integer (int32)', boolean: 'boolean', 'int-or-string': 'integer or string', list: 'list', object: 'mapping', 'string-map': 'mapping of strings',
-};
 
 class Walk {
   readonly violations: Violation[] = [];
@@ -55,11 +53,11 @@ class Walk {
   constructor(private readonly isolating: ReadonlySet<string>) {}
 
   private typeError(path: FieldPath, rule: AnyRule, value: unknown): void {
-    this.report(path, `${formatPath(path)}: Invalid type: expected ${EXPECTED[rule.type]}, got ${kindOf(value)} (the API server refuses to decode it)`);
+    this.report(path, { kind: 'type', expected: rule.type, got: kindOf(value) });
   }
 
-  private report(path: FieldPath, message: string): void {
-    this.violations.push({ path, message });
+  private report(path: FieldPath, problem: FieldProblem): void {
+    this.violations.push({ path, problem });
   }
 
   /** Returns the value the model may read (undefined: leave the field out). */
@@ -69,20 +67,20 @@ class Walk {
       case 'string':
         if (typeof value !== 'string') { this.typeError(path, rule, value); return undefined; }
         if (rule.enum && value !== '' && !rule.enum.includes(value)) {
-          this.report(path, `${formatPath(path)}: Unsupported value: ${shown(value)}: supported values: ${rule.enum.map(v => JSON.stringify(v)).join(', ')}`);
+          this.report(path, { kind: 'unsupported', value: shown(value), supported: rule.enum });
         }
-        for (const detail of rule.check?.(value) ?? []) this.report(path, `${formatPath(path)}: Invalid value: ${shown(value)}: ${detail}`);
+        for (const detail of rule.check?.(value) ?? []) this.report(path, { kind: 'invalid', value: shown(value), detail });
         return value;
       case 'integer':
         if (typeof value !== 'number' || !Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) { this.typeError(path, rule, value); return undefined; }
-        for (const detail of rule.check?.(value) ?? []) this.report(path, `${formatPath(path)}: Invalid value: ${shown(value)}: ${detail}`);
+        for (const detail of rule.check?.(value) ?? []) this.report(path, { kind: 'invalid', value: shown(value), detail });
         return value;
       case 'boolean':
         if (typeof value !== 'boolean') { this.typeError(path, rule, value); return undefined; }
         return value;
       case 'int-or-string':
         if (typeof value !== 'string' && (typeof value !== 'number' || !Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX)) { this.typeError(path, rule, value); return undefined; }
-        for (const detail of rule.check?.(value) ?? []) this.report(path, `${formatPath(path)}: Invalid value: ${shown(value)}: ${detail}`);
+        for (const detail of rule.check?.(value) ?? []) this.report(path, { kind: 'invalid', value: shown(value), detail });
         return value;
       case 'string-map': {
         if (typeof value !== 'object' || Array.isArray(value)) { this.typeError(path, rule, value); return undefined; }
@@ -118,7 +116,7 @@ class Walk {
           if (checked !== undefined) out[k] = checked;
         }
         // field.Required, as validateServicePort and validateContainerPorts report a missing port
-        for (const k of rule.required ?? []) if (out[k] === undefined) this.report([...path, k], `${formatPath([...path, k])}: Required value`);
+        for (const k of rule.required ?? []) if (out[k] === undefined) this.report([...path, k], { kind: 'required' });
         return out;
       }
     }

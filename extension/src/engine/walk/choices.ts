@@ -5,6 +5,7 @@ import type { ClusterModel, ServiceEntry } from '../model/cluster';
 import type { TraceRequest, TraceSource } from './walk';
 import { ClusterNetwork } from './network';
 import { formatIP, offsetIP, parseCIDR } from '../util/ip';
+import { english, type Messages } from '../i18n';
 
 export interface SourceChoice {
   readonly id: string;
@@ -38,41 +39,41 @@ export function spareNodePodIP(net: ClusterNetwork, nodeName: string): string | 
   return null;
 }
 
-export function sourceChoices(model: ClusterModel, service: ServiceEntry, portIndex = 0): SourceChoice[] {
+export function sourceChoices(model: ClusterModel, service: ServiceEntry, portIndex = 0, m: Messages = english): SourceChoice[] {
   const net = new ClusterNetwork(model);
   const out: SourceChoice[] = [{
-    id: 'external', label: `External client ${EXTERNAL_CLIENT_IP}`, detail: 'a client outside the cluster',
+    id: 'external', label: m.choiceExternal({ ip: EXTERNAL_CLIENT_IP }), detail: m.choiceExternalDetail(),
     source: { kind: 'external', ip: EXTERNAL_CLIENT_IP },
   }];
   for (const node of model.profile.nodes) {
     const podIP = spareNodePodIP(net, node.name);
-    if (podIP) out.push({ id: `pod:${node.name}`, label: `A pod on ${node.name} (${podIP})`, detail: 'another workload in the cluster', source: { kind: 'pod', ip: podIP, node: node.name } });
-    out.push({ id: `node:${node.name}`, label: `Node ${node.name} itself (${net.primaryIP(node)})`, detail: 'host network: the kubelet, a hostNetwork pod', source: { kind: 'node', node: node.name } });
+    if (podIP) out.push({ id: `pod:${node.name}`, label: m.choicePod({ node: node.name, ip: podIP }), detail: m.choicePodDetail(), source: { kind: 'pod', ip: podIP, node: node.name } });
+    out.push({ id: `node:${node.name}`, label: m.choiceNode({ node: node.name, ip: net.primaryIP(node) }), detail: m.choiceNodeDetail(), source: { kind: 'node', node: node.name } });
   }
   const port = service.ports[portIndex];
   for (const ep of port?.endpoints ?? []) {
     if (!ep.nodeName || !net.node(ep.nodeName)) continue;
-    out.push({ id: `self:${ep.ip}`, label: `Endpoint ${ep.ip} on ${ep.nodeName} reaching its own Service`, detail: 'hairpin', source: { kind: 'pod', ip: ep.ip, node: ep.nodeName } });
+    out.push({ id: `self:${ep.ip}`, label: m.choiceSelf({ ip: ep.ip, node: ep.nodeName }), detail: m.choiceSelfDetail(), source: { kind: 'pod', ip: ep.ip, node: ep.nodeName } });
   }
   return out;
 }
 
-export function entryChoices(model: ClusterModel, service: ServiceEntry, portIndex = 0): EntryChoice[] {
+export function entryChoices(model: ClusterModel, service: ServiceEntry, portIndex = 0, m: Messages = english): EntryChoice[] {
   const net = new ClusterNetwork(model);
   const port = service.ports[portIndex];
   if (!port) return [];
   const sp = port.info;
-  const out: EntryChoice[] = [{ id: 'clusterIP', label: `ClusterIP ${sp.clusterIP}:${sp.port}`, detail: 'the Service address inside the cluster', dst: sp.clusterIP, dport: sp.port }];
+  const out: EntryChoice[] = [{ id: 'clusterIP', label: m.choiceClusterIP({ address: `${sp.clusterIP}:${sp.port}` }), detail: m.choiceClusterIPDetail(), dst: sp.clusterIP, dport: sp.port }];
   if (sp.nodePort) for (const node of model.profile.nodes) {
-    out.push({ id: `nodePort:${node.name}`, label: `NodePort ${sp.nodePort} on ${node.name} (${net.primaryIP(node)})`, detail: 'what an external load balancer or client sends to a node', dst: net.primaryIP(node), dport: sp.nodePort, entryNode: node.name });
+    out.push({ id: `nodePort:${node.name}`, label: m.choiceNodePort({ port: sp.nodePort, node: node.name, ip: net.primaryIP(node) }), detail: m.choiceNodePortDetail(), dst: net.primaryIP(node), dport: sp.nodePort, entryNode: node.name });
   }
   for (const ip of sp.loadBalancerVIPs) for (const node of model.profile.nodes) {
-    out.push({ id: `lb:${ip}:${node.name}`, label: `LoadBalancer IP ${ip}:${sp.port}, arriving at ${node.name}`, detail: 'a VIP-style load balancer keeps the destination', dst: ip, dport: sp.port, entryNode: node.name });
+    out.push({ id: `lb:${ip}:${node.name}`, label: m.choiceLoadBalancer({ address: `${ip}:${sp.port}`, node: node.name }), detail: m.choiceLoadBalancerDetail(), dst: ip, dport: sp.port, entryNode: node.name });
   }
   // egress: the CNI, not kube-proxy, decides the source (only simulated: nothing is sent anywhere)
-  out.push({ id: 'egress', label: `A destination outside the cluster (${EGRESS_DESTINATION}:443)`, detail: 'pod egress: the CNI\'s masquerade settings decide the source', dst: EGRESS_DESTINATION, dport: 443 });
+  out.push({ id: 'egress', label: m.choiceEgress({ address: `${EGRESS_DESTINATION}:443` }), detail: m.choiceEgressDetail(), dst: EGRESS_DESTINATION, dport: 443 });
   for (const ip of sp.externalIPs) for (const node of model.profile.nodes) {
-    out.push({ id: `externalIP:${ip}:${node.name}`, label: `External IP ${ip}:${sp.port}, routed to ${node.name}`, detail: 'spec.externalIPs', dst: ip, dport: sp.port, entryNode: node.name });
+    out.push({ id: `externalIP:${ip}:${node.name}`, label: m.choiceExternalIP({ address: `${ip}:${sp.port}`, node: node.name }), detail: 'spec.externalIPs', dst: ip, dport: sp.port, entryNode: node.name });
   }
   return out;
 }

@@ -13,7 +13,7 @@ export function formatWalk(r: WalkResult, m: Messages = english): string {
   r.outcomes.forEach((o, i) => {
     out.push('');
     const head = r.outcomes.length > 1 ? m.traceBranch({ i: i + 1, n: r.outcomes.length, probability: o.probability }) : '';
-    const fate = o.verdict === 'DROP' || o.verdict === 'REJECT' ? o.delivered : m.traceDelivered({ to: o.delivered });
+    const fate = o.verdict === 'DROP' || o.verdict === 'REJECT' ? m.walkDelivered(o.delivery) : m.traceDelivered({ to: m.walkDelivered(o.delivery) });
     out.push(m.traceOutcome({ head, verdict: o.verdict, endpoint: o.endpoint, fate, seen: o.sourceSeen }));
     const width = Math.max(...o.hops.map(h => `${h.node} ${h.hook} ${h.table}/${h.chain}`.length), 10);
     for (const h of o.hops) {
@@ -22,7 +22,7 @@ export function formatWalk(r: WalkResult, m: Messages = english): string {
       const rewrite = formatPacket(h.before) !== formatPacket(h.after) ? `  => ${formatPacket(h.after)}` : '';
       out.push(`  ${where}  ${line} ${describeEffects(h.effects, m).padEnd(28)} ${h.rule}${rewrite}`);
     }
-    for (const step of o.reply) out.push(m.traceReply({ node: step.node, description: step.description, packet: formatPacket(step.packet) }));
+    for (const step of o.reply) out.push(m.traceReply({ node: step.node, description: m.walkReplyStep(step.what), packet: formatPacket(step.packet) }));
   });
   out.push('', describeWalk(r, m));
   return out.join('\n') + '\n';

@@ -19,6 +19,7 @@ import { english, type Messages } from '../i18n';
 import { podInterfaceName } from '../proxy/common';
 import { hiddenSlicesSentence, skippedSentence } from '../facts/skipped';
 import { hiddenFromKubeProxy, type SkipReason } from '../model/service';
+import type { Delivery, ReplyWhat } from '../i18n/delivery.en';
 
 export type TraceSource =
   | { readonly kind: 'external'; readonly ip: string }
@@ -40,6 +41,8 @@ export type Verdict = 'DNAT' | 'DROP' | 'REJECT' | 'ACCEPT' | 'NONE';
 
 export interface ReplyStep {
   readonly node: string | null;
+  /** What the step does, for the catalog to word; `description` is its English. */
+  readonly what: ReplyWhat;
   readonly description: string;
   readonly packet: Packet;
 }
@@ -58,6 +61,8 @@ export interface WalkOutcome {
   /** Source ip:port the destination sees. */
   readonly sourceSeen: string | null;
   readonly hops: readonly RuleHop[];
+  /** Where the connection ends, for the catalog to word; `delivered` is its English. */
+  readonly delivery: Delivery;
   readonly delivered: string;
   readonly reply: readonly ReplyStep[];
   /** The reply cannot return through the node that translated the connection: the client drops it. */
@@ -345,27 +350,27 @@ export class Walker {
     const sourceSeen = `${bracket(s.packet.src)}:${s.packet.sport || '*'}`;
     const explicitAccept = s.hops.some(h => h.chain.startsWith('KUBE-') && h.effects.some(e => e.kind === 'verdict' && e.verdict === 'ACCEPT' && !e.branch));
     let verdict: Verdict;
-    let delivered: string;
+    let delivery: Delivery;
     switch (leaf.end) {
       case 'DROP': case 'REJECT':
         verdict = leaf.end;
-        delivered = `${leaf.end === 'DROP' ? 'dropped' : 'rejected'} on ${leaf.node}`;
+        delivery = { kind: 'blocked', verdict: leaf.end, node: leaf.node };
         break;
       case 'pod':
         verdict = dnatHop ? 'DNAT' : explicitAccept ? 'ACCEPT' : 'NONE';
-        delivered = `pod ${s.packet.dst} on ${leaf.node}`;
+        delivery = { kind: 'pod', address: s.packet.dst, node: leaf.node };
         break;
       case 'local':
         verdict = dnatHop ? 'DNAT' : explicitAccept ? 'ACCEPT' : 'NONE';
-        delivered = `a socket on ${leaf.node} itself`;
+        delivery = { kind: 'local', node: leaf.node };
         break;
       case 'unknown-node':
         verdict = dnatHop ? 'DNAT' : 'NONE';
-        delivered = `${s.packet.dst} on node ${leaf.node} (not in the profile; its rules were not walked)`;
+        delivery = { kind: 'unknown-node', address: s.packet.dst, node: leaf.node };
         break;
       default:
         verdict = dnatHop ? 'DNAT' : 'NONE';
-        delivered = `${s.packet.dst}, outside the cluster`;
+        delivery = { kind: 'outside', address: s.packet.dst };
     }
     const reached = verdict !== 'DROP' && verdict !== 'REJECT';
     const endpointNode = endpoint ? this.network.podNode(s.packet.dst) ?? this.network.nodeOwning(s.packet.dst)?.name ?? null : null;
@@ -378,7 +383,7 @@ export class Walker {
     }));
     return {
       probability: s.probability, verdict, endpoint, endpointNode, natNode, masqueraded,
-      snatAddress: s.masqueradedTo, sourceSeen: reached ? sourceSeen : null, hops: s.hops, delivered, reply, replyBroken: broken,
+      snatAddress: s.masqueradedTo, sourceSeen: reached ? sourceSeen : null, hops: s.hops, delivery, delivered: english.walkDelivered(delivery), reply, replyBroken: broken,
       remembered: [...(s.affinity?.values() ?? [])], ...(members ? { members } : {}),
       ...(overlay ? { overlay } : {}),
     };
@@ -387,7 +392,8 @@ export class Walker {
   /** The reply, as conntrack on the translating node undoes the NAT; and whether it gets there at all. */
   private replyPath(request: TraceRequest, original: Packet, s: ConnState, natNode: string | null, endpointNode: string | null): { reply: ReplyStep[]; broken: boolean } {
     const replyPacket: Packet = { proto: s.packet.proto, src: s.packet.dst, sport: s.packet.dport, dst: s.packet.src, dport: s.packet.sport };
-    const steps: ReplyStep[] = [{ node: endpointNode, description: `${s.packet.dst} replies to the source it saw`, packet: replyPacket }];
+    const step = (node: string | null, what: ReplyWhat, packet: Packet): ReplyStep => ({ node, what, description: english.walkReplyStep(what), packet });
+    const steps: ReplyStep[] = [step(endpointNode, { kind: 'replies', endpoint: s.packet.dst }, replyPacket)];
     // Where does the reply go? To whoever owns its destination address.
     const net = this.network;
     const replyGoesTo = net.nodeOwning(replyPacket.dst)?.name ?? (net.isPodAddress(replyPacket.dst) ? net.podNode(replyPacket.dst) : null);
@@ -395,16 +401,15 @@ export class Walker {
       (request.source.kind !== 'pod' && replyGoesTo === null && endpointNode === natNode));
     const restored: Packet = { ...original, src: original.dst, sport: original.dport, dst: original.src, dport: original.sport };
     if (!passesNatNode) {
-      steps.push({
-        node: replyGoesTo, packet: replyPacket,
-        description: `the reply goes straight to ${replyPacket.dst}, not back through ${natNode}: the client gets it from ${replyPacket.src}, not from ${original.dst}, and drops it`,
-      });
+      steps.push(step(replyGoesTo, { kind: 'bypasses', to: replyPacket.dst, natNode, from: replyPacket.src, expected: original.dst }, replyPacket));
       return { reply: steps, broken: true };
     }
-    const undo = [s.hops.some(h => hasEffect(h.effects, 'snat')) ? `un-SNAT ${replyPacket.dst} back to ${original.src}` : '',
-      s.hops.some(h => hasEffect(h.effects, 'dnat')) ? `un-DNAT ${replyPacket.src} back to ${original.dst}` : ''].filter(Boolean).join(', ');
-    steps.push({ node: natNode, description: `conntrack on ${natNode} reverses the translation: ${undo}`, packet: restored });
-    steps.push({ node: null, description: `the client receives the reply from ${original.dst}:${original.dport}, the address it connected to`, packet: restored });
+    steps.push(step(natNode, {
+      kind: 'reverses', natNode: natNode!,
+      unSnat: s.hops.some(h => hasEffect(h.effects, 'snat')) ? { from: replyPacket.dst, to: original.src } : null,
+      unDnat: s.hops.some(h => hasEffect(h.effects, 'dnat')) ? { from: replyPacket.src, to: original.dst } : null,
+    }, restored));
+    steps.push(step(null, { kind: 'received', from: `${original.dst}:${original.dport}` }, restored));
     return { reply: steps, broken: false };
   }
 }
@@ -480,7 +485,7 @@ export function describeWalk(r: Omit<WalkResult, 'summary'>, m: Messages): strin
     if (o && cni) {
       return m.walkEgress({ conn, cniRule: cni.rule, keeps: hasEffect(cni.effects, 'keep-source'), podAddress: packet.src, seen: cni.after.src, replyNode: o.natNode ?? r.firstNode });
     }
-    return m.walkUnchanged({ conn, delivered: o?.delivered ?? null });
+    return m.walkUnchanged({ conn, delivered: o ? m.walkDelivered(o.delivery) : null });
   }
   const parts = [conn];
   const n = r.endpoints.length;
