@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseManifest, type ManifestFile } from '../../extension/src/engine/manifest/manifest';
 import { bareParseAllDocuments } from '../../extension/src/engine/manifest/yamlAdapter';
-import { buildClusterModel } from '../../extension/src/engine/model/cluster';
+import { buildClusterModel, MAX_TOTAL_PODS } from '../../extension/src/engine/model/cluster';
 import { buildIsolatedModel } from '../../extension/src/engine/model/isolate';
 import { parseProfile, withProxyMode } from '../../extension/src/engine/model/profile';
 import { buildPreviewState } from '../../extension/src/engine/preview/state';
@@ -265,7 +265,7 @@ for (const size of wanted('scale') ? [1000, 3000, 10_000, 30_000] : []) {
 }
 
 // 8. Wide Services, the fuzz phase's two slow shapes (seed 20261202, inputs 205 and 1369): a
-//    Deployment at the 10,000-pod cap behind a NodePort (analyzeFile, which walks every way in with
+//    Deployment at the pod cap (MAX_TOTAL_PODS) behind a NodePort (analyzeFile, which walks every way in with
 //    every endpoint), and two EndpointSlices of 499 endpoints each on four nodes (buildPreviewState,
 //    built, then rebuilt with a trace, as the preview does). CPU time per call, in each mode.
 if (wanted('wide')) {
@@ -323,7 +323,7 @@ ${['a', 'b', 'c', 'd'].map((n, i) => `  - { name: node-${n}, ips: [192.168.0.${2
     const traced = cpuMs(() => buildPreviewState(input, { ...selection, trace: { source: first.sources[0]!.id, entry: first.entries[0]!.id } }));
     return `${mode} ${built} + ${traced} ms`;
   });
-  console.log(`wide Services (CPU time per call; the fuzz phase allows 2 s): analyzeFile, one Deployment at the 10,000-pod cap behind a NodePort: ${analyzed.join(', ')}; ` +
+  console.log(`wide Services (CPU time per call; the fuzz phase allows 2 s): analyzeFile, one Deployment at the ${MAX_TOTAL_PODS}-pod cap behind a NodePort: ${analyzed.join(', ')}; ` +
     `buildPreviewState, two EndpointSlices of 499 endpoints on four nodes (built + rebuilt with a trace): ${previewed.join(', ')}`);
 }
 
