@@ -70,7 +70,7 @@ function setAt(root: Json, path: (string | number)[], value: unknown): Json {
 /** A structural mutation: one to three fields of one document get a hostile value, deleted, or duplicated. */
 function mutateStructure(text: string): string {
   // no duplicate-key check: the yaml package's is quadratic, and some fixtures hold 50,000 keys
-  const docs = parseAllDocuments(text, { uniqueKeys: false });
+  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
   const values = (Array.isArray(docs) ? docs : []).map(d => d.toJS({ maxAliasCount: 100 }) as Json);
   if (values.length === 0) return text;
   const i = int(values.length);

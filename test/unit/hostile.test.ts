@@ -288,3 +288,17 @@ test('huge scalars: a 1 MB name or port name is one located error of bounded len
     assert.ok(file.objects.some(o => o.name === 'good'));
   }
 });
+
+test('two flow maps on consecutive lines: the parser\'s error per token is cut to a located few and a count', () => {
+  const map = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, 'v'])) });
+  const yaml = parseManifest(`${map}\n${map}\n`, 'x.yaml').problems.filter(p => p.code === 'yaml-syntax');
+  assert.equal(yaml.length, 51);
+  assert.equal(yaml[0]!.range.start.line, 1);
+  assert.match(yaml[50]!.message, /^YAML: \d+ more YAML problems in this document, not listed$/);
+});
+
+test('a profile node name that is no DNS subdomain: the API server\'s wording, not an object', () => {
+  const { problems } = parseProfile('nodeName: Local\nnodes:\n  - name: Local\n    ips: [192.168.0.2]\n', 'cluster.yaml');
+  const p = problems.find(x => x.message.startsWith('nodes[0].name'))!;
+  assert.equal(p.message, 'nodes[0].name: Invalid value: "Local": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character (e.g. \'example.com\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\')');
+});

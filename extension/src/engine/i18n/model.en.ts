@@ -47,7 +47,8 @@ export const modelEn = {
   },
 };
 
-function formatDetailEn(d: FormatDetail): string {
+/** One detail in the API server's English wording (also the profile's problems, which are English). */
+export function formatDetailEn(d: FormatDetail): string {
   switch (d.kind) {
     case 'max-length': return `must be no more than ${d.max} characters`;
     case 'dns1123-label': return regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", d);

@@ -98,6 +98,9 @@ function firstLine(message: string): string {
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
 
+/** YAML errors and warnings listed per document; past that, one problem counts the rest. */
+const MAX_PROBLEMS_PER_DOCUMENT = 50;
+
 function parseChunk(chunk: string, limits: YamlParseLimits): ParsedChunk | null {
   const deep = tooDeep(chunk, limits.maxNestingDepth);
   if (deep >= 0) return refusedChunk(chunk, `Collections nested more than ${limits.maxNestingDepth} deep; document not analysed`, deep);
@@ -117,6 +120,14 @@ function parseChunk(chunk: string, limits: YamlParseLimits): ParsedChunk | null 
   for (const d of list) {
     for (const e of d.errors) problems.push({ message: firstLine(e.message), start: e.pos[0], end: e.pos[1], severity: 'error' });
     for (const w of d.warnings) problems.push({ message: firstLine(w.message), start: w.pos[0], end: w.pos[1], severity: 'warning' });
+  }
+  // one broken line can make the parser report every token after it (200,000 for a long flow map):
+  // the first few locate it, the rest would only flood the Problems view
+  if (problems.length > MAX_PROBLEMS_PER_DOCUMENT) {
+    const more = problems.length - MAX_PROBLEMS_PER_DOCUMENT;
+    const last = problems[MAX_PROBLEMS_PER_DOCUMENT]!;
+    problems.length = MAX_PROBLEMS_PER_DOCUMENT;
+    problems.push({ message: `${more} more YAML problems in this document, not listed`, start: last.start, end: last.end, severity: 'error' });
   }
   let value: unknown;
   if (doc.errors.length === 0) {

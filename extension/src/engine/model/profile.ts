@@ -8,6 +8,7 @@ import { parseYamlDocuments } from '../manifest/yamlAdapter';
 import { isRecord, type ManifestProblem } from '../manifest/manifest';
 import { formatIP, offsetIP, parseCIDR, parseIP, type IPFamily } from '../util/ip';
 import { dns1123Subdomain } from '../validate/formats';
+import { formatDetailEn } from '../i18n/model.en';
 import { DEFAULT_CNI_PROFILE, resolveCniProfile, type CniProfile } from '../egress/profile';
 
 export type ProxyMode = 'iptables' | 'nftables' | 'ipvs';
@@ -269,7 +270,7 @@ function resolveNodes(raw: unknown, nodeName: string, nodeIPs: readonly string[]
       if (!isRecord(n) || typeof n['name'] !== 'string') { report(['nodes', i], 'nodes: each entry needs a name'); return; }
       // a node name reaches rule comments and walk output: the API server's rule for it (ValidateNodeName)
       const invalid = dns1123Subdomain(n['name']);
-      if (invalid.length) { report(['nodes', i, 'name'], `nodes[${i}].name: Invalid value: ${JSON.stringify(n['name'])}: ${invalid.join('; ')}`); return; }
+      if (invalid.length) { report(['nodes', i, 'name'], `nodes[${i}].name: Invalid value: ${JSON.stringify(n['name'])}: ${invalid.map(formatDetailEn).join('; ')}`); return; }
       if (names.has(n['name'])) { report(['nodes', i, 'name'], `nodes[${i}].name: Duplicate value: ${JSON.stringify(n['name'])}; the first node of that name is used`); return; }
       names.add(n['name']);
       given.push(n);
