@@ -294,7 +294,7 @@ test('two flow maps on consecutive lines: the parser\'s error per token is cut t
   const yaml = parseManifest(`${map}\n${map}\n`, 'x.yaml').problems.filter(p => p.code === 'yaml-syntax');
   assert.equal(yaml.length, 51);
   assert.equal(yaml[0]!.range.start.line, 1);
-  assert.match(yaml[50]!.message, /^YAML: \d+ more YAML problems in this document, not listed$/);
+  assert.match(yaml[50]!.message, /^YAML: \d+ more problems in this document, not listed$/);
 });
 
 test('a profile node name that is no DNS subdomain: the API server\'s wording, not an object', () => {

@@ -127,7 +127,7 @@ function parseChunk(chunk: string, limits: YamlParseLimits): ParsedChunk | null 
     const more = problems.length - MAX_PROBLEMS_PER_DOCUMENT;
     const last = problems[MAX_PROBLEMS_PER_DOCUMENT]!;
     problems.length = MAX_PROBLEMS_PER_DOCUMENT;
-    problems.push({ message: `${more} more YAML problems in this document, not listed`, start: last.start, end: last.end, severity: 'error' });
+    problems.push({ message: `${more} more problems in this document, not listed`, start: last.start, end: last.end, severity: 'error' });
   }
   let value: unknown;
   if (doc.errors.length === 0) {
